@@ -1,0 +1,200 @@
+"""The data contract: what every provider hands to the rest of capwatch.
+
+Frozen, slotted dataclasses so a snapshot can be shared between the refresh worker, the
+store and the screen without anyone mutating it underneath the others. Times are always
+timezone-aware; providers convert to IST (``IST``) before building these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Mapping
+from zoneinfo import ZoneInfo
+
+IST = ZoneInfo("Asia/Kolkata")
+
+
+class Segment(StrEnum):
+    """Market-cap segments by free-float market-cap rank (SEBI-style buckets)."""
+
+    ALL = "all"
+    LARGE = "large"  # ranks 1-100
+    MID = "mid"  # ranks 101-250
+    SMALL = "small"  # ranks 251-1000
+    MICRO = "micro"  # beyond 1000
+
+    @classmethod
+    def for_rank(cls, rank: int) -> Segment:
+        """The segment of a stock ranked ``rank`` (1 = largest) by free-float market cap."""
+        if rank < 1:
+            raise ValueError(f"rank must be >= 1, got {rank}")
+        if rank <= 100:
+            return cls.LARGE
+        if rank <= 250:
+            return cls.MID
+        if rank <= 1000:
+            return cls.SMALL
+        return cls.MICRO
+
+
+#: The four segments a stock can belong to (``ALL`` is their union).
+CAP_SEGMENTS: tuple[Segment, ...] = (Segment.LARGE, Segment.MID, Segment.SMALL, Segment.MICRO)
+
+
+class Part(StrEnum):
+    """The kinds of data a provider may supply; config picks a provider per part."""
+
+    INDICES = "indices"
+    STOCKS = "stocks"
+    BREADTH = "breadth"
+    RATINGS = "ratings"
+    EARNINGS = "earnings"
+    STATUS = "status"
+    HISTORY = "history"
+
+
+class RatingKind(StrEnum):
+    ANALYST = "analyst"
+    TECHNICAL = "technical"
+
+
+#: Analyst scale, weakest first; the index is the rating's strength.
+ANALYST_SCALE: tuple[str, ...] = ("Strong Sell", "Sell", "Hold", "Buy", "Strong Buy")
+#: Technical-call scale, weakest first.
+TECHNICAL_SCALE: tuple[str, ...] = (
+    "Bearish",
+    "Mildly Bearish",
+    "Sideways",
+    "Mildly Bullish",
+    "Bullish",
+)
+
+
+class EarningsStatus(StrEnum):
+    UPCOMING = "upcoming"
+    DECLARED = "declared"
+
+
+class MarketPhase(StrEnum):
+    PRE_OPEN = "pre-open"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexQuote:
+    """One index level. ``segment`` says which cap segment the index tracks."""
+
+    name: str
+    segment: Segment
+    last: float
+    prev_close: float | None
+    change_pct: float | None
+    time: datetime
+    exchange: str = "NSE"
+    open: float | None = None
+    high: float | None = None
+    low: float | None = None
+    year_high: float | None = None
+    year_low: float | None = None
+    advances: int | None = None
+    declines: int | None = None
+    unchanged: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StockQuote:
+    """One stock's live quote. ``ffmc`` is free-float market cap in rupees crore."""
+
+    symbol: str
+    name: str
+    sector: str
+    segment: Segment
+    last: float
+    prev_close: float | None
+    change_pct: float | None
+    volume: int
+    time: datetime
+    ffmc: float | None = None
+    band_pct: float | None = None  # price band (circuit) in percent, e.g. 5, 10, 20
+    day_high: float | None = None
+    day_low: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Breadth:
+    """Advances/declines for a scope: an index name or a segment id."""
+
+    scope: str
+    advances: int
+    declines: int
+    unchanged: int
+    time: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RatingChange:
+    """An analyst rating change or a technical-call change. ``from_rating`` None = initiation."""
+
+    symbol: str
+    name: str
+    kind: RatingKind
+    from_rating: str | None
+    to_rating: str
+    source: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EarningsEvent:
+    symbol: str
+    name: str
+    date: date
+    status: EarningsStatus
+    purpose: str = "Financial Results"
+
+
+@dataclass(frozen=True, slots=True)
+class MarketStatus:
+    phase: MarketPhase
+    message: str
+    as_of: datetime
+    next_open: datetime | None = None
+
+
+def _frozen_map(value: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(value or {}))
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything one refresh produced.
+
+    ``errors`` maps a part to a message for parts that failed (the rest are still good);
+    ``sources`` maps a part to the provider that supplied it (composed providers differ);
+    ``members`` maps an index name to its constituent symbols, where known.
+    """
+
+    provider: str
+    as_of: datetime
+    simulated: bool
+    indices: tuple[IndexQuote, ...] = ()
+    stocks: tuple[StockQuote, ...] = ()
+    breadth: tuple[Breadth, ...] = ()
+    ratings: tuple[RatingChange, ...] = ()
+    earnings: tuple[EarningsEvent, ...] = ()
+    status: MarketStatus | None = None
+    errors: Mapping[Part, str] = field(default_factory=_frozen_map)
+    sources: Mapping[Part, str] = field(default_factory=_frozen_map)
+    members: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
+
+    def __post_init__(self) -> None:
+        if self.as_of.tzinfo is None:
+            raise ValueError("Snapshot.as_of must be timezone-aware")
+        for name in ("errors", "sources", "members"):
+            value = getattr(self, name)
+            if not isinstance(value, MappingProxyType):
+                object.__setattr__(self, name, _frozen_map(value))

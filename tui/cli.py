@@ -1,0 +1,86 @@
+"""The ``capwatch`` command: argument parsing and dispatch only.
+
+Each subcommand lives in ``tui.commands.<name>`` and is imported only when used, so
+``capwatch snapshot`` never imports textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+
+from providers.contract import IST
+
+
+def _ist_datetime(text: str) -> datetime:
+    """Parse an ISO 8601 time; a naive one is taken as IST."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from exc
+    return value if value.tzinfo else value.replace(tzinfo=IST)
+
+
+def _source_options(parser: argparse.ArgumentParser) -> None:
+    """Options that pick and seed the data source, shared by the monitor and snapshot."""
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--demo", action="store_true", help="use the built-in simulated market")
+    group.add_argument("--provider", metavar="NAME", help="use provider NAME for every data kind")
+    parser.add_argument("--seed", type=int, help="demo market random seed (reproducible runs)")
+    parser.add_argument(
+        "--start",
+        type=_ist_datetime,
+        metavar="TIME",
+        help="demo market clock start, ISO 8601 (naive = IST), e.g. 2026-11-20T11:30",
+    )
+    parser.add_argument("--config", metavar="PATH", help="config file (default: see config --path)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="capwatch",
+        description="Live terminal monitor of India's market-cap segments. "
+        "Unofficial; not affiliated with NSE, BSE or Yahoo; not investment advice.",
+    )
+    _source_options(parser)
+    parser.add_argument("--interval", type=float, metavar="SECONDS", help="refresh interval")
+    parser.add_argument("--movers", type=int, metavar="N", help="gainers/losers to show")
+    parser.add_argument(
+        "--anchor", metavar="DATE", help="anchor date for the 'since' column (YYYY-MM-DD)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("providers", help="list the providers found and what each supplies")
+
+    snap = sub.add_parser("snapshot", help="print one snapshot and exit (no TUI)")
+    _source_options(snap)
+    snap.add_argument(
+        "--format", choices=("json", "csv", "table"), default="table", help="output format"
+    )
+    snap.add_argument("--movers", type=int, metavar="N", help="gainers/losers per segment")
+    snap.add_argument("--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)")
+
+    conf = sub.add_parser("config", help="show, create or check the config file")
+    conf.add_argument("--config", metavar="PATH", help="config file to use")
+    action = conf.add_mutually_exclusive_group(required=True)
+    action.add_argument("--path", action="store_true", help="print the paths in use")
+    action.add_argument("--init", action="store_true", help="write a commented default config")
+    action.add_argument("--check", action="store_true", help="validate the config file")
+
+    doctor = sub.add_parser("doctor", help="try each configured provider once and report")
+    doctor.add_argument("--config", metavar="PATH", help="config file to use")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "monitor"
+    module = importlib.import_module(f"tui.commands.{command}")
+    return int(module.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

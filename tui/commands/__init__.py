@@ -1,0 +1,1 @@
+"""One module per ``capwatch`` subcommand, each exposing ``run(args) -> int``."""

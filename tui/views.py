@@ -1,0 +1,128 @@
+"""View data: what analytics produces and widgets draw.
+
+Plain frozen dataclasses with no pandas or textual in them, so widgets stay presentation-only
+and can be tested with hand-made values. ``None`` always means "not known" (never zero).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from providers.contract import EarningsStatus, RatingKind, Segment
+
+
+@dataclass(frozen=True, slots=True)
+class IndexRow:
+    name: str
+    exchange: str
+    last: float
+    change_pct: float | None
+    change_5d_pct: float | None
+    change_1m_pct: float | None
+    change_ytd_pct: float | None
+    since_anchor_pct: float | None
+    from_52w_high_pct: float | None  # <= 0: how far below the 52-week high
+    from_52w_low_pct: float | None  # >= 0: how far above the 52-week low
+    above_ma: tuple[bool | None, bool | None, bool | None]  # vs 50-, 100-, 200-day MA
+    crossed_today: tuple[int, ...]  # signed MA lengths crossed today: 50 = up through, -50 = down
+    relative_pct: float | None  # day change minus the benchmark's day change
+    call: str | None  # technical call (TECHNICAL_SCALE)
+
+
+@dataclass(frozen=True, slots=True)
+class BreadthView:
+    advances: int
+    declines: int
+    unchanged: int
+    ad_ratio: float | None  # see analytics.breadth for the zero-declines rule
+    pct_advancing: float | None
+    ratio_series: tuple[float, ...]  # the day's A/D ratio, oldest first, for a sparkline
+
+
+@dataclass(frozen=True, slots=True)
+class MoverRow:
+    symbol: str
+    name: str
+    sector: str
+    last: float
+    change: float | None
+    change_pct: float | None
+    volume: int
+    band: str | None  # "upper" / "lower" when at the price band, else None
+
+
+@dataclass(frozen=True, slots=True)
+class SectorRow:
+    sector: str
+    change_pct: float | None  # free-float-cap weighted
+    median_pct: float | None
+    advances: int
+    declines: int
+    leader: str | None
+    leader_pct: float | None
+    laggard: str | None
+    laggard_pct: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One line of the ratings feed: analyst or technical change."""
+
+    at: datetime
+    symbol: str
+    name: str
+    kind: RatingKind
+    from_rating: str | None
+    to_rating: str
+    direction: int  # +1 upgrade, -1 downgrade, 0 initiation/unchanged strength
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class EarningsRow:
+    symbol: str
+    name: str
+    date: date
+    status: EarningsStatus
+    purpose: str
+    days_to_go: int  # 0 today; negative for declared in the past
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentView:
+    """Everything the six panes show for one segment at one refresh."""
+
+    segment: Segment
+    as_of: datetime
+    indices: tuple[IndexRow, ...]
+    breadth: BreadthView
+    gainers: tuple[MoverRow, ...]
+    losers: tuple[MoverRow, ...]
+    sectors: tuple[SectorRow, ...]  # ranked best first
+    events: tuple[EventRow, ...]  # newest first
+    upcoming: tuple[EarningsRow, ...]  # soonest first
+    declared: tuple[EarningsRow, ...]  # declared today (latest first)
+    rank_today: int | None  # 1 = best-performing cap segment today (None for ALL)
+    rank_5d: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StockDetail:
+    """The drill-down screen for one stock."""
+
+    symbol: str
+    name: str
+    sector: str
+    segment: Segment
+    last: float
+    prev_close: float | None
+    change_pct: float | None
+    day_low: float | None
+    day_high: float | None
+    year_low: float | None
+    year_high: float | None
+    closes: tuple[float, ...]  # past daily closes, oldest first
+    calls: tuple[tuple[date, str], ...]  # technical-call history: (day the call began, call)
+    ratings: tuple[EventRow, ...]
+    next_earnings: EarningsRow | None
