@@ -7,11 +7,11 @@ timezone-aware; providers convert to IST (``IST``) before building these.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
 from zoneinfo import ZoneInfo
 
 IST = ZoneInfo("Asia/Kolkata")

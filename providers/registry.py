@@ -29,7 +29,9 @@ BUILTINS: dict[str, tuple[str, frozenset[Part], str]] = {
     ),
     "nse": (
         "providers.nse:create",
-        frozenset({Part.INDICES, Part.STOCKS, Part.BREADTH, Part.EARNINGS, Part.STATUS, Part.HISTORY}),
+        frozenset(
+            {Part.INDICES, Part.STOCKS, Part.BREADTH, Part.EARNINGS, Part.STATUS, Part.HISTORY}
+        ),
         "NSE India website JSON (unofficial)",
     ),
     "bse": (
@@ -76,7 +78,9 @@ def _plugin_infos() -> list[ProviderInfo]:
         try:
             factory = ep.load()
         except Exception as exc:  # a broken plugin must not break the monitor
-            infos.append(ProviderInfo(ep.name, ep.value, frozenset(), f"failed to load: {exc}", False))
+            infos.append(
+                ProviderInfo(ep.name, ep.value, frozenset(), f"failed to load: {exc}", False)
+            )
             continue
         parts = frozenset(Part(p) for p in getattr(factory, "PARTS", ()))
         doc = (factory.__doc__ or "").strip().splitlines()
