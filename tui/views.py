@@ -31,6 +31,16 @@ class IndexRow:
 
 
 @dataclass(frozen=True, slots=True)
+class BreadthPoint:
+    """One intraday breadth reading (analytics keeps one per minute)."""
+
+    time: datetime
+    advances: int
+    declines: int
+    unchanged: int
+
+
+@dataclass(frozen=True, slots=True)
 class BreadthView:
     advances: int
     declines: int
@@ -38,6 +48,7 @@ class BreadthView:
     ad_ratio: float | None  # see analytics.breadth for the zero-declines rule
     pct_advancing: float | None
     ratio_series: tuple[float, ...]  # the day's A/D ratio, oldest first, for a sparkline
+    series: tuple[BreadthPoint, ...] = ()  # the day's readings behind ratio_series
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +116,10 @@ class SegmentView:
     declared: tuple[EarningsRow, ...]  # declared today (latest first)
     rank_today: int | None  # 1 = best-performing cap segment today (None for ALL)
     rank_5d: int | None
+    change_pct: float | None = None  # the segment's stocks, free-float-cap weighted, today
+    change_5d_pct: float | None = None  # the same over 5 sessions (what rank_5d ranks)
+    upper_band: tuple[MoverRow, ...] = ()  # stocks at their upper price band, best first
+    lower_band: tuple[MoverRow, ...] = ()  # stocks at their lower price band, worst first
 
 
 @dataclass(frozen=True, slots=True)
