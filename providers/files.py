@@ -1,0 +1,436 @@
+"""File feeds: analyst rating changes and earnings dates from a CSV or JSON file or URL.
+
+No free feed of Indian analyst rating changes exists, so this is how a user plugs in what their
+broker or research service sends them. Each part (``ratings``, ``earnings``) names its own
+location in the settings. A local file is re-read only when its mtime or size changed; a URL is
+re-fetched at most every ``url_refresh_seconds`` with ``If-None-Match``/``If-Modified-Since``.
+Bad rows are skipped and reported (file, line or item, field) in ``Snapshot.errors`` while the
+good rows are kept. Column reference: README, "File feeds".
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+import json
+import os
+import time
+import unicodedata
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
+from providers.contract import (
+    ANALYST_SCALE,
+    IST,
+    EarningsEvent,
+    EarningsStatus,
+    Part,
+    RatingChange,
+    RatingKind,
+    Snapshot,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NAME = "files"
+
+#: Words brokers use for the five analyst grades (lower case) -> the grade on ANALYST_SCALE.
+RATING_SYNONYMS: Mapping[str, str] = {
+    **{grade.lower(): grade for grade in ANALYST_SCALE},
+    "strong-buy": "Strong Buy",
+    "conviction buy": "Strong Buy",
+    "accumulate": "Buy",
+    "add": "Buy",
+    "outperform": "Buy",
+    "overweight": "Buy",
+    "neutral": "Hold",
+    "market perform": "Hold",
+    "equal-weight": "Hold",
+    "equal weight": "Hold",
+    "reduce": "Sell",
+    "underperform": "Sell",
+    "underweight": "Sell",
+    "strong-sell": "Strong Sell",
+}
+
+#: Non-ISO date spellings also accepted in earnings ``date`` (the ones NSE/BSE pages use).
+_EXTRA_DATE_FORMATS = ("%d-%b-%Y", "%d %b %Y")
+_PART_KEYS = {Part.RATINGS: "ratings", Part.EARNINGS: "earnings"}
+_MAX_PROBLEMS_SHOWN = 5
+
+
+class RowError(ValueError):
+    """One field of one row is unusable; ``field`` names it for the message."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class FeedError(Exception):
+    """The whole feed is unusable (missing, unreadable, not CSV/JSON, wrong columns)."""
+
+
+def clean_text(value: str) -> str:
+    """Drop control characters so a hostile name cannot move the terminal's cursor."""
+    return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
+
+
+def _text(row: Mapping[str, Any], key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        raise RowError(key, f"expected text, got {type(value).__name__}")
+    return clean_text(str(value))
+
+
+def _required(row: Mapping[str, Any], key: str) -> str:
+    value = _text(row, key)
+    if not value:
+        raise RowError(key, "is required but empty")
+    return value
+
+
+def normalise_rating(text: str) -> str:
+    """The ANALYST_SCALE grade for ``text`` (case-insensitive, broker synonyms allowed)."""
+    grade = RATING_SYNONYMS.get(" ".join(text.lower().split()))
+    if grade is None:
+        raise ValueError(f"{text!r} is not a rating (use one of {', '.join(ANALYST_SCALE)})")
+    return grade
+
+
+def parse_time(text: str) -> datetime:
+    """ISO 8601 date or date-time in IST; a naive value is taken as IST, an aware one converted."""
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not an ISO 8601 date or time") from None
+    return value.replace(tzinfo=IST) if value.tzinfo is None else value.astimezone(IST)
+
+
+def parse_day(text: str) -> date:
+    """A calendar date: ISO ``2026-11-20`` or the exchanges' ``20-Nov-2026`` / ``20 Nov 2026``."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        pass
+    for fmt in _EXTRA_DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+
+
+def _field(row: Mapping[str, Any], key: str, convert: Callable[[str], Any]) -> Any:
+    text = _required(row, key)
+    try:
+        return convert(text)
+    except ValueError as exc:
+        raise RowError(key, str(exc)) from None
+
+
+def rating_from_row(row: Mapping[str, Any], default_source: str) -> RatingChange:
+    symbol = _required(row, "symbol").upper()
+    before = _text(row, "from")
+    try:
+        from_rating = normalise_rating(before) if before else None
+    except ValueError as exc:
+        raise RowError("from", str(exc)) from None
+    return RatingChange(
+        symbol=symbol,
+        name=_text(row, "name") or symbol,
+        kind=RatingKind.ANALYST,
+        from_rating=from_rating,
+        to_rating=_field(row, "to", normalise_rating),
+        source=_text(row, "source") or default_source,
+        at=_field(row, "at", parse_time),
+    )
+
+
+def earnings_from_row(row: Mapping[str, Any], today: date) -> EarningsEvent:
+    symbol = _required(row, "symbol").upper()
+    day = _field(row, "date", parse_day)
+    status_text = _text(row, "status").lower()
+    if status_text:
+        try:
+            status = EarningsStatus(status_text)
+        except ValueError:
+            raise RowError("status", f"{status_text!r} is not 'upcoming' or 'declared'") from None
+    else:
+        status = EarningsStatus.DECLARED if day < today else EarningsStatus.UPCOMING
+    return EarningsEvent(
+        symbol=symbol,
+        name=_text(row, "name") or symbol,
+        date=day,
+        status=status,
+        purpose=_text(row, "purpose") or "Financial Results",
+    )
+
+
+_REQUIRED_COLUMNS = {Part.RATINGS: ("symbol", "to", "at"), Part.EARNINGS: ("symbol", "date")}
+
+
+def _csv_rows(text: str, part: Part) -> Iterator[tuple[str, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text))
+    header = [clean_text(name or "").lower() for name in reader.fieldnames or []]
+    missing = [col for col in _REQUIRED_COLUMNS[part] if col not in header]
+    if missing:
+        raise FeedError(f"missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
+    reader.fieldnames = header
+    for row in reader:
+        if not any((value or "").strip() for key, value in row.items() if key is not None):
+            continue  # blank line
+        yield f"line {reader.line_num}", row
+
+
+def _json_rows(text: str, part: Part) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FeedError(f"not valid JSON: {exc}") from None
+    key = _PART_KEYS[part]
+    if isinstance(data, dict):
+        if key not in data:
+            raise FeedError(f"JSON object has no {key!r} list")
+        data = data[key]
+    if not isinstance(data, list):
+        raise FeedError(f"expected a JSON list of {key}, got {type(data).__name__}")
+    for number, item in enumerate(data, start=1):
+        if isinstance(item, dict):
+            yield f"item {number}", {str(k).strip().lower(): v for k, v in item.items()}
+        else:
+            yield f"item {number}", {"__not_an_object__": item}
+
+
+@dataclass(frozen=True, slots=True)
+class FeedResult:
+    """What one read of a feed produced: the good items and one message per bad row."""
+
+    items: tuple[Any, ...]
+    problems: tuple[str, ...]
+
+
+def parse_feed(text: str, part: Part, origin: str, today: date) -> FeedResult:
+    """Parse CSV or JSON (sniffed from the first character) into items for ``part``."""
+    text = text.lstrip("\ufeff")
+    head = text.lstrip()[:1]
+    if head == "<":
+        raise FeedError("got an HTML/XML page, not CSV or JSON")
+    rows = _json_rows(text, part) if head in ("[", "{") else _csv_rows(text, part)
+    items: list[Any] = []
+    problems: list[str] = []
+    for where, row in rows:
+        try:
+            if "__not_an_object__" in row:
+                raise RowError("-", "expected an object with named fields")
+            if part is Part.RATINGS:
+                items.append(rating_from_row(row, default_source=origin))
+            else:
+                items.append(earnings_from_row(row, today))
+        except RowError as exc:
+            problems.append(f"{where}, field {exc.field!r}: {exc}")
+    return FeedResult(tuple(items), tuple(problems))
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+class _Feed:
+    """One location for one part, re-read and re-parsed only when it changed."""
+
+    def __init__(
+        self,
+        part: Part,
+        location: str,
+        client: httpx.AsyncClient,
+        url_refresh_seconds: float,
+        monotonic: Callable[[], float],
+    ) -> None:
+        self.part = part
+        self.location = location if _is_url(location) else os.path.expanduser(location)
+        self.label = location.rstrip("/").rsplit("/", 1)[-1] or location
+        self._client = client
+        self._url_refresh = url_refresh_seconds
+        self._monotonic = monotonic
+        self._text: str | None = None  # the last body read successfully
+        self._version: object = None  # (mtime_ns, size) of a file; HTTP validators of a URL
+        self._checked_at: float | None = None  # when the URL was last asked
+        self._failure: str | None = None  # why the last URL request failed
+        self._outcome: FeedResult | FeedError | None = None
+        self._parsed_for: date | None = None  # "today" of the outcome (status defaults)
+
+    async def read(self, today: date) -> FeedResult:
+        """The feed's items; raises FeedError when the whole feed is unusable."""
+        changed = await (self._load_url() if _is_url(self.location) else self._load_file())
+        if changed or self._outcome is None or self._parsed_for != today:
+            try:
+                self._outcome = await asyncio.to_thread(
+                    parse_feed, self._text or "", self.part, self.label, today
+                )
+            except FeedError as exc:
+                self._outcome = exc
+            self._parsed_for = today
+        if isinstance(self._outcome, FeedError):
+            raise self._outcome
+        return self._outcome
+
+    async def _load_file(self) -> bool:
+        """Read the file if its mtime or size changed; True when the text changed."""
+        try:
+            stat = os.stat(self.location)
+            version = (stat.st_mtime_ns, stat.st_size)
+            if version == self._version:
+                return False
+            self._text = await asyncio.to_thread(Path(self.location).read_text, "utf-8-sig")
+        except FileNotFoundError:
+            self._forget()
+            raise FeedError("file not found") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            self._forget()
+            raise FeedError(f"cannot read: {exc}") from None
+        self._version = version
+        return True
+
+    async def _load_url(self) -> bool:
+        """GET the URL at most every ``url_refresh_seconds``; True when the body changed."""
+        now = self._monotonic()
+        if self._checked_at is not None and now - self._checked_at < self._url_refresh:
+            if self._failure:
+                raise FeedError(self._failure)
+            return False
+        self._checked_at = now
+        validators = self._version if self._text is not None else None
+        try:
+            response = await self._client.get(self.location, headers=validators)
+        except httpx.HTTPError as exc:
+            self._failure = f"request failed: {type(exc).__name__}: {exc}"
+            raise FeedError(self._failure) from None
+        if response.status_code == 304 and self._text is not None:
+            self._failure = None
+            return False
+        if response.status_code != 200:
+            self._failure = f"HTTP {response.status_code} {response.reason_phrase}".strip()
+            raise FeedError(self._failure)
+        self._failure = None
+        self._text = response.text
+        self._version = {
+            header: value
+            for header, value in (
+                ("If-None-Match", response.headers.get("etag")),
+                ("If-Modified-Since", response.headers.get("last-modified")),
+            )
+            if value
+        }
+        return True
+
+    def _forget(self) -> None:
+        self._text = self._version = self._outcome = None
+
+
+def _summary(label: str, problems: tuple[str, ...]) -> str:
+    shown = "; ".join(problems[:_MAX_PROBLEMS_SHOWN])
+    more = len(problems) - _MAX_PROBLEMS_SHOWN
+    suffix = f"; and {more} more" if more > 0 else ""
+    return f"{label}: skipped {len(problems)} bad row(s): {shown}{suffix}"
+
+
+class FileFeedProvider:
+    """Ratings and/or earnings from the user's own files or URLs (see module docstring)."""
+
+    name = NAME
+    simulated = False
+
+    def __init__(
+        self,
+        ratings: str | None = None,
+        earnings: str | None = None,
+        *,
+        url_refresh_seconds: float = 300.0,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(IST),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        locations = {Part.RATINGS: ratings, Part.EARNINGS: earnings}
+        if not any(locations.values()):
+            raise ValueError("the files provider needs a 'ratings' and/or 'earnings' location")
+        self._client = httpx.AsyncClient(
+            timeout=timeout, transport=transport, follow_redirects=True
+        )
+        self._now = now
+        self._feeds = {
+            part: _Feed(part, location, self._client, url_refresh_seconds, monotonic)
+            for part, location in locations.items()
+            if location
+        }
+        self.parts = frozenset(self._feeds)
+
+    async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
+        wanted = [p for p in self._feeds if parts is None or p in parts]
+        now = self._now()
+        results = await asyncio.gather(
+            *(self._feeds[p].read(now.date()) for p in wanted), return_exceptions=True
+        )
+        data: dict[str, tuple[Any, ...]] = {}
+        errors: dict[Part, str] = {}
+        for part, result in zip(wanted, results, strict=True):
+            feed = self._feeds[part]
+            if isinstance(result, FeedError):
+                errors[part] = f"{feed.location}: {result}"
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                data[_PART_KEYS[part]] = result.items
+                if result.problems:
+                    errors[part] = _summary(feed.location, result.problems)
+        return Snapshot(
+            provider=self.name,
+            as_of=now,
+            simulated=False,
+            errors=errors,
+            sources={p: self.name for p in wanted if p not in errors or _PART_KEYS[p] in data},
+            **data,
+        )
+
+    async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
+        """File feeds carry no prices."""
+        import pandas as pd
+
+        return pd.DataFrame()
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+
+def create(settings: Mapping[str, object]) -> FileFeedProvider:
+    """Analyst ratings and earnings from your CSV/JSON file or URL."""
+    known = {"ratings", "earnings", "url_refresh_seconds", "timeout"}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ValueError(f"files provider: unknown setting(s) {', '.join(unknown)}")
+
+    def location(key: str) -> str | None:
+        value = settings.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ValueError(f"files provider: {key!r} must be a path or URL string")
+        return value or None
+
+    return FileFeedProvider(
+        ratings=location("ratings"),
+        earnings=location("earnings"),
+        url_refresh_seconds=float(settings.get("url_refresh_seconds", 300.0)),  # type: ignore[arg-type]
+        timeout=float(settings.get("timeout", 10.0)),  # type: ignore[arg-type]
+    )
+
+
+create.PARTS = ("ratings", "earnings")  # type: ignore[attr-defined]
