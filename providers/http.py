@@ -1,0 +1,364 @@
+"""The HTTP core every live provider shares.
+
+One ``HttpSource`` per provider owns one ``httpx.AsyncClient`` (HTTP/2 where the server
+speaks it) with browser-like headers, spaces requests to a per-provider budget, retries
+timeouts, dropped connections and 5xx with exponential backoff and jitter, honours
+``Retry-After`` on 429, and turns every failure into the typed errors of
+``providers.base`` with a message that says *which* failure it was (the ``doctor``
+command shows it verbatim). Sites that need cookies first (NSE) pass a ``prime`` hook;
+on 401/403 the source re-primes once before giving up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import socket
+import ssl
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+from providers.base import BadPayload, ProviderUnavailable, RateLimited
+
+BROWSER_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36"
+)
+JSON_ACCEPT = "application/json, text/plain, */*"
+HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+#: Phrases of the firewall pages sites serve instead of data when they block a client.
+_BLOCK_PHRASES = ("access restricted", "access denied")
+_TITLE = re.compile(rb"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+Sleep = Callable[[float], Awaitable[None]]
+Clock = Callable[[], float]
+Params = Mapping[str, str | int | float] | None
+
+
+def browser_headers(referer: str, *, origin: str | None = None) -> dict[str, str]:
+    """The headers a browser sends for an XHR from ``referer``: sites reject bare clients."""
+    headers = {
+        "User-Agent": BROWSER_USER_AGENT,
+        "Accept": JSON_ACCEPT,
+        "Accept-Language": "en-US,en;q=0.5",
+        "Accept-Encoding": "gzip, deflate",
+        "Referer": referer,
+    }
+    if origin:
+        headers["Origin"] = origin
+    return headers
+
+
+class NotFound(ProviderUnavailable):
+    """HTTP 404: the endpoint moved or the name asked for is unknown (lets callers fall back)."""
+
+
+class RequestBudget:
+    """Spaces requests at least ``1 / rate`` seconds apart (a token bucket one token deep).
+
+    A deeper bucket would allow bursts, and bursts are exactly what gets a client blocked
+    (NSE answers 403 "Access Restricted" above ~3 requests/second).
+    """
+
+    def __init__(self, rate: float, *, clock: Clock = time.monotonic, sleep: Sleep = asyncio.sleep):
+        if rate <= 0:
+            raise ValueError(f"requests per second must be > 0, got {rate}")
+        self.interval = 1.0 / rate
+        self._clock = clock
+        self._sleep = sleep
+        self._next_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        """Return when the next request may go out; waiters are served in arrival order."""
+        async with self._lock:
+            delay = self._next_at - self._clock()
+            if delay > 0:
+                await self._sleep(delay)
+            self._next_at = max(self._clock(), self._next_at) + self.interval
+
+
+Prime = Callable[["HttpSource"], Awaitable[None]]
+
+
+def prime_with_page(path: str) -> Prime:
+    """A prime hook that GETs the HTML page ``path`` so the cookie jar fills (NSE)."""
+
+    async def prime(source: HttpSource) -> None:
+        await source.get_text(path, headers={"Accept": HTML_ACCEPT})
+
+    return prime
+
+
+class HttpSource:
+    """One provider's connection to one site. Use ``get_json``/``get_text``; ``aclose`` it.
+
+    ``client`` or ``transport`` may be injected (tests use ``httpx.MockTransport``), as may
+    ``sleep``, ``clock`` and ``seed`` so backoff and budgets run instantly and reproducibly.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        requests_per_second: float = 3.0,
+        timeout: float = 10.0,
+        client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http2: bool = True,
+        max_retries: int = 3,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        max_retry_after: float = 30.0,
+        prime: Prime | None = None,
+        blocked_cooldown: float = 600.0,
+        seed: int | None = None,
+        sleep: Sleep = asyncio.sleep,
+        clock: Clock = time.monotonic,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff = backoff
+        self.max_backoff = max_backoff
+        self.max_retry_after = max_retry_after
+        self.blocked_cooldown = blocked_cooldown
+        self._prime = prime
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = random.Random(seed)
+        self._budget = RequestBudget(requests_per_second, clock=clock, sleep=sleep)
+        self._prime_lock = asyncio.Lock()
+        self._prime_generation = 0  # bumped by every successful (re-)prime
+        self._blocked_until = float("-inf")
+        self._owns_client = client is None
+        if client is None:
+            client = httpx.AsyncClient(
+                base_url=self.base_url,
+                headers=dict(headers or {}),
+                timeout=timeout,
+                transport=transport,
+                http2=http2 and transport is None,
+                follow_redirects=True,
+            )
+        elif headers:
+            client.headers.update(headers)
+        self.client = client
+
+    @property
+    def primed(self) -> bool:
+        return self._prime_generation > 0
+
+    async def get_json(self, path: str, params: Params = None) -> Any:
+        """GET ``path`` and decode JSON; HTML or broken JSON raises ``BadPayload('<body>')``."""
+        response = await self._request(path, params, None, primed=True)
+        return self._decode_json(path, response)
+
+    async def get_text(
+        self, path: str, params: Params = None, *, headers: Mapping[str, str] | None = None
+    ) -> str:
+        """GET ``path`` as text without priming first (priming itself uses this)."""
+        response = await self._request(path, params, headers, primed=False)
+        return response.text
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self.client.aclose()
+
+    async def _ensure_primed(self, seen_generation: int) -> None:
+        """(Re-)prime unless another request already did since ``seen_generation``."""
+        async with self._prime_lock:
+            if self._prime is not None and self._prime_generation == seen_generation:
+                await self._prime(self)
+                self._prime_generation += 1
+
+    async def _request(
+        self, path: str, params: Params, headers: Mapping[str, str] | None, *, primed: bool
+    ) -> httpx.Response:
+        use_prime = primed and self._prime is not None
+        if use_prime and not self.primed:
+            await self._ensure_primed(0)
+        reprimed = False
+        attempt = 0
+        while True:
+            self._check_not_blocked()
+            generation = self._prime_generation
+            await self._budget.wait()
+            try:
+                response = await self.client.get(path, params=params, headers=headers)
+            except httpx.TransportError as exc:
+                error, retryable = self._transport_error(exc)
+                if retryable and attempt < self.max_retries:
+                    await self._sleep(self._backoff_delay(attempt))
+                    attempt += 1
+                    continue
+                raise error from exc
+            status = response.status_code
+            if status in (401, 403):
+                if use_prime and not reprimed:
+                    reprimed = True
+                    await self._ensure_primed(generation)
+                    continue
+                raise self._refused(path, response, reprimed)
+            if status == 429:
+                retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+                wait = retry_after if retry_after is not None else self._backoff_delay(attempt)
+                if attempt < self.max_retries and wait <= self.max_retry_after:
+                    await self._sleep(wait)
+                    attempt += 1
+                    continue
+                said = f"; Retry-After {retry_after:.0f} s" if retry_after is not None else ""
+                raise RateLimited(self.name, f"HTTP 429 Too Many Requests{said}", retry_after)
+            if status >= 500:
+                if attempt < self.max_retries:
+                    await self._sleep(self._backoff_delay(attempt))
+                    attempt += 1
+                    continue
+                raise ProviderUnavailable(
+                    self.name, f"HTTP {status} from {path} after {attempt + 1} attempts"
+                )
+            if status == 404:
+                raise NotFound(self.name, f"HTTP 404 Not Found: {path}")
+            if status >= 400:
+                raise ProviderUnavailable(self.name, f"HTTP {status} from {path}")
+            return response
+
+    def _check_not_blocked(self) -> None:
+        remaining = self._blocked_until - self._clock()
+        if remaining > 0:
+            raise ProviderUnavailable(
+                self.name,
+                "blocked by the site ('Access Restricted'); "
+                f"not asking again for {remaining:.0f} s",
+            )
+
+    def _backoff_delay(self, attempt: int) -> float:
+        """Exponential backoff with jitter in [0.5, 1.5) so clients do not retry in lockstep."""
+        return min(self.max_backoff, self.backoff * 2**attempt) * (0.5 + self._rng.random())
+
+    def _refused(
+        self, path: str, response: httpx.Response, reprimed: bool = False
+    ) -> ProviderUnavailable:
+        status = response.status_code
+        page = _block_page_title(response)
+        if page is None:
+            hint = " even after re-priming cookies" if reprimed else ""
+            return ProviderUnavailable(self.name, f"HTTP {status} from {path}{hint}")
+        self._blocked_until = self._clock() + self.blocked_cooldown
+        return ProviderUnavailable(
+            self.name,
+            f"HTTP {status} with HTML page {page!r} from {path} (blocked for too many requests?); "
+            f"pausing {self.blocked_cooldown:.0f} s",
+        )
+
+    def _decode_json(self, path: str, response: httpx.Response) -> Any:
+        body = response.content
+        if not body.strip():
+            raise BadPayload(self.name, "<body>", f"empty body from {path}")
+        content_type = response.headers.get("content-type", "").lower()
+        if "html" in content_type or body.lstrip()[:1] == b"<":
+            if _block_page_title(response) is not None:
+                raise self._refused(path, response)
+            title = _html_title(body)
+            raise BadPayload(
+                self.name, "<body>", f"expected JSON from {path}, got an HTML page {title!r}"
+            )
+        text = response.text
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            end = len(text.rstrip())
+            if exc.pos >= end or exc.msg.startswith("Unterminated string"):
+                detail = f"truncated JSON from {path} ({len(body)} bytes)"
+            else:
+                detail = f"not JSON from {path}: {exc.msg} at char {exc.pos}"
+            raise BadPayload(self.name, "<body>", detail) from exc
+
+    def _transport_error(self, exc: httpx.TransportError) -> tuple[ProviderUnavailable, bool]:
+        """Name the failure (DNS, TLS, refused, timeout, dropped) and say if retrying helps."""
+        host = exc.request.url.host if _has_request(exc) else self.base_url
+        if isinstance(exc, httpx.TimeoutException):
+            phase = {
+                httpx.ConnectTimeout: "connecting to",
+                httpx.ReadTimeout: "waiting for a response from",
+                httpx.WriteTimeout: "sending to",
+                httpx.PoolTimeout: "waiting for a free connection to",
+            }.get(type(exc), "talking to")
+            message = f"timed out after {self.timeout:g} s {phase} {host}"
+            return ProviderUnavailable(self.name, message), True
+        causes = list(_causes(exc))
+        if any(isinstance(cause, socket.gaierror) for cause in causes):
+            return ProviderUnavailable(self.name, f"DNS lookup failed for {host}: {exc}"), False
+        if tls := next((c for c in causes if isinstance(c, ssl.SSLError)), None):
+            reason = getattr(tls, "reason", None) or tls
+            return ProviderUnavailable(
+                self.name, f"TLS handshake with {host} failed: {reason}"
+            ), False
+        if any(isinstance(cause, ConnectionRefusedError) for cause in causes):
+            return ProviderUnavailable(self.name, f"connection refused by {host}"), True
+        if isinstance(exc, httpx.ProxyError):
+            return ProviderUnavailable(self.name, f"proxy failed for {host}: {exc}"), False
+        if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
+            return ProviderUnavailable(self.name, f"connection to {host} dropped: {exc}"), True
+        return ProviderUnavailable(self.name, f"request to {host} failed: {exc}"), False
+
+
+def _has_request(exc: httpx.TransportError) -> bool:
+    try:
+        exc.request  # noqa: B018 - raises RuntimeError when the error carries no request
+    except RuntimeError:
+        return False
+    return True
+
+
+def _causes(exc: BaseException):
+    """The exception and everything it was raised from, outermost first."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
+
+
+def _html_title(body: bytes) -> str:
+    match = _TITLE.search(body[:4096])
+    text = match.group(1) if match else body.lstrip()[:60]
+    return " ".join(text.decode("utf-8", "replace").split())
+
+
+def _block_page_title(response: httpx.Response) -> str | None:
+    """The title of a firewall block page ("Access Restricted"/"Access Denied"), if it is one."""
+    head = response.content[:8192].lower()
+    if not any(phrase.encode() in head for phrase in _BLOCK_PHRASES):
+        return None
+    return _html_title(response.content) or "Access Restricted"
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds from now: either delta-seconds or an HTTP date."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
