@@ -1,0 +1,58 @@
+"""``capwatch config --path | --init | --check``: show the paths, write the commented default
+config, or validate the config. Exit status 2 on any config problem; never overwrites."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tui.config import DEFAULT_CONFIG_TEXT, ConfigError, load_config
+from tui.paths import resolve_paths
+
+EXIT_CONFIG_ERROR = 2
+
+
+def run(args: argparse.Namespace) -> int:
+    paths = resolve_paths(getattr(args, "config", None))
+    if args.path:
+        exists = "exists" if paths.config.exists() else "not created; defaults apply"
+        print(f"config:  {paths.config} ({paths.config_source}; {exists})")
+        print(f"history: {paths.history}")
+        print(f"demo:    {paths.demo_history}")
+        print(f"logs:    {paths.log_dir}")
+        return 0
+    if args.init:
+        return _init(paths.config)
+    return _check(paths.config, explicit=paths.config_is_explicit)
+
+
+def _init(path: Path) -> int:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "x", encoding="utf-8") as out:  # "x": fail if it exists, atomically
+            out.write(DEFAULT_CONFIG_TEXT)
+    except FileExistsError:
+        print(f"capwatch: {path} already exists; not overwriting it", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    except OSError as exc:
+        print(f"capwatch: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    print(f"wrote {path}")
+    return 0
+
+
+def _check(path: Path, *, explicit: bool) -> int:
+    from providers.registry import available  # only --check needs the plugin list
+
+    if not explicit and not path.exists():
+        print(f"no config file at {path}; built-in defaults apply (demo market)")
+        return 0
+    try:
+        config = load_config(path, known_providers=available())
+    except ConfigError as exc:
+        print(f"capwatch: {exc}", file=sys.stderr)
+        return EXIT_CONFIG_ERROR
+    names = ", ".join(config.sources.provider_names())
+    print(f"{path}: OK (providers: {names})")
+    return 0
