@@ -16,7 +16,6 @@ import io
 import json
 import os
 import time
-import unicodedata
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -35,6 +34,7 @@ from providers.contract import (
     RatingKind,
     Snapshot,
 )
+from providers.parse import clean_text, parse_date, parse_datetime
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -60,8 +60,6 @@ RATING_SYNONYMS: Mapping[str, str] = {
     "strong-sell": "Strong Sell",
 }
 
-#: Non-ISO date spellings also accepted in earnings ``date`` (the ones NSE/BSE pages use).
-_EXTRA_DATE_FORMATS = ("%d-%b-%Y", "%d %b %Y")
 _PART_KEYS = {Part.RATINGS: "ratings", Part.EARNINGS: "earnings"}
 _MAX_PROBLEMS_SHOWN = 5
 
@@ -76,11 +74,6 @@ class RowError(ValueError):
 
 class FeedError(Exception):
     """The whole feed is unusable (missing, unreadable, not CSV/JSON, wrong columns)."""
-
-
-def clean_text(value: str) -> str:
-    """Drop control characters so a hostile name cannot move the terminal's cursor."""
-    return "".join(ch for ch in value if unicodedata.category(ch)[0] != "C").strip()
 
 
 def _text(row: Mapping[str, Any], key: str) -> str:
@@ -108,26 +101,19 @@ def normalise_rating(text: str) -> str:
 
 
 def parse_time(text: str) -> datetime:
-    """ISO 8601 date or date-time in IST; a naive value is taken as IST, an aware one converted."""
-    try:
-        value = datetime.fromisoformat(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an ISO 8601 date or time") from None
-    return value.replace(tzinfo=IST) if value.tzinfo is None else value.astimezone(IST)
+    """ISO 8601 date or date-time (the exchanges' spellings work too); naive = IST."""
+    value = parse_datetime(text)
+    if value is None:
+        raise ValueError(f"{text!r} is not a date or time (use ISO 8601, e.g. 2026-11-20T09:30)")
+    return value
 
 
 def parse_day(text: str) -> date:
-    """A calendar date: ISO ``2026-11-20`` or the exchanges' ``20-Nov-2026`` / ``20 Nov 2026``."""
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        pass
-    for fmt in _EXTRA_DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+    """A calendar date: ISO ``2026-11-20`` (or ``20-Nov-2026`` / ``20 Nov 2026``)."""
+    value = parse_date(text)
+    if value is None:
+        raise ValueError(f"{text!r} is not a date (use YYYY-MM-DD)")
+    return value
 
 
 def _field(row: Mapping[str, Any], key: str, convert: Callable[[str], Any]) -> Any:
