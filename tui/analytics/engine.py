@@ -1,0 +1,320 @@
+"""``MarketAnalytics``: the stateful facade the monitor and ``capwatch snapshot`` call.
+
+It owns three caches so a tick only does tick work:
+
+- the ``Universe`` (static stock attributes, segment member positions), rebuilt only when the
+  snapshot's list of stocks, their sectors or segments change;
+- the daily figures (horizon references, technical calls and their change events, per-stock
+  5-day references), rebuilt only when the trading date (``snapshot.as_of`` in IST), the
+  history (its last date, shape and last row), the universe or the set of indices changes —
+  so a demo rolling to the next day is picked up without anyone asking;
+- the merged ratings feed and earnings lists, rebuilt only when the snapshot's ratings or
+  earnings (or the daily figures) change.
+
+Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from providers.contract import CAP_SEGMENTS, IST, IndexQuote, Segment, Snapshot
+from tui.analytics import breadth, events, movers, returns, sectors
+from tui.analytics.frames import DailyCloses, LiveColumns, Universe
+from tui.analytics.settings import AnalyticsSettings
+from tui.analytics.technicals import Calls
+from tui.views import (
+    BreadthPoint,
+    EarningsRow,
+    EventRow,
+    IndexRow,
+    SegmentView,
+    StockDetail,
+)
+
+DEFAULT_SETTINGS = AnalyticsSettings()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Daily:
+    """Everything that changes at most once a trading day."""
+
+    key: tuple
+    universe: Universe
+    closes: DailyCloses
+    refs: returns.References
+    calls: Calls
+    stock_five_day: np.ndarray  # per universe position: the close 5 sessions back (NaN unknown)
+    technical_rows: dict[Segment, list[EventRow]]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Tick:
+    """What ``detail`` needs from the last refresh."""
+
+    snapshot: Snapshot
+    columns: LiveColumns
+    daily: _Daily
+    feeds: dict[Segment, tuple[EventRow, ...]]
+    earnings: dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]
+
+
+def _history_key(closes: pd.DataFrame | None) -> tuple:
+    """Cheap identity of a history frame: its shape, last date and last row's sum."""
+    if closes is None or closes.empty:
+        return ()
+    last_row = closes.iloc[-1].to_numpy(dtype=float, na_value=np.nan)
+    return closes.shape, pd.Timestamp(closes.index[-1]), float(np.nansum(last_row))
+
+
+def _index_change(quote: IndexQuote | None) -> float | None:
+    if quote is None:
+        return None
+    if quote.change_pct is not None:
+        return quote.change_pct
+    return None if quote.prev_close is None else returns.pct(quote.last, quote.prev_close)
+
+
+class MarketAnalytics:
+    """Snapshot (+ daily history) -> one ``SegmentView`` per segment, cheaply per tick."""
+
+    def __init__(self, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> None:
+        self.settings = settings
+        self._history: pd.DataFrame | None = None
+        self._history_key: tuple = ()
+        self._universe: Universe | None = None
+        self._daily: _Daily | None = None
+        self._series = {segment: breadth.BreadthSeries() for segment in Segment}
+        self._feed_cache: tuple[tuple, _Daily, dict] | None = None
+        self._earnings_cache: tuple[tuple, date, Universe, dict] | None = None
+        self._tick: _Tick | None = None
+
+    def load_history(self, closes: pd.DataFrame) -> None:
+        """Use ``closes`` (wide daily closes, see ``providers.base``) from the next refresh.
+
+        Cheap: the daily work runs lazily, and only if this history differs from the last."""
+        self._history = closes
+        self._history_key = _history_key(closes)
+
+    @property
+    def anchor_date(self) -> date | None:
+        """The "since" date in use (None before the first refresh), for column headers."""
+        return None if self._daily is None else self._daily.refs.anchor_date
+
+    def refresh(self, snapshot: Snapshot) -> dict[Segment, SegmentView]:
+        """Every segment's view of ``snapshot``; records a breadth reading per segment."""
+        moment = snapshot.as_of.astimezone(IST)
+        today = moment.date()
+        if self._universe is None or not self._universe.matches(snapshot.stocks):
+            self._universe = Universe.from_stocks(snapshot.stocks)
+        universe = self._universe
+        columns = LiveColumns.from_stocks(snapshot.stocks)
+        daily = self._daily_for(today, universe, snapshot.indices)
+        upper, lower = movers.band_flags(columns)
+        order = sectors.sector_order(universe, columns)
+        five_day = returns.pct_array(columns.last, daily.stock_five_day)
+        today_change, five_day_change = {}, {}
+        for segment in Segment:
+            members = universe.members[segment]
+            weights = columns.ffmc[members]
+            today_change[segment] = returns.weighted_change(columns.change_pct[members], weights)
+            five_day_change[segment] = returns.weighted_change(five_day[members], weights)
+        rank_today = returns.rank({s: today_change[s] for s in CAP_SEGMENTS})
+        rank_5d = returns.rank({s: five_day_change[s] for s in CAP_SEGMENTS})
+        index_rows = self._index_rows(snapshot.indices, daily)
+        feeds = self._feeds(snapshot, daily)
+        earnings = self._earnings(snapshot, today, universe)
+
+        views = {}
+        for segment in Segment:
+            members = universe.members[segment]
+            advances, declines, unchanged = breadth.count(columns.change_pct[members])
+            series = self._series[segment]
+            series.add(BreadthPoint(moment, advances, declines, unchanged))
+            gainers, losers = movers.ranked(members, columns.change_pct, self.settings.movers)
+            at_upper, _ = movers.ranked(members[upper[members]], columns.change_pct, None)
+            _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
+            upcoming, declared = earnings[segment]
+            views[segment] = SegmentView(
+                segment=segment,
+                as_of=snapshot.as_of,
+                indices=tuple(
+                    row
+                    for quote, row in zip(snapshot.indices, index_rows, strict=True)
+                    if segment == Segment.ALL or quote.segment == segment
+                ),
+                breadth=breadth.view(advances, declines, unchanged, series),
+                gainers=movers.rows(gainers, universe, columns, upper, lower),
+                losers=movers.rows(losers, universe, columns, upper, lower),
+                sectors=sectors.rows(order, members, universe, columns),
+                events=feeds[segment],
+                upcoming=upcoming,
+                declared=declared,
+                rank_today=rank_today.get(segment),
+                rank_5d=rank_5d.get(segment),
+                change_pct=today_change[segment],
+                change_5d_pct=five_day_change[segment],
+                upper_band=movers.rows(at_upper, universe, columns, upper, lower),
+                lower_band=movers.rows(at_lower, universe, columns, upper, lower),
+            )
+        self._tick = _Tick(snapshot, columns, daily, feeds, earnings)
+        return views
+
+    def detail(self, symbol: str) -> StockDetail | None:
+        """The drill-down for ``symbol`` as of the last refresh; None if it is not a stock there."""
+        tick = self._tick
+        if tick is None:
+            return None
+        universe = tick.daily.universe
+        position = universe.position.get(symbol)
+        if position is None:
+            return None
+        quote = tick.snapshot.stocks[position]
+        daily = tick.daily
+        closes: tuple[float, ...] = ()
+        column = daily.closes.columns.get(symbol)
+        if column is not None:
+            past = daily.closes.values[
+                : daily.closes.before(tick.snapshot.as_of.astimezone(IST).date()), column
+            ]
+            closes = tuple(float(v) for v in past[~np.isnan(past)])
+        year_low, year_high = returns.year_range(daily.refs, symbol, quote.last)
+        upcoming, _ = tick.earnings[Segment.ALL]
+        change_pct = tick.columns.change_pct[position]
+        return StockDetail(
+            symbol=symbol,
+            name=quote.name,
+            sector=quote.sector,
+            segment=quote.segment,
+            last=quote.last,
+            prev_close=quote.prev_close,
+            change_pct=None if np.isnan(change_pct) else float(change_pct),
+            day_low=quote.day_low,
+            day_high=quote.day_high,
+            year_low=year_low,
+            year_high=year_high,
+            closes=closes,
+            calls=daily.calls.history(symbol),
+            ratings=tuple(row for row in tick.feeds[Segment.ALL] if row.symbol == symbol),
+            next_earnings=next((row for row in upcoming if row.symbol == symbol), None),
+        )
+
+    # -- caches ---------------------------------------------------------------------------
+
+    def _daily_for(self, today: date, universe: Universe, indices: Sequence[IndexQuote]) -> _Daily:
+        index_segments = tuple((quote.name, quote.segment) for quote in indices)
+        key = (today, self._history_key, index_segments)
+        daily = self._daily
+        if daily is not None and daily.key == key and daily.universe is universe:
+            return daily
+        closes = DailyCloses.from_frame(self._history, today)
+        refs = returns.References.build(closes, today, self.settings.anchor)
+        calls = Calls.compute(closes)
+        stock_columns = closes.gather(universe.symbols)
+        stock_five_day = np.full(len(universe.symbols), np.nan)
+        found = stock_columns >= 0
+        stock_five_day[found] = refs.five_day[stock_columns[found]]
+        names = dict(zip(universe.symbols, universe.names, strict=True))
+        names.update({quote.name: quote.name for quote in indices})
+        segment_of = self._segment_map(universe, indices)
+        technical_rows: dict[Segment, list[EventRow]] = {segment: [] for segment in Segment}
+        for change in calls.changes(names, self.settings.event_sessions):
+            row = events.event_row(change)
+            for segment in segment_of.get(change.symbol, (Segment.ALL,)):
+                technical_rows[segment].append(row)
+        self._daily = _Daily(key, universe, closes, refs, calls, stock_five_day, technical_rows)
+        return self._daily
+
+    @staticmethod
+    def _segment_map(
+        universe: Universe, indices: Sequence[IndexQuote]
+    ) -> dict[str, tuple[Segment, ...]]:
+        """symbol or index name -> the segment views its events belong to."""
+        segment_of = {quote.name: (Segment.ALL, quote.segment) for quote in indices}
+        segment_of.update(
+            (symbol, (Segment.ALL, segment))
+            for symbol, segment in zip(universe.symbols, universe.segments, strict=True)
+        )
+        return {name: tuple(dict.fromkeys(segs)) for name, segs in segment_of.items()}
+
+    def _index_rows(self, indices: Sequence[IndexQuote], daily: _Daily) -> list[IndexRow]:
+        benchmark = next((q for q in indices if q.name == self.settings.benchmark), None)
+        benchmark_change = _index_change(benchmark)
+        rows = []
+        for quote in indices:
+            change = _index_change(quote)
+            figures = returns.horizons(
+                daily.refs, quote.name, quote.last, quote.year_high, quote.year_low
+            )
+            rows.append(
+                IndexRow(
+                    name=quote.name,
+                    exchange=quote.exchange,
+                    last=quote.last,
+                    change_pct=change,
+                    change_5d_pct=figures.change_5d_pct,
+                    change_1m_pct=figures.change_1m_pct,
+                    change_ytd_pct=figures.change_ytd_pct,
+                    since_anchor_pct=figures.since_anchor_pct,
+                    from_52w_high_pct=figures.from_52w_high_pct,
+                    from_52w_low_pct=figures.from_52w_low_pct,
+                    above_ma=figures.above_ma,
+                    crossed_today=figures.crossed_today,
+                    relative_pct=None
+                    if change is None or benchmark_change is None
+                    else change - benchmark_change,
+                    call=daily.calls.latest(quote.name),
+                )
+            )
+        return rows
+
+    def _feeds(self, snapshot: Snapshot, daily: _Daily) -> dict[Segment, tuple[EventRow, ...]]:
+        cached = self._feed_cache
+        if cached is not None and cached[1] is daily and cached[0] == snapshot.ratings:
+            return cached[2]
+        segment_of = self._segment_map(daily.universe, snapshot.indices)
+        analyst: dict[Segment, list[EventRow]] = {segment: [] for segment in Segment}
+        for change in snapshot.ratings:
+            row = events.event_row(change)
+            for segment in segment_of.get(change.symbol, (Segment.ALL,)):
+                analyst[segment].append(row)
+        feeds = {
+            segment: events.feed(
+                analyst[segment] + daily.technical_rows[segment], self.settings.max_events
+            )
+            for segment in Segment
+        }
+        self._feed_cache = (snapshot.ratings, daily, feeds)
+        return feeds
+
+    def _earnings(
+        self, snapshot: Snapshot, today: date, universe: Universe
+    ) -> dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]:
+        cached = self._earnings_cache
+        if (
+            cached is not None
+            and cached[1] == today
+            and cached[2] is universe
+            and cached[0] == snapshot.earnings
+        ):
+            return cached[3]
+        by_segment = {
+            segment: [
+                event
+                for event in snapshot.earnings
+                if segment == Segment.ALL
+                or (
+                    event.symbol in universe.position
+                    and universe.segments[universe.position[event.symbol]] == segment
+                )
+            ]
+            for segment in Segment
+        }
+        split = {segment: events.split_earnings(by_segment[segment], today) for segment in Segment}
+        self._earnings_cache = (snapshot.earnings, today, universe, split)
+        return split

@@ -1,0 +1,159 @@
+"""Technical calls: a five-step view of each stock's and index's trend from daily closes.
+
+Design. Each session, five signals vote, each +1 (bullish), -1 (bearish) or 0 (not known):
+
+1. close above its 20-session simple moving average (short-term trend), else -1;
+2. close above its 50-session average (medium-term trend), else -1;
+3. close above its 200-session average (long-term trend), else -1;
+4. the 50-session average above the 200-session average (golden/death-cross state), else -1;
+5. momentum: 14-session RSI (Cutler's, i.e. simple averages of gains and losses) at or
+   above 60 is +1, at or below 40 is -1, in between 0 (an RSI with no losses is 100).
+
+The score (-5..+5) maps to the call: >= +4 Bullish, +2..+3 Mildly Bullish, -1..+1 Sideways,
+-3..-2 Mildly Bearish, <= -4 Bearish. An average needs a full window of closes, so a young
+listing simply has fewer voters; with fewer than 20 closes there is no call at all (None).
+
+Why this design: it is the common "price vs 20/50/200-day MA + RSI" reading traders use, every
+step is explainable in one line, and it is a handful of vectorised cumulative sums over the
+whole history matrix (all names, all days at once), which is what makes the call history and
+the call-change events cheap. A call change is emitted for the session whose close moved the
+score across a step boundary, stamped at that day's 15:30 IST close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+import numpy as np
+
+from providers.contract import IST, TECHNICAL_SCALE, RatingChange, RatingKind
+from tui.analytics.frames import DailyCloses
+
+SHORT, MEDIUM, LONG = 20, 50, 200
+RSI_LENGTH = 14
+RSI_BULLISH, RSI_BEARISH = 60.0, 40.0
+SOURCE = "capwatch technicals"
+CLOSE_TIME = time(15, 30)
+NO_CALL = -1
+#: score + 5 -> position in TECHNICAL_SCALE
+_CALL_OF_SCORE = np.array([0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4], dtype=np.int8)
+
+
+def _window_sum(values: np.ndarray, n: int) -> np.ndarray:
+    """Sum of the last ``n`` rows at every row; NaN unless all ``n`` values are known."""
+    known = ~np.isnan(values)
+    sums = np.cumsum(np.where(known, values, 0.0), axis=0)
+    counts = np.cumsum(known, axis=0)
+    pad = np.zeros((1, values.shape[1]))
+    sums, counts = np.vstack([pad, sums]), np.vstack([pad, counts])
+    out = np.full(values.shape, np.nan)
+    if len(values) >= n:
+        window = sums[n:] - sums[:-n]
+        full = (counts[n:] - counts[:-n]) == n
+        out[n - 1 :] = np.where(full, window, np.nan)
+    return out
+
+
+def _vote(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """+1 where a > b, -1 where a <= b, 0 where either is unknown."""
+    with np.errstate(invalid="ignore"):
+        vote = np.where(a > b, 1, -1)
+    return np.where(np.isnan(a) | np.isnan(b), 0, vote)
+
+
+def rsi(values: np.ndarray) -> np.ndarray:
+    """Cutler's RSI over ``RSI_LENGTH`` sessions for every row (NaN until enough changes)."""
+    moves = np.vstack([np.full((1, values.shape[1]), np.nan), np.diff(values, axis=0)])
+    unknown = np.isnan(moves)
+    gains = np.where(unknown, np.nan, np.where(moves > 0, moves, 0.0))
+    losses = np.where(unknown, np.nan, np.where(moves < 0, -moves, 0.0))
+    gains, losses = _window_sum(gains, RSI_LENGTH), _window_sum(losses, RSI_LENGTH)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = 100.0 * gains / (gains + losses)
+    return np.where((gains + losses) == 0, 50.0, out)
+
+
+def scores(values: np.ndarray) -> np.ndarray:
+    """The -5..+5 score per (session, name); NaN where there is no call (< 20 closes)."""
+    short = _window_sum(values, SHORT) / SHORT
+    medium = _window_sum(values, MEDIUM) / MEDIUM
+    long = _window_sum(values, LONG) / LONG
+    strength = rsi(values)
+    with np.errstate(invalid="ignore"):
+        momentum = np.where(strength >= RSI_BULLISH, 1, np.where(strength <= RSI_BEARISH, -1, 0))
+    total = (
+        _vote(values, short)
+        + _vote(values, medium)
+        + _vote(values, long)
+        + _vote(medium, long)
+        + np.where(np.isnan(strength), 0, momentum)
+    )
+    return np.where(np.isnan(short), np.nan, total)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Calls:
+    """The call of every history column on every session (``NO_CALL`` = none yet)."""
+
+    dates: np.ndarray  # datetime64[D]
+    columns: Mapping[str, int]
+    codes: np.ndarray  # int8, (sessions, columns): position in TECHNICAL_SCALE
+
+    @classmethod
+    def compute(cls, closes: DailyCloses) -> Calls:
+        score = scores(closes.values) if closes.values.size else np.empty(closes.values.shape)
+        codes = np.full(score.shape, NO_CALL, dtype=np.int8)
+        known = ~np.isnan(score)
+        codes[known] = _CALL_OF_SCORE[score[known].astype(np.intp) + 5]
+        return cls(dates=closes.dates, columns=closes.columns, codes=codes)
+
+    def latest(self, name: str) -> str | None:
+        """The call as of the last session, None when there is none."""
+        column = self.columns.get(name)
+        if column is None or not len(self.dates):
+            return None
+        code = int(self.codes[-1, column])
+        return None if code == NO_CALL else TECHNICAL_SCALE[code]
+
+    def history(self, name: str) -> tuple[tuple[date, str], ...]:
+        """(day the call began, call) for each run of equal calls, oldest first."""
+        column = self.columns.get(name)
+        if column is None:
+            return ()
+        codes = self.codes[:, column]
+        starts = np.flatnonzero(np.diff(codes, prepend=NO_CALL))
+        return tuple(
+            (self.dates[i].astype(date), TECHNICAL_SCALE[codes[i]])
+            for i in starts.tolist()
+            if codes[i] != NO_CALL
+        )
+
+    def changes(self, names: Mapping[str, str], sessions: int) -> tuple[RatingChange, ...]:
+        """Call changes on the last ``sessions`` sessions of the columns in ``names``
+        (symbol -> display name); a first call (from no call) is not a change."""
+        symbols = [s for s in names if s in self.columns]
+        wanted = np.array([self.columns[s] for s in symbols], dtype=np.intp)
+        first = max(len(self.dates) - sessions, 1)
+        if sessions <= 0 or wanted.size == 0 or first >= len(self.dates):
+            return ()
+        before = self.codes[first - 1 : -1][:, wanted]
+        after = self.codes[first:][:, wanted]
+        changed = (before != after) & (before != NO_CALL) & (after != NO_CALL)
+        out = []
+        for row, k in zip(*np.nonzero(changed), strict=True):
+            symbol = symbols[k]
+            day = self.dates[first + row].astype(date)
+            out.append(
+                RatingChange(
+                    symbol=symbol,
+                    name=names[symbol],
+                    kind=RatingKind.TECHNICAL,
+                    from_rating=TECHNICAL_SCALE[before[row, k]],
+                    to_rating=TECHNICAL_SCALE[after[row, k]],
+                    source=SOURCE,
+                    at=datetime.combine(day, CLOSE_TIME, IST),
+                )
+            )
+        return tuple(out)
