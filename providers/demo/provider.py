@@ -1,0 +1,280 @@
+"""The demo provider: turns the simulation into contract snapshots and history frames.
+
+Quote objects are cached and rebuilt only for stocks that traded in the step, so a fetch over
+thousands of stocks stays cheap; the simulation itself is vectorised numpy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from providers.contract import (
+    CAP_SEGMENTS,
+    IST,
+    Breadth,
+    EarningsEvent,
+    EarningsStatus,
+    IndexQuote,
+    MarketPhase,
+    MarketStatus,
+    Part,
+    Segment,
+    Snapshot,
+    StockQuote,
+)
+from providers.demo.simulation import Simulation
+from providers.demo.universe import INDICES, MIN_STOCKS, SECTORS
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Settings ``[providers.demo]`` accepts, with defaults (``start`` None = now, IST).
+DEFAULTS: Mapping[str, object] = {
+    "seed": 0,
+    "start": None,
+    "step_seconds": 30.0,
+    "stocks": 1600,
+    "history_days": 300,
+}
+#: Upcoming results shown this many days ahead.
+EARNINGS_HORIZON = timedelta(days=21)
+_YEAR_ROWS = 250
+_MESSAGES = {
+    MarketPhase.PRE_OPEN: "Pre-open",
+    MarketPhase.OPEN: "Open",
+    MarketPhase.CLOSED: "Closed",
+}
+
+
+class DemoProvider:
+    """Simulated Indian market (offline, labelled DEMO)."""
+
+    name = "demo"
+    parts = frozenset(Part)
+    simulated = True
+
+    def __init__(
+        self,
+        *,
+        seed: int = 0,
+        start: datetime | None = None,
+        step_seconds: float = 30.0,
+        stocks: int = 1600,
+        history_days: int = 300,
+    ) -> None:
+        if step_seconds <= 0:
+            raise ValueError(f"step_seconds must be > 0, got {step_seconds}")
+        if history_days < 260:
+            raise ValueError(f"history_days must be >= 260, got {history_days}")
+        if start is None:
+            start = datetime.now(IST)  # the only wall-clock read; pass start to reproduce
+        elif start.tzinfo is None:
+            raise ValueError("start must be timezone-aware")
+        self._sim = Simulation(seed, start.astimezone(IST), step_seconds, stocks, history_days)
+        u = self._sim.universe
+        self._sector_names = tuple(SECTORS[code].name for code in u.sector.tolist())
+        self._segments = tuple(CAP_SEGMENTS[code] for code in u.segment.tolist())
+        self._members = {
+            index.name: tuple(u.symbols[pos] for pos in members.tolist())
+            for index, members in zip(INDICES, self._sim.members, strict=True)
+        }
+        self._quotes: list[StockQuote] = []
+        self._fetched = False
+        self._earnings_day: date | None = None
+        self._earnings: tuple[EarningsEvent, ...] = ()
+        self._frame: tuple[int, pd.DataFrame] | None = None
+
+    @property
+    def simulation(self) -> Simulation:
+        return self._sim
+
+    async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
+        """The market now, then the clock moves one step for the next call."""
+        sim = self._sim
+        if self._fetched:
+            changed = sim.advance()
+        else:
+            changed = np.ones(sim.universe.size, dtype=bool)
+            self._fetched = True
+        self._refresh_quotes(changed)
+        wanted = frozenset(parts) if parts is not None else self.parts
+        now = sim.now
+        return Snapshot(
+            provider=self.name,
+            as_of=now,
+            simulated=True,
+            indices=self._indices() if Part.INDICES in wanted else (),
+            stocks=tuple(self._quotes) if Part.STOCKS in wanted else (),
+            breadth=self._breadth() if Part.BREADTH in wanted else (),
+            ratings=sim.ratings.recent(now) if Part.RATINGS in wanted else (),
+            earnings=self._earnings_now() if Part.EARNINGS in wanted else (),
+            status=self._status() if Part.STATUS in wanted else None,
+            sources={part: self.name for part in wanted if part is not Part.HISTORY},
+            members=self._members if Part.INDICES in wanted else {},
+        )
+
+    async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
+        """Daily closes of every index and stock up to the previous trading day."""
+        frame = self._history_frame()
+        if names is not None:
+            frame = frame[[name for name in names if name in frame.columns]]
+        return frame.iloc[-days:] if days > 0 else frame.iloc[:0]
+
+    async def aclose(self) -> None:
+        """Nothing to release: the demo holds no network clients or files."""
+
+    # -- parts ------------------------------------------------------------------------------
+
+    def _refresh_quotes(self, changed: np.ndarray) -> None:
+        sim, u = self._sim, self._sim.universe
+        session = sim.session
+        if not self._quotes:
+            self._quotes = [None] * u.size  # type: ignore[list-item]
+        shares = u.free_float_shares
+        now = sim.now
+        for pos in np.flatnonzero(changed).tolist():
+            last = float(session.last[pos])
+            prev = float(session.prev_close[pos])
+            opened = session.opened
+            self._quotes[pos] = StockQuote(
+                symbol=u.symbols[pos],
+                name=u.names[pos],
+                sector=self._sector_names[pos],
+                segment=self._segments[pos],
+                last=last,
+                prev_close=prev,
+                change_pct=(last / prev - 1) * 100,
+                volume=int(session.volume[pos]),
+                time=now,
+                ffmc=float(shares[pos] * last / 1e7),
+                band_pct=float(u.band[pos]),
+                day_high=float(session.high[pos]) if opened else None,
+                day_low=float(session.low[pos]) if opened else None,
+            )
+
+    def _indices(self) -> tuple[IndexQuote, ...]:
+        sim = self._sim
+        session = sim.session
+        up = session.last > session.prev_close
+        down = session.last < session.prev_close
+        year = np.vstack([sim.index_closes[-_YEAR_ROWS:], sim.index_last])
+        quotes = []
+        for row, (index, members) in enumerate(zip(INDICES, sim.members, strict=True)):
+            last = float(sim.index_last[row])
+            prev = float(sim.index_closes[-1, row])
+            advances, declines = int(up[members].sum()), int(down[members].sum())
+            quotes.append(
+                IndexQuote(
+                    name=index.name,
+                    segment=index.segment,
+                    last=last,
+                    prev_close=prev,
+                    change_pct=(last / prev - 1) * 100,
+                    time=sim.now,
+                    exchange=index.exchange,
+                    open=None if sim.index_open is None else float(sim.index_open[row]),
+                    high=None if sim.index_high is None else float(sim.index_high[row]),
+                    low=None if sim.index_low is None else float(sim.index_low[row]),
+                    year_high=float(year[:, row].max()),
+                    year_low=float(year[:, row].min()),
+                    advances=advances,
+                    declines=declines,
+                    unchanged=len(members) - advances - declines,
+                )
+            )
+        return tuple(quotes)
+
+    def _breadth(self) -> tuple[Breadth, ...]:
+        sim = self._sim
+        session, segment = sim.session, sim.universe.segment
+        up = session.last > session.prev_close
+        down = session.last < session.prev_close
+        scopes: list[tuple[str, np.ndarray]] = [
+            (index.name, members) for index, members in zip(INDICES, sim.members, strict=True)
+        ]
+        scopes += [(seg.value, np.flatnonzero(segment == code)) for code, seg in
+                   enumerate(CAP_SEGMENTS)]  # fmt: skip
+        scopes.append((Segment.ALL.value, np.arange(sim.universe.size)))
+        found = []
+        for scope, members in scopes:
+            advances, declines = int(up[members].sum()), int(down[members].sum())
+            found.append(
+                Breadth(scope, advances, declines, len(members) - advances - declines, sim.now)
+            )
+        return tuple(found)
+
+    def _earnings_now(self) -> tuple[EarningsEvent, ...]:
+        """Results declared today and those coming over the next three weeks."""
+        day = self._sim.day
+        if self._earnings_day != day:
+            u = self._sim.universe
+            self._earnings = tuple(
+                EarningsEvent(
+                    symbol=u.symbols[pos],
+                    name=u.names[pos],
+                    date=when,
+                    status=EarningsStatus.DECLARED if when == day else EarningsStatus.UPCOMING,
+                    purpose=purpose,
+                )
+                for pos, when, purpose in self._sim.earnings.events(day, day + EARNINGS_HORIZON)
+            )
+            self._earnings_day = day
+        return self._earnings
+
+    def _status(self) -> MarketStatus:
+        sim = self._sim
+        return MarketStatus(sim.phase, _MESSAGES[sim.phase], sim.now, sim.next_open())
+
+    def _history_frame(self) -> pd.DataFrame:
+        import pandas as pd
+
+        sim = self._sim
+        if self._frame is None or self._frame[0] != len(sim.days):
+            columns = [index.name for index in INDICES] + list(sim.universe.symbols)
+            values = np.hstack([sim.index_closes, sim.closes])
+            frame = pd.DataFrame(values, index=pd.DatetimeIndex(sim.days), columns=columns)
+            self._frame = (len(sim.days), frame)
+        return self._frame[1]
+
+
+def _parse_start(value: object) -> datetime | None:
+    if value is None or isinstance(value, datetime):
+        start = value
+    elif isinstance(value, str):
+        try:
+            start = datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"demo setting 'start': not an ISO 8601 time: {value!r}") from exc
+    else:
+        raise ValueError(f"demo setting 'start': expected a time, got {value!r}")
+    if start is not None and start.tzinfo is None:
+        start = start.replace(tzinfo=IST)  # a naive time is IST, as on the command line
+    return start
+
+
+def _int_setting(settings: Mapping[str, object], key: str, minimum: int) -> int:
+    value = settings.get(key, DEFAULTS[key])
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ValueError(f"demo setting {key!r}: expected an integer >= {minimum}, got {value!r}")
+    return value
+
+
+def create(settings: Mapping[str, object]) -> DemoProvider:
+    """Build the demo provider from its ``[providers.demo]`` settings (see ``DEFAULTS``)."""
+    unknown = sorted(set(settings) - set(DEFAULTS))
+    if unknown:
+        raise ValueError(f"unknown demo setting(s): {', '.join(unknown)}")
+    step = settings.get("step_seconds", DEFAULTS["step_seconds"])
+    if isinstance(step, bool) or not isinstance(step, int | float) or step <= 0:
+        raise ValueError(f"demo setting 'step_seconds': expected a number > 0, got {step!r}")
+    return DemoProvider(
+        seed=_int_setting(settings, "seed", 0),
+        start=_parse_start(settings.get("start")),
+        step_seconds=float(step),
+        stocks=_int_setting(settings, "stocks", MIN_STOCKS),
+        history_days=_int_setting(settings, "history_days", 260),
+    )

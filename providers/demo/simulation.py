@@ -1,0 +1,181 @@
+"""The demo market's state over time: history, today's session and the simulated IST clock.
+
+No wall clock is read here: the caller gives a start time and each ``advance`` moves the clock
+by a fixed step. The session runs 09:15-15:30 on whatever day it is (weekends included); at
+the close the market shows Closed for a few steps, then rolls to the next trading day and
+today's closes join the history.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+
+from providers.contract import MarketPhase
+from providers.demo import days, universe
+from providers.demo.earnings import EarningsCalendar
+from providers.demo.intraday import Session
+from providers.demo.market import close_after, draw_day, previous_closes
+from providers.demo.ratings import RatingBook
+from providers.demo.universe import INDICES, Universe
+
+#: Steps the market shows Closed before rolling to the next day.
+CLOSED_STEPS = 3
+#: Where the next day starts: just before the open, so a step or two shows pre-open.
+_ROLL_TO = time(9, 14)
+#: Where a start outside the session hours is moved to.
+_DEFAULT_START = time(10, 0)
+_RATING_WARMUP_DAYS = 10
+_PERFORMANCE_DAYS = 20
+
+
+class Simulation:
+    """Everything that changes: closes, index levels, today's session, ratings, the clock."""
+
+    def __init__(
+        self, seed: int, start: datetime, step_seconds: float, stocks: int, history_days: int
+    ) -> None:
+        self.seed = seed
+        self.step = timedelta(seconds=step_seconds)
+        self.universe: Universe = universe.build(seed, stocks)
+        self.earnings = EarningsCalendar(seed, self.universe)
+        self.ratings = RatingBook(seed, self.universe)
+        self._weights = self._index_weights()
+        self.members = tuple(self.universe.members(index) for index in INDICES)
+
+        self.day: date = start.date()
+        self.days: list[date] = days.trading_days_before(self.day, history_days)
+        results = [self.earnings.declared_on(d) for d in self.days]
+        self.closes = self._backfill(results)
+        base = np.array([index.base_level for index in INDICES])
+        self._index_scale = base / (self._weights @ self.closes[0])
+        self.index_closes = self.closes @ self._weights.T * self._index_scale
+        self._results = deque(results[-2:], maxlen=2)
+        self._warm_up_ratings(results)
+
+        self.now, self.phase = self._place(start)
+        self._closed_steps = 0
+        self._begin_day()
+        if self.phase is MarketPhase.OPEN:
+            self.session.open_at(self._session_fraction())
+        self._track_indices(reset=True)
+
+    # -- set-up -----------------------------------------------------------------------------
+
+    def _index_weights(self) -> np.ndarray:
+        """(indices x stocks) free-float shares of members, zero elsewhere: an index level is
+        proportional to ``weights @ prices``, so its change is the members' ffmc-weighted one."""
+        shares = self.universe.free_float_shares
+        weights = np.zeros((len(INDICES), self.universe.size))
+        for row, index in enumerate(INDICES):
+            members = self.universe.members(index)
+            weights[row, members] = shares[members]
+        return weights
+
+    def _backfill(self, results: list[np.ndarray]) -> np.ndarray:
+        """Closes for every history day, generated backwards from today's previous close."""
+        u = self.universe
+        closes = np.empty((len(self.days), u.size))
+        closes[-1] = u.price
+        for row in range(len(self.days) - 1, 0, -1):
+            draw = draw_day(u, self.seed, self.days[row], results[row])
+            closes[row - 1] = previous_closes(closes[row], draw.returns, u.band)
+        return closes
+
+    def _warm_up_ratings(self, results: list[np.ndarray]) -> None:
+        first = max(len(self.days) - _RATING_WARMUP_DAYS, _PERFORMANCE_DAYS + 1)
+        for row in range(first, len(self.days)):
+            performance = self.closes[row - 1] / self.closes[row - 1 - _PERFORMANCE_DAYS] - 1
+            self.ratings.draw_day(self.days[row], performance, results[row] | results[row - 1])
+
+    def _place(self, start: datetime) -> tuple[datetime, MarketPhase]:
+        """Map the start onto the session: pre-open and open times stay, others go to 10:00."""
+        if days.at(self.day, days.PRE_OPEN) <= start < days.at(self.day, days.OPEN):
+            return start, MarketPhase.PRE_OPEN
+        if days.at(self.day, days.OPEN) <= start < days.at(self.day, days.CLOSE):
+            return start, MarketPhase.OPEN
+        return days.at(self.day, _DEFAULT_START), MarketPhase.OPEN
+
+    def _begin_day(self) -> None:
+        u = self.universe
+        results_today = self.earnings.declared_on(self.day)
+        self._results.append(results_today)
+        draw = draw_day(u, self.seed, self.day, results_today)
+        self.regime = draw.regime
+        prev_close = self.closes[-1]
+        close = close_after(prev_close, draw.returns, u.band)
+        rng = np.random.default_rng([self.seed, 2, self.day.toordinal()])
+        self.session = Session(u, rng, prev_close, close, results_today)
+        performance = prev_close / self.closes[-1 - _PERFORMANCE_DAYS] - 1
+        self.ratings.draw_day(self.day, performance, self._results[0] | self._results[1])
+
+    # -- the clock --------------------------------------------------------------------------
+
+    def _session_fraction(self) -> float:
+        elapsed = (self.now - days.at(self.day, days.OPEN)).total_seconds()
+        return min(max(elapsed / days.SESSION_SECONDS, 0.0), 1.0)
+
+    def advance(self) -> np.ndarray:
+        """Move the clock one step; returns the mask of stocks whose quote changed."""
+        nobody = np.zeros(self.universe.size, dtype=bool)
+        if self.phase is MarketPhase.CLOSED:
+            self._closed_steps += 1
+            if self._closed_steps <= CLOSED_STEPS:
+                self.now += self.step
+                return nobody
+            self._roll()
+            return np.ones(self.universe.size, dtype=bool)
+        self.now += self.step
+        if self.phase is MarketPhase.PRE_OPEN:
+            if self.now < days.at(self.day, days.OPEN):
+                return nobody
+            self.phase = MarketPhase.OPEN
+            changed = self.session.open_at(self._session_fraction())
+        elif self.now >= days.at(self.day, days.CLOSE):
+            self.now = days.at(self.day, days.CLOSE)
+            self.phase = MarketPhase.CLOSED
+            self._closed_steps = 0
+            changed = self.session.finish()
+        else:
+            changed = self.session.step_to(self._session_fraction(), self.step.total_seconds())
+        self._track_indices(reset=False)
+        return changed
+
+    def _roll(self) -> None:
+        """Today's closes join the history; the next trading day starts in pre-open."""
+        self.closes = np.vstack([self.closes, self.session.close])
+        self.index_closes = np.vstack([self.index_closes, self.index_levels(self.session.close)])
+        self.days.append(self.day)
+        self.day = days.next_trading_day(self.day)
+        self.now = days.at(self.day, _ROLL_TO)
+        self.phase = MarketPhase.PRE_OPEN
+        self._begin_day()
+        self._track_indices(reset=True)
+
+    def next_open(self) -> datetime | None:
+        if self.phase is MarketPhase.OPEN:
+            return None
+        if self.phase is MarketPhase.PRE_OPEN:
+            return days.at(self.day, days.OPEN)
+        return days.at(days.next_trading_day(self.day), days.OPEN)
+
+    # -- indices ----------------------------------------------------------------------------
+
+    def index_levels(self, prices: np.ndarray) -> np.ndarray:
+        return self._weights @ prices * self._index_scale
+
+    def _track_indices(self, *, reset: bool) -> None:
+        """Index last/open/high/low for the day so far (``None`` until the open)."""
+        self.index_last = self.index_levels(self.session.last)
+        if not self.session.opened:
+            self.index_open = self.index_high = self.index_low = None
+            return
+        if reset or self.index_open is None:
+            self.index_open = self.index_levels(self.session.open)
+            self.index_high = np.maximum(self.index_open, self.index_last)
+            self.index_low = np.minimum(self.index_open, self.index_last)
+        else:
+            self.index_high = np.maximum(self.index_high, self.index_last)
+            self.index_low = np.minimum(self.index_low, self.index_last)

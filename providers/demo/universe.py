@@ -1,0 +1,180 @@
+"""The demo market's listed companies and indices: who exists, how big, in which sector.
+
+Everything here is fixed for a seed; prices move in ``market``. Free-float market caps
+(rupees crore) follow the heavy-tailed shape of the Indian market: a few lakh-crore giants,
+a long tail of micro caps. Ranks come from those caps, so segments and index membership
+follow the same rules the real market uses (``Segment.for_rank``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from providers.contract import CAP_SEGMENTS, Segment
+from providers.demo import names
+
+
+@dataclass(frozen=True, slots=True)
+class SectorDef:
+    name: str
+    weight: float  # share of listed companies
+    large_tilt: float  # > 1: over-represented among large caps (banks), < 1: among small
+    suffixes: tuple[str, ...]
+
+
+SECTORS: tuple[SectorDef, ...] = (
+    SectorDef("Banks", 0.035, 4.0, ("Bank", "Finance Bank", "Co-operative Bank")),
+    SectorDef("Financial Services", 0.07, 2.0, ("Finserv", "Capital", "Fincorp", "Credit")),
+    SectorDef("IT", 0.07, 2.2, ("Infotech", "Softsys", "Datalabs", "Technologies", "Digital")),
+    SectorDef("Pharma", 0.08, 1.4, ("Pharma", "Lifesciences", "Biotech", "Remedies", "Labs")),
+    SectorDef("Auto", 0.06, 1.6, ("Motors", "Autocomp", "Auto Parts", "Wheels", "Forgings")),
+    SectorDef(
+        "Capital Goods",
+        0.10,
+        1.0,
+        ("Engineering", "Heavy Industries", "Machines", "Electricals", "Switchgear"),
+    ),
+    SectorDef("Defence", 0.02, 1.5, ("Defence Systems", "Aerospace", "Shipbuilders", "Avionics")),
+    SectorDef(
+        "Chemicals", 0.09, 0.8, ("Polychem", "Chemicals", "Organics", "Fluorotech", "Dyestuffs")
+    ),
+    SectorDef(
+        "Fertilisers", 0.02, 0.7, ("Fertilisers", "Agrotech", "Crop Nutrients", "Phosphates")
+    ),
+    SectorDef("Textiles", 0.07, 0.3, ("Textiles", "Spinning Mills", "Fabrics", "Denim", "Yarns")),
+    SectorDef("Power", 0.04, 2.0, ("Power", "Energy", "Renewables", "Transmission")),
+    SectorDef("Railways", 0.02, 1.0, ("Railtech", "Rail Systems", "Wagons", "Locomotives")),
+    SectorDef("FMCG", 0.06, 1.8, ("Consumer", "Foods", "Beverages", "Home Care", "Agro Foods")),
+    SectorDef("Metals", 0.05, 1.2, ("Steel", "Alloys", "Metals", "Ferro Alloys", "Castings")),
+    SectorDef("Realty", 0.04, 0.8, ("Realty", "Estates", "Buildcon", "Developers")),
+    SectorDef("Cement", 0.02, 1.3, ("Cements", "Cement Works")),
+    SectorDef("Oil & Gas", 0.02, 3.0, ("Petro", "Oil & Gas", "Gas Distribution")),
+    SectorDef("Infrastructure", 0.04, 0.8, ("Infraprojects", "Constructions", "Roadways")),
+    SectorDef("Consumer Durables", 0.03, 1.0, ("Appliances", "Electronics", "Home Appliances")),
+    SectorDef("Telecom", 0.01, 2.5, ("Telecom", "Communications")),
+    SectorDef("Media", 0.02, 0.5, ("Media", "Entertainment", "Broadcast")),
+    SectorDef("Logistics", 0.02, 0.8, ("Logistics", "Shipping", "Freight")),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDef:
+    """An index: members are ranks ``first``..``last`` (1-based, inclusive) by free-float cap."""
+
+    name: str
+    exchange: str
+    segment: Segment
+    first: int
+    last: int
+    base_level: float  # level on the first day of generated history
+
+
+INDICES: tuple[IndexDef, ...] = (
+    IndexDef("NIFTY 50", "NSE", Segment.LARGE, 1, 50, 24_000.0),
+    IndexDef("SENSEX", "BSE", Segment.LARGE, 1, 30, 79_000.0),
+    IndexDef("NIFTY MIDCAP 100", "NSE", Segment.MID, 101, 200, 55_000.0),
+    IndexDef("BSE MIDCAP", "BSE", Segment.MID, 101, 250, 45_000.0),
+    IndexDef("NIFTY SMALLCAP 100", "NSE", Segment.SMALL, 251, 350, 17_500.0),
+    IndexDef("NIFTY SMALLCAP 250", "NSE", Segment.SMALL, 251, 500, 16_500.0),
+    IndexDef("BSE SMALLCAP", "BSE", Segment.SMALL, 251, 1000, 52_000.0),
+    IndexDef("NIFTY MICROCAP 250", "NSE", Segment.MICRO, 1001, 1250, 22_000.0),
+)
+
+#: The smallest universe that fills every index (NIFTY MICROCAP 250 ends at rank 1250).
+MIN_STOCKS = max(index.last for index in INDICES)
+
+#: (rank, free-float cap in crore) anchors; caps in between are log-log interpolated.
+_CAP_ANCHORS = ((1, 1.0e6), (10, 2.5e5), (50, 8.0e4), (100, 4.5e4), (250, 1.5e4), (500, 5.0e3),
+                (1000, 1.6e3), (2000, 350.0), (5000, 40.0), (20000, 5.0))  # fmt: skip
+
+#: Per segment (CAP_SEGMENTS order): probabilities of a 20%, 10% and 5% price band.
+_BAND_CHOICES = np.array([20.0, 10.0, 5.0])
+_BAND_PROBS = ((0.85, 0.15, 0.0), (0.5, 0.4, 0.1), (0.3, 0.35, 0.35), (0.1, 0.3, 0.6))
+#: Per segment: market beta and daily idiosyncratic volatility.
+_BETA = np.array([0.9, 1.1, 1.25, 1.35])
+_IDIO_VOL = np.array([0.011, 0.015, 0.019, 0.024])
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Universe:
+    """Column arrays, one entry per company, ordered by rank (index 0 = largest)."""
+
+    symbols: tuple[str, ...]
+    names: tuple[str, ...]
+    sector: np.ndarray  # int codes into SECTORS
+    segment: np.ndarray  # int codes into CAP_SEGMENTS
+    ffmc: np.ndarray  # free-float market cap (crore) at the last close
+    price: np.ndarray  # last close, rupees
+    band: np.ndarray  # price band, percent
+    beta: np.ndarray
+    idio_vol: np.ndarray  # daily idiosyncratic volatility
+    turnover: np.ndarray  # typical daily traded value as a fraction of free float
+
+    @property
+    def size(self) -> int:
+        return len(self.symbols)
+
+    @property
+    def free_float_shares(self) -> np.ndarray:
+        """Shares in free float; constant, so ffmc at any price is shares * price."""
+        return self.ffmc * 1e7 / self.price
+
+    def sector_name(self, code: int) -> str:
+        return SECTORS[code].name
+
+    def segment_of(self, code: int) -> Segment:
+        return CAP_SEGMENTS[code]
+
+    def members(self, index: IndexDef) -> np.ndarray:
+        """Positions (= rank - 1) of the index's members."""
+        return np.arange(index.first - 1, min(index.last, self.size))
+
+
+def _caps(rng: np.random.Generator, count: int) -> np.ndarray:
+    ranks = np.arange(1, count + 1, dtype=float)
+    log_rank = np.log([r for r, _ in _CAP_ANCHORS])
+    log_cap = np.log([c for _, c in _CAP_ANCHORS])
+    caps = np.exp(np.interp(np.log(ranks), log_rank, log_cap) + rng.normal(0.0, 0.2, count))
+    return np.sort(caps)[::-1]
+
+
+def _sectors(rng: np.random.Generator, segment: np.ndarray) -> np.ndarray:
+    weight = np.array([s.weight for s in SECTORS])
+    tilt = np.array([s.large_tilt for s in SECTORS])
+    largeness = np.array([1.0, 0.5, 0.0, -0.3])[segment]  # micro leans the other way
+    probs = weight[None, :] * tilt[None, :] ** largeness[:, None]
+    cumulative = np.cumsum(probs / probs.sum(axis=1, keepdims=True), axis=1)
+    draws = rng.random(len(segment))[:, None]
+    return np.minimum((draws > cumulative).sum(axis=1), len(SECTORS) - 1)
+
+
+def build(seed: int, count: int) -> Universe:
+    """The universe for ``seed``: ``count`` companies, ranked by free-float market cap."""
+    if count < MIN_STOCKS:
+        raise ValueError(f"the demo market needs at least {MIN_STOCKS} stocks, got {count}")
+    rng = np.random.default_rng([seed, 0])
+    ffmc = _caps(rng, count)
+    segment = np.array([CAP_SEGMENTS.index(Segment.for_rank(r)) for r in range(1, count + 1)])
+    sector = _sectors(rng, segment)
+    price = np.round(np.clip(np.exp(rng.normal(5.6, 1.1, count)), 12.0, 40_000.0) * 20) / 20
+    band_draw = rng.random(count)
+    band_cum = np.cumsum(np.array(_BAND_PROBS), axis=1)[segment]
+    band = _BAND_CHOICES[np.minimum((band_draw[:, None] > band_cum).sum(axis=1), 2)]
+    beta = _BETA[segment] + rng.normal(0.0, 0.15, count)
+    idio_vol = _IDIO_VOL[segment] * np.exp(rng.normal(0.0, 0.25, count))
+    turnover = np.exp(rng.normal(np.log(0.004), 0.6, count))
+    company_names, symbols = names.generate(rng, [SECTORS[code].suffixes for code in sector])
+    return Universe(
+        symbols=tuple(symbols),
+        names=tuple(company_names),
+        sector=sector,
+        segment=segment,
+        ffmc=ffmc,
+        price=price,
+        band=band,
+        beta=beta,
+        idio_vol=idio_vol,
+        turnover=turnover,
+    )
