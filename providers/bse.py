@@ -1,0 +1,263 @@
+"""BSE India website JSON (unofficial): index breadth, segment movers, results calendar.
+
+BSE wants browser headers with ``Origin``/``Referer`` but no cookies, and blocks fast
+clients, so requests are spaced to ``requests_per_second`` (default 4, well under the ~8/s
+where trouble starts). Every value arrives as a string; index names come both with and
+without the old "S&P " prefix, so names are compared with it stripped, case-insensitively.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection, Mapping
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from providers.base import BadPayload, ProviderError, ProviderUnavailable
+from providers.contract import (
+    IST,
+    Breadth,
+    EarningsEvent,
+    EarningsStatus,
+    Part,
+    Segment,
+    Snapshot,
+    StockQuote,
+)
+from providers.http import HttpSource, browser_headers
+from providers.parse import clean_text, parse_date, parse_datetime, to_float, to_int
+
+if TYPE_CHECKING:
+    import httpx
+    import pandas as pd
+
+NAME = "bse"
+BASE_URL = "https://api.bseindia.com/BseIndiaAPI/api"
+SITE = "https://www.bseindia.com"
+#: Indices whose gainers/losers are fetched, and the cap segment each stands for.
+DEFAULT_MOVER_INDICES: Mapping[str, Segment] = {
+    "BSE SMALLCAP": Segment.SMALL,
+    "BSE MIDCAP": Segment.MID,
+}
+MAX_REQUESTS_PER_SECOND = 8.0
+
+
+def index_key(name: str) -> str:
+    """Comparable form of a BSE index name: "S&P BSE SmallCap" and "BSE SMALLCAP" agree."""
+    text = " ".join(clean_text(name).upper().split())
+    return text.removeprefix("S&P ").strip()
+
+
+def _rows(payload: Any, where: str) -> list[Mapping[str, Any]]:
+    """The list of row objects in a BSE answer (a bare list or ``{"Table": [...]}``)."""
+    if isinstance(payload, dict) and "Table" in payload:
+        payload = payload["Table"]
+    if payload is None:
+        return []
+    if not isinstance(payload, list):
+        raise BadPayload(NAME, where, f"expected a list of rows, got {type(payload).__name__}")
+    return [row for row in payload if isinstance(row, dict)]
+
+
+def parse_breadth(payload: Any, now: datetime) -> tuple[Breadth, ...]:
+    """advanceDecline rows -> one Breadth per index; rows without counts are skipped."""
+    found = []
+    for row in _rows(payload, "advanceDecline"):
+        name = index_key(str(row.get("Sens_ind") or ""))
+        advances, declines = to_int(row.get("UP")), to_int(row.get("DN"))
+        if not name or advances is None or declines is None:
+            continue
+        unchanged = to_int(row.get("UC"))
+        if unchanged is None:  # derive it from the total rather than guess zero
+            total = to_int(row.get("TOTAL"))
+            unchanged = max(total - advances - declines, 0) if total is not None else 0
+        found.append(Breadth(name, advances, declines, unchanged, now))
+    if not found and _rows(payload, "advanceDecline"):
+        raise BadPayload(NAME, "advanceDecline.UP", "no row had usable advance/decline counts")
+    return tuple(found)
+
+
+def parse_movers(payload: Any, segment: Segment, now: datetime) -> tuple[StockQuote, ...]:
+    """MktRGainerLoserData rows -> StockQuotes; rows without a last price are skipped."""
+    quotes = []
+    for row in _rows(payload, "MktRGainerLoserData.Table"):
+        last = to_float(row.get("ltradert"))
+        short = clean_text(row.get("scripname"))
+        code = clean_text(row.get("scrip_cd"))
+        if last is None or not (short or code):
+            continue
+        quotes.append(
+            StockQuote(
+                symbol=short or code,
+                name=clean_text(row.get("LONG_NAME")) or short or code,
+                sector="",
+                segment=segment,
+                last=last,
+                prev_close=to_float(row.get("prevdayclose")),
+                change_pct=to_float(row.get("change_percent")),
+                volume=to_int(row.get("trd_vol")) or 0,
+                time=parse_datetime(row.get("dt_tm")) or now,
+            )
+        )
+    return tuple(quotes)
+
+
+def parse_results_calendar(payload: Any, today: date) -> tuple[EarningsEvent, ...]:
+    """Corpforthresults rows -> EarningsEvents; rows without a date are skipped."""
+    events = []
+    for row in _rows(payload, "Corpforthresults"):
+        day = parse_date(row.get("meeting_date"))
+        code = clean_text(row.get("scrip_Code"))
+        symbol = clean_text(row.get("short_name")) or code
+        if day is None or not symbol:
+            continue
+        events.append(
+            EarningsEvent(
+                symbol=symbol,
+                name=clean_text(row.get("Long_Name")) or symbol,
+                date=day,
+                status=EarningsStatus.UPCOMING if day >= today else EarningsStatus.DECLARED,
+            )
+        )
+    return tuple(events)
+
+
+class BseProvider:
+    """BSE breadth per index, Smallcap/Midcap gainers and losers, forthcoming results."""
+
+    name = NAME
+    parts = frozenset({Part.BREADTH, Part.STOCKS, Part.EARNINGS})
+    simulated = False
+
+    def __init__(
+        self,
+        *,
+        base_url: str = BASE_URL,
+        requests_per_second: float = 4.0,
+        timeout: float = 10.0,
+        mover_indices: Mapping[str, Segment] = DEFAULT_MOVER_INDICES,
+        earnings_days: int = 14,
+        transport: httpx.AsyncBaseTransport | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(IST),
+        **http_options: Any,
+    ) -> None:
+        if not 0 < requests_per_second <= MAX_REQUESTS_PER_SECOND:
+            raise ValueError(
+                f"bse: requests_per_second must be in (0, {MAX_REQUESTS_PER_SECOND:g}]"
+            )
+        self.http = HttpSource(
+            NAME,
+            base_url,
+            headers=browser_headers(f"{SITE}/", origin=SITE),
+            requests_per_second=requests_per_second,
+            timeout=timeout,
+            transport=transport,
+            **http_options,
+        )
+        self.mover_indices = dict(mover_indices)
+        self.earnings_days = earnings_days
+        self._now = now
+
+    async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
+        now = self._now()
+        loaders = {
+            Part.BREADTH: self._breadth,
+            Part.STOCKS: self._movers,
+            Part.EARNINGS: self._earnings,
+        }
+        wanted = [p for p in loaders if parts is None or p in parts]
+        results = await asyncio.gather(*(loaders[p](now) for p in wanted), return_exceptions=True)
+        fields: dict[str, tuple[Any, ...]] = {}
+        errors: dict[Part, str] = {}
+        for part, result in zip(wanted, results, strict=True):
+            if isinstance(result, ProviderError):
+                errors[part] = result.message
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                fields[part.value] = result
+        if wanted and len(errors) == len(wanted):
+            raise ProviderUnavailable(NAME, "; ".join(dict.fromkeys(errors.values())))
+        return Snapshot(
+            provider=NAME,
+            as_of=now,
+            simulated=False,
+            errors=errors,
+            sources={p: NAME for p in wanted if p not in errors},
+            **fields,
+        )
+
+    async def _breadth(self, now: datetime) -> tuple[Breadth, ...]:
+        return parse_breadth(await self.http.get_json("advanceDecline/w", {"val": "Index"}), now)
+
+    async def _movers(self, now: datetime) -> tuple[StockQuote, ...]:
+        asks = [
+            (index, segment, kind)
+            for index, segment in self.mover_indices.items()
+            for kind in ("gainer", "loser")
+        ]
+        answers = await asyncio.gather(*(self._mover_rows(index, kind) for index, _, kind in asks))
+        quotes: dict[str, StockQuote] = {}
+        for (_, segment, _), payload in zip(asks, answers, strict=True):
+            for quote in parse_movers(payload, segment, now):
+                quotes.setdefault(quote.symbol, quote)
+        return tuple(quotes.values())
+
+    async def _mover_rows(self, index: str, kind: str) -> Any:
+        """One gainers/losers table; retried under the other spelling if it comes back empty."""
+        spellings = dict.fromkeys([index, index_key(index), f"S&P {index_key(index)}"])
+        payload: Any = None
+        for spelling in spellings:
+            payload = await self.http.get_json(
+                "MktRGainerLoserData/w",
+                {"GLtype": kind, "IndxGrp": "index", "IndxGrpval": spelling, "orderby": "all"},
+            )
+            if _rows(payload, "MktRGainerLoserData.Table"):
+                break
+        return payload
+
+    async def _earnings(self, now: datetime) -> tuple[EarningsEvent, ...]:
+        today = now.date()
+        last = today + timedelta(days=self.earnings_days)
+        payload = await self.http.get_json(
+            "Corpforthresults/w",
+            {"fromdate": today.strftime("%Y%m%d"), "todate": last.strftime("%Y%m%d")},
+        )
+        return parse_results_calendar(payload, today)
+
+    async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
+        """BSE history is not fetched; NSE or the local store supplies closes."""
+        import pandas as pd
+
+        return pd.DataFrame()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+def create(settings: Mapping[str, object]) -> BseProvider:
+    """BSE India website JSON (unofficial): breadth, Smallcap/Midcap movers, results."""
+    known = {"base_url", "requests_per_second", "timeout", "mover_indices", "earnings_days"}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ValueError(f"bse provider: unknown setting(s) {', '.join(unknown)}")
+    options: dict[str, Any] = {}
+    if "base_url" in settings:
+        options["base_url"] = str(settings["base_url"])
+    for key in ("requests_per_second", "timeout"):
+        if key in settings:
+            options[key] = float(settings[key])  # type: ignore[arg-type]
+    if "earnings_days" in settings:
+        options["earnings_days"] = int(settings["earnings_days"])  # type: ignore[call-overload]
+    if "mover_indices" in settings:
+        raw = settings["mover_indices"]
+        if not isinstance(raw, Mapping):
+            raise ValueError("bse provider: mover_indices must map index name -> segment")
+        try:
+            options["mover_indices"] = {str(k): Segment(str(v)) for k, v in raw.items()}
+        except ValueError as exc:
+            raise ValueError(f"bse provider: mover_indices: {exc}") from None
+    return BseProvider(**options)
+
+
+create.PARTS = ("breadth", "stocks", "earnings")  # type: ignore[attr-defined]
