@@ -12,20 +12,25 @@ from collections.abc import Sequence
 
 import numpy as np
 
+# fmt: off
 _HEADS = (
-    "Vin Kar Sar Nil Tar Mir Dev Pra Sun Ar Ved Kes Jal Rav Amb Nav Sam Vas Hem Kal Shiv Tej "
-    "Yash Ud Bhav Chand Dhan Ish Lak Om Pun Rish Sat Vir"
-).split()
-_TAILS = "dhya mic ova ira esh anth ika ora ant ita ava endra isha oda unga ali eera atri ovan ayu".split()
-
-
+    "Vin", "Kar", "Sar", "Nil", "Tar", "Mir", "Dev", "Pra", "Sun", "Ar", "Ved", "Kes", "Jal",
+    "Rav", "Amb", "Nav", "Sam", "Vas", "Hem", "Kal", "Shiv", "Tej", "Yash", "Ud", "Bhav", "Chand",
+    "Dhan", "Ish", "Lak", "Om", "Pun", "Rish", "Sat", "Vir",
+)
+_TAILS = (
+    "dhya", "mic", "ova", "ira", "esh", "anth", "ika", "ora", "ant", "ita", "ava", "endra",
+    "isha", "oda", "unga", "ali", "eera", "atri", "ovan", "ayu",
+)
 #: Stems that are common given names or surnames: companies named after people are common,
 #: so these are the stems most likely to collide with a real listing.
-_PERSONAL = frozenset(
-    "Ambika Arora Devika Kalika Samira Vinita Nilesh Hemant Vasant Sunita Sarita Vinesh "
-    "Rishika Yashika Ishika Dhanesh Samant Hemali Sunanth Devesh Tejesh Kesava Ravindra "
-    "Devendra Nilima Tarika Amita Lakisha Rishi".split()
-)
+_PERSONAL = frozenset({
+    "Ambika", "Arora", "Devika", "Kalika", "Samira", "Vinita", "Nilesh", "Hemant", "Vasant",
+    "Sunita", "Sarita", "Vinesh", "Rishika", "Yashika", "Ishika", "Dhanesh", "Samant", "Hemali",
+    "Sunanth", "Devesh", "Tejesh", "Kesava", "Ravindra", "Devendra", "Nilima", "Tarika", "Amita",
+    "Lakisha", "Rishi",
+})
+# fmt: on
 
 
 def _stems() -> list[str]:
