@@ -61,12 +61,15 @@ class EarningsCalendar:
         rng = np.random.default_rng([self._seed, 4, end.toordinal()])
         stretch = 1.35 if end.month == 3 else 1.0  # the March quarter has a 60-day deadline
         rank_frac = np.arange(n) / n
-        early = np.clip(np.sqrt(rank_frac) * 0.8 + rng.normal(0.0, 0.15, n), 0.0, 1.0)
-        lag = (15 + 29 * early) * stretch
+        # Large caps report early; most small companies bunch up just before the deadline.
+        early = np.clip(0.2 + 0.75 * np.sqrt(rank_frac) + rng.normal(0.0, 0.15, n), 0.0, 1.0)
+        lag = (14 + 31 * early) * stretch
         late = rng.random(n) < _LATE_SHARE[u.segment]
         lag = np.where(late, rng.uniform(46, 80, n) * stretch, lag).astype(np.int64)
         results = end.toordinal() + lag
-        results += (results % 7 == 0).astype(np.int64)  # ordinal % 7 == 0 is a Sunday: Monday
+        # No board meets on a Sunday (ordinal % 7 == 0): move to the Saturday or the Monday.
+        sunday = results % 7 == 0
+        results += np.where(sunday, np.where(rng.random(n) < 0.5, -1, 1), 0)
         with_dividend = rng.random(n) < (0.3 if end.month == 3 else 0.1)
         has_other = rng.random(n) < 0.04
         other = np.where(has_other, end.toordinal() + rng.integers(1, 92, n), _NO_DATE)
