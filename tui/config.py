@@ -55,6 +55,11 @@ class Sources:
     def for_part(self, part: Part) -> tuple[str, ...]:
         return getattr(self, part.value)
 
+    def routes(self) -> dict[str, tuple[str, ...]]:
+        """Data kind -> providers, kinds with none left out: the ``routes`` argument of
+        ``providers.compose.build_from_config``."""
+        return {part.value: names for part in Part if (names := self.for_part(part))}
+
     def provider_names(self) -> tuple[str, ...]:
         """Every provider named, each once, in order of first mention."""
         names = (name for part in Part for name in self.for_part(part))
@@ -135,6 +140,11 @@ class Config:
         settings = self.providers.get(name)
         return settings.as_mapping() if settings else _frozen()
 
+    def all_provider_settings(self) -> dict[str, Mapping[str, object]]:
+        """Provider name -> settings for every provider named in ``sources`` (the
+        ``provider_settings`` argument of ``providers.compose.build_from_config``)."""
+        return {name: self.provider_settings(name) for name in self.sources.provider_names()}
+
     def with_overrides(
         self,
         *,
@@ -142,11 +152,14 @@ class Config:
         movers: int | None = None,
         anchor: date | str | None = None,
         provider: str | None = None,
+        provider_parts: Collection[Part] | None = None,
     ) -> Config:
         """This config with command-line flags applied (None = flag not given).
 
         ``interval`` sets the open-market refresh (and raises the closed one to at least it);
-        ``anchor`` becomes the shown anchor date; ``provider`` supplies every data kind.
+        ``anchor`` becomes the shown anchor date; ``provider`` supplies every data kind, or,
+        when ``provider_parts`` (what it supplies, from the registry) is given, every kind it
+        supplies while the others get no provider.
         Raises ``ValueError`` naming the flag when a value is unusable.
         """
         config = self
@@ -164,7 +177,10 @@ class Config:
             rest = tuple(d for d in config.display.anchors if d != day)
             config = replace(config, display=replace(config.display, anchors=(day, *rest)))
         if provider is not None:
-            every = {part.value: (provider,) for part in Part}
+            every = {
+                part.value: (provider,) if provider_parts is None or part in provider_parts else ()
+                for part in Part
+            }
             config = replace(config, sources=replace(config.sources, **every))
         return config
 
