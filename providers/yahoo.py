@@ -1,0 +1,271 @@
+"""Yahoo Finance chart API (unofficial): index levels, mainly as a fallback for NSE.
+
+Yahoo wants a session cookie and a "crumb" token: GET the cookie page (``cookie_url``), then
+``/v1/test/getcrumb``, then pass ``crumb=`` on every chart call. The crumb is attached by an
+``httpx.Auth`` so that when the HTTP core re-primes after a 401/403 the retried request
+carries the new crumb. Several Yahoo index symbols are stale for days, so a quote whose
+``regularMarketTime`` is older than ``max_age_hours`` is rejected, naming symbol and age.
+The previous close is the last daily close before the quote's trading day, never
+``chartPreviousClose`` (that is the close before the whole range, not yesterday's).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Collection, Generator, Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote as url_quote
+
+import httpx
+
+from providers.base import BadPayload, ProviderError, ProviderUnavailable
+from providers.contract import IST, IndexQuote, Part, Segment, Snapshot
+from providers.http import HttpSource, NotFound, browser_headers
+from providers.parse import clean_text, to_float
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+NAME = "yahoo"
+BASE_URL = "https://query2.finance.yahoo.com"
+COOKIE_URL = "https://fc.yahoo.com"
+CRUMB_PATH = "/v1/test/getcrumb"
+#: Index name (as capwatch shows it) -> Yahoo symbol. Only these two are reliably fresh.
+DEFAULT_SYMBOLS: Mapping[str, str] = {"NIFTY 50": "^NSEI", "SENSEX": "^BSESN"}
+_SEGMENT_WORDS = (
+    ("MICROCAP", Segment.MICRO),
+    ("SMALLCAP", Segment.SMALL),
+    ("SMLCAP", Segment.SMALL),
+    ("MIDCAP", Segment.MID),
+    ("MIDSMALL", Segment.ALL),
+    ("500", Segment.ALL),
+    ("TOTAL", Segment.ALL),
+)
+
+
+def segment_of(index_name: str) -> Segment:
+    """The cap segment an index tracks, from its name; broad names default to large caps."""
+    upper = index_name.upper().replace(" ", "")
+    return next((seg for word, seg in _SEGMENT_WORDS if word in upper), Segment.LARGE)
+
+
+class CrumbAuth(httpx.Auth):
+    """Adds ``crumb=`` to chart requests once the crumb is known."""
+
+    def __init__(self) -> None:
+        self.crumb: str | None = None
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if self.crumb and not request.url.path.startswith(CRUMB_PATH):
+            request.url = request.url.copy_merge_params({"crumb": self.crumb})
+        yield request
+
+
+def _valid_crumb(text: str) -> bool:
+    crumb = text.strip()
+    return 0 < len(crumb) <= 64 and not any(ch.isspace() or ch in "<>{}" for ch in crumb)
+
+
+def parse_chart(
+    payload: Any, name: str, symbol: str, now: datetime, max_age_hours: float
+) -> IndexQuote:
+    """One chart answer -> an IndexQuote; raises BadPayload/ProviderUnavailable saying why."""
+    chart = payload.get("chart") if isinstance(payload, dict) else None
+    if not isinstance(chart, dict):
+        raise BadPayload(NAME, "chart", f"{symbol}: no 'chart' object in the answer")
+    results = chart.get("result")
+    if not results:
+        error = chart.get("error") or {}
+        why = clean_text(error.get("description") if isinstance(error, dict) else error)
+        raise ProviderUnavailable(NAME, f"{symbol}: {why or 'no result and no error given'}")
+    result = results[0] if isinstance(results, list) else results
+    meta = result.get("meta") if isinstance(result, dict) else None
+    if not isinstance(meta, dict):
+        raise BadPayload(NAME, "chart.result[0].meta", f"{symbol}: missing")
+    last = to_float(meta.get("regularMarketPrice"))
+    stamp = to_float(meta.get("regularMarketTime"))
+    if last is None or stamp is None:
+        raise BadPayload(
+            NAME, "meta.regularMarketPrice", f"{symbol}: no price or market time in the quote"
+        )
+    when = datetime.fromtimestamp(stamp, UTC).astimezone(IST)
+    age_hours = (now - when).total_seconds() / 3600
+    if age_hours > max_age_hours:
+        raise ProviderUnavailable(
+            NAME,
+            f"{symbol}: quote is stale, {age_hours / 24:.1f} days old "
+            f"({when:%Y-%m-%d %H:%M} IST; max_age_hours={max_age_hours:g})",
+        )
+    bars = _daily_bars(result)
+    today_bar = bars.get(when.date(), {})
+    earlier = [day for day in bars if day < when.date()]
+    prev_close = bars[max(earlier)]["close"] if earlier else None
+    change_pct = (last / prev_close - 1) * 100 if prev_close else None
+    exchange = "BSE" if meta.get("exchangeName") == "BSE" or symbol.endswith(".BO") else "NSE"
+    return IndexQuote(
+        name=name,
+        segment=segment_of(name),
+        last=last,
+        prev_close=prev_close,
+        change_pct=change_pct,
+        time=when,
+        exchange=exchange,
+        open=today_bar.get("open"),
+        high=to_float(meta.get("regularMarketDayHigh")) or today_bar.get("high"),
+        low=to_float(meta.get("regularMarketDayLow")) or today_bar.get("low"),
+        year_high=to_float(meta.get("fiftyTwoWeekHigh")),
+        year_low=to_float(meta.get("fiftyTwoWeekLow")),
+    )
+
+
+def _daily_bars(result: Mapping[str, Any]) -> dict[Any, dict[str, float | None]]:
+    """IST trading day -> that day's last bar with a close (nulls and duplicates dropped)."""
+    stamps = result.get("timestamp") or []
+    indicators = result.get("indicators") or {}
+    series = (indicators.get("quote") or [{}])[0] or {}
+    columns = {key: series.get(key) or [] for key in ("open", "high", "low", "close")}
+    bars: dict[Any, dict[str, float | None]] = {}
+    for i, stamp in enumerate(stamps):
+        values = {k: to_float(col[i]) if i < len(col) else None for k, col in columns.items()}
+        if values["close"] is None or to_float(stamp) is None:
+            continue
+        day = datetime.fromtimestamp(float(stamp), UTC).astimezone(IST).date()
+        bars[day] = values
+    return bars
+
+
+class YahooProvider:
+    """Index levels from the Yahoo chart API for the names in ``symbols``."""
+
+    name = NAME
+    parts = frozenset({Part.INDICES})
+    simulated = False
+
+    def __init__(
+        self,
+        *,
+        symbols: Mapping[str, str] = DEFAULT_SYMBOLS,
+        base_url: str = BASE_URL,
+        cookie_url: str = COOKIE_URL,
+        max_age_hours: float = 72.0,
+        requests_per_second: float = 2.0,
+        timeout: float = 10.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        now: Callable[[], datetime] = lambda: datetime.now(IST),
+        **http_options: Any,
+    ) -> None:
+        if not symbols:
+            raise ValueError("yahoo: no index symbols configured")
+        self.symbols = dict(symbols)
+        self.cookie_url = cookie_url
+        self.max_age_hours = max_age_hours
+        self._now = now
+        self._auth = CrumbAuth()
+        self.http = HttpSource(
+            NAME,
+            base_url,
+            headers=browser_headers("https://finance.yahoo.com/"),
+            requests_per_second=requests_per_second,
+            timeout=timeout,
+            transport=transport,
+            prime=self._get_crumb,
+            **http_options,
+        )
+        self.http.client.auth = self._auth
+
+    async def _get_crumb(self, source: HttpSource) -> None:
+        """Fill the cookie jar from the cookie page, then ask for a crumb."""
+        self._auth.crumb = None
+        try:
+            await source.get_text(self.cookie_url)
+        except NotFound:
+            pass  # fc.yahoo.com answers 404 but still sets the cookie
+        crumb = await source.get_text(CRUMB_PATH)
+        if not _valid_crumb(crumb):
+            raise ProviderUnavailable(
+                NAME,
+                f"no crumb from {CRUMB_PATH} (got {clean_text(crumb)[:40]!r}); cookie refused?",
+            )
+        self._auth.crumb = crumb.strip()
+
+    async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
+        now = self._now()
+        if parts is not None and Part.INDICES not in parts:
+            return Snapshot(provider=NAME, as_of=now, simulated=False)
+        names = list(self.symbols)
+        results = await asyncio.gather(
+            *(self._quote(name, self.symbols[name], now) for name in names),
+            return_exceptions=True,
+        )
+        quotes = [r for r in results if isinstance(r, IndexQuote)]
+        failures = []
+        for result in results:
+            if isinstance(result, ProviderError):
+                failures.append(result.message)
+            elif isinstance(result, BaseException):
+                raise result
+        if not quotes:
+            raise ProviderUnavailable(NAME, "; ".join(failures))
+        return Snapshot(
+            provider=NAME,
+            as_of=now,
+            simulated=False,
+            indices=tuple(quotes),
+            errors={Part.INDICES: "; ".join(failures)} if failures else {},
+            sources={Part.INDICES: NAME},
+        )
+
+    async def _quote(self, name: str, symbol: str, now: datetime) -> IndexQuote:
+        try:
+            payload = await self.http.get_json(
+                f"/v8/finance/chart/{url_quote(symbol, safe='')}",
+                {"range": "5d", "interval": "1d"},
+            )
+        except NotFound:
+            raise ProviderUnavailable(NAME, f"{symbol}: HTTP 404 (unknown symbol?)") from None
+        return parse_chart(payload, name, symbol, now, self.max_age_hours)
+
+    async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
+        """Not supplied: Yahoo is a fallback for levels; NSE or the local store has closes."""
+        import pandas as pd
+
+        return pd.DataFrame()
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+
+def create(settings: Mapping[str, object]) -> YahooProvider:
+    """Yahoo Finance chart API (unofficial): index levels for the configured symbols.
+
+    ``symbols`` adds to or overrides the defaults (name -> Yahoo symbol); an empty symbol
+    removes a default.
+    """
+    known = {
+        "symbols",
+        "base_url",
+        "cookie_url",
+        "max_age_hours",
+        "requests_per_second",
+        "timeout",
+    }
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ValueError(f"yahoo provider: unknown setting(s) {', '.join(unknown)}")
+    options: dict[str, Any] = {}
+    for key in ("base_url", "cookie_url"):
+        if key in settings:
+            options[key] = str(settings[key])
+    for key in ("max_age_hours", "requests_per_second", "timeout"):
+        if key in settings:
+            options[key] = float(settings[key])  # type: ignore[arg-type]
+    raw = settings.get("symbols", {})
+    if not isinstance(raw, Mapping):
+        raise ValueError("yahoo provider: symbols must map index name -> Yahoo symbol")
+    symbols = {**DEFAULT_SYMBOLS, **{str(k): str(v) for k, v in raw.items()}}
+    options["symbols"] = {name: symbol for name, symbol in symbols.items() if symbol}
+    return YahooProvider(**options)
+
+
+create.PARTS = ("indices",)  # type: ignore[attr-defined]
