@@ -12,6 +12,7 @@ The previous close is the last daily close before the quote's trading day, never
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Collection, Generator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -177,10 +178,8 @@ class YahooProvider:
     async def _get_crumb(self, source: HttpSource) -> None:
         """Fill the cookie jar from the cookie page, then ask for a crumb."""
         self._auth.crumb = None
-        try:
+        with contextlib.suppress(NotFound):  # fc.yahoo.com answers 404 but sets the cookie
             await source.get_text(self.cookie_url)
-        except NotFound:
-            pass  # fc.yahoo.com answers 404 but still sets the cookie
         crumb = await source.get_text(CRUMB_PATH)
         if not _valid_crumb(crumb):
             raise ProviderUnavailable(
