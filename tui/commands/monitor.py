@@ -1,0 +1,43 @@
+"""``capwatch`` (no subcommand): start the live monitor.
+
+Textual is imported only here, so the headless subcommands never pay for it.
+``build_app`` is the seam where config, providers and the store get wired in.
+"""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.app import CapwatchApp
+
+DEMO_INTERVAL_S = 2.0
+
+
+def build_app(args: argparse.Namespace) -> CapwatchApp:
+    """The app for ``args``: for now the demo market (``--demo``, or when nothing is configured)."""
+    from providers.demo import create
+    from tui.analytics.settings import AnalyticsSettings
+    from tui.app import CapwatchApp
+
+    settings: dict[str, object] = {}
+    if args.seed is not None:
+        settings["seed"] = args.seed
+    if args.start is not None:
+        settings["start"] = args.start
+    analytics = AnalyticsSettings(
+        movers=args.movers if args.movers is not None else 10,
+        anchor=date.fromisoformat(args.anchor) if args.anchor else None,
+    )
+    return CapwatchApp(
+        create(settings),
+        interval=args.interval if args.interval is not None else DEMO_INTERVAL_S,
+        analytics_settings=analytics,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    build_app(args).run()
+    return 0

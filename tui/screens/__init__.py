@@ -1,0 +1,1 @@
+"""Screens pushed over the monitor: the stock drill-down and the help."""

@@ -1,0 +1,30 @@
+"""The Breadth pane: advances against declines, as counts, a ratio, a bar and the day's trend."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from widgets.format import DIM, DOWN, UP, ratio, resample, sparkline, split_bar
+from widgets.pane import Lines, Pane
+
+
+class BreadthPane(Pane):
+    TITLE = "Breadth"
+    SELECTABLE = False
+
+    def build_lines(self, width: int) -> Lines:
+        assert self.view is not None
+        b = self.view.breadth
+        counts = Text()
+        counts.append(f"▲ {b.advances} adv", style=UP)
+        counts.append("  ")
+        counts.append(f"▼ {b.declines} dec", style=DOWN)
+        counts.append("  ")
+        counts.append(f"= {b.unchanged} unch", style=DIM)
+        share = "" if b.pct_advancing is None else f"  {b.pct_advancing:.1f}% advancing"
+        summary = Text(f"A/D {ratio(b.ad_ratio)}{share}")
+        bar = split_bar(((b.advances, UP), (b.declines, DOWN), (b.unchanged, DIM)), width)
+        trend = Text("A/D today ", style=DIM)
+        points = resample(b.ratio_series, max(0, width - trend.cell_len))
+        trend.append(sparkline(points, len(points)))
+        return Lines(None, [counts, summary, bar, trend])

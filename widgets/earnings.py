@@ -1,0 +1,54 @@
+"""The Earnings pane: results declared today, then upcoming results soonest first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+
+from tui.views import EarningsRow
+from widgets.format import BOLD, clean
+from widgets.pane import Column, Pane
+
+
+def days_to_go(row: EarningsRow) -> Text:
+    if row.days_to_go == 0:
+        return Text("today", style=BOLD)
+    if row.days_to_go < 0:
+        return Text(f"{-row.days_to_go}d ago")
+    return Text(f"in {row.days_to_go}d")
+
+
+class EarningsPane(Pane):
+    TITLE = "Earnings"
+    SORTS = ("date", "symbol")
+    COLUMNS = (
+        Column("", 4, align="left"),
+        Column("Date", 6, align="left"),
+        Column("In", 6),
+        Column("Symbol", 10, align="left"),
+        Column("Name", 16, align="left", flex=True, priority=2),
+        Column("Purpose", 18, align="left", priority=3),
+    )
+    WAITING = "waiting for results calendar…"
+
+    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+        assert self.view is not None
+        declared = [r for r in self.view.declared if self.matches(r.symbol, r.name)]
+        upcoming = [r for r in self.view.upcoming if self.matches(r.symbol, r.name)]
+        if self.sort_key == "symbol":
+            declared.sort(key=lambda r: r.symbol)
+            upcoming.sort(key=lambda r: r.symbol)
+        for label, rows in ((Text("done", style=BOLD), declared), (Text("next"), upcoming)):
+            for r in rows:
+                yield (
+                    r.symbol,
+                    (
+                        label,
+                        r.date.strftime("%d %b"),
+                        days_to_go(r),
+                        clean(r.symbol),
+                        clean(r.name),
+                        clean(r.purpose),
+                    ),
+                )

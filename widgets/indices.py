@@ -1,0 +1,86 @@
+"""The Indices pane: each index of the segment with its returns and moving-average marks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+
+from tui.views import IndexRow
+from widgets.format import BOLD, DIM, MISSING, clean, pct, price
+from widgets.pane import Column, Pane
+
+_MA_LENGTHS = (50, 100, 200)
+
+
+def ma_marks(row: IndexRow) -> Text:
+    """▲/▼ per 50-, 100- and 200-day moving average (· when unknown)."""
+    marks = Text()
+    for above in row.above_ma:
+        if above is None:
+            marks.append("·", style=DIM)
+        else:
+            marks.append("▲" if above else "▼", style=pct(1 if above else -1).style)
+    return marks
+
+
+def crossings(row: IndexRow) -> Text:
+    """Moving averages crossed today: ``↑50`` broke out above the 50-day, ``↓200`` fell below."""
+    text = Text()
+    for length in row.crossed_today:
+        if text:
+            text.append(" ")
+        text.append(f"{'↑' if length > 0 else '↓'}{abs(length)}", style=BOLD)
+    return text
+
+
+class IndicesPane(Pane):
+    TITLE = "Indices"
+    SORTS = ("order", "day")
+    SELECTABLE = False
+    COLUMNS = (
+        Column("Index", 14, align="left", flex=True),
+        Column("Last", 9),
+        Column("Day", 8),
+        Column("5D", 7, priority=2),
+        Column("1M", 7, priority=3),
+        Column("YTD", 7, priority=4),
+        Column("Since", 7, priority=5),
+        Column("MA", 3, align="left", priority=6),
+        Column("52wH", 7, priority=8),
+        Column("Cross", 8, align="left", priority=7),
+        Column("Rel", 7, priority=9),
+        Column("Call", 14, align="left", priority=10),
+    )
+
+    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+        assert self.view is not None
+        rows = [r for r in self.view.indices if self.matches(r.name)]
+        if self.sort_key == "day":
+            rows.sort(key=lambda r: -(r.change_pct if r.change_pct is not None else -1e9))
+        for r in rows:
+            yield (
+                None,
+                (
+                    clean(r.name),
+                    price(r.last),
+                    pct(r.change_pct),
+                    pct(r.change_5d_pct, arrowed=False),
+                    pct(r.change_1m_pct, arrowed=False),
+                    pct(r.change_ytd_pct, arrowed=False),
+                    pct(r.since_anchor_pct, arrowed=False),
+                    ma_marks(r),
+                    pct(r.from_52w_high_pct, arrowed=False, decimals=1),
+                    crossings(r),
+                    pct(r.relative_pct, arrowed=False),
+                    clean(r.call) if r.call else MISSING,
+                ),
+            )
+
+    def subtitle(self) -> str:
+        words = [super().subtitle()]
+        if self.view is not None and self.view.rank_today is not None:
+            words.append(
+                "★ best today" if self.view.rank_today == 1 else f"#{self.view.rank_today} today"
+            )
+        return " ".join(w for w in words if w)

@@ -1,0 +1,68 @@
+"""The Gainers and Losers panes: top stocks of the segment by % change, with price band hits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import ClassVar
+
+from rich.text import Text
+
+from tui.views import MoverRow, SegmentView
+from widgets.format import BOLD, clean, pct, price, volume
+from widgets.pane import Column, Pane
+
+_BANDS = {"upper": Text("UC", style=BOLD), "lower": Text("LC", style=BOLD)}
+
+
+class MoversPane(Pane):
+    """Shared by Gainers and Losers; ``rows_of`` picks which list of the view to draw."""
+
+    SORTS = ("change", "volume", "name")
+    COLUMNS = (
+        Column("#", 2),
+        Column("Symbol", 10, align="left"),
+        Column("Name", 12, align="left", priority=3, flex=True),
+        Column("Last", 9),
+        Column("Chg", 8),
+        Column("Vol", 6, priority=2),
+        Column("Bnd", 3, align="left", priority=1),
+        Column("Sector", 14, align="left", priority=5),
+    )
+    WAITING = "waiting for quotes…"
+    side: ClassVar[str] = "gainers"
+
+    def rows_of(self, view: SegmentView) -> tuple[MoverRow, ...]:
+        return view.gainers if self.side == "gainers" else view.losers
+
+    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+        assert self.view is not None
+        ranked = list(enumerate(self.rows_of(self.view), start=1))
+        rows = [(rank, r) for rank, r in ranked if self.matches(r.symbol, r.name)]
+        if self.sort_key == "volume":
+            rows.sort(key=lambda item: -item[1].volume)
+        elif self.sort_key == "name":
+            rows.sort(key=lambda item: item[1].symbol)
+        for rank, r in rows:
+            yield (
+                r.symbol,
+                (
+                    str(rank),
+                    clean(r.symbol),
+                    clean(r.name),
+                    price(r.last),
+                    pct(r.change_pct),
+                    volume(r.volume),
+                    _BANDS.get(r.band or "", ""),
+                    clean(r.sector),
+                ),
+            )
+
+
+class GainersPane(MoversPane):
+    TITLE = "Gainers"
+    side = "gainers"
+
+
+class LosersPane(MoversPane):
+    TITLE = "Losers"
+    side = "losers"

@@ -1,0 +1,349 @@
+"""The base of every pane: a Line-API widget that repaints only the cells that changed.
+
+Over SSH every byte is latency, and Textual's DataTable repaints the whole table when one cell
+changes. A pane here keeps the strips it last put on screen (one per visible line, cursor and
+base style already applied); after any change — new data, scroll, cursor, focus, filter, sort,
+resize — it builds the new strips, compares them cell by cell with the old ones and refreshes
+only the changed runs of cells. Rendering is then a list lookup.
+
+Subclasses supply ``build_lines(width)`` (or, for tables, ``COLUMNS`` and ``table_rows()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Region
+from textual.message import Message
+from textual.strip import Strip
+from textual.widget import Widget
+
+from tui.views import SegmentView
+from widgets.format import DIM, clean, fit
+
+CURSOR = Style(reverse=True)
+#: Runs of changed cells closer than this are refreshed as one region (fewer cursor moves).
+_MERGE_GAP = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A table column. Narrow panes drop columns with the highest ``priority`` first."""
+
+    title: str
+    width: int
+    align: str = "right"
+    priority: int = 0
+    flex: bool = False  # takes the width left over (at most one column per table)
+
+
+@dataclass(frozen=True, slots=True)
+class Lines:
+    """What a pane shows: an optional fixed header and the scrolling rows (with their keys)."""
+
+    header: Text | None
+    rows: Sequence[Text]
+    keys: Sequence[str | None] = ()
+
+
+def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
+    """Width of each column at ``width`` cells (0 = dropped), one space between columns."""
+    kept = list(columns)
+    while kept:
+        needed = sum(c.width for c in kept) + len(kept) - 1
+        if needed <= width or len(kept) == 1:
+            break
+        kept.remove(max(kept, key=lambda c: (c.priority, columns.index(c))))
+    spare = max(0, width - (sum(c.width for c in kept) + len(kept) - 1))
+    widths = []
+    for column in columns:
+        if column not in kept:
+            widths.append(0)
+        else:
+            widths.append(column.width + (spare if column.flex else 0))
+    return widths
+
+
+def table_line(
+    cells: Sequence[str | Text], columns: Sequence[Column], widths: Sequence[int]
+) -> Text:
+    """One table line: each cell fitted to its column, columns separated by a space."""
+    line = Text()
+    first = True
+    for cell, column, width in zip(cells, columns, widths, strict=True):
+        if not width:
+            continue
+        if not first:
+            line.append(" ")
+        first = False
+        line.append_text(fit(cell, width, align=column.align))
+    return line
+
+
+def changed_runs(
+    old: Strip | None, new: Strip, merge_gap: int = _MERGE_GAP
+) -> list[tuple[int, int]]:
+    """Cell ranges ``[start, end)`` where ``new`` differs from ``old`` (whole line if unsure)."""
+    if old is None or old.cell_length != new.cell_length:
+        return [(0, new.cell_length)] if new.cell_length else []
+    if old == new:
+        return []
+    before = [(char, seg.style) for seg in old for char in seg.text]
+    after = [(char, seg.style) for seg in new for char in seg.text]
+    if len(before) != old.cell_length or len(after) != new.cell_length:  # wide characters
+        return [(0, new.cell_length)]
+    runs: list[tuple[int, int]] = []
+    for x, (a, b) in enumerate(zip(before, after, strict=True)):
+        if a == b:
+            continue
+        if runs and x - runs[-1][1] <= merge_gap:
+            runs[-1] = (runs[-1][0], x + 1)
+        else:
+            runs.append((x, x + 1))
+    return runs
+
+
+class Pane(Widget, can_focus=True):
+    """A titled, focusable, scrollable list of lines with an optional cursor."""
+
+    DEFAULT_CSS = """
+    Pane {
+        height: 1fr;
+        border: round $panel-lighten-2;
+        border-title-align: left;
+        border-subtitle-align: right;
+    }
+    Pane:focus {
+        border: heavy $accent;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "move(-1000000)", "First", show=False),
+        Binding("end", "move(1000000)", "Last", show=False),
+        Binding("enter", "choose", "Open", show=False),
+    ]
+
+    TITLE: ClassVar[str] = ""
+    #: Sort orders ``s`` cycles through (labels shown in the pane's subtitle).
+    SORTS: ClassVar[tuple[str, ...]] = ()
+    #: Whether rows can be chosen with a cursor (otherwise Up/Down just scroll).
+    SELECTABLE: ClassVar[bool] = True
+    COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    WAITING: ClassVar[str] = "waiting for data…"
+
+    class StockChosen(Message):
+        """Enter (or a click) on a row that stands for a stock."""
+
+        def __init__(self, symbol: str) -> None:
+            super().__init__()
+            self.symbol = symbol
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.border_title = self.TITLE
+        self.view: SegmentView | None = None
+        self.filter_text = ""
+        self.sort_index = 0
+        self.cursor = 0
+        self.top = 0
+        self._lines = Lines(None, ())
+        self._shown: list[Strip] = []
+
+    # --- what subclasses provide -------------------------------------------------------------
+
+    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+        """(key, cells) per row, already filtered and sorted; used when ``COLUMNS`` is set."""
+        return ()
+
+    def build_lines(self, width: int) -> Lines:
+        """The pane's content at ``width`` cells. Default: a table from ``COLUMNS``."""
+        widths = fit_columns(self.COLUMNS, width)
+        rows = list(self.table_rows())
+        header = table_line([c.title for c in self.COLUMNS], self.COLUMNS, widths)
+        header.stylize(DIM)
+        return Lines(
+            header,
+            [table_line(cells, self.COLUMNS, widths) for _, cells in rows],
+            [key for key, _ in rows],
+        )
+
+    def has_content(self) -> bool:
+        """Whether there is anything to draw yet (otherwise the pane says it is waiting)."""
+        return self.view is not None
+
+    def subtitle(self) -> str:
+        """Extra words for the bottom border (sort order, badges)."""
+        return f"by {self.SORTS[self.sort_index]}" if len(self.SORTS) > 1 else ""
+
+    # --- state changes -----------------------------------------------------------------------
+
+    def show(self, view: SegmentView) -> None:
+        """Draw ``view`` (the current segment at the latest refresh)."""
+        self.view = view
+        self.sync()
+
+    def set_filter(self, text: str) -> None:
+        text = text.strip().lower()
+        if text != self.filter_text:
+            self.filter_text = text
+            self.cursor = self.top = 0
+            self.sync()
+
+    def cycle_sort(self) -> None:
+        if self.SORTS:
+            self.sort_index = (self.sort_index + 1) % len(self.SORTS)
+            self.sync()
+
+    @property
+    def sort_key(self) -> str:
+        return self.SORTS[self.sort_index] if self.SORTS else ""
+
+    def matches(self, *fields: str | None) -> bool:
+        """Whether a row with these fields passes the ``/`` filter (substring, any field)."""
+        return not self.filter_text or any(
+            field and self.filter_text in field.lower() for field in fields
+        )
+
+    @property
+    def chosen_key(self) -> str | None:
+        keys = self._lines.keys
+        return keys[self.cursor] if self.SELECTABLE and 0 <= self.cursor < len(keys) else None
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def sync(self) -> None:
+        """Rebuild the visible strips and refresh just the cells that differ from the screen."""
+        width, height = self.size
+        if not self.is_mounted or width <= 0 or height <= 0:
+            return
+        if self.has_content():
+            self._lines = self.build_lines(width)
+        else:
+            self._lines = Lines(None, [Text(self.WAITING, style=DIM)])
+        rows = self._lines.rows
+        header_height = 1 if self._lines.header is not None else 0
+        page = max(1, height - header_height)
+        self.cursor = max(0, min(self.cursor, len(rows) - 1))
+        if self.SELECTABLE:
+            self.top = min(self.top, self.cursor)
+            self.top = max(self.top, self.cursor - page + 1)
+        self.top = max(0, min(self.top, len(rows) - page))
+
+        base = self.rich_style
+        show_cursor = self.SELECTABLE and self.has_focus and self.has_content()
+        console = self.app.console
+        shown: list[Strip] = []
+        visible: list[Text] = []
+        if self._lines.header is not None:
+            visible.append(self._lines.header)
+        visible.extend(rows[self.top : self.top + page])
+        for offset, text in enumerate(visible):
+            strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
+            style = base
+            if show_cursor and offset - header_height + self.top == self.cursor:
+                style = base + CURSOR
+            shown.append(Strip(Segment.apply_style(strip, style), width).simplify())
+        blank = Strip.blank(width, base)
+        shown.extend(blank for _ in range(height - len(shown)))
+
+        old = self._shown
+        self._shown = shown
+        for y, strip in enumerate(shown):
+            for start, end in changed_runs(old[y] if y < len(old) else None, strip):
+                self.refresh(Region(start, y, end - start, 1))
+        self._update_subtitle(len(rows), page)
+
+    def _update_subtitle(self, count: int, page: int) -> None:
+        words = [self.subtitle()]
+        if self.filter_text:
+            words.append(f"/{clean(self.filter_text)}")
+        if count > page:
+            words.append(f"{self.top + 1}-{min(count, self.top + page)}/{count}")
+        subtitle = " ".join(w for w in words if w)
+        if subtitle != (self.border_subtitle or ""):
+            self.border_subtitle = subtitle
+
+    def render_line(self, y: int) -> Strip:
+        if y < len(self._shown):
+            return self._shown[y]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    # --- events and keys ---------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._shown = []
+        self.sync()
+
+    def on_mount(self) -> None:
+        self.sync()
+
+    def on_focus(self) -> None:
+        self.sync()
+
+    def on_blur(self) -> None:
+        self.sync()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._shown = []
+        self.sync()
+
+    def _page_size(self) -> int:
+        return max(1, self.size.height - (1 if self._lines.header is not None else 0))
+
+    def action_move(self, delta: int) -> None:
+        if self.SELECTABLE:
+            self.cursor = max(0, min(self.cursor + delta, len(self._lines.rows) - 1))
+        else:
+            self.top = max(0, self.top + delta)
+        self.sync()
+
+    def action_page(self, direction: int) -> None:
+        page = self._page_size()
+        if self.SELECTABLE:
+            self.cursor += direction * page
+        self.top += direction * page
+        self.top = max(0, self.top)
+        self.cursor = max(0, self.cursor)
+        self.sync()
+
+    def action_choose(self) -> None:
+        if (key := self.chosen_key) is not None:
+            self.post_message(self.StockChosen(key))
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        event.stop()
+        self.top += 1
+        if self.SELECTABLE:
+            self.cursor = max(self.cursor, self.top)
+        self.sync()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        event.stop()
+        self.top = max(0, self.top - 1)
+        if self.SELECTABLE:
+            self.cursor = min(self.cursor, self.top + self._page_size() - 1)
+        self.sync()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        row = offset.y - (1 if self._lines.header is not None else 0)
+        if self.SELECTABLE and 0 <= row < self._page_size():
+            self.cursor = self.top + row
+            self.sync()
+            if event.chain == 2:
+                self.action_choose()

@@ -1,0 +1,73 @@
+"""The Ratings pane: analyst upgrades/downgrades and technical-call changes, newest first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from rich.text import Text
+
+from providers.contract import RatingKind
+from tui.views import EventRow
+from widgets.format import BOLD, DIM, DOWN, UP, clean
+from widgets.pane import Column, Pane
+
+#: An event this much older than the data (``view.as_of``) or less is marked new (●).
+NEW_WITHIN = timedelta(minutes=15)
+
+
+def when(at: datetime, now: datetime) -> str:
+    """``14:05`` for today, ``18 Nov`` before."""
+    return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%d %b")
+
+
+def change(event: EventRow) -> Text:
+    """``Hold → Buy ▲``: the change in words and its direction as an arrow."""
+    text = Text()
+    if event.from_rating is None:
+        text.append("new ", style=DIM)
+    else:
+        text.append(clean(event.from_rating) + " → ")
+    text.append(clean(event.to_rating), style=BOLD)
+    if event.direction:
+        text.append(
+            " ▲" if event.direction > 0 else " ▼", style=UP if event.direction > 0 else DOWN
+        )
+    return text
+
+
+class RatingsPane(Pane):
+    TITLE = "Ratings"
+    SORTS = ("time", "symbol", "kind")
+    COLUMNS = (
+        Column("", 1, align="left"),
+        Column("When", 6, align="left"),
+        Column("Symbol", 10, align="left"),
+        Column("", 1, align="left"),
+        Column("Change", 24, align="left", flex=True),
+        Column("Source", 12, align="left", priority=2),
+        Column("Name", 18, align="left", priority=3),
+    )
+    WAITING = "waiting for ratings…"
+
+    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+        assert self.view is not None
+        now = self.view.as_of
+        rows = [e for e in self.view.events if self.matches(e.symbol, e.name)]
+        if self.sort_key == "symbol":
+            rows.sort(key=lambda e: e.symbol)
+        elif self.sort_key == "kind":
+            rows.sort(key=lambda e: e.kind != RatingKind.ANALYST)
+        for e in rows:
+            yield (
+                e.symbol,
+                (
+                    Text("●", style=BOLD) if now - e.at <= NEW_WITHIN else "",
+                    when(e.at, now),
+                    clean(e.symbol),
+                    "A" if e.kind == RatingKind.ANALYST else "T",
+                    change(e),
+                    clean(e.source),
+                    clean(e.name),
+                ),
+            )

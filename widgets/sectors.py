@@ -1,0 +1,59 @@
+"""The Sectors pane: sectors ranked by move, with breadth and each one's leader and laggard."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich.text import Text
+
+from widgets.format import DOWN, MISSING, UP, clean, pct
+from widgets.pane import Column, Pane
+
+
+def advance_decline(advances: int, declines: int) -> Text:
+    text = Text()
+    text.append(str(advances), style=UP)
+    text.append("/")
+    text.append(str(declines), style=DOWN)
+    return text
+
+
+def named_move(symbol: str | None, change: float | None) -> Text:
+    if symbol is None:
+        return Text(MISSING)
+    return Text(clean(symbol) + " ").append_text(pct(change, arrowed=False, decimals=1))
+
+
+class SectorsPane(Pane):
+    """Enter on a sector opens its leader (the stock that moved it most)."""
+
+    TITLE = "Sectors"
+    SORTS = ("change", "A/D", "name")
+    COLUMNS = (
+        Column("Sector", 14, align="left", flex=True),
+        Column("Chg", 8),
+        Column("A/D", 7),
+        Column("Median", 7, priority=4),
+        Column("Leader", 17, align="left", priority=2),
+        Column("Laggard", 17, align="left", priority=3),
+    )
+
+    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+        assert self.view is not None
+        rows = [r for r in self.view.sectors if self.matches(r.sector, r.leader, r.laggard)]
+        if self.sort_key == "A/D":
+            rows.sort(key=lambda r: (-(r.advances - r.declines), r.sector))
+        elif self.sort_key == "name":
+            rows.sort(key=lambda r: r.sector)
+        for r in rows:
+            yield (
+                r.leader,
+                (
+                    clean(r.sector),
+                    pct(r.change_pct),
+                    advance_decline(r.advances, r.declines),
+                    pct(r.median_pct, arrowed=False),
+                    named_move(r.leader, r.leader_pct),
+                    named_move(r.laggard, r.laggard_pct),
+                ),
+            )

@@ -1,0 +1,91 @@
+"""The status bar: where the data comes from, how old it is, when it refreshes, what failed.
+
+It draws only from a :class:`Status` value the app builds; every time is absolute ("next
+11:32:07") so nothing ticks on screen while waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from rich.style import Style
+from rich.text import Text
+
+from providers.contract import MarketPhase
+from widgets.format import DIM, clean
+from widgets.pane import Lines, Pane
+
+BADGE = Style(reverse=True, bold=True)
+SEPARATOR = " │ "
+_PHASE_MARK = {MarketPhase.OPEN: "●", MarketPhase.PRE_OPEN: "◐", MarketPhase.CLOSED: "○"}
+
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    provider: str = ""
+    simulated: bool = False
+    phase: MarketPhase | None = None
+    market_time: datetime | None = None  # IST, from the data
+    as_of: datetime | None = None
+    next_at: datetime | None = None  # when the next refresh starts (wall clock, IST)
+    paused: bool = False
+    loading: bool = False
+    stale_for: timedelta | None = None  # set when the data shown is old (stored, or fetches fail)
+    error: str | None = None
+
+
+def age(delta: timedelta) -> str:
+    """``40s``, ``5m``, ``3h``, ``2d``: coarse on purpose, so it changes rarely."""
+    seconds = max(0, int(delta.total_seconds()))
+    for size, unit in ((86400, "d"), (3600, "h"), (60, "m")):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return f"{seconds}s"
+
+
+def status_line(status: Status) -> Text:
+    line = Text(" ")
+    if status.simulated:
+        line.append(" DEMO ", style=BADGE).append(" ")
+    if status.stale_for is not None:
+        line.append(f" STALE {age(status.stale_for)} ", style=BADGE).append(" ")
+    if status.paused:
+        line.append(" PAUSED ", style=BADGE).append(" ")
+    parts: list[Text] = [Text(clean(status.provider) or "no provider")]
+    if status.phase is not None:
+        market = f"{_PHASE_MARK.get(status.phase, '')} {status.phase.value.upper()}"
+        if status.market_time is not None:
+            market += f" {status.market_time:%H:%M} IST"
+        parts.append(Text(market))
+    if status.as_of is not None:
+        parts.append(Text(f"as of {status.as_of:%H:%M:%S}"))
+    elif status.loading:
+        parts.append(Text("loading…", style=DIM))
+    if status.next_at is not None and not status.paused:
+        parts.append(Text(f"next {status.next_at:%H:%M:%S}", style=DIM))
+    if status.error:
+        parts.append(Text("ERROR ", style=BADGE).append(clean(status.error), style=Style()))
+    parts.append(Text("? help", style=DIM))
+    return line + Text(SEPARATOR, style=DIM).join(parts)
+
+
+class StatusBar(Pane, can_focus=False):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; border: none; dock: bottom; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.status = Status(loading=True)
+
+    def show_status(self, status: Status) -> None:
+        if status != self.status:
+            self.status = status
+            self.sync()
+
+    def build_lines(self, width: int) -> Lines:
+        return Lines(None, [status_line(self.status)])
+
+    def has_content(self) -> bool:
+        return True
