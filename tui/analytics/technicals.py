@@ -1,11 +1,12 @@
 """Technical calls: a five-step view of each stock's and index's trend from daily closes.
 
-Design. Each session, five signals vote, each +1 (bullish), -1 (bearish) or 0 (not known):
+Design. Each session, five signals vote, each +1 (bullish), -1 (bearish) or 0 (neutral: equal, or
+not known yet):
 
-1. close above its 20-session simple moving average (short-term trend), else -1;
-2. close above its 50-session average (medium-term trend), else -1;
-3. close above its 200-session average (long-term trend), else -1;
-4. the 50-session average above the 200-session average (golden/death-cross state), else -1;
+1. close above (+1) or below (-1) its 20-session simple moving average (short-term trend);
+2. close above or below its 50-session average (medium-term trend);
+3. close above or below its 200-session average (long-term trend);
+4. the 50-session average above or below the 200-session average (golden/death-cross state);
 5. momentum: 14-session RSI (Cutler's, i.e. simple averages of gains and losses) at or
    above 60 is +1, at or below 40 is -1, in between 0 (an RSI with no losses is 100).
 
@@ -37,6 +38,7 @@ RSI_BULLISH, RSI_BEARISH = 60.0, 40.0
 SOURCE = "capwatch technicals"
 CLOSE_TIME = time(15, 30)
 NO_CALL = -1
+_SAME = 1e-9  # relative difference below which a close "equals" its average (cumsum noise)
 #: score + 5 -> position in TECHNICAL_SCALE
 _CALL_OF_SCORE = np.array([0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4], dtype=np.int8)
 
@@ -57,10 +59,10 @@ def _window_sum(values: np.ndarray, n: int) -> np.ndarray:
 
 
 def _vote(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """+1 where a > b, -1 where a <= b, 0 where either is unknown."""
+    """+1 where a > b, -1 where a < b, 0 where equal (to float noise) or either is unknown."""
+    difference = a - b
     with np.errstate(invalid="ignore"):
-        vote = np.where(a > b, 1, -1)
-    return np.where(np.isnan(a) | np.isnan(b), 0, vote)
+        return np.where(np.abs(difference) > _SAME * np.abs(b), np.sign(difference), 0.0)
 
 
 def rsi(values: np.ndarray) -> np.ndarray:

@@ -1,0 +1,73 @@
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from providers.contract import IST, RatingKind
+from tui.analytics import technicals
+from tui.analytics.frames import DailyCloses
+from tui.analytics.technicals import Calls
+
+
+def _calls(values, name="X", end="2026-11-19") -> Calls:
+    frame = pd.DataFrame({name: values}, index=pd.bdate_range(end=end, periods=len(values)))
+    return Calls.compute(DailyCloses.from_frame(frame, date(2026, 11, 20)))
+
+
+def test_rsi_by_hand():
+    closes = np.array([10, 12, 11, 13, 12, 14, 13, 15, 14, 16, 15, 17, 16, 18, 17], float)
+    # the last 14 moves: seven +2 and seven -1 -> 100 * 14 / (14 + 7)
+    value = technicals.rsi(closes.reshape(-1, 1))[-1, 0]
+    assert value == pytest.approx(100 * 14 / 21)
+    assert np.isnan(technicals.rsi(closes[:14].reshape(-1, 1))[-1, 0])
+
+
+def test_a_steady_rise_is_bullish_and_a_steady_fall_bearish():
+    rising = 100.0 + np.arange(250)
+    assert _calls(rising).latest("X") == "Bullish"  # all five votes +1
+    assert _calls(rising[::-1]).latest("X") == "Bearish"
+
+
+def test_a_flat_price_is_sideways():
+    assert _calls(np.full(250, 123.45)).latest("X") == "Sideways"
+
+
+def test_a_young_listing_has_fewer_voters_and_no_call_before_20_closes():
+    rising = 100.0 + np.arange(30)
+    # only the 20-day average (+1) and RSI 100 (+1) vote: score 2
+    assert _calls(rising).latest("X") == "Mildly Bullish"
+    assert _calls(rising[:19]).latest("X") is None
+    assert _calls(rising).latest("MISSING") is None
+
+
+def _rise_then_drop() -> np.ndarray:
+    # 29 closes rising 100..128, then 100. Last day: MA20 = (sum(110..128) + 100) / 20 = 118.05
+    # > 100 (-1); RSI = 100 * 13 / (13 + 28) = 31.7 <= 40 (-1): score -2, Mildly Bearish.
+    return np.append(100.0 + np.arange(29), 100.0)
+
+
+def test_call_change_event_on_the_day_it_happens():
+    calls = _calls(_rise_then_drop())
+    (change,) = calls.changes({"X": "X Industries"}, sessions=5)
+    assert (change.from_rating, change.to_rating) == ("Mildly Bullish", "Mildly Bearish")
+    assert change.kind == RatingKind.TECHNICAL
+    assert change.source == "capwatch technicals"
+    assert change.name == "X Industries"
+    assert change.at == datetime(2026, 11, 19, 15, 30, tzinfo=IST)
+
+
+def test_first_call_is_not_a_change_and_sessions_limit_the_window():
+    calls = _calls(100.0 + np.arange(30))  # first call on the 20th close, no change since
+    assert calls.changes({"X": "X"}, sessions=30) == ()
+    assert _calls(_rise_then_drop()).changes({"X": "X"}, sessions=0) == ()
+
+
+def test_call_history_lists_runs_from_their_first_day():
+    calls = _calls(_rise_then_drop())
+    days = pd.bdate_range(end="2026-11-19", periods=30)
+    assert calls.history("X") == (
+        (days[19].date(), "Mildly Bullish"),
+        (days[29].date(), "Mildly Bearish"),
+    )
+    assert calls.history("MISSING") == ()
