@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from providers.base import BadPayload, ProviderError, ProviderUnavailable
 from providers.contract import (
@@ -32,7 +33,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NAME = "bse"
-BASE_URL = "https://api.bseindia.com/BseIndiaAPI/api"
+API_PATH = "/BseIndiaAPI/api"
+BASE_URL = f"https://api.bseindia.com{API_PATH}"
 SITE = "https://www.bseindia.com"
 #: Indices whose gainers/losers are fetched, and the cap segment each stands for.
 DEFAULT_MOVER_INDICES: Mapping[str, Segment] = {
@@ -40,6 +42,14 @@ DEFAULT_MOVER_INDICES: Mapping[str, Segment] = {
     "BSE MIDCAP": Segment.MID,
 }
 MAX_REQUESTS_PER_SECOND = 8.0
+
+
+def api_root(base_url: str) -> str:
+    """The API root for ``base_url``; a bare host ("https://api.bseindia.com", a local mirror)
+    gets the site's ``/BseIndiaAPI/api`` path so either spelling works in the config."""
+    if urlsplit(base_url).path.strip("/"):
+        return base_url.rstrip("/")
+    return f"{base_url.rstrip('/')}{API_PATH}"
 
 
 def index_key(name: str) -> str:
@@ -147,7 +157,7 @@ class BseProvider:
             )
         self.http = HttpSource(
             NAME,
-            base_url,
+            api_root(base_url),
             headers=browser_headers(f"{SITE}/", origin=SITE),
             requests_per_second=requests_per_second,
             timeout=timeout,

@@ -218,6 +218,20 @@ def test_index_names_match_with_the_sp_prefix_stripped() -> None:
     assert index_key("  s&p  bse   midcap ") == "BSE MIDCAP"
 
 
+@pytest.mark.parametrize(
+    "base_url",
+    [
+        "https://api.bseindia.com",
+        "https://api.bseindia.com/",
+        "https://api.bseindia.com/BseIndiaAPI/api/",
+    ],
+)
+def test_base_url_with_or_without_the_api_path(base_url: str) -> None:
+    assert (
+        create({"base_url": base_url}).http.base_url == "https://api.bseindia.com/BseIndiaAPI/api"
+    )
+
+
 def test_create_checks_settings() -> None:
     with pytest.raises(ValueError, match=r"requests_per_second must be in \(0, 8\]"):
         create({"requests_per_second": 10})
