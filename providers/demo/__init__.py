@@ -7,6 +7,4 @@ exactly reproducible; without ``start`` the simulated clock starts now (IST). Se
 
 from providers.demo.provider import DEFAULTS, DemoProvider, create
 
-PARTS = tuple(part.value for part in DemoProvider.parts)
-
-__all__ = ["DEFAULTS", "PARTS", "DemoProvider", "create"]
+__all__ = ["DEFAULTS", "DemoProvider", "create"]

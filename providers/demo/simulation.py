@@ -28,6 +28,8 @@ _ROLL_TO = time(9, 14)
 #: Where a start outside the session hours is moved to.
 _DEFAULT_START = time(10, 0)
 _RATING_WARMUP_DAYS = 10
+#: Share of the members' combined high/low an index is taken to have reached before a start.
+_INDEX_REACH = 0.25
 _PERFORMANCE_DAYS = 20
 
 
@@ -174,8 +176,12 @@ class Simulation:
             return
         if reset or self.index_open is None:
             self.index_open = self.index_levels(self.session.open)
-            self.index_high = np.maximum(self.index_open, self.index_last)
-            self.index_low = np.minimum(self.index_open, self.index_last)
+            high = np.maximum(self.index_open, self.index_last)
+            low = np.minimum(self.index_open, self.index_last)
+            # Opened mid-session: the index went some way towards its members' extremes
+            # (all of them at once would overstate it).
+            self.index_high = high + _INDEX_REACH * (self.index_levels(self.session.high) - high)
+            self.index_low = low - _INDEX_REACH * (low - self.index_levels(self.session.low))
         else:
             self.index_high = np.maximum(self.index_high, self.index_last)
             self.index_low = np.minimum(self.index_low, self.index_last)
