@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -230,13 +231,15 @@ def test_an_unreadable_stored_snapshot_is_reported_not_raised(store: HistoryStor
 
 WRITER = textwrap.dedent(
     """
-    import sys
+    import os, sys, time
     from datetime import date, timedelta
     import pandas as pd
     from tui.store import HistoryStore
 
-    path, name, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    path, name, count, go = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
     store = HistoryStore.open(path)
+    while go and not os.path.exists(go):  # start together, so the writers really contend
+        time.sleep(0.005)
     start = date(2020, 1, 1)
     for i in range(count):
         day = pd.Timestamp(start + timedelta(days=i))
@@ -246,9 +249,9 @@ WRITER = textwrap.dedent(
 )
 
 
-def _writer(path: Path, name: str, count: int) -> subprocess.Popen:
+def _writer(path: Path, name: str, count: int, go: Path | None = None) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(path), name, str(count)],
+        [sys.executable, "-c", WRITER, str(path), name, str(count), str(go or "")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -258,8 +261,9 @@ def _writer(path: Path, name: str, count: int) -> subprocess.Popen:
 
 def test_two_processes_write_one_database_at_once(tmp_path: Path) -> None:
     path = tmp_path / "history.db"
-    count = 150
-    writers = [_writer(path, name, count) for name in ("A", "B")]
+    count, go = 300, tmp_path / "go"
+    writers = [_writer(path, name, count, go) for name in ("A", "B")]
+    go.touch()
     for writer in writers:
         out, err = writer.communicate(timeout=120)
         assert writer.returncode == 0, err
@@ -267,6 +271,26 @@ def test_two_processes_write_one_database_at_once(tmp_path: Path) -> None:
     with HistoryStore.open(path) as store:
         closes = store.daily_closes(days=count)
     assert closes["A"].tolist() == closes["B"].tolist() == [float(i) for i in range(count)]
+
+
+def test_two_threads_with_their_own_connections_write_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "history.db"
+    HistoryStore.open(path).close()  # create the schema once
+    days = [date(2020, 1, 1) + timedelta(days=i) for i in range(200)]
+
+    def write(name: str) -> None:
+        with HistoryStore.open(path) as store:
+            for i, day in enumerate(days):
+                store.append_daily_closes(_closes([day], {name: [float(i)]}))
+
+    threads = [threading.Thread(target=write, args=(name,)) for name in ("T1", "T2")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    with HistoryStore.open(path) as store:
+        closes = store.daily_closes(days=len(days))
+    assert closes["T1"].tolist() == closes["T2"].tolist() == [float(i) for i in range(200)]
 
 
 def test_kill_9_during_writes_loses_nothing_committed(tmp_path: Path) -> None:
