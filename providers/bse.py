@@ -1,5 +1,9 @@
 """BSE India website JSON (unofficial): index breadth, segment movers, results calendar.
 
+Settings: ``base_url``, ``requests_per_second``, ``timeout``, ``mover_indices`` (index name ->
+segment, default BSE SMALLCAP -> small, BSE MIDCAP -> mid), ``index_names`` (index name ->
+the spelling to send BSE), ``earnings_days`` (results window, default 14).
+
 BSE wants browser headers with ``Origin``/``Referer`` but no cookies, and blocks fast
 clients, so requests are spaced to ``requests_per_second`` (default 4, well under the ~8/s
 where trouble starts). Every value arrives as a string; index names come both with and
@@ -146,6 +150,7 @@ class BseProvider:
         requests_per_second: float = 4.0,
         timeout: float = 10.0,
         mover_indices: Mapping[str, Segment] = DEFAULT_MOVER_INDICES,
+        index_names: Mapping[str, str] | None = None,
         earnings_days: int = 14,
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
@@ -165,6 +170,7 @@ class BseProvider:
             **http_options,
         )
         self.mover_indices = dict(mover_indices)
+        self.index_names = {index_key(k): v for k, v in (index_names or {}).items()}
         self.earnings_days = earnings_days
         self._now = now
 
@@ -214,8 +220,10 @@ class BseProvider:
         return tuple(quotes.values())
 
     async def _mover_rows(self, index: str, kind: str) -> Any:
-        """One gainers/losers table; retried under the other spelling if it comes back empty."""
-        spellings = dict.fromkeys([index, index_key(index), f"S&P {index_key(index)}"])
+        """One gainers/losers table, asked under the configured spelling first, then under
+        the spellings with and without "S&P " while it comes back empty."""
+        key = index_key(index)
+        spellings = dict.fromkeys([self.index_names.get(key, index), key, f"S&P {key}"])
         payload: Any = None
         for spelling in spellings:
             payload = await self.http.get_json(
@@ -247,7 +255,14 @@ class BseProvider:
 
 def create(settings: Mapping[str, object]) -> BseProvider:
     """BSE India website JSON (unofficial): breadth, Smallcap/Midcap movers, results."""
-    known = {"base_url", "requests_per_second", "timeout", "mover_indices", "earnings_days"}
+    known = {
+        "base_url",
+        "requests_per_second",
+        "timeout",
+        "mover_indices",
+        "index_names",
+        "earnings_days",
+    }
     unknown = sorted(set(settings) - known)
     if unknown:
         raise ValueError(f"bse provider: unknown setting(s) {', '.join(unknown)}")
@@ -259,6 +274,11 @@ def create(settings: Mapping[str, object]) -> BseProvider:
             options[key] = float(settings[key])  # type: ignore[arg-type]
     if "earnings_days" in settings:
         options["earnings_days"] = int(settings["earnings_days"])  # type: ignore[call-overload]
+    if "index_names" in settings:
+        names = settings["index_names"]
+        if not isinstance(names, Mapping):
+            raise ValueError("bse provider: index_names must map index name -> BSE spelling")
+        options["index_names"] = {str(k): str(v) for k, v in names.items()}
     if "mover_indices" in settings:
         raw = settings["mover_indices"]
         if not isinstance(raw, Mapping):

@@ -364,9 +364,22 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
     {
         "demo": {"seed": lambda r, v, k: r.number(v, k, integer=True)},
         "nse": {"index_names": _string_table},
-        "bse": {"index_names": _string_table},
-        "yahoo": {"symbols": _string_table, "max_quote_age": _Reader.number},
-        "files": {"ratings": _Reader.string, "earnings": _Reader.string},
+        "bse": {
+            "index_names": _string_table,
+            "mover_indices": _string_table,
+            "earnings_days": lambda r, v, k: r.number(v, k, integer=True),
+        },
+        "yahoo": {
+            "symbols": _string_table,
+            "max_quote_age": _Reader.number,
+            "max_age_hours": _Reader.number,
+            "cookie_url": _Reader.string,
+        },
+        "files": {
+            "ratings": _Reader.string,
+            "earnings": _Reader.string,
+            "url_refresh_seconds": _Reader.number,
+        },
     }
 )
 

@@ -232,6 +232,28 @@ def test_base_url_with_or_without_the_api_path(base_url: str) -> None:
     )
 
 
+async def test_configured_spelling_is_asked_first(server: FakeBse) -> None:
+    provider = BseProvider(
+        index_names={"BSE MIDCAP": "S&P BSE MIDCAP"},
+        transport=httpx.MockTransport(server),
+        now=lambda: NOW,
+        sleep=server.sleep,
+        clock=lambda: server.clock,
+    )
+    try:
+        snap = await provider.fetch([Part.STOCKS])
+    finally:
+        await provider.aclose()
+
+    loser_asks = [
+        r.url.params["IndxGrpval"]
+        for r in server.requests
+        if r.url.params["GLtype"] == "loser" and "MIDCAP" in r.url.params["IndxGrpval"]
+    ]
+    assert loser_asks == ["S&P BSE MIDCAP"]  # found at once: no retry under "BSE MIDCAP"
+    assert "BHEL" in {q.symbol for q in snap.stocks}
+
+
 def test_create_checks_settings() -> None:
     with pytest.raises(ValueError, match=r"requests_per_second must be in \(0, 8\]"):
         create({"requests_per_second": 10})
