@@ -1,0 +1,307 @@
+"""Pure functions from NSE JSON payloads to contract objects.
+
+No I/O here, so every shape data-sources.md lists (both ``allIndices`` generations, old and
+new constituent shapes, ``priority`` rows, placeholders, string numbers) is tested directly on
+fixtures. A payload that is not the expected shape raises ``BadPayload`` naming the field;
+a single bad row is skipped rather than failing the whole payload.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from typing import Any
+
+from providers.base import BadPayload
+from providers.contract import (
+    Breadth,
+    EarningsEvent,
+    EarningsStatus,
+    IndexQuote,
+    MarketPhase,
+    MarketStatus,
+    Segment,
+    StockQuote,
+)
+from providers.parse import clean_text, parse_date, parse_datetime, to_float, to_int
+
+PROVIDER = "nse"
+log = logging.getLogger(__name__)
+
+#: allIndices keys for past levels: 2023 rows hold the level in ``key``; 2025-26 rows hold a
+#: date there and the level in ``key + "Val"``.
+PAST_LEVEL_KEYS = ("previousDay", "oneWeekAgo", "oneMonthAgo", "oneYearAgo")
+#: NSE's ``ffmc`` is in rupees; the contract wants rupees crore.
+RUPEES_PER_CRORE = 1e7
+#: Markets in ``marketStatus`` that mean the equity cash market.
+CASH_MARKET_NAMES = frozenset({"capital market", "cm"})
+
+
+@dataclass(frozen=True, slots=True)
+class PastLevel:
+    """An index level NSE quotes for a past day (``label`` is the allIndices key)."""
+
+    label: str
+    on: date | None
+    level: float
+
+
+@dataclass(frozen=True, slots=True)
+class AllIndices:
+    quotes: tuple[IndexQuote, ...]
+    breadth: tuple[Breadth, ...]
+    past_levels: Mapping[str, tuple[PastLevel, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Constituents:
+    """One index's members. ``stocks`` omits members without a price; ``symbols`` keeps them."""
+
+    index: str
+    symbols: tuple[str, ...]
+    stocks: tuple[StockQuote, ...]
+    breadth: Breadth | None  # only the old shape carries an ``advance`` block
+
+
+def _key(name: str) -> str:
+    return " ".join(name.upper().split())
+
+
+def _rows(payload: Any, field: str = "data") -> list[dict[str, Any]]:
+    """The row list of a payload that is either ``{field: [...]}`` or a bare list."""
+    rows = payload.get(field) if isinstance(payload, dict) else payload
+    if not isinstance(rows, list):
+        raise BadPayload(PROVIDER, field, f"expected a list, got {type(rows).__name__}")
+    return [row for row in rows if isinstance(row, dict)]
+
+
+def _change_pct(value: object, last: float, prev_close: float | None) -> float | None:
+    pct = to_float(value)
+    if pct is None and prev_close:
+        pct = (last / prev_close - 1.0) * 100.0
+    return pct
+
+
+def _breadth(scope: str, source: Mapping[str, Any], when: datetime) -> Breadth | None:
+    advances, declines = to_int(source.get("advances")), to_int(source.get("declines"))
+    if advances is None or declines is None:
+        return None
+    return Breadth(scope, advances, declines, to_int(source.get("unchanged")) or 0, when)
+
+
+def _past_levels(row: Mapping[str, Any], dates: Mapping[str, Any]) -> tuple[PastLevel, ...]:
+    levels = []
+    for key in PAST_LEVEL_KEYS:
+        level = to_float(row.get(f"{key}Val"))
+        on = parse_date(row.get(key))
+        if level is None:  # 2023 generation: the key holds the level, dates sit at the top
+            level = to_float(row.get(key))
+            on = parse_date(dates.get(key))
+        if level is not None:
+            levels.append(PastLevel(key, on, level))
+    return tuple(levels)
+
+
+def parse_all_indices(
+    payload: Any, segments: Mapping[str, Segment], names: Mapping[str, str], now: datetime
+) -> AllIndices:
+    """Quotes, breadth and past levels of the indices in ``segments``.
+
+    ``names`` maps a configured index name to its spelling in this endpoint. A row matches on
+    ``index`` or ``indexSymbol``. Rows without a level ("-") are skipped.
+    """
+    rows = _rows(payload)
+    top = payload if isinstance(payload, dict) else {}
+    when = parse_datetime(top.get("timestamp")) or now
+    dates = top.get("dates") if isinstance(top.get("dates"), dict) else {}
+    wanted = {_key(names.get(name, name)): name for name in segments}
+    quotes, breadth, past = [], [], {}
+    for row in rows:
+        spellings = (clean_text(row.get("index")), clean_text(row.get("indexSymbol")))
+        name = next((wanted[_key(s)] for s in spellings if _key(s) in wanted), None)
+        if name is None:
+            continue
+        last = to_float(row.get("last"))
+        if last is None:
+            log.warning("nse allIndices: no level for %s", name)
+            continue
+        levels = _past_levels(row, dates)
+        prev_close = to_float(row.get("previousClose")) or next(
+            (p.level for p in levels if p.label == "previousDay"), None
+        )
+        row_breadth = _breadth(name, row, when)
+        quotes.append(
+            IndexQuote(
+                name=name,
+                segment=segments[name],
+                last=last,
+                prev_close=prev_close,
+                change_pct=_change_pct(row.get("percentChange"), last, prev_close),
+                time=when,
+                exchange="NSE",
+                open=to_float(row.get("open")),
+                high=to_float(row.get("high")),
+                low=to_float(row.get("low")),
+                year_high=to_float(row.get("yearHigh")),
+                year_low=to_float(row.get("yearLow")),
+                advances=row_breadth.advances if row_breadth else None,
+                declines=row_breadth.declines if row_breadth else None,
+                unchanged=row_breadth.unchanged if row_breadth else None,
+            )
+        )
+        if row_breadth is not None:
+            breadth.append(row_breadth)
+        past[name] = levels
+    if rows and not quotes:
+        raise BadPayload(
+            PROVIDER, "data", f"none of the configured indices found ({', '.join(segments)})"
+        )
+    return AllIndices(tuple(quotes), tuple(breadth), past)
+
+
+def _stock(row: Mapping[str, Any], segment: Segment, when: datetime) -> StockQuote | None:
+    last = to_float(row.get("lastPrice"))
+    symbol = clean_text(row.get("symbol"))
+    if last is None or not symbol:
+        return None
+    meta = row.get("meta") if isinstance(row.get("meta"), dict) else {}
+    prev_close = to_float(row.get("previousClose"))
+    ffmc = to_float(row.get("ffmc"))
+    return StockQuote(
+        symbol=symbol,
+        name=clean_text(meta.get("companyName")) or symbol,
+        sector=clean_text(meta.get("industry")) or "Unknown",
+        segment=segment,
+        last=last,
+        prev_close=prev_close,
+        change_pct=_change_pct(row.get("pChange"), last, prev_close),
+        volume=to_int(row.get("totalTradedVolume")) or 0,
+        time=parse_datetime(row.get("lastUpdateTime")) or when,
+        ffmc=None if ffmc is None else ffmc / RUPEES_PER_CRORE,
+        day_high=to_float(row.get("dayHigh")),
+        day_low=to_float(row.get("dayLow")),
+    )
+
+
+def _is_stock_row(row: Mapping[str, Any], index_spellings: Collection[str]) -> bool:
+    """``priority`` 0 is a stock, 1 the index itself; without it, the index row names itself."""
+    priority = to_int(row.get("priority"))
+    if priority is not None:
+        return priority == 0
+    return _key(clean_text(row.get("symbol"))) not in index_spellings
+
+
+def _by_ffmc_rank(stocks: list[StockQuote]) -> list[StockQuote]:
+    """Segments for a broad index (``Segment.ALL``) from free-float market-cap rank."""
+    ranked = sorted(stocks, key=lambda s: -(s.ffmc or 0.0))
+    segment_of = {s.symbol: Segment.for_rank(rank) for rank, s in enumerate(ranked, start=1)}
+    return [replace(s, segment=segment_of[s.symbol]) for s in stocks]
+
+
+def parse_constituents(
+    payload: Any, index: str, segment: Segment, endpoint_name: str, now: datetime
+) -> Constituents:
+    """Members of ``index`` from either constituent shape (old: ``advance``/``metadata``)."""
+    rows = _rows(payload)
+    top = payload if isinstance(payload, dict) else {}
+    when = parse_datetime(top.get("timestamp")) or now
+    spellings = {_key(index), _key(endpoint_name), _key(clean_text(top.get("name")))}
+    members = [row for row in rows if _is_stock_row(row, spellings)]
+    symbols = tuple(s for row in members if (s := clean_text(row.get("symbol"))))
+    stocks = [s for row in members if (s := _stock(row, segment, when)) is not None]
+    if segment is Segment.ALL:
+        stocks = _by_ffmc_rank(stocks)
+    advance = top.get("advance")
+    breadth = _breadth(index, advance, when) if isinstance(advance, dict) else None
+    if rows and not symbols:
+        raise BadPayload(PROVIDER, "data", f"no stock rows (priority 0) for {index}")
+    return Constituents(index, symbols, tuple(stocks), breadth)
+
+
+def parse_adu(payload: Any, index: str, now: datetime) -> Breadth:
+    """``{"advances": "37", "declines": "13", "unchanged": "0"}`` for one index."""
+    if not isinstance(payload, dict):
+        raise BadPayload(PROVIDER, "advances", f"expected an object, got {type(payload).__name__}")
+    breadth = _breadth(index, payload, now)
+    if breadth is None:
+        raise BadPayload(PROVIDER, "advances", f"no advances/declines for {index}")
+    return breadth
+
+
+def parse_market_status(payload: Any, now: datetime) -> MarketStatus:
+    """The cash market's phase ("Capital Market" or "CM"; "Open"/"Closed"/"Close")."""
+    rows = _rows(payload, "marketState")
+    row = next((r for r in rows if clean_text(r.get("market")).lower() in CASH_MARKET_NAMES), None)
+    if row is None:
+        raise BadPayload(PROVIDER, "marketState", "no Capital Market entry")
+    status = clean_text(row.get("marketStatus"))
+    message = clean_text(row.get("marketStatusMessage")) or status
+    if "pre-open" in message.lower() or "pre open" in message.lower():
+        phase = MarketPhase.PRE_OPEN
+    elif status.lower() == "open":
+        phase = MarketPhase.OPEN
+    elif status.lower() in {"close", "closed", "halted"}:
+        phase = MarketPhase.CLOSED
+    else:
+        raise BadPayload(PROVIDER, "marketState[].marketStatus", f"unknown status {status!r}")
+    return MarketStatus(phase=phase, message=message, as_of=now)
+
+
+def parse_event_calendar(payload: Any, first: date, last: date) -> list[EarningsEvent]:
+    """Upcoming results meetings in [first, last]; other purposes (dividends...) dropped."""
+    events = []
+    for row in _rows(payload):
+        purpose = clean_text(row.get("purpose"))
+        day = parse_date(row.get("date"))
+        symbol = clean_text(row.get("symbol"))
+        if "result" not in purpose.lower() or day is None or not symbol:
+            continue
+        if first <= day <= last:
+            name = clean_text(row.get("company")) or symbol
+            events.append(EarningsEvent(symbol, name, day, EarningsStatus.UPCOMING, purpose))
+    return sorted(events, key=lambda e: (e.date, e.symbol))
+
+
+#: Fields of a results filing that carry when it was made public, best first. (?) The
+#: corporates-financial-results row shape is not in data-sources.md; these were seen in clients.
+_FILING_TIME_FIELDS = ("broadCastDate", "exchdisstime", "filingDate")
+
+
+def parse_financial_results(payload: Any, day: date) -> list[EarningsEvent]:
+    """Results filed on ``day`` (one event per symbol)."""
+    events: dict[str, EarningsEvent] = {}
+    for row in _rows(payload):
+        symbol = clean_text(row.get("symbol"))
+        filed = next(
+            (d for f in _FILING_TIME_FIELDS if (d := parse_date(row.get(f))) is not None), None
+        )
+        if not symbol or filed != day or symbol in events:
+            continue
+        name = clean_text(row.get("companyName")) or symbol
+        events[symbol] = EarningsEvent(symbol, name, filed, EarningsStatus.DECLARED)
+    return sorted(events.values(), key=lambda e: e.symbol)
+
+
+def parse_holidays(payload: Any, market: str = "CM") -> list[date]:
+    """Trading holidays of ``market`` (the cash market is ``CM``), sorted."""
+    if not isinstance(payload, dict) or not isinstance(payload.get(market), list):
+        raise BadPayload(PROVIDER, market, "no holiday list for this market")
+    days = {d for row in _rows(payload, market) if (d := parse_date(row.get("tradingDate")))}
+    return sorted(days)
+
+
+def parse_index_history(payload: Any) -> dict[date, float]:
+    """Daily closes from ``indicesHistory`` (newest first; older payloads nest the rows in
+    ``data.indexCloseOnlineRecords``). Rows without a close are skipped."""
+    data = payload.get("data") if isinstance(payload, dict) else None
+    if isinstance(data, dict):
+        payload = data.get("indexCloseOnlineRecords")
+    closes = {}
+    for row in _rows(payload):
+        day = parse_date(row.get("EOD_TIMESTAMP"))
+        close = to_float(row.get("EOD_CLOSE_INDEX_VAL"))
+        if day is not None and close is not None:
+            closes[day] = close
+    return closes

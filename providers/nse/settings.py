@@ -1,0 +1,113 @@
+"""``[providers.nse]`` settings: defaults, validation, and the base_url fallback chain."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from providers.contract import Segment
+
+DEFAULT_BASE_URL = "https://www.nseindia.com"
+#: Lets tests and mirrors point the provider elsewhere before the config file says so.
+BASE_URL_ENV = "CAPWATCH_NSE_BASE_URL"
+
+DEFAULT_SEGMENTS: Mapping[str, Segment] = MappingProxyType(
+    {
+        "NIFTY 50": Segment.LARGE,
+        "NIFTY MIDCAP 100": Segment.MID,
+        "NIFTY SMALLCAP 100": Segment.SMALL,
+        "NIFTY SMALLCAP 250": Segment.SMALL,
+        "NIFTY MICROCAP 250": Segment.MICRO,
+    }
+)
+#: One index per segment (the widest), so stocks cover all four segments in four requests.
+DEFAULT_CONSTITUENTS = ("NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMALLCAP 250", "NIFTY MICROCAP 250")
+#: Endpoints whose index spelling can be overridden in ``index_names``.
+ENDPOINTS = ("indices", "constituents", "adu", "history")
+
+
+def _positive(settings: Mapping[str, object], key: str, default: float) -> float:
+    value = settings.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        raise ValueError(f"providers.nse.{key}: expected a number > 0, got {value!r}")
+    return float(value)
+
+
+def _names(settings: Mapping[str, object], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = settings.get(key, default)
+    if isinstance(value, str) or not all(isinstance(v, str) for v in value):  # type: ignore[union-attr]
+        raise ValueError(f"providers.nse.{key}: expected a list of index names, got {value!r}")
+    return tuple(value)  # type: ignore[arg-type]
+
+
+def _segments(settings: Mapping[str, object]) -> Mapping[str, Segment]:
+    value = settings.get("segments", DEFAULT_SEGMENTS)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"providers.nse.segments: expected a table, got {value!r}")
+    try:
+        return MappingProxyType({str(k): Segment(str(v)) for k, v in value.items()})
+    except ValueError as exc:
+        choices = ", ".join(s.value for s in Segment)
+        raise ValueError(f"providers.nse.segments: {exc}; choose from {choices}") from exc
+
+
+def _index_names(settings: Mapping[str, object]) -> Mapping[str, Mapping[str, str]]:
+    value = settings.get("index_names", {})
+    if not isinstance(value, Mapping) or not set(value) <= set(ENDPOINTS):
+        raise ValueError(
+            f"providers.nse.index_names: expected a table with keys among {', '.join(ENDPOINTS)}"
+        )
+    return MappingProxyType(
+        {endpoint: MappingProxyType(dict(value.get(endpoint, {}))) for endpoint in ENDPOINTS}
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NseSettings:
+    """What the NSE provider can be told. Index names are allIndices names; ``index_names``
+    maps them per endpoint where NSE spells them differently (e.g. "NIFTY SMLCAP 100")."""
+
+    base_url: str = DEFAULT_BASE_URL
+    requests_per_second: float = 3.0
+    timeout: float = 10.0
+    segments: Mapping[str, Segment] = field(default_factory=lambda: DEFAULT_SEGMENTS)
+    constituents: tuple[str, ...] = DEFAULT_CONSTITUENTS
+    history_indices: tuple[str, ...] = tuple(DEFAULT_SEGMENTS)
+    index_names: Mapping[str, Mapping[str, str]] = field(
+        default_factory=lambda: MappingProxyType({e: MappingProxyType({}) for e in ENDPOINTS})
+    )
+    prime_path: str = "/option-chain"
+    earnings_days: int = 30
+
+    @classmethod
+    def from_mapping(cls, settings: Mapping[str, object]) -> NseSettings:
+        """Validate ``[providers.nse]``; ``base_url`` falls back to ``$CAPWATCH_NSE_BASE_URL``."""
+        known = {f for f in cls.__dataclass_fields__}
+        unknown = set(settings) - known
+        if unknown:
+            raise ValueError(f"providers.nse: unknown setting(s) {', '.join(sorted(unknown))}")
+        base_url = settings.get("base_url") or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
+        segments = _segments(settings)
+        constituents = _names(settings, "constituents", DEFAULT_CONSTITUENTS)
+        missing = [name for name in constituents if name not in segments]
+        if missing:
+            raise ValueError(
+                f"providers.nse.constituents: {', '.join(missing)} not in providers.nse.segments"
+            )
+        return cls(
+            base_url=str(base_url),
+            requests_per_second=_positive(settings, "requests_per_second", 3.0),
+            timeout=_positive(settings, "timeout", 10.0),
+            segments=segments,
+            constituents=constituents,
+            history_indices=_names(settings, "history_indices", tuple(segments)),
+            index_names=_index_names(settings),
+            prime_path=str(settings.get("prime_path", "/option-chain")),
+            earnings_days=int(_positive(settings, "earnings_days", 30)),
+        )
+
+    def endpoint_name(self, endpoint: str, index: str) -> str:
+        """How ``endpoint`` spells ``index`` (configured override, else the name itself)."""
+        return self.index_names[endpoint].get(index, index)
