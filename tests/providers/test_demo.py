@@ -1,0 +1,346 @@
+"""The demo market: reproducible, shaped like the Indian market, internally consistent."""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from providers.base import Provider
+from providers.contract import (
+    ANALYST_SCALE,
+    CAP_SEGMENTS,
+    IST,
+    EarningsStatus,
+    MarketPhase,
+    Part,
+    RatingKind,
+    Segment,
+    Snapshot,
+)
+from providers.demo import create
+from providers.demo.ratings import RatingBook
+from providers.demo.universe import build
+
+START = datetime(2026, 2, 11, 11, 30, tzinfo=IST)  # a Wednesday in results season
+INDEX_NAMES = {
+    "NIFTY 50",
+    "SENSEX",
+    "NIFTY MIDCAP 100",
+    "BSE MIDCAP",
+    "NIFTY SMALLCAP 100",
+    "NIFTY SMALLCAP 250",
+    "BSE SMALLCAP",
+    "NIFTY MICROCAP 250",
+}
+#: Real listed Indian companies: the demo must never use their names.
+REAL_COMPANIES = {
+    "Reliance Industries",
+    "Tata Consultancy Services",
+    "HDFC Bank",
+    "Infosys",
+    "ICICI Bank",
+    "Bharat Electronics",
+    "Hindustan Aeronautics",
+    "Larsen & Toubro",
+    "Jupiter Wagons",
+    "ISGEC Heavy Industries",
+    "Danlaw Technologies",
+    "TCI Express",
+    "Sika Interplant Systems",
+    "Dhunseri Ventures",
+    "Vindhya Telelinks",
+    "Ambika Cotton Mills",
+    "Chambal Fertilisers",
+    "Titagarh Rail Systems",
+}
+
+
+def demo(**settings: object) -> Provider:
+    return create({"seed": 7, "start": START, **settings})
+
+
+async def fetches(provider: Provider, count: int) -> list[Snapshot]:
+    return [await provider.fetch() for _ in range(count)]
+
+
+# -- reproducibility ------------------------------------------------------------------------
+
+
+async def test_same_seed_and_start_give_the_same_snapshots_and_history() -> None:
+    first, second = demo(), demo()
+    assert await fetches(first, 5) == await fetches(second, 5)
+    pd.testing.assert_frame_equal(await first.history(), await second.history())
+
+
+async def test_another_seed_gives_another_market() -> None:
+    one, other = await demo().fetch(), await demo(seed=8).fetch()
+    assert [q.symbol for q in one.stocks] != [q.symbol for q in other.stocks]
+
+
+def test_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="unknown demo setting"):
+        create({"sede": 7})
+    with pytest.raises(ValueError, match="stocks"):
+        create({"stocks": 100})
+    with pytest.raises(ValueError, match="step_seconds"):
+        create({"step_seconds": 0})
+
+
+async def test_naive_start_text_is_ist() -> None:
+    snapshot = await create({"seed": 7, "start": "2026-02-11T11:30"}).fetch()
+    assert snapshot.as_of == START
+
+
+# -- the universe ---------------------------------------------------------------------------
+
+
+async def test_universe_has_four_segments_of_the_right_rank_sizes() -> None:
+    snapshot = await demo().fetch()
+    sizes = Counter(q.segment for q in snapshot.stocks)
+    assert len(snapshot.stocks) >= 1500
+    assert sizes[Segment.LARGE] == 100
+    assert sizes[Segment.MID] == 150
+    assert sizes[Segment.SMALL] == 750
+    assert sizes[Segment.MICRO] == len(snapshot.stocks) - 1000
+    assert len({q.sector for q in snapshot.stocks}) >= 15
+
+
+async def test_segments_follow_free_float_rank_and_caps_are_heavy_tailed() -> None:
+    snapshot = await demo().fetch()
+    # Rank by free-float cap at the previous close (today's moves do not re-rank).
+    by_cap = sorted(snapshot.stocks, key=lambda q: -q.ffmc * q.prev_close / q.last)
+    assert [q.segment for q in by_cap] == [Segment.for_rank(r) for r in range(1, len(by_cap) + 1)]
+    caps = [q.ffmc for q in by_cap]
+    assert caps[0] > 100_000  # lakh-crore giants
+    assert caps[-1] < 500  # micro caps of a few hundred crore
+    assert caps[0] / caps[99] > 5
+
+
+def test_names_are_unique_fictional_and_symbols_ticker_like() -> None:
+    universe = build(7, 5000)
+    assert len(set(universe.names)) == 5000
+    assert not set(universe.names) & REAL_COMPANIES
+    assert len(set(universe.symbols)) == 5000
+    for symbol in universe.symbols:
+        assert symbol.isalnum() and symbol == symbol.upper() and len(symbol) <= 10
+
+
+async def test_the_eight_indices_and_their_members() -> None:
+    snapshot = await demo().fetch()
+    segment_of = {q.symbol: q.segment for q in snapshot.stocks}
+    assert {q.name for q in snapshot.indices} == INDEX_NAMES
+    assert set(snapshot.members) == INDEX_NAMES
+    sizes = {name: len(members) for name, members in snapshot.members.items()}
+    assert sizes["NIFTY 50"] == 50 and sizes["SENSEX"] == 30
+    assert sizes["NIFTY SMALLCAP 250"] == 250 and sizes["NIFTY MICROCAP 250"] == 250
+    for quote in snapshot.indices:
+        members = {segment_of[symbol] for symbol in snapshot.members[quote.name]}
+        assert members == {quote.segment}
+    exchanges = {q.name: q.exchange for q in snapshot.indices}
+    assert exchanges["SENSEX"] == exchanges["BSE SMALLCAP"] == exchanges["BSE MIDCAP"] == "BSE"
+
+
+# -- the arithmetic -------------------------------------------------------------------------
+
+
+async def test_index_change_is_the_members_free_float_weighted_change() -> None:
+    provider = demo()
+    for snapshot in await fetches(provider, 4):
+        stocks = {q.symbol: q for q in snapshot.stocks}
+        for index in snapshot.indices:
+            members = [stocks[s] for s in snapshot.members[index.name]]
+            # Weights are free-float caps at the previous close.
+            weights = np.array([q.ffmc * q.prev_close / q.last for q in members])
+            changes = np.array([q.change_pct for q in members])
+            assert index.change_pct == pytest.approx(
+                float(weights @ changes / weights.sum()), abs=1e-9
+            )
+            up = sum(q.last > q.prev_close for q in members)
+            down = sum(q.last < q.prev_close for q in members)
+            assert (index.advances, index.declines) == (up, down)
+            assert index.unchanged == len(members) - up - down
+
+
+async def test_breadth_per_index_and_segment_counts_the_stocks() -> None:
+    snapshot = await demo().fetch()
+    breadth = {b.scope: b for b in snapshot.breadth}
+    assert set(breadth) >= INDEX_NAMES | {s.value for s in (*CAP_SEGMENTS, Segment.ALL)}
+    for segment in CAP_SEGMENTS:
+        quotes = [q for q in snapshot.stocks if q.segment is segment]
+        assert breadth[segment.value].advances == sum(q.last > q.prev_close for q in quotes)
+        assert breadth[segment.value].declines == sum(q.last < q.prev_close for q in quotes)
+    total = breadth["all"]
+    assert total.advances + total.declines + total.unchanged == len(snapshot.stocks)
+
+
+async def test_prices_stay_inside_their_bands_on_the_tick_over_many_steps() -> None:
+    provider = demo(step_seconds=240)
+    seen_days = set()
+    for snapshot in await fetches(provider, 220):  # spans several sessions and day rolls
+        seen_days.add(snapshot.as_of.date())
+        for q in snapshot.stocks:
+            assert abs(q.last / q.prev_close - 1) <= q.band_pct / 100 + 1e-9, q
+            assert abs(q.last * 20 - round(q.last * 20)) < 1e-6, q
+            if q.day_high is not None:
+                assert q.day_low <= q.last <= q.day_high
+    assert len(seen_days) >= 3
+
+
+async def test_history_respects_bands_and_ends_at_the_previous_close() -> None:
+    provider = demo()
+    snapshot = await provider.fetch()
+    history = await provider.history(days=300)
+    assert len(history) >= 260
+    assert isinstance(history.index, pd.DatetimeIndex)
+    assert history.index.is_monotonic_increasing
+    assert all(day.weekday() < 5 for day in history.index)
+    assert history.index[-1].date() < snapshot.as_of.date()
+    last = history.iloc[-1]
+    for q in snapshot.stocks:
+        assert last[q.symbol] == q.prev_close
+    for index in snapshot.indices:
+        assert last[index.name] == pytest.approx(index.prev_close)
+        assert index.year_low <= index.prev_close <= index.year_high
+    stocks = history[[q.symbol for q in snapshot.stocks]].to_numpy()
+    bands = np.array([q.band_pct for q in snapshot.stocks]) / 100
+    assert (np.abs(stocks[1:] / stocks[:-1] - 1) <= bands + 1e-9).all()
+
+
+async def test_history_selects_names_and_days() -> None:
+    provider = demo()
+    frame = await provider.history(["NIFTY 50", "not-a-stock"], days=20)
+    assert list(frame.columns) == ["NIFTY 50"]
+    assert len(frame) == 20
+
+
+async def test_a_finished_session_joins_the_history() -> None:
+    provider = demo(step_seconds=3600)
+    snapshots = await fetches(provider, 12)
+    closed = next(s for s in snapshots if s.status.phase is MarketPhase.CLOSED)
+    history = await provider.history()
+    row = history.loc[pd.Timestamp(closed.as_of.date())]
+    assert all(row[q.symbol] == q.last for q in closed.stocks)
+    later = snapshots[-1]
+    assert later.as_of.date() > closed.as_of.date()
+    assert {q.symbol: q.prev_close for q in later.stocks} == {
+        q.symbol: q.last for q in closed.stocks
+    }
+
+
+# -- the market's behaviour -----------------------------------------------------------------
+
+
+async def test_rallies_and_selloffs_both_occur() -> None:
+    """Over many simulated days the whole market's A/D goes above 2.5 and below 0.4."""
+    provider = demo(step_seconds=6 * 3600)
+    ratios = []
+    for snapshot in await fetches(provider, 6 * 60):
+        if snapshot.status.phase is MarketPhase.CLOSED:
+            total = next(b for b in snapshot.breadth if b.scope == "all")
+            ratios.append(total.advances / max(total.declines, 1))
+    ratios = sorted(set(ratios))
+    assert len(ratios) >= 40
+    assert ratios[-1] > 2.5
+    assert ratios[0] < 0.4
+
+
+async def test_each_step_moves_the_clock_and_some_stocks_not_all() -> None:
+    provider = demo()
+    snapshots = await fetches(provider, 6)
+    for before, after in itertools.pairwise(snapshots):
+        assert after.as_of - before.as_of == timedelta(seconds=30)
+        traded = sum(q.time == after.as_of for q in after.stocks)
+        assert 0.05 * len(after.stocks) < traded < 0.35 * len(after.stocks)
+    assert snapshots[0].indices[0].last != snapshots[-1].indices[0].last
+
+
+async def test_session_clock_closes_rolls_and_reopens() -> None:
+    provider = demo(start=datetime(2026, 2, 13, 15, 29, tzinfo=IST))  # a Friday
+    phases = [(s.status.phase, s.as_of) for s in await fetches(provider, 9)]
+    assert phases[0] == (MarketPhase.OPEN, datetime(2026, 2, 13, 15, 29, tzinfo=IST))
+    assert phases[2] == (MarketPhase.CLOSED, datetime(2026, 2, 13, 15, 30, tzinfo=IST))
+    assert [p for p, _ in phases[2:6]] == [MarketPhase.CLOSED] * 4
+    monday = date(2026, 2, 16)
+    assert phases[6] == (MarketPhase.PRE_OPEN, datetime.combine(monday, phases[6][1].timetz()))
+    assert phases[-1][0] is MarketPhase.OPEN and phases[-1][1].date() == monday
+
+
+async def test_start_outside_hours_moves_to_ten_and_weekends_trade() -> None:
+    sunday_night = datetime(2026, 2, 15, 22, 0, tzinfo=IST)
+    snapshot = await demo(start=sunday_night).fetch()
+    assert snapshot.as_of == datetime(2026, 2, 15, 10, 0, tzinfo=IST)
+    assert snapshot.status.phase is MarketPhase.OPEN
+    assert any(q.change_pct != 0 for q in snapshot.stocks)
+
+
+async def test_pre_open_shows_the_previous_close() -> None:
+    provider = demo(start=datetime(2026, 2, 11, 9, 5, tzinfo=IST))
+    snapshot = await provider.fetch()
+    assert snapshot.status.phase is MarketPhase.PRE_OPEN
+    assert snapshot.status.next_open == datetime(2026, 2, 11, 9, 15, tzinfo=IST)
+    assert all(q.last == q.prev_close and q.volume == 0 for q in snapshot.stocks)
+
+
+async def test_parts_select_what_is_built() -> None:
+    snapshot = await demo().fetch([Part.INDICES])
+    assert snapshot.indices and not snapshot.stocks and not snapshot.ratings
+    assert snapshot.status is None
+    assert set(snapshot.sources) == {Part.INDICES}
+
+
+# -- ratings and earnings -------------------------------------------------------------------
+
+
+async def test_analyst_rating_changes_arrive_at_a_plausible_rate() -> None:
+    snapshot = await demo().fetch()
+    ratings = snapshot.ratings
+    per_day = Counter(r.at.date() for r in ratings)
+    assert all(r.kind is RatingKind.ANALYST for r in ratings)
+    assert all(r.to_rating in ANALYST_SCALE for r in ratings)
+    assert all(r.from_rating in (None, *ANALYST_SCALE) for r in ratings)
+    assert all(r.from_rating != r.to_rating for r in ratings)
+    assert all(r.at <= snapshot.as_of for r in ratings)
+    assert all("Demo" in r.source for r in ratings)
+    past_days = [count for day, count in per_day.items() if day < snapshot.as_of.date()]
+    assert len(past_days) >= 4
+    assert min(past_days) >= 10 and max(past_days) <= 100
+    assert [r.at for r in ratings] == sorted((r.at for r in ratings), reverse=True)
+
+
+def _upgrade_share(month_return: float) -> float:
+    universe = build(7, 1600)
+    book = RatingBook(7, universe)
+    no_results = np.zeros(universe.size, dtype=bool)
+    changes = book.draw_day(date(2026, 1, 5), np.full(universe.size, month_return), no_results)
+    rated = [c for c in changes if c.from_rating is not None]
+    assert len(rated) >= 10
+    strength = ANALYST_SCALE.index
+    return sum(strength(c.to_rating) > strength(c.from_rating) for c in rated) / len(rated)
+
+
+def test_ratings_follow_recent_performance() -> None:
+    """Gains bring mostly upgrades, losses mostly downgrades."""
+    assert _upgrade_share(0.2) > 0.6
+    assert _upgrade_share(-0.2) < 0.4
+
+
+async def test_earnings_calendar_in_results_season() -> None:
+    snapshot = await demo().fetch()
+    today = snapshot.as_of.date()
+    events = snapshot.earnings
+    declared = [e for e in events if e.status is EarningsStatus.DECLARED]
+    upcoming = [e for e in events if e.status is EarningsStatus.UPCOMING]
+    assert declared and all(e.date == today for e in declared)
+    assert all(today < e.date <= today + timedelta(days=21) for e in upcoming)
+    per_day = Counter(e.date for e in upcoming if e.date <= today + timedelta(days=3))
+    assert sum(per_day.values()) >= 3 * 5  # several a day in season
+    purposes = Counter(e.purpose for e in events)
+    assert purposes.most_common(1)[0][0] == "Financial Results"
+    assert len(purposes) >= 2
+    names = {q.symbol: q.name for q in snapshot.stocks}
+    assert all(names[e.symbol] == e.name for e in events)
