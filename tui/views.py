@@ -118,8 +118,10 @@ class SegmentView:
     rank_5d: int | None
     change_pct: float | None = None  # the segment's stocks, free-float-cap weighted, today
     change_5d_pct: float | None = None  # the same over 5 sessions (what rank_5d ranks)
-    upper_band: tuple[MoverRow, ...] = ()  # stocks at their upper price band, best first
-    lower_band: tuple[MoverRow, ...] = ()  # stocks at their lower price band, worst first
+    upper_band: tuple[MoverRow, ...] = ()  # at the upper price band, best first (top N)
+    lower_band: tuple[MoverRow, ...] = ()  # at the lower price band, worst first (top N)
+    upper_band_count: int = 0  # all stocks at the upper band (upper_band may show fewer)
+    lower_band_count: int = 0
 
 
 @dataclass(frozen=True, slots=True)

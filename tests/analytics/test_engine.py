@@ -191,3 +191,14 @@ def test_history_with_strings_and_duplicate_dates_is_cleaned():
 def test_analytics_never_imports_textual():
     code = "import sys, tui.analytics; assert 'textual' not in sys.modules, 'textual imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_band_lists_show_the_top_n_and_count_all():
+    quotes = [stock(f"UP{i}", 20.0, band_pct=20.0) for i in range(3)] + [
+        stock("DN", -5.0, band_pct=5.0)
+    ]
+    views = MarketAnalytics(AnalyticsSettings(movers=2)).refresh(snapshot(quotes))
+    small = views[Segment.SMALL]
+    assert [r.symbol for r in small.upper_band] == ["UP0", "UP1"]
+    assert (small.upper_band_count, small.lower_band_count) == (3, 1)
+    assert [r.band for r in small.lower_band] == ["lower"]

@@ -20,26 +20,34 @@ def test_direction_by_scale_position():
     assert events.direction(technical) == 1
 
 
-def test_feed_is_newest_first_deduplicated_and_limited():
+def test_feed_merges_sources_newest_first_deduplicated_and_limited():
     earlier = MORNING - timedelta(hours=20)
-    rows = [
-        events.event_row(_change("A", "Hold", "Buy", at=earlier)),
-        events.event_row(_change("B", "Buy", "Hold")),
-        events.event_row(_change("A", "Hold", "Buy", at=earlier + timedelta(minutes=5))),  # dup
-        events.event_row(_change("A", "Hold", "Buy", at=earlier, source="Broker B")),
+    analyst = events.newest_first(
+        [
+            events.event_row(_change("A", "Hold", "Buy", at=earlier)),
+            events.event_row(_change("B", "Buy", "Hold")),
+            events.event_row(_change("A", "Hold", "Buy", at=earlier + timedelta(minutes=5))),
+            events.event_row(_change("A", "Hold", "Buy", at=earlier, source="Broker B")),
+        ]
+    )
+    technical = [
         events.event_row(
             _change("C", "Sideways", "Bullish", kind=RatingKind.TECHNICAL, at=MORNING)
         ),
+        events.event_row(
+            _change("D", "Bullish", "Sideways", kind=RatingKind.TECHNICAL, at=earlier)
+        ),
     ]
-    feed = events.feed(rows)
+    feed = events.feed(analyst, technical)
     assert [(r.symbol, r.source, r.at) for r in feed] == [
         ("C", "Broker A", MORNING),
         ("B", "Broker A", MORNING),
-        ("A", "Broker A", earlier + timedelta(minutes=5)),
+        ("A", "Broker A", earlier + timedelta(minutes=5)),  # the same day's copy is dropped
+        ("D", "Broker A", earlier),
         ("A", "Broker B", earlier),
     ]
-    assert [r.direction for r in feed] == [1, -1, 1, 1]
-    assert len(events.feed(rows, limit=2)) == 2
+    assert [r.direction for r in feed] == [1, -1, 1, -1, 1]
+    assert [r.symbol for r in events.feed(analyst, technical, limit=2)] == ["C", "B"]
 
 
 def _earnings(symbol, day, status):

@@ -16,14 +16,14 @@ Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 import pandas as pd
 
-from providers.contract import CAP_SEGMENTS, IST, IndexQuote, Segment, Snapshot
+from providers.contract import CAP_SEGMENTS, IST, EarningsEvent, IndexQuote, Segment, Snapshot
 from tui.analytics import breadth, events, movers, returns, sectors
 from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.settings import AnalyticsSettings
@@ -50,7 +50,8 @@ class _Daily:
     refs: returns.References
     calls: Calls
     stock_five_day: np.ndarray  # per universe position: the close 5 sessions back (NaN unknown)
-    technical_rows: dict[Segment, list[EventRow]]
+    segment_of: dict[str, tuple[Segment, ...]]  # symbol or index name -> views it shows in
+    technical_rows: dict[Segment, list[EventRow]]  # events.newest_first order
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -91,7 +92,7 @@ class MarketAnalytics:
         self._daily: _Daily | None = None
         self._series = {segment: breadth.BreadthSeries() for segment in Segment}
         self._feed_cache: tuple[tuple, _Daily, dict] | None = None
-        self._earnings_cache: tuple[tuple, date, Universe, dict] | None = None
+        self._earnings_cache: tuple[tuple, date, _Daily, dict] | None = None
         self._tick: _Tick | None = None
 
     def load_history(self, closes: pd.DataFrame) -> None:
@@ -128,7 +129,7 @@ class MarketAnalytics:
         rank_5d = returns.rank({s: five_day_change[s] for s in CAP_SEGMENTS})
         index_rows = self._index_rows(snapshot.indices, daily)
         feeds = self._feeds(snapshot, daily)
-        earnings = self._earnings(snapshot, today, universe)
+        earnings = self._earnings(snapshot, today, daily)
 
         views = {}
         for segment in Segment:
@@ -139,6 +140,7 @@ class MarketAnalytics:
             gainers, losers = movers.ranked(members, columns.change_pct, self.settings.movers)
             at_upper, _ = movers.ranked(members[upper[members]], columns.change_pct, None)
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
+            shown = self.settings.movers
             upcoming, declared = earnings[segment]
             views[segment] = SegmentView(
                 segment=segment,
@@ -159,8 +161,10 @@ class MarketAnalytics:
                 rank_5d=rank_5d.get(segment),
                 change_pct=today_change[segment],
                 change_5d_pct=five_day_change[segment],
-                upper_band=movers.rows(at_upper, universe, columns, upper, lower),
-                lower_band=movers.rows(at_lower, universe, columns, upper, lower),
+                upper_band=movers.rows(at_upper[:shown], universe, columns, upper, lower),
+                lower_band=movers.rows(at_lower[:shown], universe, columns, upper, lower),
+                upper_band_count=len(at_upper),
+                lower_band_count=len(at_lower),
             )
         self._tick = _Tick(snapshot, columns, daily, feeds, earnings)
         return views
@@ -222,12 +226,17 @@ class MarketAnalytics:
         names = dict(zip(universe.symbols, universe.names, strict=True))
         names.update({quote.name: quote.name for quote in indices})
         segment_of = self._segment_map(universe, indices)
-        technical_rows: dict[Segment, list[EventRow]] = {segment: [] for segment in Segment}
-        for change in calls.changes(names, self.settings.event_sessions):
-            row = events.event_row(change)
-            for segment in segment_of.get(change.symbol, (Segment.ALL,)):
-                technical_rows[segment].append(row)
-        self._daily = _Daily(key, universe, closes, refs, calls, stock_five_day, technical_rows)
+        technical = calls.changes(names, self.settings.event_sessions)
+        self._daily = _Daily(
+            key=key,
+            universe=universe,
+            closes=closes,
+            refs=refs,
+            calls=calls,
+            stock_five_day=stock_five_day,
+            segment_of=segment_of,
+            technical_rows=_by_segment(map(events.event_row, technical), segment_of),
+        )
         return self._daily
 
     @staticmethod
@@ -277,15 +286,10 @@ class MarketAnalytics:
         cached = self._feed_cache
         if cached is not None and cached[1] is daily and cached[0] == snapshot.ratings:
             return cached[2]
-        segment_of = self._segment_map(daily.universe, snapshot.indices)
-        analyst: dict[Segment, list[EventRow]] = {segment: [] for segment in Segment}
-        for change in snapshot.ratings:
-            row = events.event_row(change)
-            for segment in segment_of.get(change.symbol, (Segment.ALL,)):
-                analyst[segment].append(row)
+        analyst = _by_segment(map(events.event_row, snapshot.ratings), daily.segment_of)
         feeds = {
             segment: events.feed(
-                analyst[segment] + daily.technical_rows[segment], self.settings.max_events
+                analyst[segment], daily.technical_rows[segment], limit=self.settings.max_events
             )
             for segment in Segment
         }
@@ -293,28 +297,31 @@ class MarketAnalytics:
         return feeds
 
     def _earnings(
-        self, snapshot: Snapshot, today: date, universe: Universe
+        self, snapshot: Snapshot, today: date, daily: _Daily
     ) -> dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]:
         cached = self._earnings_cache
         if (
             cached is not None
             and cached[1] == today
-            and cached[2] is universe
+            and cached[2] is daily
             and cached[0] == snapshot.earnings
         ):
             return cached[3]
-        by_segment = {
-            segment: [
-                event
-                for event in snapshot.earnings
-                if segment == Segment.ALL
-                or (
-                    event.symbol in universe.position
-                    and universe.segments[universe.position[event.symbol]] == segment
-                )
-            ]
-            for segment in Segment
-        }
+        by_segment: dict[Segment, list[EarningsEvent]] = {segment: [] for segment in Segment}
+        for event in snapshot.earnings:
+            for segment in daily.segment_of.get(event.symbol, (Segment.ALL,)):
+                by_segment[segment].append(event)
         split = {segment: events.split_earnings(by_segment[segment], today) for segment in Segment}
-        self._earnings_cache = (snapshot.earnings, today, universe, split)
+        self._earnings_cache = (snapshot.earnings, today, daily, split)
         return split
+
+
+def _by_segment(
+    rows: Iterable[EventRow], segment_of: dict[str, tuple[Segment, ...]]
+) -> dict[Segment, list[EventRow]]:
+    """Feed rows per segment view, newest first; unknown symbols only show under ALL."""
+    out: dict[Segment, list[EventRow]] = {segment: [] for segment in Segment}
+    for row in rows:
+        for segment in segment_of.get(row.symbol, (Segment.ALL,)):
+            out[segment].append(row)
+    return {segment: events.newest_first(found) for segment, found in out.items()}

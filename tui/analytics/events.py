@@ -13,8 +13,9 @@ no time of day, so there is no truer "latest").
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 
 from providers.contract import (
     ANALYST_SCALE,
@@ -58,11 +59,20 @@ def event_row(change: RatingChange) -> EventRow:
     )
 
 
-def feed(rows: Iterable[EventRow], limit: int | None = None) -> tuple[EventRow, ...]:
-    """Newest first, without duplicates, at most ``limit`` rows."""
+def newest_first(rows: Iterable[EventRow]) -> list[EventRow]:
+    """``rows`` in feed order (newest first, then by symbol descending), duplicates kept."""
+    return sorted(rows, key=_feed_order, reverse=True)
+
+
+def feed(*sources: Iterable[EventRow], limit: int | None = None) -> tuple[EventRow, ...]:
+    """Merge ``sources`` (each already ``newest_first``) into the feed: newest first, without
+    duplicates, at most ``limit`` rows. Merging stops at the limit, so a long technical
+    history costs nothing per tick beyond the rows shown."""
     seen: set[tuple] = set()
     out: list[EventRow] = []
-    for row in sorted(rows, key=lambda r: (r.at, r.symbol), reverse=True):
+    for row in heapq.merge(*sources, key=_feed_order, reverse=True):
+        if limit is not None and len(out) >= limit:
+            break
         key = (
             row.symbol,
             row.kind,
@@ -71,13 +81,14 @@ def feed(rows: Iterable[EventRow], limit: int | None = None) -> tuple[EventRow, 
             row.to_rating,
             row.at.astimezone(IST).date(),
         )
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(row)
-        if limit is not None and len(out) >= limit:
-            break
+        if key not in seen:
+            seen.add(key)
+            out.append(row)
     return tuple(out)
+
+
+def _feed_order(row: EventRow) -> tuple[datetime, str]:
+    return row.at, row.symbol
 
 
 def earnings_row(event: EarningsEvent, today: date) -> EarningsRow:

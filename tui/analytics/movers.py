@@ -54,20 +54,30 @@ def rows(
     lower: np.ndarray,
 ) -> tuple[MoverRow, ...]:
     """MoverRows for ``positions``, in that order; NaN becomes None."""
-    out = []
-    for i in positions.tolist():
-        change = columns.change[i]
-        change_pct = columns.change_pct[i]
-        out.append(
-            MoverRow(
-                symbol=universe.symbols[i],
-                name=universe.names[i],
-                sector=universe.sectors[i],
-                last=float(columns.last[i]),
-                change=None if np.isnan(change) else float(change),
-                change_pct=None if np.isnan(change_pct) else float(change_pct),
-                volume=int(columns.volume[i]) if not np.isnan(columns.volume[i]) else 0,
-                band="upper" if upper[i] else "lower" if lower[i] else None,
-            )
+    fields = zip(
+        positions.tolist(),
+        columns.last[positions].tolist(),
+        _nan_to_none(columns.change[positions]),
+        _nan_to_none(columns.change_pct[positions]),
+        np.nan_to_num(columns.volume[positions]).astype(np.int64).tolist(),
+        upper[positions].tolist(),
+        lower[positions].tolist(),
+        strict=True,
+    )
+    return tuple(
+        MoverRow(
+            symbol=universe.symbols[i],
+            name=universe.names[i],
+            sector=universe.sectors[i],
+            last=last,
+            change=change,
+            change_pct=change_pct,
+            volume=volume,
+            band="upper" if at_upper else "lower" if at_lower else None,
         )
-    return tuple(out)
+        for i, last, change, change_pct, volume, at_upper, at_lower in fields
+    )
+
+
+def _nan_to_none(values: np.ndarray) -> list[float | None]:
+    return [None if v != v else v for v in values.tolist()]  # v != v only for NaN

@@ -16,7 +16,6 @@ import math
 
 import numpy as np
 
-from tui.analytics.breadth import count
 from tui.analytics.frames import LiveColumns, Universe
 from tui.views import SectorRow
 
@@ -42,6 +41,8 @@ def rows(
     totals = np.bincount(codes, minlength=n_sectors)
     known_counts = np.bincount(codes, weights=known, minlength=n_sectors).astype(np.intp)
     starts = np.concatenate(([0], np.cumsum(totals)[:-1]))
+    advances = np.bincount(codes, weights=change > 0, minlength=n_sectors).astype(np.intp)
+    declines = np.bincount(codes, weights=change < 0, minlength=n_sectors).astype(np.intp)
     weights = columns.ffmc[ordered]
     usable = known & (weights > 0)
     weight_sum = np.bincount(codes, weights=np.where(usable, weights, 0.0), minlength=n_sectors)
@@ -51,8 +52,7 @@ def rows(
     result = []
     for code in np.flatnonzero(totals).tolist():
         start, k = int(starts[code]), int(known_counts[code])
-        run = change[start : start + totals[code]]
-        advances, declines, _ = count(run)
+        run = change[start : start + k]
         median = leader = laggard = None
         if k:
             median = float((run[(k - 1) // 2] + run[k // 2]) / 2.0)
@@ -62,8 +62,8 @@ def rows(
                 sector=universe.sector_names[code],
                 change_pct=float(weighted[code] / weight_sum[code]) if weight_sum[code] else None,
                 median_pct=median,
-                advances=advances,
-                declines=declines,
+                advances=int(advances[code]),
+                declines=int(declines[code]),
                 leader=None if leader is None else universe.symbols[leader],
                 leader_pct=None if leader is None else float(columns.change_pct[leader]),
                 laggard=None if laggard is None else universe.symbols[laggard],
