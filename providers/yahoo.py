@@ -199,9 +199,11 @@ class YahooProvider:
         )
         quotes = [r for r in results if isinstance(r, IndexQuote)]
         failures = []
-        for result in results:
+        for name, result in zip(names, results, strict=True):
+            symbol = self.symbols[name]
             if isinstance(result, ProviderError):
-                failures.append(result.message)
+                message = result.message
+                failures.append(message if symbol in message else f"{symbol}: {message}")
             elif isinstance(result, BaseException):
                 raise result
         if not quotes:
