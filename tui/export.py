@@ -19,6 +19,7 @@ from providers.contract import (
     Breadth,
     EarningsEvent,
     IndexQuote,
+    Part,
     RatingChange,
     Snapshot,
     StockQuote,
@@ -158,11 +159,16 @@ def snapshot_to_dict(
         "ratings": [rating_to_dict(r) for r in snapshot.ratings],
         "earnings": [earnings_to_dict(e) for e in snapshot.earnings],
         "members": {name: list(symbols) for name, symbols in snapshot.members.items()},
-        "sources": {part.value: name for part, name in snapshot.sources.items()},
-        "errors": {part.value: message for part, message in snapshot.errors.items()},
+        "sources": _by_part(snapshot.sources),
+        "errors": _by_part(snapshot.errors),
     }
     out.update(_additions(out, extra or {}))
     return out
+
+
+def _by_part(values: Mapping[Part, str]) -> dict[str, str]:
+    """Keyed by part name in ``Part`` order, so equal snapshots give equal bytes."""
+    return {part.value: values[part] for part in Part if part in values}
 
 
 def _additions(base: Mapping[str, object], extra: Mapping[str, object]) -> dict[str, object]:

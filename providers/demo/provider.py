@@ -113,7 +113,9 @@ class DemoProvider:
             ratings=sim.ratings.recent(now) if Part.RATINGS in wanted else (),
             earnings=self._earnings_now() if Part.EARNINGS in wanted else (),
             status=self._status() if Part.STATUS in wanted else None,
-            sources={part: self.name for part in wanted if part is not Part.HISTORY},
+            sources={
+                part: self.name for part in Part if part in wanted and part is not Part.HISTORY
+            },
             members=self._members if Part.INDICES in wanted else {},
         )
 
