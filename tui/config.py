@@ -252,7 +252,7 @@ class _Reader:
         if known is not None:
             for name in value:
                 if name not in known:
-                    self.fail(_join(key, name), _unknown_key_hint(name, known))
+                    self.fail(_join(key, name), _unknown_key_hint(name, known, key))
         return value
 
     def string(self, value: object, key: str) -> str:
@@ -307,9 +307,26 @@ def _join(parent: str, name: str) -> str:
     return f"{parent}.{name}" if parent else name
 
 
-def _unknown_key_hint(name: str, known: Collection[str]) -> str:
+#: The plain keys of each section, for checking and for "it belongs in [display]" hints.
+SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "sources": (*(part.value for part in Part), "technical_calls"),
+        "refresh": ("open", "closed", "heartbeat"),
+        "display": ("movers", "anchors", "watchlist", "theme"),
+        "history": ("intraday_days", "daily_years"),
+    }
+)
+
+
+def _unknown_key_hint(name: str, known: Collection[str], parent: str) -> str:
     close = difflib.get_close_matches(name, list(known), n=1)
-    hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(sorted(known))}"
+    home = [section for section, keys in SECTION_KEYS.items() if name in keys]
+    if close:
+        hint = f"did you mean {close[0]!r}?"
+    elif home and home[0] != parent:
+        hint = f"it belongs in [{home[0]}]"
+    else:
+        hint = f"known keys: {', '.join(sorted(known))}"
     return f"unknown key ({hint})"
 
 
@@ -337,8 +354,9 @@ def _locate(text: str, dotted: str) -> int | None:
                 return number
         elif (key := _KEY_RE.match(line)) and _join(table, _normal_key(key.group(1))) == dotted:
             return number
-    item = re.fullmatch(r"(.+)\[\d+\]", dotted)  # an array item: point at the array's key
-    return _locate(text, item.group(1)) if item else None
+    # not written out (an array item, a missing key): point at the enclosing key or table
+    enclosing = re.fullmatch(r"(.+)(\[\d+\]|\.[^.\[\]]+)", dotted)
+    return _locate(text, enclosing.group(1)) if enclosing else None
 
 
 def _toml_syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
@@ -358,16 +376,44 @@ def _string_table(reader: _Reader, value: object, key: str) -> Mapping[str, str]
     return _frozen({k: reader.string(v, _join(key, k)) for k, v in table.items()})
 
 
+def _table_of_string_tables(reader: _Reader, value: object, key: str) -> Mapping[str, object]:
+    table = reader.table(value, key, None)
+    return _frozen({k: _string_table(reader, v, _join(key, k)) for k, v in table.items()})
+
+
+def _positive_int(reader: _Reader, value: object, key: str) -> int:
+    return int(reader.number(value, key, integer=True))
+
+
+def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
+    if value == 0 and type(value) is int:
+        return 0
+    return _positive_int(reader, value, key)
+
+
 #: Provider-specific keys of the built-in providers, with their checks. Plugins (any other
 #: name) may use any keys; their values are passed on as parsed.
 BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType(
     {
-        "demo": {"seed": lambda r, v, k: r.number(v, k, integer=True)},
-        "nse": {"index_names": _string_table},
+        "demo": {
+            "seed": _non_negative_int,
+            "start": _Reader.string,
+            "step_seconds": _Reader.number,
+            "stocks": _positive_int,
+            "history_days": _positive_int,
+        },
+        "nse": {
+            "segments": _string_table,  # index name -> segment id
+            "constituents": _Reader.strings,
+            "history_indices": _Reader.strings,
+            "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
+            "prime_path": _Reader.string,
+            "earnings_days": _positive_int,
+        },
         "bse": {
             "index_names": _string_table,
             "mover_indices": _string_table,
-            "earnings_days": lambda r, v, k: r.number(v, k, integer=True),
+            "earnings_days": _positive_int,
         },
         "yahoo": {
             "symbols": _string_table,
@@ -386,7 +432,7 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
 
 def _read_sources(reader: _Reader, data: object) -> Sources:
     kinds = [part.value for part in Part]
-    table = reader.table(data, "sources", [*kinds, "technical_calls"])
+    table = reader.table(data, "sources", SECTION_KEYS["sources"])
     values: dict[str, object] = {}
     for kind in kinds:
         if kind in table:
@@ -424,14 +470,14 @@ def _read_provider(reader: _Reader, name: str, data: object) -> ProviderSettings
 
 
 def _read_refresh(reader: _Reader, data: object) -> Refresh:
-    table = reader.table(data, "refresh", ["open", "closed", "heartbeat"])
+    table = reader.table(data, "refresh", SECTION_KEYS["refresh"])
     return Refresh(
         **{k: float(reader.number(v, f"refresh.{k}")) for k, v in table.items()},
     )
 
 
 def _read_display(reader: _Reader, data: object) -> Display:
-    table = reader.table(data, "display", ["movers", "anchors", "watchlist", "theme"])
+    table = reader.table(data, "display", SECTION_KEYS["display"])
     values: dict[str, object] = {}
     if "movers" in table:
         values["movers"] = int(reader.number(table["movers"], "display.movers", integer=True))
@@ -479,7 +525,7 @@ def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSessio
 
 
 def _read_retention(reader: _Reader, data: object) -> Retention:
-    table = reader.table(data, "history", ["intraday_days", "daily_years"])
+    table = reader.table(data, "history", SECTION_KEYS["history"])
     return Retention(
         **{k: int(reader.number(v, f"history.{k}", integer=True)) for k, v in table.items()}
     )
