@@ -1,0 +1,91 @@
+"""Benchmark the demo market at 1,600 (default) and 5,000 stocks.
+
+Prints medians of several runs of:
+- building the provider (universe, names, 300 days of history, ratings warm-up);
+- the history backfill alone (target well under 0.3 s at 1,600 stocks);
+- one ``fetch()`` mid-session (target well under 20 ms);
+- ``history()`` as a DataFrame;
+and, measured in the same run as baselines, drawing the same number of Student-t numbers in
+one numpy call (the raw randomness history needs) and building one ``StockQuote`` per stock
+(what a fetch without the quote cache would cost), with the ratios against them.
+
+Run: .venv/bin/python benchmarks/demo.py [--stocks N ...] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+from collections.abc import Callable
+from datetime import datetime
+
+import numpy as np
+
+from providers.contract import IST, Segment, StockQuote
+from providers.demo import create
+from providers.demo.provider import DemoProvider
+
+START = datetime(2026, 2, 11, 11, 30, tzinfo=IST)
+
+
+def median_ms(action: Callable[[], object], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - began) * 1000)
+    return statistics.median(times)
+
+
+def bench(stocks: int, runs: int) -> None:
+    def build() -> DemoProvider:
+        return create({"seed": 7, "start": START, "stocks": stocks})
+
+    provider = build()
+    sim = provider.simulation
+    results = [sim.earnings.declared_on(day) for day in sim.days]
+    loop = asyncio.new_event_loop()
+    loop.run_until_complete(provider.fetch())
+
+    async def fresh_history() -> object:
+        provider._frame = None  # measure building the frame, not the per-day cache
+        return await provider.history()
+
+    rows = {
+        "build provider": median_ms(build, runs),
+        "history backfill": median_ms(lambda: sim._backfill(results), runs),
+        "fetch (one step)": median_ms(lambda: loop.run_until_complete(provider.fetch()), runs * 10),
+        "history() frame": median_ms(lambda: loop.run_until_complete(fresh_history()), runs),
+    }
+    rng = np.random.default_rng(0)
+    t_draws = median_ms(lambda: rng.standard_t(4.0, (len(sim.days), stocks)), runs)
+    quotes = median_ms(
+        lambda: [
+            StockQuote("S", "N", "IT", Segment.SMALL, 1.0, 1.0, 0.0, 1, START, 1.0, 5.0, 1.0, 1.0)
+            for _ in range(stocks)
+        ],
+        runs,
+    )
+    loop.close()
+    print(f"\n{stocks} stocks, {len(sim.days)} history days, median of {runs} runs")
+    for name, ms in rows.items():
+        print(f"  {name:<18} {ms:9.2f} ms")
+    print(f"  baseline: {len(sim.days)}x{stocks} t-draws {t_draws:8.2f} ms")
+    print(f"  baseline: {stocks} StockQuotes      {quotes:8.2f} ms")
+    print(f"  backfill / t-draws         {rows['history backfill'] / t_draws:6.1f}x")
+    print(f"  fetch / all-new StockQuotes {rows['fetch (one step)'] / quotes:6.2f}x")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stocks", type=int, nargs="+", default=[1600, 5000])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    for stocks in args.stocks:
+        bench(stocks, args.runs)
+
+
+if __name__ == "__main__":
+    main()
