@@ -72,6 +72,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="try each configured provider once and report")
     doctor.add_argument("--config", metavar="PATH", help="config file to use")
+    doctor.add_argument(
+        "--provider",
+        metavar="NAME",
+        default=argparse.SUPPRESS,  # keep `capwatch --provider NAME doctor` working
+        help="check only provider NAME, for every data kind it supplies",
+    )
     return parser
 
 
