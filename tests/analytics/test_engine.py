@@ -202,3 +202,17 @@ def test_band_lists_show_the_top_n_and_count_all():
     assert [r.symbol for r in small.upper_band] == ["UP0", "UP1"]
     assert (small.upper_band_count, small.lower_band_count) == (3, 1)
     assert [r.band for r in small.lower_band] == ["lower"]
+
+
+def test_a_history_reaching_past_today_is_cut_at_today():
+    closes = history({"DROP": [*(100.0 + np.arange(29)), 100.0, 500.0]}, end="2026-11-20")
+    analytics = MarketAnalytics()
+    analytics.load_history(closes)
+    thursday = NOW - timedelta(days=1)  # on the 19th, the 20th's 500 is "the future"
+    views = analytics.refresh(snapshot([stock("DROP", 1.0, segment=Segment.MID)], as_of=thursday))
+    assert [r.at.date() for r in views[Segment.ALL].events] == [date(2026, 11, 19)]
+    views = analytics.refresh(snapshot([stock("DROP", 1.0, segment=Segment.MID)]))
+    assert [r.at.date() for r in views[Segment.ALL].events] == [
+        date(2026, 11, 20),
+        date(2026, 11, 19),
+    ]

@@ -11,7 +11,7 @@ TODAY = date(2026, 11, 20)  # Friday; history runs to Thursday the 19th
 
 
 def _refs(frame: pd.DataFrame, anchor: date | None = None, today: date = TODAY):
-    return returns.References.build(DailyCloses.from_frame(frame, today), today, anchor)
+    return returns.References.build(DailyCloses.from_frame(frame), today, anchor)
 
 
 @pytest.fixture

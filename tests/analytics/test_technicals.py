@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -12,7 +12,7 @@ from tui.analytics.technicals import Calls
 
 def _calls(values, name="X", end="2026-11-19") -> Calls:
     frame = pd.DataFrame({name: values}, index=pd.bdate_range(end=end, periods=len(values)))
-    return Calls.compute(DailyCloses.from_frame(frame, date(2026, 11, 20)))
+    return Calls.compute(DailyCloses.from_frame(frame))
 
 
 def test_rsi_by_hand():

@@ -4,10 +4,13 @@ It owns three caches so a tick only does tick work:
 
 - the ``Universe`` (static stock attributes, segment member positions), rebuilt only when the
   snapshot's list of stocks, their sectors or segments change;
-- the daily figures (horizon references, technical calls and their change events, per-stock
-  5-day references), rebuilt only when the trading date (``snapshot.as_of`` in IST), the
-  history (its last date, shape and last row), the universe or the set of indices changes —
-  so a demo rolling to the next day is picked up without anyone asking;
+- the prepared history (cleaned closes and every technical call on every session), built by
+  ``load_history`` — the heavy part, so the caller can run it off the UI thread — and only
+  when the history differs (its shape, last date or last row);
+- the daily figures (horizon references, call-change events, per-stock 5-day references),
+  rebuilt on the first refresh after the trading date (``snapshot.as_of`` in IST), the
+  history, the universe or the set of indices changed — so a demo rolling to the next day is
+  picked up without anyone asking (give it the new day's history with ``load_history``);
 - the merged ratings feed and earnings lists, rebuilt only when the snapshot's ratings or
   earnings (or the daily figures) change.
 
@@ -86,8 +89,9 @@ class MarketAnalytics:
 
     def __init__(self, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> None:
         self.settings = settings
-        self._history: pd.DataFrame | None = None
-        self._history_key: tuple = ()
+        self._history_key: tuple | None = None
+        self._closes = DailyCloses.from_frame(None)
+        self._calls = Calls.compute(self._closes)
         self._universe: Universe | None = None
         self._daily: _Daily | None = None
         self._series = {segment: breadth.BreadthSeries() for segment in Segment}
@@ -98,9 +102,15 @@ class MarketAnalytics:
     def load_history(self, closes: pd.DataFrame) -> None:
         """Use ``closes`` (wide daily closes, see ``providers.base``) from the next refresh.
 
-        Cheap: the daily work runs lazily, and only if this history differs from the last."""
-        self._history = closes
-        self._history_key = _history_key(closes)
+        Does the heavy, date-independent part of the daily work now — cleaning and every
+        technical call — so a caller can run it off the UI thread; loading the same history
+        again is free."""
+        key = _history_key(closes)
+        if key == self._history_key:
+            return
+        prepared = DailyCloses.from_frame(closes)
+        self._closes, self._calls = prepared, Calls.compute(prepared)
+        self._history_key = key
 
     @property
     def anchor_date(self) -> date | None:
@@ -216,9 +226,11 @@ class MarketAnalytics:
         daily = self._daily
         if daily is not None and daily.key == key and daily.universe is universe:
             return daily
-        closes = DailyCloses.from_frame(self._history, today)
+        closes, calls = self._closes, self._calls
+        if closes.through(today) is not closes:  # a replayed history reaching past today
+            closes = closes.through(today)
+            calls = Calls.compute(closes)
         refs = returns.References.build(closes, today, self.settings.anchor)
-        calls = Calls.compute(closes)
         stock_columns = closes.gather(universe.symbols)
         stock_five_day = np.full(len(universe.symbols), np.nan)
         found = stock_columns >= 0

@@ -106,7 +106,7 @@ class LiveColumns:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class DailyCloses:
-    """Cleaned daily closes: rows are sessions up to and including ``through``.
+    """Cleaned daily closes, oldest first.
 
     Rows where every column is NaN (a holiday some source wrote as an empty row) are dropped,
     dates are de-duplicated (last wins), and each column is forward-filled so "the close on or
@@ -118,13 +118,12 @@ class DailyCloses:
     values: np.ndarray  # float, shape (len(dates), len(columns))
 
     @classmethod
-    def from_frame(cls, closes: pd.DataFrame | None, through: date) -> DailyCloses:
+    def from_frame(cls, closes: pd.DataFrame | None) -> DailyCloses:
         if closes is None or closes.empty:
             return cls(np.array([], dtype="datetime64[D]"), {}, np.empty((0, 0)))
         frame = closes.copy()
         frame.index = pd.to_datetime(frame.index).tz_localize(None).normalize()
         frame = frame[~frame.index.duplicated(keep="last")].sort_index()
-        frame = frame.loc[frame.index <= pd.Timestamp(through)]
         try:
             frame = frame.astype(float)
         except (TypeError, ValueError):  # strings such as "-" from a hand-made CSV
@@ -135,6 +134,13 @@ class DailyCloses:
             columns={str(name): i for i, name in enumerate(frame.columns)},
             values=frame.to_numpy(dtype=float, na_value=np.nan),
         )
+
+    def through(self, day: date) -> DailyCloses:
+        """The sessions up to and including ``day`` (forward-filling never looks ahead)."""
+        rows = int(np.searchsorted(self.dates, np.datetime64(day, "D"), side="right"))
+        if rows == len(self.dates):
+            return self
+        return DailyCloses(self.dates[:rows], self.columns, self.values[:rows])
 
     def before(self, day: date) -> int:
         """How many rows are strictly before ``day`` (the sessions a live price follows)."""
