@@ -44,9 +44,12 @@ def arrow(value: float | None) -> str:
 
 
 def pct(value: float | None, *, arrowed: bool = True, decimals: int = 2) -> Text:
-    """A signed percentage, e.g. ``▲+1.25%``; ``—`` when unknown."""
+    """A signed percentage, e.g. ``▲+1.25%``; ``—`` when unknown. One decimal fewer from 10%
+    up, so a column of them keeps its width (``▲+12.5%``)."""
     if value is None or math.isnan(value):
         return Text(MISSING, style=DIM)
+    if abs(value) >= 9.995 and decimals > 1:
+        decimals -= 1
     body = f"{value:+.{decimals}f}%"
     if arrowed:
         body = arrow(round(value, decimals)) + body

@@ -39,17 +39,17 @@ class IndicesPane(Pane):
     SORTS = ("order", "day")
     SELECTABLE = False
     COLUMNS = (
-        Column("Index", 14, align="left", flex=True),
+        Column("Index", 18, align="left", flex=True),
         Column("Last", 9),
-        Column("Day", 8),
-        Column("5D", 7, priority=2),
-        Column("1M", 7, priority=3),
-        Column("YTD", 7, priority=4),
-        Column("Since", 7, priority=5),
+        Column("Day", 7),
+        Column("5D", 6, priority=2),
+        Column("1M", 6, priority=3),
+        Column("YTD", 6, priority=4),
+        Column("Since", 6, priority=5),
         Column("MA", 3, align="left", priority=6),
-        Column("52wH", 7, priority=8),
         Column("Cross", 8, align="left", priority=7),
-        Column("Rel", 7, priority=9),
+        Column("52wH", 6, priority=8),
+        Column("Rel", 6, priority=9),
         Column("Call", 14, align="left", priority=10),
     )
 
@@ -70,8 +70,8 @@ class IndicesPane(Pane):
                     pct(r.change_ytd_pct, arrowed=False),
                     pct(r.since_anchor_pct, arrowed=False),
                     ma_marks(r),
-                    pct(r.from_52w_high_pct, arrowed=False, decimals=1),
                     crossings(r),
+                    pct(r.from_52w_high_pct, arrowed=False, decimals=1),
                     pct(r.relative_pct, arrowed=False),
                     clean(r.call) if r.call else MISSING,
                 ),

@@ -19,13 +19,13 @@ class MoversPane(Pane):
 
     SORTS = ("change", "volume", "name")
     COLUMNS = (
-        Column("#", 2),
+        Column("#", 2, priority=4),
         Column("Symbol", 10, align="left"),
-        Column("Name", 12, align="left", priority=3, flex=True),
+        Column("Name", 14, align="left", priority=3, flex=True),
         Column("Last", 9),
-        Column("Chg", 8),
+        Column("Chg", 7),
+        Column("", 2, align="left", priority=1),  # UC / LC: at the upper / lower price band
         Column("Vol", 6, priority=2),
-        Column("Bnd", 3, align="left", priority=1),
         Column("Sector", 14, align="left", priority=5),
     )
     WAITING = "waiting for quotes…"
@@ -51,8 +51,8 @@ class MoversPane(Pane):
                     clean(r.name),
                     price(r.last),
                     pct(r.change_pct),
-                    volume(r.volume),
                     _BANDS.get(r.band or "", ""),
+                    volume(r.volume),
                     clean(r.sector),
                 ),
             )

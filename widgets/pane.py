@@ -296,8 +296,9 @@ class Pane(Widget, can_focus=True):
         self.sync()
 
     def notify_style_update(self) -> None:
+        # Called on any restyle (focus, theme, breakpoints), often with nothing changed:
+        # the diff in ``sync`` repaints only what the new base style really altered.
         super().notify_style_update()
-        self._shown = []
         self.sync()
 
     def _page_size(self) -> int:

@@ -31,9 +31,9 @@ class SectorsPane(Pane):
     SORTS = ("change", "A/D", "name")
     COLUMNS = (
         Column("Sector", 14, align="left", flex=True),
-        Column("Chg", 8),
+        Column("Chg", 7),
         Column("A/D", 7),
-        Column("Median", 7, priority=4),
+        Column("Median", 6, priority=4),
         Column("Leader", 17, align="left", priority=2),
         Column("Laggard", 17, align="left", priority=3),
     )

@@ -59,8 +59,8 @@ class SegmentBar(Pane, can_focus=False):
             label = Text(f" {number} {segment.value.title()}")
             if view is not None and view.rank_today == 1:
                 label.append(" ★")
-            if view is not None and view.indices:
-                label.append(" ").append_text(pct(view.indices[0].change_pct))
+            if view is not None and view.change_pct is not None:
+                label.append(" ").append_text(pct(view.change_pct))
             label.append(" ")
             if segment == self.chosen:
                 label.stylize(CHOSEN)

@@ -1,0 +1,201 @@
+"""Panes drawn from hand-made views inside a bare host app."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import timedelta
+
+from rich.segment import Segment as Seg
+from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
+from view_factories import mover, sector, segment_view
+
+from providers.contract import Segment
+from widgets.breadth import BreadthPane
+from widgets.earnings import EarningsPane
+from widgets.indices import IndicesPane
+from widgets.movers import GainersPane, LosersPane
+from widgets.pane import Column, Pane, changed_runs, fit_columns
+from widgets.ratings import RatingsPane
+from widgets.sectors import SectorsPane
+from widgets.segment_bar import SegmentBar
+from widgets.status_bar import Status, StatusBar
+
+
+class Host(App[None]):
+    def __init__(self, pane: Pane) -> None:
+        super().__init__()
+        self.pane = pane
+        self.chosen: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield self.pane
+
+    def on_pane_stock_chosen(self, message: Pane.StockChosen) -> None:
+        self.chosen.append(message.symbol)
+
+
+def screen_lines(pane: Pane) -> list[str]:
+    return [pane.render_line(y).text.rstrip() for y in range(pane.size.height)]
+
+
+async def test_gainers_show_rank_symbol_move_and_band() -> None:
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(80, 12)):
+        pane.show(segment_view())
+        lines = screen_lines(pane)
+    assert "ISGEC" in lines[1] and "▲+20.0%" in lines[1] and "UC" in lines[1]
+    assert lines[0].split()[:2] == ["#", "Symbol"]
+
+
+async def test_pane_waits_before_data() -> None:
+    pane = LosersPane()
+    async with Host(pane).run_test(size=(60, 8)):
+        assert "waiting" in screen_lines(pane)[0]
+
+
+async def test_names_are_text_not_markup_or_control_codes() -> None:
+    evil = mover("EVIL", 3.0, name="[bold red]Evil[/] \x1b[2J Co")
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(120, 8)):
+        pane.show(segment_view(gainers=(evil,)))
+        row = screen_lines(pane)[1]
+    assert "[bold red]Evil[/]" in row and "\x1b" not in row
+
+
+async def test_narrow_pane_drops_low_priority_columns() -> None:
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(40, 8)):  # 38 inside the border
+        pane.show(segment_view())
+        header = screen_lines(pane)[0].split()
+    assert header == ["Symbol", "Last", "Chg", "Vol"]
+
+
+async def test_sort_cycles_and_filter_matches_substrings() -> None:
+    pane = SectorsPane()
+    view = segment_view(sectors=(sector("Banks", 1.0, 2, 9), sector("Metals", 0.5, 20, 1)))
+    async with Host(pane).run_test(size=(60, 8)):
+        pane.show(view)
+        first_words = lambda: [line.split()[0] for line in screen_lines(pane)[1:3]]  # noqa: E731
+        assert first_words() == ["Banks", "Metals"]
+        pane.cycle_sort()
+        assert pane.sort_key == "A/D" and first_words() == ["Metals", "Banks"]
+        pane.set_filter("  BAN ")
+        rows = [line for line in screen_lines(pane)[1:] if line]
+        subtitle = str(pane.border_subtitle)
+    assert len(rows) == 1 and rows[0].startswith("Banks")
+    assert "/ban" in subtitle and "by A/D" in subtitle
+
+
+async def test_cursor_moves_and_enter_chooses_the_stock() -> None:
+    pane = LosersPane()
+    host = Host(pane)
+    async with host.run_test(size=(60, 8)) as pilot:
+        pane.show(segment_view())
+        pane.focus()
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+    assert host.chosen == ["DELTA"]
+
+
+async def test_a_changed_price_repaints_only_its_cells() -> None:
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(80, 8)) as pilot:
+        view = segment_view()
+        pane.show(view)
+        await pilot.pause()
+        regions: list[Region] = []
+        original = pane.refresh
+
+        def spy(*args: Region, **kwargs: object) -> Pane:
+            regions.extend(args)
+            return original(*args, **kwargs)
+
+        pane.refresh = spy  # type: ignore[method-assign]
+        moved = replace(view.gainers[1], last=101.5)
+        pane.show(replace(view, gainers=(view.gainers[0], moved, view.gainers[2])))
+        line = screen_lines(pane)[2]
+        repainted = list(regions)
+    assert len(repainted) == 1
+    region = repainted[0]
+    assert region.y == 2 and region.height == 1
+    assert region.width <= 6  # "100.00" -> "101.50" differs in a few cells only
+    assert "101.50" in line and line[region.x : region.right] in "101.50"
+
+
+async def test_unchanged_data_repaints_nothing() -> None:
+    pane = RatingsPane()
+    async with Host(pane).run_test(size=(80, 8)) as pilot:
+        pane.show(segment_view())
+        await pilot.pause()
+        calls: list[tuple] = []
+        pane.refresh = lambda *a, **k: calls.append(a)  # type: ignore[method-assign]
+        pane.show(segment_view())
+        assert calls == []
+
+
+async def test_ratings_mark_new_items_and_direction() -> None:
+    pane = RatingsPane()
+    async with Host(pane).run_test(size=(80, 8)):
+        pane.show(segment_view())
+        lines = screen_lines(pane)
+    assert lines[1].startswith("●") and "Hold → Buy ▲" in lines[1]
+    assert not lines[3].startswith("●") and "19 Nov" in lines[3] and "▼" in lines[3]
+
+
+async def test_earnings_declared_first_then_upcoming() -> None:
+    pane = EarningsPane()
+    async with Host(pane).run_test(size=(80, 8)):
+        pane.show(segment_view())
+        lines = screen_lines(pane)
+    assert "TCIEXP" in lines[1] and "today" in lines[1]
+    assert "JUPITER" in lines[2] and "in 2d" in lines[2]
+
+
+async def test_indices_and_breadth() -> None:
+    indices, breadth = IndicesPane(), BreadthPane()
+    async with Host(indices).run_test(size=(120, 6)):
+        indices.show(segment_view(Segment.SMALL))
+        text = "\n".join(screen_lines(indices))
+        assert indices.border_subtitle and "★ best today" in indices.border_subtitle
+    assert "NIFTY 50" in text and "▲▼·" in text and "↑50" in text
+    async with Host(breadth).run_test(size=(40, 6)):
+        breadth.show(segment_view())
+        lines = screen_lines(breadth)
+    assert "▲ 873 adv" in lines[0] and "▼ 335 dec" in lines[0]
+    assert "2.61x" in lines[1] and lines[2].startswith("█") and lines[3].endswith("▁▄█")
+
+
+async def test_status_bar_badges() -> None:
+    bar = StatusBar()
+    async with Host(bar).run_test(size=(120, 3)):
+        bar.show_status(
+            Status(provider="nse", simulated=True, stale_for=timedelta(hours=3), error="nse: 503")
+        )
+        line = screen_lines(bar)[0]
+    assert "DEMO" in line and "STALE 3h" in line and "ERROR nse: 503" in line
+
+
+async def test_segment_bar_marks_chosen_and_best() -> None:
+    bar = SegmentBar()
+    views = {seg: segment_view(seg) for seg in Segment}
+    async with Host(bar).run_test(size=(120, 3)):
+        bar.show_segments(Segment.MID, views)
+        line = screen_lines(bar)[0]
+    assert "3 Mid ★" in line and "1 All ▲" in line
+
+
+def test_fit_columns_drops_highest_priority_first_and_gives_spare_to_flex() -> None:
+    columns = (Column("a", 4), Column("b", 4, priority=2), Column("c", 4, flex=True))
+    assert fit_columns(columns, 14) == [4, 4, 4]
+    assert fit_columns(columns, 12) == [4, 0, 7]
+    assert fit_columns(columns, 20) == [4, 4, 10]
+
+
+def test_changed_runs_merge_close_cells() -> None:
+    assert changed_runs(None, Strip([])) == []
+    a = Strip([Seg("abcdefghij")])
+    b = Strip([Seg("aXcdXfghiY")])
+    assert changed_runs(a, b, merge_gap=3) == [(1, 5), (9, 10)]
+    assert changed_runs(a, a) == []
