@@ -213,8 +213,8 @@ class ComposedProvider:
                 continue
             sources[part] = "+".join(dict.fromkeys(p.name for p, _ in used))
             field = PART_FIELDS[part]
-            if part is Part.STATUS:
-                data[field] = used[0][1].status
+            if part is Part.STATUS or len(used) == 1:
+                data[field] = getattr(used[0][1], field)  # as supplied: no copy, no hashing
             else:
                 data[field] = tuple(dict.fromkeys(r for _, s in used for r in getattr(s, field)))
             for _, snap in used:

@@ -214,6 +214,28 @@ async def test_partial_rows_survive_when_no_provider_fully_succeeds() -> None:
     assert snap.errors[Part.RATINGS].startswith("files: ratings.csv: skipped 1 bad row")
 
 
+async def test_a_full_answer_beats_an_earlier_partial_one() -> None:
+    partial = FakeProvider(
+        "files",
+        {Part.EARNINGS},
+        snapshot("files", earnings=(), errors={Part.EARNINGS: "earnings.csv: file not found"}),
+    )
+    event = EarningsEvent("KAYNES", "Kaynes", date(2026, 11, 25), EarningsStatus.UPCOMING)
+    stale_rows = FakeProvider(
+        "feed",
+        {Part.EARNINGS},
+        snapshot("feed", earnings=(event,), errors={Part.EARNINGS: "skipped 2 bad row(s)"}),
+    )
+    full = FakeProvider("bse", {Part.EARNINGS}, snapshot("bse", earnings=(event,)))
+    composed = ComposedProvider({Part.EARNINGS: [partial, stale_rows, full]})
+
+    snap = await composed.fetch()
+
+    assert snap.sources[Part.EARNINGS] == "bse"
+    assert Part.EARNINGS not in snap.errors
+    assert snap.earnings == (event,)
+
+
 async def test_merge_mode_concatenates_every_provider_that_answered() -> None:
     shared = rating("DIXON", "both")
     files = FakeProvider(
