@@ -27,8 +27,8 @@ _T_SCALE = np.sqrt((_T_DF - 2) / _T_DF)  # Student-t with unit variance
 #: segment tilt is added to small and micro caps' segment factor (broad-market days).
 REGIMES: dict[str, tuple[float, float, float, float, float, float]] = {
     "ordinary": (0.62, 0.0004, 0.005, 0.003, 0.004, 0.0),
-    "rally": (0.13, 0.009, 0.003, 0.003, 0.005, 0.003),
-    "selloff": (0.12, -0.009, 0.004, 0.003, 0.005, -0.003),
+    "rally": (0.13, 0.009, 0.0025, 0.003, 0.005, 0.003),
+    "selloff": (0.12, -0.009, 0.0025, 0.003, 0.005, -0.003),
     "rotation": (0.13, 0.0, 0.003, 0.004, 0.015, 0.0),
 }
 _REGIME_NAMES = tuple(REGIMES)

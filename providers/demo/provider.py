@@ -134,14 +134,13 @@ class DemoProvider:
     def _refresh_quotes(self, changed: np.ndarray) -> None:
         sim, u = self._sim, self._sim.universe
         session = sim.session
-        if not self._quotes:
+        if not self._quotes:  # the first fetch: every quote is "changed"
             self._quotes = [None] * u.size  # type: ignore[list-item]
         shares = u.free_float_shares
-        now = sim.now
+        now, opened = sim.now, session.opened
         for pos in np.flatnonzero(changed).tolist():
             last = float(session.last[pos])
             prev = float(session.prev_close[pos])
-            opened = session.opened
             self._quotes[pos] = StockQuote(
                 symbol=u.symbols[pos],
                 name=u.names[pos],

@@ -105,7 +105,6 @@ class Simulation:
         results_today = self.earnings.declared_on(self.day)
         self._results.append(results_today)
         draw = draw_day(u, self.seed, self.day, results_today)
-        self.regime = draw.regime
         prev_close = self.closes[-1]
         close = close_after(prev_close, draw.returns, u.band)
         rng = np.random.default_rng([self.seed, 2, self.day.toordinal()])

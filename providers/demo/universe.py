@@ -121,12 +121,6 @@ class Universe:
         """Shares in free float; constant, so ffmc at any price is shares * price."""
         return self.ffmc * 1e7 / self.price
 
-    def sector_name(self, code: int) -> str:
-        return SECTORS[code].name
-
-    def segment_of(self, code: int) -> Segment:
-        return CAP_SEGMENTS[code]
-
     def members(self, index: IndexDef) -> np.ndarray:
         """Positions (= rank - 1) of the index's members."""
         return np.arange(index.first - 1, min(index.last, self.size))

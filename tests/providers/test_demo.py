@@ -23,6 +23,7 @@ from providers.contract import (
     Snapshot,
 )
 from providers.demo import create
+from providers.demo.market import draw_day
 from providers.demo.ratings import RatingBook
 from providers.demo.universe import build
 
@@ -344,3 +345,18 @@ async def test_earnings_calendar_in_results_season() -> None:
     assert len(purposes) >= 2
     names = {q.symbol: q.name for q in snapshot.stocks}
     assert all(names[e.symbol] == e.name for e in events)
+
+
+def test_day_regimes_move_the_market_their_way() -> None:
+    universe = build(7, 1600)
+    no_results = np.zeros(universe.size, dtype=bool)
+    share_up: dict[str, list[float]] = {}
+    day = date(2025, 1, 1)
+    for _ in range(150):
+        day += timedelta(days=1)
+        draw = draw_day(universe, 7, day, no_results)
+        share_up.setdefault(draw.regime, []).append(float((draw.returns > 0).mean()))
+    assert set(share_up) == {"ordinary", "rally", "selloff", "rotation"}
+    assert min(share_up["rally"]) > 0.55
+    assert max(share_up["selloff"]) < 0.45
+    assert 0.3 < float(np.median(share_up["ordinary"])) < 0.7

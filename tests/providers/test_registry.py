@@ -76,5 +76,5 @@ def test_plugin_cannot_shadow_a_builtin(site: Path) -> None:
 
 
 def test_unknown_name_lists_the_known_ones() -> None:
-    with pytest.raises(registry.UnknownProvider, match="known: .*demo"):
+    with pytest.raises(registry.UnknownProvider, match=r"known: .*demo"):
         registry.create("no-such-provider")

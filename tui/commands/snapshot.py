@@ -10,10 +10,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import datetime
+from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from providers.base import Provider, ProviderError
 from providers.contract import IST, Snapshot
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: The demo clock's start when only a seed is given: a Wednesday in the January-quarter
 #: results season, mid-session.
@@ -41,21 +45,49 @@ def _provider(args: argparse.Namespace) -> Provider:
     return registry.create(name, settings)
 
 
-async def _one_snapshot(provider: Provider) -> Snapshot:
+async def _one_snapshot(
+    provider: Provider, with_history: bool = False
+) -> tuple[Snapshot, pd.DataFrame | None]:
+    """The snapshot and, if asked, the daily closes; without history (the provider failed
+    or has none) the horizon figures are simply absent."""
     try:
-        return await provider.fetch()
+        snapshot = await provider.fetch()
+        history = None
+        if with_history:
+            try:
+                history = await provider.history()
+            except ProviderError:
+                history = None
+        return snapshot, history
     finally:
         await provider.aclose()
 
 
-def render(snapshot: Snapshot, fmt: str, movers: int = DEFAULT_MOVERS) -> str:
+def render(
+    snapshot: Snapshot,
+    fmt: str,
+    movers: int = DEFAULT_MOVERS,
+    history: pd.DataFrame | None = None,
+    anchor: date | None = None,
+) -> str:
     from tui import export
 
-    if fmt == "json":
-        return export.to_json(snapshot)
     if fmt == "csv":
         return export.stocks_csv(snapshot)
-    return export.to_table(snapshot, movers=movers)
+    from tui.analytics import AnalyticsSettings, MarketAnalytics, report
+
+    analytics = MarketAnalytics(AnalyticsSettings(movers=movers, anchor=anchor))
+    if history is not None:
+        analytics.load_history(history)
+    views = analytics.refresh(snapshot)
+    if fmt == "json":
+        return export.to_json(
+            snapshot,
+            extra={"segments": report.segments_json(views)},
+            index_extra=report.index_horizons_json(views),
+        )
+    table = export.to_table(snapshot, movers=movers)
+    return table + "\n" + report.segments_table(views, analytics.anchor_date)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -63,17 +95,24 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         provider = _provider(args)
-    except (UnknownProvider, ValueError) as exc:
+    except (UnknownProvider, ValueError, ImportError) as exc:  # bad name, settings, plugin
         print(f"capwatch snapshot: {exc}", file=sys.stderr)
         return 2
     try:
-        snapshot = asyncio.run(_one_snapshot(provider))
+        anchor = date.fromisoformat(args.anchor) if args.anchor else None
+    except ValueError:
+        print(
+            f"capwatch snapshot: --anchor must be YYYY-MM-DD, got {args.anchor!r}", file=sys.stderr
+        )
+        return 2
+    try:
+        snapshot, history = asyncio.run(_one_snapshot(provider, args.format != "csv"))
     except ProviderError as exc:
         print(f"capwatch snapshot: {exc}", file=sys.stderr)
         return 1
     movers = args.movers if args.movers is not None else DEFAULT_MOVERS
     try:
-        sys.stdout.write(render(snapshot, args.format, movers))
+        sys.stdout.write(render(snapshot, args.format, movers, history, anchor))
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. `capwatch snapshot | head`
         sys.stderr.close()
