@@ -93,7 +93,8 @@ class DemoProvider:
         return self._sim
 
     async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
-        """The market now, then the clock moves one step for the next call."""
+        """The market at the simulated clock. The first call shows the start; every later
+        call first moves the clock one step (``step_seconds``)."""
         sim = self._sim
         if self._fetched:
             changed = sim.advance()
