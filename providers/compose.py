@@ -62,6 +62,7 @@ class _Refresh:
         self.outcomes: dict[int, Snapshot | BaseException] = {}
         self.used: dict[Part, list[tuple[Provider, Snapshot]]] = {}
         self.failures: dict[Part, list[str]] = {}
+        self.answered = False  # some provider returned a snapshot in some round
 
     def raised(self, provider: Provider) -> BaseException | None:
         outcome = self.outcomes.get(id(provider))
@@ -78,6 +79,7 @@ class _Refresh:
             if isinstance(result, BaseException) and not isinstance(result, Exception):
                 raise result  # cancellation and the like are not provider failures
             self.outcomes[id(provider)] = result
+            self.answered = self.answered or isinstance(result, Snapshot)
 
     def judge(self, part: Part, provider: Provider) -> bool:
         """Record how ``provider`` did for ``part``; True when it fully succeeded."""
@@ -167,9 +169,7 @@ class ComposedProvider:
                 else:
                     next_choice[part] += 1
             first_round = False
-        if refresh.outcomes and all(
-            isinstance(o, BaseException) for o in refresh.outcomes.values()
-        ):
+        if refresh.outcomes and not refresh.answered:
             messages = "; ".join(
                 _failure(p, outcome)
                 for p in self._providers

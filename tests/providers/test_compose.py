@@ -279,6 +279,25 @@ async def test_total_failure_raises_provider_error() -> None:
         await composed.fetch()
 
 
+async def test_data_from_an_earlier_round_survives_a_later_crash() -> None:
+    calls = iter(["ok", "crash"])
+
+    def answer(asked: frozenset[Part]) -> Snapshot:
+        if next(calls) == "crash":
+            raise ProviderUnavailable("nse", "connection to nseindia.com dropped")
+        return Snapshot("nse", T0, False, indices=(quote("NIFTY 50", 24000.0),))
+
+    nse = FakeProvider("nse", {Part.INDICES, Part.STATUS}, answer)
+    broken = FakeProvider("other", {Part.STATUS}, down("other"))
+    composed = ComposedProvider({Part.INDICES: [nse], Part.STATUS: [broken, nse]})
+
+    snap = await composed.fetch()
+
+    assert len(nse.calls) == 2  # round one for indices, round two for status
+    assert snap.indices[0].last == 24000.0
+    assert "nse: connection to nseindia.com dropped" in snap.errors[Part.STATUS]
+
+
 async def test_fetch_only_the_parts_asked() -> None:
     nse = FakeProvider("nse", {Part.INDICES, Part.STATUS}, snapshot("nse"))
     composed = ComposedProvider({Part.INDICES: [nse], Part.STATUS: [nse]})
