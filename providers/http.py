@@ -6,7 +6,9 @@ timeouts, dropped connections and 5xx with exponential backoff and jitter, honou
 ``Retry-After`` on 429, and turns every failure into the typed errors of
 ``providers.base`` with a message that says *which* failure it was (the ``doctor``
 command shows it verbatim). Sites that need cookies first (NSE) pass a ``prime`` hook;
-on 401/403 the source re-primes once before giving up.
+on 401/403 the source re-primes once before giving up. A firewall block page ("Access
+Restricted") is not re-primed: it pauses every request for ``blocked_cooldown`` seconds,
+because asking again only extends the block.
 """
 
 from __future__ import annotations
@@ -193,8 +195,9 @@ class HttpSource:
         attempt = 0
         while True:
             self._check_not_blocked()
-            generation = self._prime_generation
             await self._budget.wait()
+            self._check_not_blocked()  # a request queued behind the one that got blocked
+            generation = self._prime_generation
             try:
                 response = await self.client.get(path, params=params, headers=headers)
             except httpx.TransportError as exc:
@@ -206,7 +209,7 @@ class HttpSource:
                 raise error from exc
             status = response.status_code
             if status in (401, 403):
-                if use_prime and not reprimed:
+                if use_prime and not reprimed and _block_page_title(response) is None:
                     reprimed = True
                     await self._ensure_primed(generation)
                     continue

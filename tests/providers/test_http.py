@@ -419,3 +419,22 @@ async def test_injected_client_is_not_closed_by_the_source() -> None:
     assert not client.is_closed
     assert client.headers["X-Test"] == "1"
     await client.aclose()
+
+
+async def test_a_block_page_is_not_reprimed_and_stops_queued_requests() -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.url.path == "/page":
+            return httpx.Response(200, html="<html></html>")
+        return httpx.Response(403, content=ACCESS_RESTRICTED, headers={"Content-Type": "text/html"})
+
+    fake = FakeTime()
+    source = make_source(handler, fake, requests_per_second=2.0, prime=prime_with_page("/page"))
+    outcomes = await asyncio.gather(
+        *(source.get_json(f"/api/{n}") for n in range(4)), return_exceptions=True
+    )
+    assert calls == ["/page", "/api/0"]
+    assert all(isinstance(o, ProviderUnavailable) for o in outcomes)
+    assert sum("not asking again" in str(o) for o in outcomes) == 3

@@ -1,0 +1,202 @@
+"""End to end against the fake NSE on 127.0.0.1: the CLI, the request budget, the traps."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fakes.nse_server import FakeNseServer
+
+from providers.base import BadPayload, ProviderUnavailable, RateLimited
+from providers.contract import Part
+from providers.http import HttpSource, browser_headers, prime_with_page
+from providers.nse import BASE_URL_ENV, NseProvider, create
+
+
+def capwatch(server: FakeNseServer, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the installed ``capwatch`` with its NSE base_url pointed at ``server``."""
+    script = shutil.which("capwatch", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "tui.cli"]
+    env = {
+        **os.environ,
+        BASE_URL_ENV: server.base_url,
+        "HOME": str(tmp_path),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    return subprocess.run(
+        [*command, *args], env=env, capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def fast_provider(server: FakeNseServer, **settings: object) -> NseProvider:
+    return create({"base_url": server.base_url, "requests_per_second": 50, **settings})
+
+
+def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) -> None:
+    result = capwatch(nse_server, tmp_path, "snapshot", "--provider", "nse", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    snapshot = json.loads(result.stdout)
+    assert snapshot["provider"] == "nse" and snapshot["simulated"] is False
+    assert snapshot["errors"] == {}
+    assert set(snapshot["sources"]) == {"indices", "stocks", "breadth", "earnings", "status"}
+    indices = {q["name"]: q for q in snapshot["indices"]}
+    assert indices["NIFTY SMALLCAP 100"]["last"] == 17950.25
+    assert indices["NIFTY MICROCAP 250"]["segment"] == "micro"
+    breadth = {b["scope"]: b for b in snapshot["breadth"]}
+    assert breadth["NIFTY SMALLCAP 250"]["advances"] == 171  # via -adu
+    stocks = {s["symbol"]: s for s in snapshot["stocks"]}
+    assert stocks["ISGEC"]["segment"] == "small"
+    assert stocks["TCIEXP"]["name"] == "TCI Express Limited"
+    assert "\x1b" not in result.stdout
+    assert set(snapshot["members"]) == {
+        "NIFTY 50",
+        "NIFTY MIDCAP 100",
+        "NIFTY SMALLCAP 250",
+        "NIFTY MICROCAP 250",
+    }
+    assert snapshot["status"]["phase"] == "open"
+    assert {e["symbol"] for e in snapshot["earnings"] if e["status"] == "declared"} == {
+        "TCIEXP",
+        "ISGEC",
+    }
+    # Cookie priming: the HTML page came first and every API call carried its cookie.
+    assert nse_server.requests[0].path == "/option-chain"
+    assert all(r.had_cookie for r in nse_server.requests[1:])
+    assert not nse_server.requests_to("/api/equity-stockIndices")  # the new endpoint answered
+
+
+def test_snapshot_command_with_one_part_failing(nse_server: FakeNseServer, tmp_path: Path) -> None:
+    nse_server.fail("html", paths={"/api/marketStatus"})
+    result = capwatch(nse_server, tmp_path, "snapshot", "--provider", "nse", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    snapshot = json.loads(result.stdout)
+    assert set(snapshot["errors"]) == {"status"}
+    assert "<body>" in snapshot["errors"]["status"]
+    assert snapshot["status"] is None and snapshot["indices"]
+
+
+def test_snapshot_command_when_blocked(nse_server: FakeNseServer, tmp_path: Path) -> None:
+    nse_server.fail("403")
+    result = capwatch(nse_server, tmp_path, "snapshot", "--provider", "nse", "--format", "json")
+    assert result.returncode == 1
+    assert "Access Restricted" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert len(nse_server.requests) <= 3  # the block pauses requests instead of hammering
+
+
+async def test_request_budget_holds_at_the_server() -> None:
+    """12 requests at 3/s take >= 11/3 s and never put 4 in one second at the server."""
+    with FakeNseServer() as server:
+        source = HttpSource(
+            "nse", server.base_url, requests_per_second=3.0, prime=prime_with_page("/option-chain")
+        )
+        try:
+            started = time.monotonic()
+            await asyncio.gather(*(source.get_json("/api/marketStatus") for _ in range(11)))
+            elapsed = time.monotonic() - started
+        finally:
+            await source.aclose()
+    assert len(server.requests) == 12  # the prime page counts against the budget too
+    assert elapsed >= 11 / 3 - 0.05
+    # Arrival times jitter by milliseconds, so allow 4 in exactly one second, not in 0.95 s.
+    assert server.max_requests_per_second(window=0.95) <= 3
+
+
+async def test_a_burst_above_the_limit_is_what_gets_blocked() -> None:
+    """The counter-check: without the budget's spacing NSE's rate block trips."""
+    with FakeNseServer(block_above_rps=3) as server:
+        source = HttpSource(
+            "nse",
+            server.base_url,
+            requests_per_second=100.0,
+            prime=prime_with_page("/option-chain"),
+        )
+        try:
+            with pytest.raises(ProviderUnavailable, match="Access Restricted"):
+                await asyncio.gather(*(source.get_json("/api/marketStatus") for _ in range(8)))
+        finally:
+            await source.aclose()
+    assert server.max_requests_per_second(window=0.95) > 3
+
+
+async def test_reprime_after_the_cookie_expires(nse_server: FakeNseServer) -> None:
+    provider = fast_provider(nse_server)
+    try:
+        await provider.fetch([Part.STATUS])
+        nse_server.rotate_cookie()
+        snapshot = await provider.fetch([Part.STATUS])
+    finally:
+        await provider.aclose()
+    assert snapshot.status is not None and not snapshot.errors
+    assert len(nse_server.requests_to("/option-chain")) == 2
+    statuses = nse_server.requests_to("/api/marketStatus")
+    assert [r.had_cookie for r in statuses] == [True, False, True]
+
+
+async def test_429_retry_after_is_honoured_then_reported(nse_server: FakeNseServer) -> None:
+    nse_server.fail("429", retry_after="1")
+    source = HttpSource(
+        "nse", nse_server.base_url, max_retries=1, prime=prime_with_page("/option-chain")
+    )
+    try:
+        started = time.monotonic()
+        with pytest.raises(RateLimited) as caught:
+            await source.get_json("/api/allIndices")
+        assert time.monotonic() - started >= 1.0
+    finally:
+        await source.aclose()
+    assert caught.value.retry_after == 1.0
+    assert len(nse_server.requests_to("/api/allIndices")) == 2
+
+
+async def test_timeout_against_a_slow_server(nse_server: FakeNseServer) -> None:
+    nse_server.fail("slow", delay=1.5)
+    source = HttpSource(
+        "nse",
+        nse_server.base_url,
+        timeout=0.3,
+        max_retries=0,
+        prime=prime_with_page("/option-chain"),
+    )
+    try:
+        with pytest.raises(ProviderUnavailable, match=r"timed out after 0\.3 s"):
+            await source.get_json("/api/allIndices")
+    finally:
+        await source.aclose()
+
+
+async def test_truncated_json_from_the_server(nse_server: FakeNseServer) -> None:
+    nse_server.fail("truncated", paths={"/api/allIndices"})
+    source = HttpSource(
+        "nse",
+        nse_server.base_url,
+        headers=browser_headers("https://x/"),
+        prime=prime_with_page("/option-chain"),
+    )
+    try:
+        with pytest.raises(BadPayload, match="truncated JSON") as caught:
+            await source.get_json("/api/allIndices")
+    finally:
+        await source.aclose()
+    assert caught.value.field == "<body>"
+
+
+async def test_history_backfill_against_the_server(nse_server: FakeNseServer) -> None:
+    provider = fast_provider(nse_server)
+    try:
+        frame = await provider.history(["NIFTY SMALLCAP 100", "NIFTY 50"], days=300)
+    finally:
+        await provider.aclose()
+    assert frame.shape == (300, 2)
+    asked = nse_server.requests_to("/api/historicalOR/indicesHistory")
+    assert len(asked) == 4  # two <= 365-day chunks per index (the server rejects longer)
+    assert frame.index.is_monotonic_increasing
