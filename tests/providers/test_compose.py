@@ -7,10 +7,12 @@ from collections.abc import Callable, Collection, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pandas as pd
 import pytest
 
 from providers.base import ProviderError, ProviderUnavailable
+from providers.bse import BseProvider
 from providers.compose import ComposedProvider, build_from_config
 from providers.contract import (
     IST,
@@ -25,6 +27,7 @@ from providers.contract import (
     Segment,
     Snapshot,
 )
+from providers.files import FileFeedProvider
 from providers.registry import UnknownProvider
 
 T0 = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
@@ -385,3 +388,30 @@ def test_build_from_config_names_the_mistake(
 ) -> None:
     with pytest.raises(error, match=message):
         build_from_config(routes, {})
+
+
+async def test_real_providers_fall_back_through_composition(tmp_path: Path) -> None:
+    """BSE (over a mock transport) answers breadth but its results calendar is an HTML
+    maintenance page, so earnings come from the user's file instead."""
+    fixtures = Path(__file__).parent.parent / "fixtures"
+
+    def bse_site(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/advanceDecline/w"):
+            body = (fixtures / "bse" / "advance_decline.json").read_bytes()
+            return httpx.Response(200, content=body)
+        return httpx.Response(200, text="<html><title>Under Maintenance</title></html>")
+
+    earnings = tmp_path / "earnings.csv"
+    earnings.write_text("symbol,name,date\nKAYNES,Kaynes Technology,2026-11-25\n")
+    bse = BseProvider(transport=httpx.MockTransport(bse_site), now=lambda: T0)
+    files = FileFeedProvider(earnings=str(earnings), now=lambda: T0)
+    composed = ComposedProvider({Part.BREADTH: [bse], Part.EARNINGS: [bse, files]})
+    try:
+        snap = await composed.fetch()
+    finally:
+        await composed.aclose()
+
+    assert dict(snap.sources) == {Part.BREADTH: "bse", Part.EARNINGS: "files"}
+    assert [e.symbol for e in snap.earnings] == ["KAYNES"]
+    assert {b.scope for b in snap.breadth} >= {"BSE SENSEX", "BSE SMALLCAP"}
+    assert dict(snap.errors) == {}
