@@ -28,7 +28,7 @@ _PERSONAL = frozenset({
     "Ambika", "Arora", "Devika", "Kalika", "Samira", "Vinita", "Nilesh", "Hemant", "Vasant",
     "Sunita", "Sarita", "Vinesh", "Rishika", "Yashika", "Ishika", "Dhanesh", "Samant", "Hemali",
     "Sunanth", "Devesh", "Tejesh", "Kesava", "Ravindra", "Devendra", "Nilima", "Tarika", "Amita",
-    "Lakisha", "Rishi",
+    "Lakisha", "Rishi", "Ishita", "Vinoda", "Karanth", "Hemanth", "Vasanth", "Samika", "Tejas",
 })
 # fmt: on
 
