@@ -358,8 +358,6 @@ class FileFeedProvider:
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         locations = {Part.RATINGS: ratings, Part.EARNINGS: earnings}
-        if not any(locations.values()):
-            raise ValueError("the files provider needs a 'ratings' and/or 'earnings' location")
         self._client = httpx.AsyncClient(
             timeout=timeout, transport=transport, follow_redirects=True
         )
@@ -369,16 +367,21 @@ class FileFeedProvider:
             for part, location in locations.items()
             if location
         }
-        self.parts = frozenset(self._feeds)
+        self.parts = frozenset(locations)  # an unset one is reported by fetch, with the fix
 
     async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
         wanted = [p for p in self._feeds if parts is None or p in parts]
+        unset = [p for p in self.parts - set(self._feeds) if parts is None or p in parts]
         now = self._now()
         results = await asyncio.gather(
             *(self._feeds[p].read(now.date()) for p in wanted), return_exceptions=True
         )
         data: dict[str, tuple[Any, ...]] = {}
-        errors: dict[Part, str] = {}
+        errors: dict[Part, str] = {
+            part: f"no {_PART_KEYS[part]} feed configured: set {_PART_KEYS[part]} = "
+            '"path or URL" under [providers.files]'
+            for part in unset
+        }
         for part, result in zip(wanted, results, strict=True):
             feed = self._feeds[part]
             if isinstance(result, FeedError):

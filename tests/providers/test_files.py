@@ -236,10 +236,17 @@ def test_rating_synonyms(text: str, grade: str) -> None:
     assert normalise_rating(text) == grade
 
 
+async def test_an_unset_feed_says_how_to_set_it(tmp_path: Path) -> None:
+    snap = await fetch_with(earnings=feed(tmp_path, "earnings.csv"))
+
+    assert "no ratings feed configured" in snap.errors[Part.RATINGS]
+    assert "[providers.files]" in snap.errors[Part.RATINGS]
+    assert len(snap.earnings) == 4 and Part.EARNINGS in snap.sources
+
+
 def test_create_validates_settings() -> None:
-    with pytest.raises(ValueError, match="needs a 'ratings' and/or 'earnings'"):
-        create({})
     with pytest.raises(ValueError, match="unknown setting"):
         create({"ratings": "r.csv", "ratngs": "typo.csv"})
-    provider = create({"earnings": "e.csv"})
-    assert provider.parts == frozenset({Part.EARNINGS})
+    with pytest.raises(ValueError, match="'earnings' must be a path or URL"):
+        create({"earnings": 5})
+    assert create({}).parts == frozenset({Part.RATINGS, Part.EARNINGS})
