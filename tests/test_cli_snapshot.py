@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -11,7 +12,9 @@ from datetime import date, datetime
 
 import pytest
 
+from providers.demo import create
 from tui.cli import main
+from tui.commands.snapshot import REPRODUCIBLE_START
 from tui.export import STOCK_COLUMNS, snapshot_to_dict
 
 SNAPSHOT_JSON = ["snapshot", "--demo", "--seed", "7", "--format", "json"]
@@ -114,11 +117,6 @@ def test_unknown_provider_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -
 
 
 def test_extra_keys_are_added_but_never_replace(json_bytes: bytes) -> None:
-    import asyncio
-
-    from providers.demo import create
-    from tui.commands.snapshot import REPRODUCIBLE_START
-
     snapshot = asyncio.run(create({"seed": 7, "start": REPRODUCIBLE_START}).fetch())
     data = snapshot_to_dict(
         snapshot, extra={"segments": []}, index_extra={"NIFTY 50": {"change_5d_pct": 1.5}}
