@@ -222,7 +222,9 @@ class HttpSource:
                     attempt += 1
                     continue
                 said = f"; Retry-After {retry_after:.0f} s" if retry_after is not None else ""
-                raise RateLimited(self.name, f"HTTP 429 Too Many Requests{said}", retry_after)
+                raise RateLimited(
+                    self.name, f"HTTP 429 Too Many Requests from {path}{said}", retry_after
+                )
             if status >= 500:
                 if attempt < self.max_retries:
                     await self._sleep(self._backoff_delay(attempt))

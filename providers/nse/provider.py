@@ -86,6 +86,8 @@ class NseProvider:
             requests_per_second=settings.requests_per_second,
             timeout=settings.timeout,
             prime=prime_with_page(settings.prime_path),
+            max_retries=settings.max_retries,
+            blocked_cooldown=settings.blocked_cooldown,
         )
         self._past_levels: Mapping[str, tuple[PastLevel, ...]] = MappingProxyType({})
 

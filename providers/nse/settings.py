@@ -35,6 +35,13 @@ def _positive(settings: Mapping[str, object], key: str, default: float) -> float
     return float(value)
 
 
+def _non_negative(settings: Mapping[str, object], key: str, default: float) -> float:
+    value = settings.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError(f"providers.nse.{key}: expected a number >= 0, got {value!r}")
+    return float(value)
+
+
 def _names(settings: Mapping[str, object], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
     value = settings.get(key, default)
     if isinstance(value, str) or not all(isinstance(v, str) for v in value):  # type: ignore[union-attr]
@@ -80,6 +87,8 @@ class NseSettings:
     )
     prime_path: str = "/option-chain"
     earnings_days: int = 30
+    max_retries: int = 3  # per request, on timeouts, dropped connections, 5xx and 429
+    blocked_cooldown: float = 600.0  # seconds without requests after "Access Restricted"
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, object]) -> NseSettings:
@@ -106,6 +115,8 @@ class NseSettings:
             index_names=_index_names(settings),
             prime_path=str(settings.get("prime_path", "/option-chain")),
             earnings_days=int(_positive(settings, "earnings_days", 30)),
+            max_retries=int(_non_negative(settings, "max_retries", 3)),
+            blocked_cooldown=_non_negative(settings, "blocked_cooldown", 600.0),
         )
 
     def endpoint_name(self, endpoint: str, index: str) -> str:

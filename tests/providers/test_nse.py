@@ -611,6 +611,8 @@ def test_base_url_from_settings_then_env_then_default(monkeypatch: pytest.Monkey
         ({"constituents": "NIFTY 50"}, "list of index names"),
         ({"index_names": {"nowhere": {}}}, "index_names"),
         ({"bsae_url": "x"}, "unknown setting"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"blocked_cooldown": "long"}, "blocked_cooldown"),
     ],
 )
 def test_bad_settings_name_the_key(settings: dict[str, Any], message: str) -> None:
@@ -620,8 +622,9 @@ def test_bad_settings_name_the_key(settings: dict[str, Any], message: str) -> No
 
 async def test_registry_creates_a_provider(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(BASE_URL_ENV, "http://127.0.0.1:9")
-    provider = registry.create("nse", {"requests_per_second": 2})
+    provider = registry.create("nse", {"requests_per_second": 2, "max_retries": 0})
     try:
+        assert provider.source.max_retries == 0
         assert isinstance(provider, Provider)
         assert isinstance(provider, NseProvider)
         assert provider.source.base_url == "http://127.0.0.1:9"
