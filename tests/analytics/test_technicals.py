@@ -71,3 +71,12 @@ def test_call_history_lists_runs_from_their_first_day():
         (days[29].date(), "Mildly Bearish"),
     )
     assert calls.history("MISSING") == ()
+
+
+def test_hysteresis_holds_a_call_until_the_score_leaves_its_range_by_two():
+    score = np.array([[np.nan, 2, 1, 0, 3, 4, 5, 3, 2]], dtype=float).T
+    # score 2 -> Mildly Bullish (3), held over 1..4: 1 holds it, 0 does not -> Sideways (2),
+    # held over -2..2: 3 does not -> Mildly Bullish; 4 holds it, 5 does not -> Bullish (4),
+    # held over 3..6: 3 holds it, 2 does not -> Mildly Bullish.
+    codes = technicals.calls_with_hysteresis(score)[:, 0].tolist()
+    assert codes == [-1, 3, 3, 2, 3, 3, 4, 4, 3]

@@ -44,6 +44,15 @@ DEFAULT_SETTINGS = AnalyticsSettings()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
+class _Prepared:
+    """A loaded history, cleaned, with every technical call; ``key`` identifies it."""
+
+    key: tuple | None
+    closes: DailyCloses
+    calls: Calls
+
+
+@dataclass(frozen=True, slots=True, eq=False)
 class _Daily:
     """Everything that changes at most once a trading day."""
 
@@ -89,9 +98,8 @@ class MarketAnalytics:
 
     def __init__(self, settings: AnalyticsSettings = DEFAULT_SETTINGS) -> None:
         self.settings = settings
-        self._history_key: tuple | None = None
-        self._closes = DailyCloses.from_frame(None)
-        self._calls = Calls.compute(self._closes)
+        empty = DailyCloses.from_frame(None)
+        self._prepared: _Prepared = _Prepared(None, empty, Calls.compute(empty))
         self._universe: Universe | None = None
         self._daily: _Daily | None = None
         self._series = {segment: breadth.BreadthSeries() for segment in Segment}
@@ -106,11 +114,10 @@ class MarketAnalytics:
         technical call — so a caller can run it off the UI thread; loading the same history
         again is free."""
         key = _history_key(closes)
-        if key == self._history_key:
+        if key == self._prepared.key:
             return
-        prepared = DailyCloses.from_frame(closes)
-        self._closes, self._calls = prepared, Calls.compute(prepared)
-        self._history_key = key
+        cleaned = DailyCloses.from_frame(closes)
+        self._prepared = _Prepared(key, cleaned, Calls.compute(cleaned))  # one atomic swap
 
     @property
     def anchor_date(self) -> date | None:
@@ -222,11 +229,12 @@ class MarketAnalytics:
 
     def _daily_for(self, today: date, universe: Universe, indices: Sequence[IndexQuote]) -> _Daily:
         index_segments = tuple((quote.name, quote.segment) for quote in indices)
-        key = (today, self._history_key, index_segments)
+        prepared = self._prepared
+        key = (today, prepared.key, index_segments)
         daily = self._daily
         if daily is not None and daily.key == key and daily.universe is universe:
             return daily
-        closes, calls = self._closes, self._calls
+        closes, calls = prepared.closes, prepared.calls
         if closes.through(today) is not closes:  # a replayed history reaching past today
             closes = closes.through(today)
             calls = Calls.compute(closes)

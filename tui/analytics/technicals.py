@@ -14,6 +14,12 @@ The score (-5..+5) maps to the call: >= +4 Bullish, +2..+3 Mildly Bullish, -1..+
 -3..-2 Mildly Bearish, <= -4 Bearish. An average needs a full window of closes, so a young
 listing simply has fewer voters; with fewer than 20 closes there is no call at all (None).
 
+Hysteresis: once made, a call holds until the score leaves that call's range by more than
+one point (Sideways, -1..+1, holds from -2 to +2; Mildly Bullish, +2..+3, from +1 to +4), and
+the new call is then the score's own. A close wobbling around an average flips one vote each
+day; without this, a fifth of all names changed call every session on the demo market, with
+it about an eighth — a change now means the picture really moved.
+
 Why this design: it is the common "price vs 20/50/200-day MA + RSI" reading traders use, every
 step is explainable in one line, and it is a handful of vectorised cumulative sums over the
 whole history matrix (all names, all days at once), which is what makes the call history and
@@ -41,6 +47,9 @@ NO_CALL = -1
 _SAME = 1e-9  # relative difference below which a close "equals" its average (cumsum noise)
 #: score + 5 -> position in TECHNICAL_SCALE
 _CALL_OF_SCORE = np.array([0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4], dtype=np.int8)
+#: per position in TECHNICAL_SCALE, the scores (low, high) that keep the call (hysteresis)
+_HOLD_LOW = np.array([-6, -4, -2, 1, 3])
+_HOLD_HIGH = np.array([-3, -1, 2, 4, 6])
 
 
 def _window_sum(values: np.ndarray, n: int) -> np.ndarray:
@@ -95,6 +104,24 @@ def scores(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(short), np.nan, total)
 
 
+def calls_with_hysteresis(score: np.ndarray) -> np.ndarray:
+    """Positions in TECHNICAL_SCALE per (session, name) from scores, with the hysteresis in
+    the module docstring; ``NO_CALL`` where the score is NaN. One vectorised step per session."""
+    known = ~np.isnan(score)
+    fresh = np.full(score.shape, NO_CALL, dtype=np.int8)
+    fresh[known] = _CALL_OF_SCORE[score[known].astype(np.intp) + 5]
+    codes = fresh.copy()
+    for row in range(1, len(codes)):
+        before = codes[row - 1]
+        had = before != NO_CALL
+        position = np.where(had, before, 0)
+        value = score[row]
+        with np.errstate(invalid="ignore"):
+            hold = had & (value >= _HOLD_LOW[position]) & (value <= _HOLD_HIGH[position])
+        codes[row] = np.where(hold, before, fresh[row])
+    return codes
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class Calls:
     """The call of every history column on every session (``NO_CALL`` = none yet)."""
@@ -106,10 +133,7 @@ class Calls:
     @classmethod
     def compute(cls, closes: DailyCloses) -> Calls:
         score = scores(closes.values) if closes.values.size else np.empty(closes.values.shape)
-        codes = np.full(score.shape, NO_CALL, dtype=np.int8)
-        known = ~np.isnan(score)
-        codes[known] = _CALL_OF_SCORE[score[known].astype(np.intp) + 5]
-        return cls(dates=closes.dates, columns=closes.columns, codes=codes)
+        return cls(dates=closes.dates, columns=closes.columns, codes=calls_with_hysteresis(score))
 
     def latest(self, name: str) -> str | None:
         """The call as of the last session, None when there is none."""
