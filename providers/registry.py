@@ -2,8 +2,8 @@
 ``capwatch.providers``.
 
 A plugin entry point names a factory: ``factory(settings: Mapping[str, object]) -> Provider``,
-with an optional ``PARTS`` attribute (an iterable of part names) and docstring used by
-``capwatch providers``. Built-ins are imported lazily so listing them stays cheap.
+with an optional ``PARTS`` (an iterable of part names, on the factory or its module) and a
+docstring used by ``capwatch providers``. Built-ins are imported lazily so listing them stays cheap.
 """
 
 from __future__ import annotations
@@ -77,12 +77,14 @@ def _plugin_infos() -> list[ProviderInfo]:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         try:
             factory = ep.load()
+            module = importlib.import_module(factory.__module__)
+            declared = getattr(factory, "PARTS", None) or getattr(module, "PARTS", ())
+            parts = frozenset(Part(p) for p in declared)
         except Exception as exc:  # a broken plugin must not break the monitor
             infos.append(
                 ProviderInfo(ep.name, ep.value, frozenset(), f"failed to load: {exc}", False)
             )
             continue
-        parts = frozenset(Part(p) for p in getattr(factory, "PARTS", ()))
         doc = (factory.__doc__ or "").strip().splitlines()
         infos.append(ProviderInfo(ep.name, ep.value, parts, doc[0] if doc else "", False))
     return infos

@@ -68,6 +68,17 @@ def test_broken_plugin_is_listed_without_breaking_the_others(site: Path) -> None
     assert "demo" in found
 
 
+def test_plugin_declaring_an_unknown_part_is_listed_as_failed(site: Path) -> None:
+    _install(site, "capwatch_badparts", {"badparts": "capwatch_badparts:create"})
+    _install(site, "capwatch_testplugin", {"testfeed": "capwatch_testplugin:create"})
+
+    found = registry.available()
+
+    assert "quotes" in found["badparts"].description
+    assert found["badparts"].parts == frozenset()
+    assert found["testfeed"].parts == frozenset({Part.INDICES, Part.STATUS})
+
+
 def test_plugin_cannot_shadow_a_builtin(site: Path) -> None:
     _install(site, "capwatch_testplugin", {"demo": "capwatch_testplugin:create"})
     info = registry.available()["demo"]
