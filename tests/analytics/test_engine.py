@@ -159,8 +159,11 @@ def test_technical_call_changes_join_the_feed():
 
 def test_detail_for_a_stock(engine):
     results = EarningsEvent("ISGEC", "ISGEC", date(2026, 11, 25), EarningsStatus.UPCOMING)
-    engine.refresh(snapshot(_stocks(), _indices(), earnings=(results,)))
+    upgrade = RatingChange("ISGEC", "ISGEC Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", NOW)
+    other = RatingChange("FLAT", "Flat Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", NOW)
+    engine.refresh(snapshot(_stocks(), _indices(), earnings=(results,), ratings=(other, upgrade)))
     detail = engine.detail("ISGEC")
+    assert [(r.symbol, r.direction) for r in detail.ratings] == [("ISGEC", 1)]
     assert detail.closes == tuple(100.0 + np.arange(60))
     assert (detail.year_low, detail.year_high) == (100.0, 159.0)
     assert detail.calls[-1][1] in {"Bullish", "Mildly Bullish"}

@@ -1,6 +1,6 @@
 """``MarketAnalytics``: the stateful facade the monitor and ``capwatch snapshot`` call.
 
-It owns three caches so a tick only does tick work:
+It keeps these caches so that a tick only does tick work:
 
 - the ``Universe`` (static stock attributes, segment member positions), rebuilt only when the
   snapshot's list of stocks, their sectors or segments change;
@@ -73,7 +73,6 @@ class _Tick:
     snapshot: Snapshot
     columns: LiveColumns
     daily: _Daily
-    feeds: dict[Segment, tuple[EventRow, ...]]
     earnings: dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]
 
 
@@ -104,7 +103,7 @@ class MarketAnalytics:
         self._daily: _Daily | None = None
         self._series = {segment: breadth.BreadthSeries() for segment in Segment}
         self._feed_cache: tuple[tuple, _Daily, dict] | None = None
-        self._earnings_cache: tuple[tuple, date, _Daily, dict] | None = None
+        self._earnings_cache: tuple[tuple, _Daily, dict] | None = None
         self._tick: _Tick | None = None
 
     def load_history(self, closes: pd.DataFrame) -> None:
@@ -183,7 +182,7 @@ class MarketAnalytics:
                 upper_band_count=len(at_upper),
                 lower_band_count=len(at_lower),
             )
-        self._tick = _Tick(snapshot, columns, daily, feeds, earnings)
+        self._tick = _Tick(snapshot, columns, daily, earnings)
         return views
 
     def detail(self, symbol: str) -> StockDetail | None:
@@ -221,7 +220,14 @@ class MarketAnalytics:
             year_high=year_high,
             closes=closes,
             calls=daily.calls.history(symbol),
-            ratings=tuple(row for row in tick.feeds[Segment.ALL] if row.symbol == symbol),
+            ratings=events.feed(
+                events.newest_first(
+                    events.event_row(change)
+                    for change in tick.snapshot.ratings
+                    if change.symbol == symbol
+                ),
+                [row for row in daily.technical_rows[Segment.ALL] if row.symbol == symbol],
+            ),
             next_earnings=next((row for row in upcoming if row.symbol == symbol), None),
         )
 
@@ -235,9 +241,9 @@ class MarketAnalytics:
         if daily is not None and daily.key == key and daily.universe is universe:
             return daily
         closes, calls = prepared.closes, prepared.calls
-        if closes.through(today) is not closes:  # a replayed history reaching past today
-            closes = closes.through(today)
-            calls = Calls.compute(closes)
+        cut = closes.through(today)
+        if cut is not closes:  # a replayed history reaching past today
+            closes, calls = cut, Calls.compute(cut)
         refs = returns.References.build(closes, today, self.settings.anchor)
         stock_columns = closes.gather(universe.symbols)
         stock_five_day = np.full(len(universe.symbols), np.nan)
@@ -319,20 +325,15 @@ class MarketAnalytics:
     def _earnings(
         self, snapshot: Snapshot, today: date, daily: _Daily
     ) -> dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]:
-        cached = self._earnings_cache
-        if (
-            cached is not None
-            and cached[1] == today
-            and cached[2] is daily
-            and cached[0] == snapshot.earnings
-        ):
-            return cached[3]
+        cached = self._earnings_cache  # ``daily`` stands for today's date too
+        if cached is not None and cached[1] is daily and cached[0] == snapshot.earnings:
+            return cached[2]
         by_segment: dict[Segment, list[EarningsEvent]] = {segment: [] for segment in Segment}
         for event in snapshot.earnings:
             for segment in daily.segment_of.get(event.symbol, (Segment.ALL,)):
                 by_segment[segment].append(event)
         split = {segment: events.split_earnings(by_segment[segment], today) for segment in Segment}
-        self._earnings_cache = (snapshot.earnings, today, daily, split)
+        self._earnings_cache = (snapshot.earnings, daily, split)
         return split
 
 
