@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from providers.contract import CAP_SEGMENTS, Segment
 from tui.analytics import AnalyticsSettings, MarketAnalytics
+from tui.analytics.frames import Universe
 
 changes = st.one_of(
     st.none(),
@@ -73,8 +74,6 @@ def test_cap_segments_partition_all(rows):
     for field in ("advances", "declines"):
         by_sector = sum(getattr(r, field) for s in CAP_SEGMENTS for r in views[s].sectors)
         assert by_sector == getattr(all_breadth, field)
-    analytics = MarketAnalytics()
-    analytics.refresh(snapshot(stocks))
-    universe = analytics._universe
+    universe = Universe.from_stocks(stocks)
     positions = sorted(p for s in CAP_SEGMENTS for p in universe.members[s].tolist())
     assert positions == universe.members[Segment.ALL].tolist()

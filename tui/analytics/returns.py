@@ -68,7 +68,6 @@ class References:
 
     columns: Mapping[str, int]
     anchor_date: date
-    prev_close: np.ndarray
     five_day: np.ndarray
     one_month: np.ndarray
     year_end: np.ndarray
@@ -103,7 +102,6 @@ class References:
         return cls(
             columns=closes.columns,
             anchor_date=anchor_day,
-            prev_close=row_at(rows - 1),
             five_day=row_at(rows - FIVE_DAY_SESSIONS),
             one_month=row_at(closes.on_or_before(month_ago, rows)),
             year_end=row_at(closes.on_or_before(date(today.year - 1, 12, 31), rows)),
