@@ -19,6 +19,7 @@ from providers.contract import (
     IST,
     Breadth,
     EarningsEvent,
+    MarketStatus,
     Part,
     Segment,
     Snapshot,
@@ -126,7 +127,9 @@ class NseProvider:
         if Part.BREADTH in wanted:
             breadth, breadth_error = await self._breadth(indices, indices_error, constituents, now)
             fields["breadth"] = breadth
-            if not breadth and breadth_error:
+            if breadth_error and breadth:
+                log.warning("nse breadth partly failed: %s", breadth_error)
+            elif breadth_error:
                 errors[Part.BREADTH] = breadth_error
         if Part.STATUS in wanted:
             status, status_error = done["status"]
@@ -236,7 +239,7 @@ class NseProvider:
         payload = await self.source.get_json("/api/equity-stockIndices-adu", params)
         return payloads.parse_adu(payload, index, now)
 
-    async def _market_status(self, now: datetime) -> Any:
+    async def _market_status(self, now: datetime) -> MarketStatus:
         return payloads.parse_market_status(await self.source.get_json("/api/marketStatus"), now)
 
     async def _upcoming_results(self, today: date) -> list[EarningsEvent]:
