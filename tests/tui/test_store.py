@@ -140,7 +140,7 @@ def test_real_and_simulated_data_never_share_a_store(tmp_path: Path) -> None:
 def test_daily_closes_has_the_provider_history_shape(store: HistoryStore) -> None:
     days = [date(2026, 11, d) for d in (16, 17, 18, 19, 20)]
     frame = _closes(days, {"NIFTY 50": [1.0, 2.0, 3.0, 4.0, 5.0], "ABC": [9.0, None, 7, 6, 5]})
-    assert store.append_daily_closes(frame, source="nse") == 9  # the missing value is skipped
+    assert store.append_daily_closes(frame) == 9  # the missing value is skipped
     got = store.daily_closes(days=3)
     assert list(got.index) == [pd.Timestamp(d) for d in days[-3:]]  # oldest first, last 3
     assert isinstance(got.index, pd.DatetimeIndex) and got.index.tz is None
@@ -180,17 +180,33 @@ def test_a_version_1_file_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None
     with sqlite3.connect(path) as db:
         for statement in store_module.MIGRATIONS[0]:
             db.execute(statement)
-        db.execute("INSERT INTO daily_close VALUES ('NIFTY 50', '2026-11-19', 23950.5)")
+        db.executemany(
+            "INSERT INTO daily_close VALUES (?, ?, ?)",
+            [
+                ("NIFTY 50", "2026-11-18", 23900.25),
+                ("NIFTY 50", "2026-11-19", 23950.5),
+                ("ABC", "2026-11-19", 101.5),
+                ("ABC", "2024-02-29", 88.0),
+            ],
+        )
+        db.execute("INSERT INTO breadth VALUES ('small', 1, '2026-11-19', 10, 20, 1)")
         db.execute("PRAGMA user_version = 1")
     db.close()
     with HistoryStore.open(path) as store:
-        assert store.daily_closes().loc["2026-11-19", "NIFTY 50"] == 23950.5
-        store.append_snapshot(make_snapshot())  # the v2 column is usable
+        closes = store.daily_closes(days=10)
+        assert list(closes.index) == [
+            pd.Timestamp(d) for d in ("2024-02-29", "2026-11-18", "2026-11-19")
+        ]
+        assert closes.loc["2026-11-19"].to_dict() == {"ABC": 101.5, "NIFTY 50": 23950.5}
+        assert closes.loc["2024-02-29", "ABC"] == 88.0
+        assert [b.declines for b in store.breadth_series("small", date(2026, 11, 19))] == [20]
+        store.append_snapshot(make_snapshot())  # and the migrated file takes new rows
+        assert store.daily_closes(["NIFTY 50"]).iloc[-1, 0] == make_snapshot().indices[0].last
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-        sources = dict(db.execute("SELECT day, source FROM daily_close WHERE name = 'NIFTY 50'"))
+        day_type = db.execute("SELECT typeof(day) FROM daily_close LIMIT 1").fetchone()[0]
     db.close()
-    assert sources == {"2026-11-19": None, "2026-11-20": "nse"}
+    assert day_type == "integer"
 
 
 def test_a_file_from_a_newer_capwatch_is_refused_and_left_alone(tmp_path: Path) -> None:
