@@ -255,8 +255,8 @@ class _Reader:
                     self.fail(_join(key, name), _unknown_key_hint(name, known, key))
         return value
 
-    def string(self, value: object, key: str) -> str:
-        if not isinstance(value, str) or not value.strip():
+    def string(self, value: object, key: str, *, allow_empty: bool = False) -> str:
+        if not isinstance(value, str) or not (allow_empty or value.strip()):
             self.fail(key, f"expected a non-empty string, got {_type_name(value)}")
         return value.strip()
 
@@ -371,9 +371,18 @@ def _toml_syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
 ExtraCheck = Callable[[_Reader, object, str], object]
 
 
-def _string_table(reader: _Reader, value: object, key: str) -> Mapping[str, str]:
+def _string_table(
+    reader: _Reader, value: object, key: str, *, allow_empty: bool = False
+) -> Mapping[str, str]:
     table = reader.table(value, key, None)
-    return _frozen({k: reader.string(v, _join(key, k)) for k, v in table.items()})
+    return _frozen(
+        {k: reader.string(v, _join(key, k), allow_empty=allow_empty) for k, v in table.items()}
+    )
+
+
+def _symbol_table(reader: _Reader, value: object, key: str) -> Mapping[str, str]:
+    """Index name -> symbol, where ``""`` removes a default symbol."""
+    return _string_table(reader, value, key, allow_empty=True)
 
 
 def _table_of_string_tables(reader: _Reader, value: object, key: str) -> Mapping[str, object]:
@@ -416,7 +425,7 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "earnings_days": _positive_int,
         },
         "yahoo": {
-            "symbols": _string_table,
+            "symbols": _symbol_table,
             "max_quote_age": _Reader.number,
             "max_age_hours": _Reader.number,
             "cookie_url": _Reader.string,

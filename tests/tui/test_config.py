@@ -123,6 +123,11 @@ def test_plugin_providers_may_have_any_keys_and_get_them_frozen() -> None:
     assert config.sources.provider_names() == ("demo", "broker", "files")
 
 
+def test_yahoo_symbols_may_be_emptied_to_remove_a_default() -> None:
+    config = parse_config('[providers.yahoo.symbols]\n"SENSEX" = ""\n"NIFTY 50" = "^NSEI"\n')
+    assert config.provider_settings("yahoo")["symbols"] == {"SENSEX": "", "NIFTY 50": "^NSEI"}
+
+
 def test_provider_settings_leave_out_what_is_not_set() -> None:
     settings = ProviderSettings(timeout=5.0, extra={"symbols": {"NIFTY 50": "^NSEI"}})
     assert settings.as_mapping() == {"timeout": 5.0, "symbols": {"NIFTY 50": "^NSEI"}}
@@ -207,6 +212,11 @@ ERRORS = [
     pytest.param(
         '[providers.yahoo.symbols]\n"NIFTY 50" = 1\n',
         "line 2: providers.yahoo.symbols.NIFTY 50: expected a non-empty string, got an integer (1)",
+    ),
+    pytest.param(
+        '[providers.bse.index_names]\n"BSE SMALLCAP" = ""\n',
+        "line 2: providers.bse.index_names.BSE SMALLCAP: expected a non-empty string, got a "
+        "string ('')",
     ),
     pytest.param("[history]\ndaily_years = 0\n", "line 2: history.daily_years: must be > 0, got 0"),
     pytest.param(
