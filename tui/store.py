@@ -105,7 +105,8 @@ _CLOSE_DTYPE = [("day", "i8"), ("id", "i8"), ("close", "f8")]
 
 
 class StoreError(Exception):
-    """The history database cannot be used (e.g. written by a newer capwatch)."""
+    """The history database cannot be opened or written (locked too long by another process,
+    written by a newer capwatch, disk full, ...). Every store failure is one of these."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,9 +168,9 @@ class HistoryStore:
         notices: list[str] = []
         try:
             connection = _connect_and_migrate(path)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
             if getattr(exc, "sqlite_errorcode", None) not in _CORRUPT_CODES:
-                raise
+                raise StoreError(f"cannot open history database {path}: {exc}") from exc
             aside = _move_aside(path, now or datetime.now(IST))
             message = (
                 f"history database {path} could not be read ({exc}); moved it to {aside.name} "
@@ -194,14 +195,20 @@ class HistoryStore:
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken eagerly so a busy database waits rather than fails."""
         with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:  # e.g. another process held the lock too long
+                raise StoreError(f"history database {self.path}: {exc}") from exc
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
+                self._db.execute("COMMIT")
+            except BaseException as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
                 self._ids.clear()  # ids handed out in this transaction no longer exist
+                if isinstance(exc, sqlite3.Error):
+                    raise StoreError(f"history database {self.path}: {exc}") from exc
                 raise
-            self._db.execute("COMMIT")
 
     # -- writing -----------------------------------------------------------------------------
 

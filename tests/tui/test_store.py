@@ -221,6 +221,24 @@ def test_a_file_from_a_newer_capwatch_is_refused_and_left_alone(tmp_path: Path) 
     assert [p.name for p in tmp_path.iterdir()] == ["history.db"]  # nothing moved aside
 
 
+def test_a_write_blocked_too_long_by_another_process_is_a_store_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "history.db"
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_S", 0.05)
+    with HistoryStore.open(path) as store:
+        other = sqlite3.connect(path, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")  # another process mid-write, for too long
+        try:
+            with pytest.raises(StoreError, match="database is locked"):
+                store.append_snapshot(make_snapshot())
+        finally:
+            other.execute("ROLLBACK")
+            other.close()
+        store.append_snapshot(make_snapshot())  # and the store is usable afterwards
+        assert store.last_snapshot() == make_snapshot()
+
+
 def test_a_corrupt_file_is_moved_aside_and_a_new_one_started(tmp_path: Path) -> None:
     path = tmp_path / "history.db"
     garbage = b"this is not a database\x00" * 200
