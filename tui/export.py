@@ -11,11 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 
 from providers.contract import (
-    CAP_SEGMENTS,
     Breadth,
     EarningsEvent,
     IndexQuote,
@@ -210,10 +209,11 @@ def _fmt_int(value: int | None) -> str:
 
 
 def _ratio(breadth: Breadth) -> str:
-    """Advance/decline ratio; undefined (shown "-") when nothing declined."""
-    if breadth.declines == 0:
-        return "-"
-    return f"{breadth.advances / breadth.declines:.2f}x"
+    """Advance/decline ratio by the analytics rule (``tui.analytics.breadth.ad_ratio``)."""
+    from tui.analytics.breadth import ad_ratio
+
+    ratio = ad_ratio(breadth.advances, breadth.declines)
+    return "-" if ratio is None else f"{ratio:.2f}x"
 
 
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: str = "") -> str:
@@ -231,13 +231,9 @@ def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: str
     return "\n".join([line(headers), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def _movers(stocks: Sequence[StockQuote], count: int, pick: Callable[[StockQuote], float]) -> str:
-    ranked = sorted((q for q in stocks if q.change_pct is not None), key=pick)[:count]
-    return ", ".join(f"{q.symbol} {_fmt_pct(q.change_pct)}" for q in ranked) or "-"
-
-
-def to_table(snapshot: Snapshot, movers: int = 5) -> str:
-    """Indices, breadth by segment and index, and the top movers of each segment."""
+def to_table(snapshot: Snapshot) -> str:
+    """Indices and breadth by segment and index as the provider reported them (the
+    analytics' tables, movers included, follow in ``tui.analytics.report``)."""
     label = "DEMO (simulated)" if snapshot.simulated else snapshot.provider
     status = f" · {snapshot.status.message}" if snapshot.status else ""
     parts = [f"capwatch snapshot — {label} · as of {snapshot.as_of.isoformat()}{status}"]
@@ -271,14 +267,6 @@ def to_table(snapshot: Snapshot, movers: int = 5) -> str:
                 right=" rrrr",
             )
         )
-    if snapshot.stocks and movers > 0:
-        rows = []
-        for segment in CAP_SEGMENTS:
-            members = [q for q in snapshot.stocks if q.segment is segment]
-            up = _movers(members, movers, lambda q: -(q.change_pct or 0.0))
-            down = _movers(members, movers, lambda q: q.change_pct or 0.0)
-            rows += [(segment.value, "gainers", up), ("", "losers", down)]
-        parts.append(text_table(("SEGMENT", "MOVERS", f"TOP {movers}"), rows))
     counts = []
     if snapshot.ratings:
         counts.append(f"{len(snapshot.ratings)} rating changes")

@@ -86,7 +86,7 @@ def render(
             extra={"segments": report.segments_json(views)},
             index_extra=report.index_horizons_json(views),
         )
-    table = export.to_table(snapshot, movers=movers)
+    table = export.to_table(snapshot)
     return table + "\n" + report.segments_table(views, analytics.anchor_date)
 
 
