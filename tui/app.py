@@ -24,8 +24,7 @@ from textual.widgets import Input
 
 from providers.base import Provider, RateLimited
 from providers.contract import IST, MarketPhase, Segment, Snapshot
-from tui.screens.detail import DetailScreen
-from tui.screens.help import HelpScreen
+from tui.screens.main import MainScreen
 from tui.views import SegmentView, StockDetail
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
@@ -130,6 +129,9 @@ class CapwatchApp(App[None]):
         self._timer: Timer | None = None
 
     # --- layout ------------------------------------------------------------------------------
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(id="_default")
 
     def compose(self) -> ComposeResult:
         yield SegmentBar(id="segments")
@@ -261,8 +263,11 @@ class CapwatchApp(App[None]):
         self.views = views
         self.refreshes += 1
         self._show_segment()
-        if isinstance(self.screen, DetailScreen) and self.analytics is not None:
-            self.screen.show(self.analytics.detail(self.screen.symbol))
+        if len(self.screen_stack) > 1 and self.analytics is not None:
+            from tui.screens.detail import DetailScreen
+
+            if isinstance(self.screen, DetailScreen):
+                self.screen.show(self.analytics.detail(self.screen.symbol))
 
     def _show_segment(self) -> None:
         view = self.views.get(self.segment)
@@ -369,10 +374,14 @@ class CapwatchApp(App[None]):
         self.open_detail(message.symbol)
 
     def open_detail(self, symbol: str) -> None:
+        from tui.screens.detail import DetailScreen  # screens load on first use: faster start
+
         detail = self.analytics.detail(symbol) if self.analytics is not None else None
         self.push_screen(DetailScreen(symbol, detail))
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_rows()))
 

@@ -27,4 +27,4 @@ class BreadthPane(Pane):
         trend = Text("A/D today ", style=DIM)
         points = resample(b.ratio_series, max(0, width - trend.cell_len))
         trend.append(sparkline(points, len(points)))
-        return Lines(None, [counts, summary, bar, trend])
+        return Lines.of([counts, summary, bar, trend])

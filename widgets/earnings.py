@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
 
+from providers.contract import EarningsStatus
 from tui.views import EarningsRow
 from widgets.format import BOLD, clean
 from widgets.pane import Column, Pane
@@ -32,23 +33,28 @@ class EarningsPane(Pane):
     )
     WAITING = "waiting for results calendar…"
 
-    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+    def table_rows(self) -> Sequence[EarningsRow]:
+        """Declared today first, then upcoming (each list keeps its order unless sorted)."""
         assert self.view is not None
         declared = [r for r in self.view.declared if self.matches(r.symbol, r.name)]
         upcoming = [r for r in self.view.upcoming if self.matches(r.symbol, r.name)]
         if self.sort_key == "symbol":
             declared.sort(key=lambda r: r.symbol)
             upcoming.sort(key=lambda r: r.symbol)
-        for label, rows in ((Text("done", style=BOLD), declared), (Text("next"), upcoming)):
-            for r in rows:
-                yield (
-                    r.symbol,
-                    (
-                        label,
-                        r.date.strftime("%d %b"),
-                        days_to_go(r),
-                        clean(r.symbol),
-                        clean(r.name),
-                        clean(r.purpose),
-                    ),
-                )
+        return declared + upcoming
+
+    def row_key(self, row: object) -> str | None:
+        assert isinstance(row, EarningsRow)
+        return row.symbol
+
+    def row_cells(self, row: object) -> Sequence[str | Text]:
+        assert isinstance(row, EarningsRow)
+        declared = row.status == EarningsStatus.DECLARED
+        return (
+            Text("done", style=BOLD) if declared else "next",
+            row.date.strftime("%d %b"),
+            days_to_go(row),
+            clean(row.symbol),
+            clean(row.name),
+            clean(row.purpose),
+        )

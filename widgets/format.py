@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from rich.cells import cell_len, set_cell_size
 from rich.style import Style
 from rich.text import Text
 
@@ -119,11 +120,18 @@ def split_bar(parts: Sequence[tuple[int, Style]], width: int, char: str = "█")
     return bar
 
 
-def fit(text: str | Text, width: int, *, align: str = "left") -> Text:
-    """``text`` cut (with …) or padded to exactly ``width`` terminal cells."""
-    text = Text(text) if isinstance(text, str) else text.copy()
+def fit(text: str | Text, width: int, *, align: str = "left") -> str | Text:
+    """``text`` cut (with …) or padded to exactly ``width`` terminal cells; a ``str`` stays a
+    ``str`` (the common case, and several times cheaper than a ``Text``)."""
     if width <= 0:
-        return Text()
+        return ""
+    if isinstance(text, str):
+        length = cell_len(text)
+        if length > width:
+            return set_cell_size(text, width - 1) + "…"
+        pad = " " * (width - length)
+        return pad + text if align == "right" else text + pad
+    text = text.copy()
     if text.cell_len > width:
         text.truncate(width, overflow="ellipsis")
     elif align == "right" and text.cell_len < width:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
 
@@ -53,29 +53,29 @@ class IndicesPane(Pane):
         Column("Call", 14, align="left", priority=10),
     )
 
-    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+    def table_rows(self) -> Sequence[IndexRow]:
         assert self.view is not None
         rows = [r for r in self.view.indices if self.matches(r.name)]
         if self.sort_key == "day":
             rows.sort(key=lambda r: -(r.change_pct if r.change_pct is not None else -1e9))
-        for r in rows:
-            yield (
-                None,
-                (
-                    clean(r.name),
-                    price(r.last),
-                    pct(r.change_pct),
-                    pct(r.change_5d_pct, arrowed=False),
-                    pct(r.change_1m_pct, arrowed=False),
-                    pct(r.change_ytd_pct, arrowed=False),
-                    pct(r.since_anchor_pct, arrowed=False),
-                    ma_marks(r),
-                    crossings(r),
-                    pct(r.from_52w_high_pct, arrowed=False, decimals=1),
-                    pct(r.relative_pct, arrowed=False),
-                    clean(r.call) if r.call else MISSING,
-                ),
-            )
+        return rows
+
+    def row_cells(self, row: object) -> Sequence[str | Text]:
+        assert isinstance(row, IndexRow)
+        return (
+            clean(row.name),
+            price(row.last),
+            pct(row.change_pct),
+            pct(row.change_5d_pct, arrowed=False),
+            pct(row.change_1m_pct, arrowed=False),
+            pct(row.change_ytd_pct, arrowed=False),
+            pct(row.since_anchor_pct, arrowed=False),
+            ma_marks(row),
+            crossings(row),
+            pct(row.from_52w_high_pct, arrowed=False, decimals=1),
+            pct(row.relative_pct, arrowed=False),
+            clean(row.call) if row.call else MISSING,
+        )
 
     def subtitle(self) -> str:
         words = [super().subtitle()]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -34,28 +34,32 @@ class MoversPane(Pane):
     def rows_of(self, view: SegmentView) -> tuple[MoverRow, ...]:
         return view.gainers if self.side == "gainers" else view.losers
 
-    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+    def table_rows(self) -> Sequence[tuple[int, MoverRow]]:
+        """(rank by % change, row) pairs: the rank stays with the stock whatever the sort."""
         assert self.view is not None
-        ranked = list(enumerate(self.rows_of(self.view), start=1))
+        ranked = enumerate(self.rows_of(self.view), start=1)
         rows = [(rank, r) for rank, r in ranked if self.matches(r.symbol, r.name)]
         if self.sort_key == "volume":
             rows.sort(key=lambda item: -item[1].volume)
         elif self.sort_key == "name":
             rows.sort(key=lambda item: item[1].symbol)
-        for rank, r in rows:
-            yield (
-                r.symbol,
-                (
-                    str(rank),
-                    clean(r.symbol),
-                    clean(r.name),
-                    price(r.last),
-                    pct(r.change_pct),
-                    _BANDS.get(r.band or "", ""),
-                    volume(r.volume),
-                    clean(r.sector),
-                ),
-            )
+        return rows
+
+    def row_key(self, row: object) -> str | None:
+        return row[1].symbol  # type: ignore[index]
+
+    def row_cells(self, row: object) -> Sequence[str | Text]:
+        rank, r = row  # type: ignore[misc]
+        return (
+            str(rank),
+            clean(r.symbol),
+            clean(r.name),
+            price(r.last),
+            pct(r.change_pct),
+            _BANDS.get(r.band or "", ""),
+            volume(r.volume),
+            clean(r.sector),
+        )
 
 
 class GainersPane(MoversPane):

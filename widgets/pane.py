@@ -11,7 +11,7 @@ Subclasses supply ``build_lines(width)`` (or, for tables, ``COLUMNS`` and ``tabl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -30,7 +30,7 @@ from widgets.format import DIM, clean, fit
 
 CURSOR = Style(reverse=True)
 #: Runs of changed cells closer than this are refreshed as one region (fewer cursor moves).
-_MERGE_GAP = 3
+_MERGE_GAP = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,11 +46,17 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Lines:
-    """What a pane shows: an optional fixed header and the scrolling rows (with their keys)."""
+    """What a pane shows: an optional fixed header and ``count`` scrolling rows, each drawn by
+    ``line(i)`` only when it is on screen (a feed may hold hundreds of rows)."""
 
     header: Text | None
-    rows: Sequence[Text]
+    count: int
+    line: Callable[[int], Text]
     keys: Sequence[str | None] = ()
+
+    @classmethod
+    def of(cls, rows: Sequence[Text], header: Text | None = None) -> Lines:
+        return cls(header, len(rows), rows.__getitem__)
 
 
 def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
@@ -83,7 +89,11 @@ def table_line(
         if not first:
             line.append(" ")
         first = False
-        line.append_text(fit(cell, width, align=column.align))
+        fitted = fit(cell, width, align=column.align)
+        if isinstance(fitted, str):
+            line.append(fitted)
+        else:
+            line.append_text(fitted)
     return line
 
 
@@ -158,25 +168,35 @@ class Pane(Widget, can_focus=True):
         self.sort_index = 0
         self.cursor = 0
         self.top = 0
-        self._lines = Lines(None, ())
+        self._lines = Lines.of(())
         self._shown: list[Strip] = []
+        self._sync_pending = False
 
     # --- what subclasses provide -------------------------------------------------------------
 
-    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
-        """(key, cells) per row, already filtered and sorted; used when ``COLUMNS`` is set."""
+    def table_rows(self) -> Sequence[object]:
+        """The rows to list, filtered and sorted (tables only: used with ``COLUMNS``)."""
+        return ()
+
+    def row_key(self, row: object) -> str | None:
+        """The stock symbol a row stands for (Enter opens it), if any."""
+        return None
+
+    def row_cells(self, row: object) -> Sequence[str | Text]:
+        """One cell per column of ``COLUMNS``."""
         return ()
 
     def build_lines(self, width: int) -> Lines:
         """The pane's content at ``width`` cells. Default: a table from ``COLUMNS``."""
         widths = fit_columns(self.COLUMNS, width)
-        rows = list(self.table_rows())
+        rows = self.table_rows()
         header = table_line([c.title for c in self.COLUMNS], self.COLUMNS, widths)
         header.stylize(DIM)
         return Lines(
             header,
-            [table_line(cells, self.COLUMNS, widths) for _, cells in rows],
-            [key for key, _ in rows],
+            len(rows),
+            lambda i: table_line(self.row_cells(rows[i]), self.COLUMNS, widths),
+            [self.row_key(row) for row in rows],
         )
 
     def has_content(self) -> bool:
@@ -225,21 +245,22 @@ class Pane(Widget, can_focus=True):
 
     def sync(self) -> None:
         """Rebuild the visible strips and refresh just the cells that differ from the screen."""
+        self._sync_pending = False
         width, height = self.size
         if not self.is_mounted or width <= 0 or height <= 0:
             return
         if self.has_content():
             self._lines = self.build_lines(width)
         else:
-            self._lines = Lines(None, [Text(self.WAITING, style=DIM)])
-        rows = self._lines.rows
+            self._lines = Lines.of([Text(self.WAITING, style=DIM)])
+        count = self._lines.count
         header_height = 1 if self._lines.header is not None else 0
         page = max(1, height - header_height)
-        self.cursor = max(0, min(self.cursor, len(rows) - 1))
+        self.cursor = max(0, min(self.cursor, count - 1))
         if self.SELECTABLE:
             self.top = min(self.top, self.cursor)
             self.top = max(self.top, self.cursor - page + 1)
-        self.top = max(0, min(self.top, len(rows) - page))
+        self.top = max(0, min(self.top, count - page))
 
         base = self.rich_style
         show_cursor = self.SELECTABLE and self.has_focus and self.has_content()
@@ -248,7 +269,7 @@ class Pane(Widget, can_focus=True):
         visible: list[Text] = []
         if self._lines.header is not None:
             visible.append(self._lines.header)
-        visible.extend(rows[self.top : self.top + page])
+        visible.extend(map(self._lines.line, range(self.top, min(count, self.top + page))))
         for offset, text in enumerate(visible):
             strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
             style = base
@@ -263,7 +284,7 @@ class Pane(Widget, can_focus=True):
         for y, strip in enumerate(shown):
             for start, end in changed_runs(old[y] if y < len(old) else None, strip):
                 self.refresh(Region(start, y, end - start, 1))
-        self._update_subtitle(len(rows), page)
+        self._update_subtitle(count, page)
 
     def _update_subtitle(self, count: int, page: int) -> None:
         words = [self.subtitle()]
@@ -282,31 +303,38 @@ class Pane(Widget, can_focus=True):
 
     # --- events and keys ---------------------------------------------------------------------
 
+    def sync_soon(self) -> None:
+        """``sync`` once after the current burst of events (start-up restyles the app many
+        times; resize, focus and style changes all come in bursts)."""
+        if not self._sync_pending:
+            self._sync_pending = True
+            self.call_later(self.sync)
+
     def on_resize(self, event: events.Resize) -> None:
         self._shown = []
-        self.sync()
+        self.sync_soon()
 
     def on_mount(self) -> None:
-        self.sync()
+        self.sync_soon()
 
     def on_focus(self) -> None:
-        self.sync()
+        self.sync_soon()
 
     def on_blur(self) -> None:
-        self.sync()
+        self.sync_soon()
 
     def notify_style_update(self) -> None:
         # Called on any restyle (focus, theme, breakpoints), often with nothing changed:
         # the diff in ``sync`` repaints only what the new base style really altered.
         super().notify_style_update()
-        self.sync()
+        self.sync_soon()
 
     def _page_size(self) -> int:
         return max(1, self.size.height - (1 if self._lines.header is not None else 0))
 
     def action_move(self, delta: int) -> None:
         if self.SELECTABLE:
-            self.cursor = max(0, min(self.cursor + delta, len(self._lines.rows) - 1))
+            self.cursor = max(0, min(self.cursor + delta, self._lines.count - 1))
         else:
             self.top = max(0, self.top + delta)
         self.sync()

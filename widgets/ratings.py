@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -50,24 +50,28 @@ class RatingsPane(Pane):
     )
     WAITING = "waiting for ratings…"
 
-    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+    def table_rows(self) -> Sequence[EventRow]:
         assert self.view is not None
-        now = self.view.as_of
         rows = [e for e in self.view.events if self.matches(e.symbol, e.name)]
         if self.sort_key == "symbol":
             rows.sort(key=lambda e: e.symbol)
         elif self.sort_key == "kind":
             rows.sort(key=lambda e: e.kind != RatingKind.ANALYST)
-        for e in rows:
-            yield (
-                e.symbol,
-                (
-                    Text("●", style=BOLD) if now - e.at <= NEW_WITHIN else "",
-                    when(e.at, now),
-                    clean(e.symbol),
-                    "A" if e.kind == RatingKind.ANALYST else "T",
-                    change(e),
-                    clean(e.source),
-                    clean(e.name),
-                ),
-            )
+        return rows
+
+    def row_key(self, row: object) -> str | None:
+        assert isinstance(row, EventRow)
+        return row.symbol
+
+    def row_cells(self, row: object) -> Sequence[str | Text]:
+        assert isinstance(row, EventRow) and self.view is not None
+        now = self.view.as_of
+        return (
+            Text("●", style=BOLD) if now - row.at <= NEW_WITHIN else "",
+            when(row.at, now),
+            clean(row.symbol),
+            "A" if row.kind == RatingKind.ANALYST else "T",
+            change(row),
+            clean(row.source),
+            clean(row.name),
+        )

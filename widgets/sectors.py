@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from rich.text import Text
 
+from tui.views import SectorRow
 from widgets.format import DOWN, MISSING, UP, clean, pct
 from widgets.pane import Column, Pane
 
@@ -38,22 +39,26 @@ class SectorsPane(Pane):
         Column("Laggard", 17, align="left", priority=3),
     )
 
-    def table_rows(self) -> Iterable[tuple[str | None, Sequence[str | Text]]]:
+    def table_rows(self) -> Sequence[SectorRow]:
         assert self.view is not None
         rows = [r for r in self.view.sectors if self.matches(r.sector, r.leader, r.laggard)]
         if self.sort_key == "A/D":
             rows.sort(key=lambda r: (-(r.advances - r.declines), r.sector))
         elif self.sort_key == "name":
             rows.sort(key=lambda r: r.sector)
-        for r in rows:
-            yield (
-                r.leader,
-                (
-                    clean(r.sector),
-                    pct(r.change_pct),
-                    advance_decline(r.advances, r.declines),
-                    pct(r.median_pct, arrowed=False),
-                    named_move(r.leader, r.leader_pct),
-                    named_move(r.laggard, r.laggard_pct),
-                ),
-            )
+        return rows
+
+    def row_key(self, row: object) -> str | None:
+        assert isinstance(row, SectorRow)
+        return row.leader
+
+    def row_cells(self, row: object) -> Sequence[str | Text]:
+        assert isinstance(row, SectorRow)
+        return (
+            clean(row.sector),
+            pct(row.change_pct),
+            advance_decline(row.advances, row.declines),
+            pct(row.median_pct, arrowed=False),
+            named_move(row.leader, row.leader_pct),
+            named_move(row.laggard, row.laggard_pct),
+        )

@@ -70,7 +70,7 @@ class SegmentBar(Pane, can_focus=False):
             line.append(" ")
         if line.cell_len + 14 <= width:
             line.append("←/→ or 1-5", style=DIM)
-        return Lines(None, [line])
+        return Lines.of([line])
 
     def on_click(self, event: events.Click) -> None:
         for start, end, segment in self._spans:

@@ -85,7 +85,7 @@ class StatusBar(Pane, can_focus=False):
             self.sync()
 
     def build_lines(self, width: int) -> Lines:
-        return Lines(None, [status_line(self.status)])
+        return Lines.of([status_line(self.status)])
 
     def has_content(self) -> bool:
         return True

@@ -48,10 +48,13 @@ def test_clean_removes_terminal_control_codes() -> None:
 
 
 def test_fit_truncates_and_pads_to_exact_cells() -> None:
-    assert fit("Reliance Industries", 10).plain == "Reliance …"
-    assert fit("ab", 5, align="right").plain == "   ab"
-    assert fit("ab", 5).plain == "ab   "
-    assert fit(Text("▲+1.00%"), 7).cell_len == 7
+    assert fit("Reliance Industries", 10) == "Reliance …"
+    assert fit("ab", 5, align="right") == "   ab"
+    assert fit("ab", 5) == "ab   "
+    assert fit("日本語の会社", 7) == "日本語…"  # wide characters count two cells
+    styled = fit(Text("▲+1.00%"), 9, align="right")
+    assert isinstance(styled, Text) and styled.plain == "  ▲+1.00%"
+    assert isinstance(cut := fit(Text("abcdef"), 4), Text) and cut.plain == "abc…"
 
 
 def test_sparkline_scales_to_range() -> None:
