@@ -1,8 +1,31 @@
 """Fixtures shared by every test directory.
 
+``fresh_home`` (autouse): every test runs on "a machine with nothing on it" — HOME and the
+XDG directories under tmp_path — so no test reads the developer's config or writes to their
+history database, and subprocesses inherit the same isolation.
 ``nse_server``: a fake www.nseindia.com on 127.0.0.1 (see tests/fakes/nse_server.py).
 """
 
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
 from fakes.nse_server import nse_server
 
-__all__ = ["nse_server"]
+from tui.paths import CONFIG_ENV
+
+__all__ = ["fresh_home", "nse_server"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    for var, sub in (
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_STATE_HOME", "state"),
+    ):
+        monkeypatch.setenv(var, str(tmp_path / sub))
+    monkeypatch.delenv(CONFIG_ENV, raising=False)
+    return tmp_path

@@ -14,7 +14,7 @@ import pytest
 
 from providers.demo import create
 from tui.cli import main
-from tui.commands.snapshot import REPRODUCIBLE_START
+from tui.wiring import REPRODUCIBLE_START
 from tui.export import STOCK_COLUMNS, snapshot_to_dict
 
 SNAPSHOT_JSON = ["snapshot", "--demo", "--seed", "7", "--format", "json"]

@@ -232,38 +232,17 @@ def render(checks: Sequence[Check]) -> str:
     return "\n".join([table, "", *summary]) + "\n"
 
 
-def _routes_and_settings(
-    args: argparse.Namespace,
-) -> tuple[str, dict[str, tuple[str, ...]], dict[str, Mapping[str, object]]]:
-    """(where the config came from, routes, provider settings) for the command line."""
-    from providers.registry import available
-    from tui.config import load_config_or_default
-    from tui.paths import resolve_paths
-
-    paths = resolve_paths(getattr(args, "config", None))
-    known = available()
-    config = load_config_or_default(
-        paths.config, explicit=paths.config_is_explicit, known_providers=known
-    )
-    origin = f"{paths.config} ({paths.config_source})" if config.path else "built-in defaults"
-    name = "demo" if getattr(args, "demo", False) else getattr(args, "provider", None)
-    if name:
-        if name not in known:
-            raise ValueError(f"unknown provider {name!r}; known: {', '.join(sorted(known))}")
-        parts = known[name].parts or None
-        config = config.with_overrides(provider=name, provider_parts=parts)
-        origin += f", every kind it supplies from --provider {name}"
-    return origin, config.sources.routes(), config.all_provider_settings()
-
-
 def run(args: argparse.Namespace) -> int:
+    from tui import wiring
     from tui.config import ConfigError
 
     try:
-        origin, routes, settings = _routes_and_settings(args)
+        the_plan = wiring.plan(args)
     except (ConfigError, ValueError) as exc:
         print(f"capwatch doctor: {exc}", file=sys.stderr)
         return 2
+    routes, origin = the_plan.routes, the_plan.origin
+    settings = wiring.provider_settings(the_plan, args)
     if not routes:
         print("capwatch doctor: no data kind has a provider configured", file=sys.stderr)
         return 1

@@ -1,8 +1,9 @@
 """``capwatch snapshot``: print one snapshot as JSON, CSV (the stocks table) or text tables.
 
-Headless: imports neither textual nor the app. With the demo market, ``--seed`` without
-``--start`` starts the simulated clock at ``REPRODUCIBLE_START`` so the output is the same on
-every run; with neither, the clock starts now (IST).
+Headless: imports neither textual nor the app. The source is chosen as for the monitor
+(``tui.wiring``): flags, then the config file, then the demo market. With the demo market,
+``--seed`` without ``--start`` starts the simulated clock at ``tui.wiring.REPRODUCIBLE_START``
+so the output is the same on every run; with neither, the clock starts now (IST).
 """
 
 from __future__ import annotations
@@ -10,39 +11,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from datetime import date, datetime
+from datetime import date
 from typing import TYPE_CHECKING
 
 from providers.base import Provider, ProviderError
-from providers.contract import IST, Snapshot
+from providers.contract import Snapshot
 
 if TYPE_CHECKING:
     import pandas as pd
-
-#: The demo clock's start when only a seed is given: a Wednesday in the January-quarter
-#: results season, mid-session.
-REPRODUCIBLE_START = datetime(2026, 2, 11, 11, 30, tzinfo=IST)
-DEFAULT_MOVERS = 5
-
-
-def demo_settings(seed: int | None, start: datetime | None) -> dict[str, object]:
-    """Demo provider settings for the command line's ``--seed`` and ``--start``."""
-    settings: dict[str, object] = {}
-    if seed is not None:
-        settings["seed"] = seed
-    if start is not None:
-        settings["start"] = start
-    elif seed is not None:
-        settings["start"] = REPRODUCIBLE_START
-    return settings
-
-
-def _provider(args: argparse.Namespace) -> Provider:
-    from providers import registry
-
-    name = args.provider or "demo"
-    settings = demo_settings(args.seed, args.start) if name == "demo" else {}
-    return registry.create(name, settings)
 
 
 async def _one_snapshot(
@@ -66,7 +42,7 @@ async def _one_snapshot(
 def render(
     snapshot: Snapshot,
     fmt: str,
-    movers: int = DEFAULT_MOVERS,
+    movers: int = 10,
     history: pd.DataFrame | None = None,
     anchor: date | None = None,
 ) -> str:
@@ -92,27 +68,25 @@ def render(
 
 def run(args: argparse.Namespace) -> int:
     from providers.registry import UnknownProvider
+    from tui import wiring
+    from tui.config import ConfigError
 
     try:
-        provider = _provider(args)
-    except (UnknownProvider, ValueError, ImportError) as exc:  # bad name, settings, plugin
+        the_plan = wiring.plan(args)
+        settings = wiring.provider_settings(the_plan, args, reproducible=True)
+        provider = wiring.build_provider(the_plan, settings)
+    except (ConfigError, UnknownProvider, ValueError, ImportError) as exc:  # config, names, plugin
         print(f"capwatch snapshot: {exc}", file=sys.stderr)
         return 2
-    try:
-        anchor = date.fromisoformat(args.anchor) if args.anchor else None
-    except ValueError:
-        print(
-            f"capwatch snapshot: --anchor must be YYYY-MM-DD, got {args.anchor!r}", file=sys.stderr
-        )
-        return 2
+    display = the_plan.config.display
+    anchor = display.anchors[0] if display.anchors else None
     try:
         snapshot, history = asyncio.run(_one_snapshot(provider, args.format != "csv"))
     except ProviderError as exc:
         print(f"capwatch snapshot: {exc}", file=sys.stderr)
         return 1
-    movers = args.movers if args.movers is not None else DEFAULT_MOVERS
     try:
-        sys.stdout.write(render(snapshot, args.format, movers, history, anchor))
+        sys.stdout.write(render(snapshot, args.format, display.movers, history, anchor))
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. `capwatch snapshot | head`
         sys.stderr.close()
