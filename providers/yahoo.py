@@ -241,14 +241,13 @@ def create(settings: Mapping[str, object]) -> YahooProvider:
     """Yahoo Finance chart API (unofficial): index levels for the configured symbols.
 
     ``symbols`` adds to or overrides the defaults (name -> Yahoo symbol); an empty symbol
-    removes a default. ``max_age_hours`` (or ``max_quote_age`` in seconds) bounds staleness.
+    removes a default. ``max_age_hours`` bounds staleness.
     """
     known = {
         "symbols",
         "base_url",
         "cookie_url",
         "max_age_hours",
-        "max_quote_age",
         "requests_per_second",
         "timeout",
     }
@@ -262,8 +261,6 @@ def create(settings: Mapping[str, object]) -> YahooProvider:
     for key in ("max_age_hours", "requests_per_second", "timeout"):
         if key in settings:
             options[key] = float(settings[key])  # type: ignore[arg-type]
-    if "max_quote_age" in settings:  # seconds: the spelling the config template uses
-        options["max_age_hours"] = float(settings["max_quote_age"]) / 3600  # type: ignore[arg-type]
     raw = settings.get("symbols", {})
     if not isinstance(raw, Mapping):
         raise ValueError("yahoo provider: symbols must map index name -> Yahoo symbol")

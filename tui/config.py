@@ -418,6 +418,8 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
             "prime_path": _Reader.string,
             "earnings_days": _positive_int,
+            "max_retries": _non_negative_int,
+            "blocked_cooldown": _Reader.number,
         },
         "bse": {
             "index_names": _string_table,
@@ -426,7 +428,6 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
         },
         "yahoo": {
             "symbols": _symbol_table,
-            "max_quote_age": _Reader.number,
             "max_age_hours": _Reader.number,
             "cookie_url": _Reader.string,
         },
@@ -658,7 +659,7 @@ timeout = 10
 base_url = "https://query2.finance.yahoo.com"
 requests_per_second = 1
 timeout = 10
-# max_quote_age = 86400        # reject quotes older than this (seconds)
+# max_age_hours = 72          # reject quotes older than this
 # [providers.yahoo.symbols]    # index name -> Yahoo symbol
 # "NIFTY 50" = "^NSEI"
 # "SENSEX" = "^BSESN"

@@ -233,6 +233,6 @@ def test_create_merges_the_symbol_map() -> None:
     yahoo = create({"symbols": {"NIFTY MIDCAP 100": "NIFTY_MIDCAP_100.NS", "SENSEX": ""}})
     assert yahoo.symbols == {"NIFTY 50": "^NSEI", "NIFTY MIDCAP 100": "NIFTY_MIDCAP_100.NS"}
     assert create({"cookie_url": "http://127.0.0.1:9/c"}).cookie_url == "http://127.0.0.1:9/c"
-    assert create({"max_quote_age": 86400}).max_age_hours == 24
+    assert create({"max_age_hours": 24}).max_age_hours == 24
     with pytest.raises(ValueError, match="unknown setting"):
         create({"max_age": 1})
