@@ -47,7 +47,7 @@ class IndicesPane(Pane):
         Column("YTD", 6, priority=4),
         Column("Since", 6, priority=5),
         Column("MA", 3, align="left", priority=6),
-        Column("Cross", 8, align="left", priority=7),
+        Column("Cross", 9, align="left", priority=7),
         Column("52wH", 6, priority=8),
         Column("Rel", 6, priority=9),
         Column("Call", 14, align="left", priority=10),

@@ -42,6 +42,7 @@ class Column:
     align: str = "right"
     priority: int = 0
     flex: bool = False  # takes the width left over (at most one column per table)
+    min_width: int = 0  # a flex column may shrink to this before others are dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,21 +61,23 @@ class Lines:
 
 
 def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
-    """Width of each column at ``width`` cells (0 = dropped), one space between columns."""
+    """Width of each column at ``width`` cells (0 = dropped), one space between columns.
+
+    Columns go, highest ``priority`` first (rightmost first, the flex column last, among
+    equals), until the rest fit with the flex column at its ``min_width``; the flex column
+    then takes whatever is left."""
+
+    def least(column: Column) -> int:
+        return column.min_width or column.width if column.flex else column.width
+
     kept = list(columns)
-    while kept:
-        needed = sum(c.width for c in kept) + len(kept) - 1
-        if needed <= width or len(kept) == 1:
-            break
-        kept.remove(max(kept, key=lambda c: (c.priority, columns.index(c))))
-    spare = max(0, width - (sum(c.width for c in kept) + len(kept) - 1))
-    widths = []
-    for column in columns:
-        if column not in kept:
-            widths.append(0)
-        else:
-            widths.append(column.width + (spare if column.flex else 0))
-    return widths
+    while len(kept) > 1 and sum(map(least, kept)) + len(kept) - 1 > width:
+        kept.remove(max(kept, key=lambda c: (c.priority, not c.flex, columns.index(c))))
+    spare = width - (sum(map(least, kept)) + len(kept) - 1)
+    return [
+        0 if column not in kept else least(column) + (max(0, spare) if column.flex else 0)
+        for column in columns
+    ]
 
 
 def table_line(

@@ -44,7 +44,7 @@ class RatingsPane(Pane):
         Column("When", 6, align="left"),
         Column("Symbol", 10, align="left"),
         Column("", 1, align="left"),
-        Column("Change", 24, align="left", flex=True),
+        Column("Change", 24, align="left", flex=True, min_width=14),
         Column("Source", 12, align="left", priority=2),
         Column("Name", 18, align="left", priority=3),
     )

@@ -54,22 +54,22 @@ class SegmentBar(Pane, can_focus=False):
     def build_lines(self, width: int) -> Lines:
         line = Text()
         self._spans = []
+        decimals = 2 if width >= 100 else 1  # all five fit in 80 columns
         for number, segment in enumerate(SEGMENTS, start=1):
             view = self.views.get(segment)
             label = Text(f" {number} {segment.value.title()}")
             if view is not None and view.rank_today == 1:
                 label.append(" ★")
             if view is not None and view.change_pct is not None:
-                label.append(" ").append_text(pct(view.change_pct))
+                label.append(" ").append_text(pct(view.change_pct, decimals=decimals))
             label.append(" ")
             if segment == self.chosen:
                 label.stylize(CHOSEN)
             start = line.cell_len
             line.append_text(label)
             self._spans.append((start, line.cell_len, segment))
-            line.append(" ")
         if line.cell_len + 14 <= width:
-            line.append("←/→ or 1-5", style=DIM)
+            line.append("  ←/→ or 1-5", style=DIM)
         return Lines.of([line])
 
     def on_click(self, event: events.Click) -> None:

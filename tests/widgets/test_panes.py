@@ -191,6 +191,9 @@ def test_fit_columns_drops_highest_priority_first_and_gives_spare_to_flex() -> N
     assert fit_columns(columns, 14) == [4, 4, 4]
     assert fit_columns(columns, 12) == [4, 0, 7]
     assert fit_columns(columns, 20) == [4, 4, 10]
+    shrinking = (Column("a", 4), Column("b", 4), Column("c", 10, flex=True, min_width=3))
+    assert fit_columns(shrinking, 13) == [4, 4, 3]  # shrinks before anything is dropped
+    assert fit_columns(shrinking, 12) == [4, 0, 7]  # then b goes, not the flex column
 
 
 def test_changed_runs_merge_close_cells() -> None:
