@@ -85,7 +85,12 @@ class CapwatchApp(App[None]):
         Binding("left", "segment_step(-1)", "Previous segment", id="segment.previous"),
         Binding("right", "segment_step(1)", "Next segment", id="segment.next"),
         *(
-            Binding(str(n), f"segment('{seg.value}')", seg.value.title(), id=f"segment.{seg}")
+            Binding(
+                str(n),
+                f"segment('{seg.value}')",
+                f"Segment: {seg.value.title()}",
+                id=f"segment.{seg}",
+            )
             for n, seg in enumerate(SEGMENTS, start=1)
         ),
         Binding("slash", "filter", "Filter by symbol or name", id="filter"),

@@ -69,7 +69,7 @@ def detail_text(detail: StockDetail, width: int = 100) -> Text:
 
 class DetailScreen(Screen[None]):
     DEFAULT_CSS = """
-    DetailScreen #detail { padding: 1 2; }
+    DetailScreen > VerticalScroll { border: round $accent; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back"),
@@ -81,7 +81,10 @@ class DetailScreen(Screen[None]):
         self.detail = detail
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
+        box = VerticalScroll()
+        box.border_title = clean(self.symbol)
+        box.border_subtitle = "Esc back"
+        with box:
             yield Static(self._text(), id="detail")
 
     def _text(self) -> Text:
