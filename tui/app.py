@@ -148,7 +148,9 @@ class CapwatchApp(App[None]):
             yield SectorsPane(id="sectors")
             yield RatingsPane(id="ratings")
             yield EarningsPane(id="earnings")
-        yield Input(id="filter", placeholder="filter: symbol or name (Esc clears)", compact=True)
+        box = Input(id="filter", placeholder="filter: symbol or name (Esc clears)", compact=True)
+        box.cursor_blink = False  # nothing on screen moves by itself
+        yield box
         yield StatusBar(id="status")
 
     @property
@@ -166,10 +168,11 @@ class CapwatchApp(App[None]):
     # --- the refresh loop --------------------------------------------------------------------
 
     @work(exclusive=True, exit_on_error=False, group="refresh")
-    async def _refresh(self) -> None:
+    async def _refresh(self, asked: bool = False) -> None:
+        """One refresh; ``asked`` (the ``r`` key) draws even while paused."""
         delay = self.interval
         try:
-            delay = await self._refresh_once()
+            delay = await self._refresh_once(draw=asked or not self.paused)
         finally:
             self._arm(delay)
 
@@ -185,7 +188,7 @@ class CapwatchApp(App[None]):
             self._timer = self.set_timer(delay, self._refresh)
         self._show_status()
 
-    async def _refresh_once(self) -> float:
+    async def _refresh_once(self, draw: bool) -> float:
         """Fetch and draw once; return the seconds until the next refresh."""
         if self.store is not None and self._snapshot is None and not self._failures:
             await self._paint_stored(self.store)
@@ -200,12 +203,12 @@ class CapwatchApp(App[None]):
             return self._failed(exc, source="analytics")
         self._failures, self._error = 0, self._partial_errors(snapshot)
         self._received_at, self._stale_since = self.clock(), None
-        if not self.paused:
+        if draw:
             self._draw(snapshot, views)
         if self.store is not None:
             await asyncio.to_thread(self.store.append, snapshot)
         if not self._history_loaded:
-            await self._load_history(analytics, snapshot)
+            await self._load_history(analytics, snapshot, draw)
         closed = snapshot.status is not None and snapshot.status.phase == MarketPhase.CLOSED
         return max(self.interval, CLOSED_INTERVAL_S) if closed else self.interval
 
@@ -220,7 +223,7 @@ class CapwatchApp(App[None]):
 
         return MarketAnalytics(self.analytics_settings or AnalyticsSettings())
 
-    async def _load_history(self, analytics: Analytics, snapshot: Snapshot) -> None:
+    async def _load_history(self, analytics: Analytics, snapshot: Snapshot, draw: bool) -> None:
         """Daily closes once per run, after the first screen: they fill 5D/1M/YTD and MAs."""
         self._history_loaded = True
         try:
@@ -231,7 +234,7 @@ class CapwatchApp(App[None]):
             self._error = f"history: {exc}"
             self._show_status()
             return
-        if not self.paused:
+        if draw and not self.paused:
             self._draw(snapshot, views)
 
     def _failed(self, exc: Exception, source: str | None = None) -> float:
@@ -319,13 +322,13 @@ class CapwatchApp(App[None]):
         self.action_segment(message.segment.value)
 
     def action_refresh(self) -> None:
-        """Refresh now, unless a refresh is already under way."""
+        """Refresh now (drawn even while paused), unless a refresh is already under way."""
         if any(w.group == "refresh" and w.is_running for w in self.workers):
             return
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
-        self._refresh()
+        self._refresh(asked=True)
 
     def action_pause(self) -> None:
         """Pause: no fetching, no drawing, no timers; resume refreshes at once."""

@@ -177,8 +177,10 @@ async def test_pause_stops_fetching_and_resume_refreshes() -> None:
         await pilot.press("p")
         assert app.paused and app._timer is None
         assert "PAUSED" in lines(app.query_one(StatusBar))[0]
-        await pilot.press("r")  # refresh still allowed while paused, but draws nothing
+        drawn = app.refreshes
+        await pilot.press("r")  # asked for: fetched and drawn, but no timer comes back
         await app.workers.wait_for_complete()
+        assert app.refreshes == drawn + 1 and app._timer is None
         drawn = app.refreshes
         await pilot.press("p")
         await until(pilot, lambda: app.refreshes > drawn)
