@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input
 
 from providers.base import Provider, RateLimited
@@ -132,6 +133,7 @@ class CapwatchApp(App[None]):
         self._error: str | None = None
         self._next_at: datetime | None = None
         self._timer: Timer | None = None
+        self._before_filter: Widget | None = None  # focus to return to when the filter closes
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -350,22 +352,25 @@ class CapwatchApp(App[None]):
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
-        self._filter_return = self.screen.focused
+        if self.screen.focused is not box:
+            self._before_filter = self.screen.focused
         box.add_class("-shown")
         box.focus()
 
     def action_clear_filter(self) -> None:
+        """Esc: clear the filter if there is one, else restore a zoomed pane."""
         box = self.query_one("#filter", Input)
-        if not box.has_class("-shown") and not box.value:
-            return
-        box.value = ""
-        self._close_filter()
+        if box.has_class("-shown") or box.value:
+            box.value = ""
+            self._close_filter()
+        elif self.screen.maximized is not None:
+            self.screen.minimize()
 
     def _close_filter(self) -> None:
         box = self.query_one("#filter", Input)
         if not box.value:
             box.remove_class("-shown")
-        target = getattr(self, "_filter_return", None)
+        target = self._before_filter
         (target if isinstance(target, Pane) else self.query_one("#gainers", Pane)).focus()
 
     @on(Input.Changed, "#filter")

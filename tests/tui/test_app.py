@@ -170,6 +170,17 @@ async def test_sort_cycles_in_the_focused_pane() -> None:
         assert pane(app, "losers").sort_key == "change"
 
 
+async def test_zoom_maximises_the_focused_pane_and_escape_restores() -> None:
+    async with make_app().run_test(size=(80, 24)) as pilot:
+        app = await started(pilot)
+        await pilot.press("tab", "z")
+        assert app.screen.maximized is pane(app, "losers")
+        await pilot.press("escape")
+        assert app.screen.maximized is None
+        await pilot.press("z", "z")
+        assert app.screen.maximized is None
+
+
 async def test_pause_stops_fetching_and_resume_refreshes() -> None:
     provider = create({"seed": 7, "start": START})
     async with make_app(provider).run_test(size=SIZE) as pilot:
