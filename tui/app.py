@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.containers import Grid
+from textual.containers import Grid, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -150,10 +150,13 @@ class CapwatchApp(App[None]):
             yield SectorsPane(id="sectors")
             yield RatingsPane(id="ratings")
             yield EarningsPane(id="earnings")
-        box = Input(id="filter", placeholder="filter: symbol or name (Esc clears)", compact=True)
-        box.cursor_blink = False  # nothing on screen moves by itself
-        yield box
-        yield StatusBar(id="status")
+        with Vertical(id="bottom"):
+            box = Input(
+                id="filter", placeholder="filter: symbol or name (Esc clears)", compact=True
+            )
+            box.cursor_blink = False  # nothing on screen moves by itself
+            yield box
+            yield StatusBar(id="status")
 
     @property
     def panes(self) -> list[Pane]:

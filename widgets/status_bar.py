@@ -72,7 +72,7 @@ def status_line(status: Status) -> Text:
 
 class StatusBar(Pane, can_focus=False):
     DEFAULT_CSS = """
-    StatusBar { height: 1; border: none; dock: bottom; }
+    StatusBar { height: 1; border: none; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
