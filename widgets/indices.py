@@ -7,10 +7,8 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from tui.views import IndexRow
-from widgets.format import BOLD, DIM, MISSING, clean, pct, price
+from widgets.format import BOLD, DIM, DOWN, MISSING, UP, clean, pct, price
 from widgets.pane import Column, Pane
-
-_MA_LENGTHS = (50, 100, 200)
 
 
 def ma_marks(row: IndexRow) -> Text:
@@ -20,7 +18,7 @@ def ma_marks(row: IndexRow) -> Text:
         if above is None:
             marks.append("·", style=DIM)
         else:
-            marks.append("▲" if above else "▼", style=pct(1 if above else -1).style)
+            marks.append("▲" if above else "▼", style=UP if above else DOWN)
     return marks
 
 

@@ -153,6 +153,8 @@ async def test_filter_shows_matching_rows_and_escape_clears() -> None:
         assert gainers.view is not None
         symbol = gainers.view.gainers[3].symbol
         await pilot.press("slash", *symbol.lower())
+        box, status = app.query_one("#filter"), app.query_one(StatusBar)
+        assert box.region.height == 1 and box.region.bottom <= status.region.y  # visible
         rows = [line for line in lines(gainers)[1:] if line]
         assert len(rows) == 1 and symbol in rows[0]
         await pilot.press("enter")  # back to the panes, filter kept
