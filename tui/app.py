@@ -311,6 +311,8 @@ class CapwatchApp(App[None]):
             error=self._error,
         )
         self.query_one(StatusBar).show_status(status)
+        for pane in self.panes:
+            pane.set_stale(stale_for is not None)
 
     # --- actions -----------------------------------------------------------------------------
 

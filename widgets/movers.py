@@ -61,6 +61,15 @@ class MoversPane(Pane):
             clean(r.sector),
         )
 
+    def subtitle(self) -> str:
+        """How many of the segment's stocks sit at the price band (not only those listed)."""
+        words = [super().subtitle()]
+        if self.view is not None:
+            at_band = self.view.upper_band if self.side == "gainers" else self.view.lower_band
+            if at_band:
+                words.insert(0, f"{len(at_band)} at {'UC' if self.side == 'gainers' else 'LC'}")
+        return " ".join(w for w in words if w)
+
 
 class GainersPane(MoversPane):
     TITLE = "Gainers"

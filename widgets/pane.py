@@ -168,6 +168,7 @@ class Pane(Widget, can_focus=True):
         self.border_title = self.TITLE
         self.view: SegmentView | None = None
         self.filter_text = ""
+        self.stale = False
         self.sort_index = 0
         self.cursor = 0
         self.top = 0
@@ -289,8 +290,15 @@ class Pane(Widget, can_focus=True):
                 self.refresh(Region(start, y, end - start, 1))
         self._update_subtitle(count, page)
 
+    def set_stale(self, stale: bool) -> None:
+        """Mark the data as old (a stored snapshot, or the provider failing): the pane keeps
+        drawing it, badged STALE; the status bar says how old and why."""
+        if stale != self.stale:
+            self.stale = stale
+            self.sync()
+
     def _update_subtitle(self, count: int, page: int) -> None:
-        words = [self.subtitle()]
+        words = ["STALE" if self.stale else "", self.subtitle()]
         if self.filter_text:
             words.append(f"/{clean(self.filter_text)}")
         if count > page:

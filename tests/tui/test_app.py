@@ -237,6 +237,7 @@ async def test_failing_provider_keeps_the_panes_and_reports() -> None:
         status = lines(app.query_one(StatusBar))[0]
         assert "ERROR flaky: connection refused" in status and "STALE 1m" in status
         assert "next 11:33:10" in status  # first retry after the capped backoff (120 s)
+        assert all(str(p.border_subtitle).startswith("STALE") for p in app.panes)
         assert app._timer is not None
 
 

@@ -43,9 +43,11 @@ def screen_lines(pane: Pane) -> list[str]:
 async def test_gainers_show_rank_symbol_move_and_band() -> None:
     pane = GainersPane()
     async with Host(pane).run_test(size=(80, 12)):
-        pane.show(segment_view())
+        view = segment_view()
+        pane.show(replace(view, upper_band=view.gainers[:1]))
         lines = screen_lines(pane)
     assert "ISGEC" in lines[1] and "▲+20.0%" in lines[1] and "UC" in lines[1]
+    assert str(pane.border_subtitle).startswith("1 at UC")
     assert lines[0].split()[:2] == ["#", "Symbol"]
 
 
