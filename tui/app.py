@@ -1,9 +1,10 @@
 """The monitor: the Textual app, its keys and the refresh loop.
 
-One refresh is one worker: fetch a snapshot, turn it into per-segment views, draw the chosen
-segment. The next refresh is armed only when the previous one has finished, so a slow provider
-cannot pile refreshes up, and nothing runs between refreshes (no ticking clocks on screen).
-A failed fetch keeps every pane as it was and says so in the status bar.
+One refresh is one worker: fetch a snapshot, turn it into per-segment views (in a thread, so
+keys stay responsive while the daily work runs), draw the chosen segment. The next refresh is
+armed only when the previous one has finished, so a slow provider cannot pile refreshes up,
+and nothing runs between refreshes (no ticking clocks on screen). A failed fetch keeps every
+pane as it was and says so in the status bar.
 """
 
 from __future__ import annotations
@@ -203,7 +204,7 @@ class CapwatchApp(App[None]):
             return self._failed(exc)
         try:
             analytics = await self._ensure_analytics()
-            views = analytics.refresh(snapshot)
+            views = await asyncio.to_thread(analytics.refresh, snapshot)
         except Exception as exc:  # a bad snapshot must not take the app down
             return self._failed(exc, source="analytics")
         self._failures, self._error = 0, self._partial_errors(snapshot)
@@ -223,7 +224,7 @@ class CapwatchApp(App[None]):
         return self.analytics
 
     def _build_analytics(self) -> Analytics:
-        """Imported here (in a thread) so pandas loads while the first screen is drawn."""
+        """Imported on first use, in a thread: ``tui.analytics`` brings in pandas."""
         from tui.analytics import AnalyticsSettings, MarketAnalytics
 
         return MarketAnalytics(self.analytics_settings or AnalyticsSettings())
@@ -234,7 +235,7 @@ class CapwatchApp(App[None]):
         try:
             closes = await self.provider.history()
             await asyncio.to_thread(analytics.load_history, closes)
-            views = analytics.refresh(snapshot)
+            views = await asyncio.to_thread(analytics.refresh, snapshot)
         except Exception as exc:  # live panes still work without history
             self._error = f"history: {exc}"
             self._show_status()
@@ -262,7 +263,7 @@ class CapwatchApp(App[None]):
             snapshot = await asyncio.to_thread(store.latest)
             if snapshot is None:
                 return
-            views = (await self._ensure_analytics()).refresh(snapshot)
+            views = await asyncio.to_thread((await self._ensure_analytics()).refresh, snapshot)
         except Exception as exc:  # a broken store must not stop the live start
             self._error = f"store: {exc}"
             return
