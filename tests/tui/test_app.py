@@ -265,3 +265,16 @@ async def test_offline_start_paints_the_stored_snapshot_as_stale() -> None:
         assert "STALE 1d" in status and "as of 11:30:00" in status and "ERROR" in status
         assert pane(app, "gainers").view is not None
     assert appended == []  # nothing new was fetched, so nothing is stored
+
+
+def test_partial_updates_write_only_the_changed_cells() -> None:
+    from rich.console import Console
+    from rich.segment import Segment as RichSegment
+    from textual.strip import Strip
+
+    from tui.screens.main import SpanUpdate
+
+    row = Strip([RichSegment("│"), RichSegment("NIFTY 50  28,390.31"), RichSegment("│")])
+    update = SpanUpdate(chops=[{0: row}], spans=[(0, 16, 19)], chop_ends=[[21]])
+    written = update.render_segments(Console(color_system=None, force_terminal=True))
+    assert written == "\x1b[1;17H" + "0.3"  # cursor to column 17 (1-based), cells 16-18 only
