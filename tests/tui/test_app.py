@@ -278,3 +278,10 @@ def test_partial_updates_write_only_the_changed_cells() -> None:
     update = SpanUpdate(chops=[{0: row}], spans=[(0, 16, 19)], chop_ends=[[21]])
     written = update.render_segments(Console(color_system=None, force_terminal=True))
     assert written == "\x1b[1;17H" + "0.3"  # cursor to column 17 (1-based), cells 16-18 only
+
+
+def test_bad_option_values_exit_2_with_a_message(capsys) -> None:
+    from tui.cli import main
+
+    assert main(["--demo", "--anchor", "7 April"]) == 2
+    assert "--anchor must be a date like 2025-04-07, got '7 April'" in capsys.readouterr().err

@@ -7,6 +7,7 @@ Textual is imported only here, so the headless subcommands never pay for it.
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -27,9 +28,12 @@ def build_app(args: argparse.Namespace) -> CapwatchApp:
         settings["seed"] = args.seed
     if args.start is not None:
         settings["start"] = args.start
+    try:
+        anchor = date.fromisoformat(args.anchor) if args.anchor else None
+    except ValueError:
+        raise ValueError(f"--anchor must be a date like 2025-04-07, got {args.anchor!r}") from None
     analytics = AnalyticsSettings(
-        movers=args.movers if args.movers is not None else 10,
-        anchor=date.fromisoformat(args.anchor) if args.anchor else None,
+        movers=args.movers if args.movers is not None else 10, anchor=anchor
     )
     return CapwatchApp(
         create(settings),
@@ -39,5 +43,10 @@ def build_app(args: argparse.Namespace) -> CapwatchApp:
 
 
 def run(args: argparse.Namespace) -> int:
-    build_app(args).run()
+    try:
+        app = build_app(args)
+    except ValueError as exc:  # a bad option value (--anchor, --start): say which, no traceback
+        print(f"capwatch: {exc}", file=sys.stderr)
+        return 2
+    app.run()
     return 0
