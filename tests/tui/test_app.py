@@ -106,6 +106,18 @@ async def test_segments_switch_with_arrows_and_numbers() -> None:
         assert "5 Micro" in lines(app.query_one("#segments", Pane))[0]
 
 
+async def test_mouse_picks_a_segment_and_a_row() -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        app = await started(pilot)
+        bar = app.query_one("#segments")
+        mid_start = next(start for start, _, seg in bar._spans if seg == Segment.MID)
+        await pilot.click("#segments", offset=(mid_start + 2, 0))
+        assert app.segment == Segment.MID
+        losers = pane(app, "losers")
+        await pilot.click("#losers", offset=(5, 4))  # border, header, then the third row
+        assert app.focused is losers and losers.cursor == 2
+
+
 async def test_tab_moves_between_panes() -> None:
     async with make_app().run_test(size=SIZE) as pilot:
         app = await started(pilot)
