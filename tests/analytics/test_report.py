@@ -78,4 +78,4 @@ def test_snapshot_table_and_bad_anchor(capsys):
     out = capsys.readouterr().out
     assert "SINCE 07 APR 2025" in out and "RANK 5D" in out
     assert main(["snapshot", "--demo", "--seed", "7", "--anchor", "7 April"]) == 2
-    assert "--anchor must be YYYY-MM-DD" in capsys.readouterr().err
+    assert "--anchor must be a date like 2025-04-07" in capsys.readouterr().err
