@@ -147,6 +147,21 @@ async def test_enter_opens_the_stock_and_escape_goes_back() -> None:
         assert app.focused is gainers
 
 
+async def test_detail_follows_refreshes() -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        app = await started(pilot)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(app.screen, DetailScreen))
+        screen = app.screen
+        assert isinstance(screen, DetailScreen) and screen.detail is not None
+        shown: list[object] = []
+        screen.show = shown.append  # type: ignore[method-assign]
+        app.action_refresh()
+        await until(pilot, lambda: shown)
+        assert app.analytics is not None
+        assert shown == [app.analytics.detail(screen.symbol)]  # the latest data, same stock
+
+
 async def test_enter_on_a_sector_opens_its_leader() -> None:
     async with make_app().run_test(size=SIZE) as pilot:
         app = await started(pilot)
