@@ -10,7 +10,7 @@ from rich.text import Text
 from providers.contract import RatingKind
 from tui.views import EventRow
 from widgets.format import BOLD, DIM, DOWN, UP, clean
-from widgets.pane import Column, Pane
+from widgets.pane import Column, Lines, Pane, fit_columns
 
 #: An event this much older than the data (``view.as_of``) or less is marked new (●).
 NEW_WITHIN = timedelta(minutes=15)
@@ -21,19 +21,38 @@ def when(at: datetime, now: datetime) -> str:
     return at.strftime("%H:%M") if at.date() == now.date() else at.strftime("%d %b")
 
 
-def change(event: EventRow) -> Text:
-    """``Hold → Buy ▲``: the change in words and its direction as an arrow."""
+#: Short forms for narrow panes; the full scale words otherwise.
+SHORT = {
+    "Strong Sell": "S.Sell",
+    "Strong Buy": "S.Buy",
+    "Mildly Bullish": "M.Bull",
+    "Mildly Bearish": "M.Bear",
+    "Bullish": "Bull",
+    "Bearish": "Bear",
+    "Sideways": "Side",
+}
+
+
+def change(event: EventRow, *, short: bool = False) -> Text:
+    """``Hold → Buy ▲`` (``short``: ``S.Sell→Sell ▲``): the change and its direction."""
+
+    def word(rating: str) -> str:
+        return clean(SHORT.get(rating, rating) if short else rating)
+
     text = Text()
     if event.from_rating is None:
         text.append("new ", style=DIM)
     else:
-        text.append(clean(event.from_rating) + " → ")
-    text.append(clean(event.to_rating), style=BOLD)
+        text.append(word(event.from_rating) + ("→" if short else " → "))
+    text.append(word(event.to_rating), style=BOLD)
     if event.direction:
         text.append(
             " ▲" if event.direction > 0 else " ▼", style=UP if event.direction > 0 else DOWN
         )
     return text
+
+
+CHANGE = Column("Change", 24, align="left", flex=True, min_width=14)
 
 
 class RatingsPane(Pane):
@@ -44,11 +63,16 @@ class RatingsPane(Pane):
         Column("When", 6, align="left"),
         Column("Symbol", 10, align="left"),
         Column("", 1, align="left"),
-        Column("Change", 24, align="left", flex=True, min_width=14),
+        CHANGE,
         Column("Source", 12, align="left", priority=2),
         Column("Name", 18, align="left", priority=3),
     )
     WAITING = "waiting for ratings…"
+    _short = False
+
+    def build_lines(self, width: int) -> Lines:
+        self._short = fit_columns(self.COLUMNS, width)[self.COLUMNS.index(CHANGE)] < 24
+        return super().build_lines(width)
 
     def table_rows(self) -> Sequence[EventRow]:
         assert self.view is not None
@@ -71,7 +95,7 @@ class RatingsPane(Pane):
             when(row.at, now),
             clean(row.symbol),
             "A" if row.kind == RatingKind.ANALYST else "T",
-            change(row),
+            change(row, short=self._short),
             clean(row.source),
             clean(row.name),
         )

@@ -9,7 +9,7 @@ from rich.segment import Segment as Seg
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
-from view_factories import mover, sector, segment_view
+from view_factories import event, mover, sector, segment_view
 
 from providers.contract import Segment
 from widgets.breadth import BreadthPane
@@ -144,6 +144,18 @@ async def test_ratings_mark_new_items_and_direction() -> None:
         lines = screen_lines(pane)
     assert lines[1].startswith("●") and "Hold → Buy ▲" in lines[1]
     assert not lines[3].startswith("●") and "19 Nov" in lines[3] and "▼" in lines[3]
+
+
+async def test_narrow_ratings_use_short_scale_words() -> None:
+    strong = replace(event("SHAILY", 5), from_rating="Strong Sell", to_rating="Sell")
+    pane = RatingsPane()
+    async with Host(pane).run_test(size=(40, 6)):
+        pane.show(segment_view(events=(strong,)))
+        narrow = screen_lines(pane)[1]
+    async with Host(pane := RatingsPane()).run_test(size=(120, 6)):
+        pane.show(segment_view(events=(strong,)))
+        wide = screen_lines(pane)[1]
+    assert "S.Sell→Sell ▲" in narrow and "Strong Sell → Sell ▲" in wide
 
 
 async def test_earnings_declared_first_then_upcoming() -> None:
