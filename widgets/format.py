@@ -22,8 +22,6 @@ BOLD = Style(bold=True)
 MISSING = "—"
 
 _SPARK_BARS = "▁▂▃▄▅▆▇█"
-
-
 _CONTROL = {code: " " for code in (*range(0x20), *range(0x7F, 0xA0))}
 
 
@@ -51,10 +49,11 @@ def pct(value: float | None, *, arrowed: bool = True, decimals: int = 2) -> Text
         return Text(MISSING, style=DIM)
     if abs(value) >= 9.995 and decimals > 1:
         decimals -= 1
-    body = f"{value:+.{decimals}f}%"
+    shown = round(value, decimals) or 0.0  # -0.001 shows as +0.00%, not -0.00%
+    body = f"{shown:+.{decimals}f}%"
     if arrowed:
-        body = arrow(round(value, decimals)) + body
-    return Text(body, style=direction_style(round(value, decimals)))
+        body = arrow(shown) + body
+    return Text(body, style=direction_style(shown))
 
 
 def price(value: float | None) -> str:

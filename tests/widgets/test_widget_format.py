@@ -26,6 +26,7 @@ def test_pct_shows_direction_without_colour() -> None:
 
 def test_tiny_moves_rounding_to_zero_are_not_arrowed() -> None:
     assert pct(0.001).plain == " +0.00%"
+    assert pct(-0.001).plain == " +0.00%"
 
 
 def test_volume_uses_indian_units() -> None:
