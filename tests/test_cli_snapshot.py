@@ -14,8 +14,8 @@ import pytest
 
 from providers.demo import create
 from tui.cli import main
-from tui.wiring import REPRODUCIBLE_START
 from tui.export import STOCK_COLUMNS, snapshot_to_dict
+from tui.wiring import REPRODUCIBLE_START
 
 SNAPSHOT_JSON = ["snapshot", "--demo", "--seed", "7", "--format", "json"]
 #: Runs the command in a fresh interpreter and fails if textual got imported on the way.

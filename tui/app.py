@@ -10,8 +10,8 @@ pane as it was and says so in the status bar.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tui.analytics import AnalyticsSettings
+    from tui.clock import MarketClock
 
 #: While the market is closed the data does not move; poll this slowly.
 CLOSED_INTERVAL_S = 60.0
@@ -60,11 +61,12 @@ class Analytics(Protocol):
 
 
 class SnapshotStore(Protocol):
-    """The offline-start hook: the last stored snapshot is drawn at once, marked STALE."""
+    """What the app needs from ``tui.store.HistoryStore``: the last stored snapshot is drawn
+    at once on start, marked STALE; every fetched one is recorded."""
 
-    def latest(self) -> Snapshot | None: ...
+    def last_snapshot(self) -> Snapshot | None: ...
 
-    def append(self, snapshot: Snapshot) -> None: ...
+    def append_snapshot(self, snapshot: Snapshot) -> None: ...
 
 
 def ist_now() -> datetime:
@@ -114,10 +116,22 @@ class CapwatchApp(App[None]):
         analytics: Analytics | None = None,
         clock: Callable[[], datetime] = ist_now,
         store: SnapshotStore | None = None,
+        history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
+        market_clock: MarketClock | None = None,
+        pacing: Callable[[datetime], float] | None = None,
+        hint: str | None = None,
     ) -> None:
+        """``history`` loads daily closes (default: the provider's own); ``pacing`` gives the
+        seconds to the next refresh for a time (a live market's hours; default: ``interval``,
+        slower while the data says closed); ``market_clock`` supplies the next open when the
+        data does not; ``hint`` is a standing note for the status bar."""
         super().__init__()
         self.provider = provider
         self.interval = interval
+        self.history = history or provider.history
+        self.market_clock = market_clock
+        self.pacing = pacing
+        self.hint = hint
         self.analytics_settings = analytics_settings
         self.analytics = analytics
         self.clock = clock
@@ -129,7 +143,7 @@ class CapwatchApp(App[None]):
         self._snapshot: Snapshot | None = None
         self._received_at: datetime | None = None  # wall clock when the shown data was fetched
         self._stale_since: datetime | None = None  # data time of a stored snapshot shown
-        self._history_loaded = False
+        self._history_day: date | None = None  # trading day the loaded closes lead up to
         self._failures = 0
         self._error: str | None = None
         self._next_at: datetime | None = None
@@ -197,7 +211,7 @@ class CapwatchApp(App[None]):
     async def _refresh_once(self, draw: bool) -> float:
         """Fetch and draw once; return the seconds until the next refresh."""
         if self.store is not None and self._snapshot is None and not self._failures:
-            await self._paint_stored(self.store)
+            await self._paint_stored(self.store)  # the offline start: last known data first
         try:
             snapshot = await self.provider.fetch()
         except Exception as exc:  # any provider failure must keep the screen
@@ -212,11 +226,20 @@ class CapwatchApp(App[None]):
         if draw:
             self._draw(snapshot, views)
         if self.store is not None:
-            await asyncio.to_thread(self.store.append, snapshot)
-        if not self._history_loaded:
+            try:
+                await asyncio.to_thread(self.store.append_snapshot, snapshot)
+            except Exception as exc:  # a full disk or locked file must not stop the monitor
+                self._error = f"store: {exc}"
+        if self._history_day != snapshot.as_of.astimezone(IST).date():
             await self._load_history(analytics, snapshot, draw)
-        closed = snapshot.status is not None and snapshot.status.phase == MarketPhase.CLOSED
-        return max(self.interval, CLOSED_INTERVAL_S) if closed else self.interval
+        phase = snapshot.status.phase if snapshot.status is not None else None
+        if phase in (MarketPhase.OPEN, MarketPhase.PRE_OPEN):  # the source knows best
+            return self.interval
+        if self.pacing is not None:
+            return self.pacing(self.clock())
+        return (
+            max(self.interval, CLOSED_INTERVAL_S) if phase is MarketPhase.CLOSED else self.interval
+        )
 
     async def _ensure_analytics(self) -> Analytics:
         if self.analytics is None:
@@ -230,10 +253,11 @@ class CapwatchApp(App[None]):
         return MarketAnalytics(self.analytics_settings or AnalyticsSettings())
 
     async def _load_history(self, analytics: Analytics, snapshot: Snapshot, draw: bool) -> None:
-        """Daily closes once per run, after the first screen: they fill 5D/1M/YTD and MAs."""
-        self._history_loaded = True
+        """Daily closes after the first screen, and again when the trading day changes (the
+        demo rolls over; a live monitor runs overnight): they fill 5D/1M/YTD and MAs."""
+        self._history_day = snapshot.as_of.astimezone(IST).date()
         try:
-            closes = await self.provider.history()
+            closes = await self.history()
             await asyncio.to_thread(analytics.load_history, closes)
             views = await asyncio.to_thread(analytics.refresh, snapshot)
         except Exception as exc:  # live panes still work without history
@@ -260,7 +284,7 @@ class CapwatchApp(App[None]):
     async def _paint_stored(self, store: SnapshotStore) -> None:
         """Offline start: draw the last stored snapshot first, labelled STALE with its age."""
         try:
-            snapshot = await asyncio.to_thread(store.latest)
+            snapshot = await asyncio.to_thread(store.last_snapshot)
             if snapshot is None:
                 return
             views = await asyncio.to_thread((await self._ensure_analytics()).refresh, snapshot)
@@ -299,17 +323,22 @@ class CapwatchApp(App[None]):
         elif self._failures and self._received_at is not None:
             stale_for = self.clock() - self._received_at
         market = snapshot.status if snapshot is not None else None
+        next_open = market.next_open if market else None
+        if next_open is None and self.market_clock is not None:
+            next_open = self.market_clock.next_open(self.clock())
         status = Status(
             provider=snapshot.provider if snapshot else self.provider.name,
             simulated=snapshot.simulated if snapshot else self.provider.simulated,
             phase=market.phase if market else None,
             market_time=market.as_of.astimezone(IST) if market else None,
+            next_open=next_open.astimezone(IST) if next_open else None,
             as_of=snapshot.as_of.astimezone(IST) if snapshot else None,
             next_at=self._next_at,
             paused=self.paused,
             loading=snapshot is None,
             stale_for=stale_for,
             error=self._error,
+            hint=self.hint,
         )
         self.query_one(StatusBar).show_status(status)
         for pane in self.panes:

@@ -27,12 +27,14 @@ class Status:
     simulated: bool = False
     phase: MarketPhase | None = None
     market_time: datetime | None = None  # IST, from the data
+    next_open: datetime | None = None  # IST; shown while closed
     as_of: datetime | None = None
     next_at: datetime | None = None  # when the next refresh starts (wall clock, IST)
     paused: bool = False
     loading: bool = False
     stale_for: timedelta | None = None  # set when the data shown is old (stored, or fetches fail)
     error: str | None = None
+    hint: str | None = None  # a standing note, e.g. how to go live from the demo
 
 
 def age(delta: timedelta) -> str:
@@ -57,6 +59,9 @@ def status_line(status: Status) -> Text:
         market = f"{_PHASE_MARK.get(status.phase, '')} {status.phase.value.upper()}"
         if status.market_time is not None:
             market += f" {status.market_time:%H:%M} IST"
+        if status.phase is MarketPhase.CLOSED and status.next_open is not None:
+            same_day = status.market_time and status.market_time.date() == status.next_open.date()
+            market += f" — opens {status.next_open:{'%H:%M' if same_day else '%a %H:%M'}}"
         parts.append(Text(market))
     if status.as_of is not None:
         parts.append(Text(f"as of {status.as_of:%H:%M:%S}"))
@@ -66,6 +71,8 @@ def status_line(status: Status) -> Text:
         parts.append(Text(f"next {status.next_at:%H:%M:%S}", style=DIM))
     if status.error:
         parts.append(Text("ERROR ", style=BADGE).append(clean(status.error), style=Style()))
+    if status.hint:
+        parts.append(Text(status.hint, style=DIM))
     parts.append(Text("? help", style=DIM))
     return line + Text(SEPARATOR, style=DIM).join(parts)
 

@@ -275,10 +275,10 @@ async def test_offline_start_paints_the_stored_snapshot_as_stale() -> None:
     appended: list[Snapshot] = []
 
     class Store:
-        def latest(self) -> Snapshot:
+        def last_snapshot(self) -> Snapshot:
             return stored
 
-        def append(self, snapshot: Snapshot) -> None:
+        def append_snapshot(self, snapshot: Snapshot) -> None:
             appended.append(snapshot)
 
     provider = FlakyProvider(fail_from=1)  # offline: every fetch fails

@@ -1,52 +1,112 @@
 """``capwatch`` (no subcommand): start the live monitor.
 
-Textual is imported only here, so the headless subcommands never pay for it.
-``build_app`` is the seam where config, providers and the store get wired in.
+Textual is imported only here, so the headless subcommands never pay for it. The source comes
+from ``tui.wiring`` (flags > config > the demo market). A live source gets the history store
+(offline start, recorded closes, history top-ups) and the IST market clock (refresh slows
+when closed); the demo runs its own simulated session and keeps nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from providers.base import Provider
+    from tui.analytics.settings import AnalyticsSettings
     from tui.app import CapwatchApp
+    from tui.store import HistoryStore
+    from tui.wiring import Plan
 
 DEMO_INTERVAL_S = 2.0
+GO_LIVE_HINT = "live data: capwatch config --init"
 
 
-def build_app(args: argparse.Namespace) -> CapwatchApp:
-    """The app for ``args``: for now the demo market (``--demo``, or when nothing is configured)."""
-    from providers.demo import create
+def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
+    """The app for ``args`` and the history store it writes to (None for the demo).
+    Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
+    from tui import wiring
     from tui.analytics.settings import AnalyticsSettings
     from tui.app import CapwatchApp
 
-    settings: dict[str, object] = {}
-    if args.seed is not None:
-        settings["seed"] = args.seed
-    if args.start is not None:
-        settings["start"] = args.start
-    try:
-        anchor = date.fromisoformat(args.anchor) if args.anchor else None
-    except ValueError:
-        raise ValueError(f"--anchor must be a date like 2025-04-07, got {args.anchor!r}") from None
+    the_plan = wiring.plan(args)
+    provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
+    display = the_plan.config.display
     analytics = AnalyticsSettings(
-        movers=args.movers if args.movers is not None else 10, anchor=anchor
+        movers=display.movers, anchor=display.anchors[0] if display.anchors else None
     )
-    return CapwatchApp(
-        create(settings),
-        interval=args.interval if args.interval is not None else DEMO_INTERVAL_S,
+    if provider.simulated:
+        store = None
+        app = CapwatchApp(
+            provider,
+            interval=args.interval or DEMO_INTERVAL_S,
+            analytics_settings=analytics,
+            hint=None if the_plan.config.path else GO_LIVE_HINT,
+        )
+    else:
+        store, app = _live_app(the_plan, provider, analytics)
+    _apply_theme(app, display.theme, the_plan)
+    return app, store
+
+
+def _live_app(
+    the_plan: Plan, provider: Provider, analytics: AnalyticsSettings
+) -> tuple[HistoryStore, CapwatchApp]:
+    from tui.app import CapwatchApp
+    from tui.backfill import load_closes
+    from tui.clock import MarketClock, now_ist
+    from tui.store import HistoryStore
+
+    config = the_plan.config
+    now = now_ist()
+    store = HistoryStore.open(the_plan.paths.history, now=now)
+    store.prune(
+        now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
+    )
+    market_clock = MarketClock(special_sessions=config.special_sessions)
+    refresh = config.refresh
+    app = CapwatchApp(
+        provider,
+        interval=refresh.open,
         analytics_settings=analytics,
+        store=store,
+        history=lambda: load_closes(provider, store, now_ist().date()),
+        market_clock=market_clock,
+        pacing=partial(
+            market_clock.refresh_interval,
+            open_s=refresh.open,
+            closed_s=refresh.closed,
+            heartbeat_s=refresh.heartbeat,
+        ),
+        hint="; ".join(store.notices) or None,
     )
+    return store, app
+
+
+def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
+    """Config cannot check theme names (it must not import textual); the app can."""
+    if theme not in app.available_themes:
+        known = ", ".join(sorted(app.available_themes))
+        raise ValueError(
+            f"{the_plan.origin}: display.theme: unknown theme {theme!r}; known: {known}"
+        )
+    app.theme = theme
 
 
 def run(args: argparse.Namespace) -> int:
+    from tui.config import ConfigError
+    from tui.store import StoreError
+
     try:
-        app = build_app(args)
-    except ValueError as exc:  # a bad option value (--anchor, --start): say which, no traceback
+        app, store = build_app(args)
+    except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
-    app.run()
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
     return 0
