@@ -20,13 +20,16 @@ kept with the error. Simulated and real providers are never mixed.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from providers import registry
 from providers.base import Provider, ProviderError
 from providers.contract import IST, Part, Snapshot
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -230,6 +233,19 @@ class ComposedProvider:
             members=members,
             **data,
         )
+
+    async def holidays(self) -> list[date]:
+        """Trading holidays from the first market-status provider that knows them (the
+        optional ``holidays()`` capability, e.g. NSE's holiday list); empty if none does."""
+        for provider in self.routes.get(Part.STATUS, ()):
+            known = getattr(provider, "holidays", None)
+            if known is None:
+                continue
+            try:
+                return list(await known())
+            except ProviderError as exc:
+                log.warning("holiday list from %s failed: %s", provider.name, exc)
+        return []
 
     async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
         """Closes from the first history provider that returns a non-empty frame."""

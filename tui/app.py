@@ -42,7 +42,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tui.analytics import AnalyticsSettings
-    from tui.clock import MarketClock
 
 #: While the market is closed the data does not move; poll this slowly.
 CLOSED_INTERVAL_S = 60.0
@@ -67,6 +66,14 @@ class SnapshotStore(Protocol):
     def last_snapshot(self) -> Snapshot | None: ...
 
     def append_snapshot(self, snapshot: Snapshot) -> None: ...
+
+
+class Schedule(Protocol):
+    """A live market's refresh pacing (``tui.schedule.LiveSchedule``)."""
+
+    def interval(self, now: datetime) -> float: ...
+
+    def next_open(self, now: datetime) -> datetime: ...
 
 
 def ist_now() -> datetime:
@@ -117,20 +124,18 @@ class CapwatchApp(App[None]):
         clock: Callable[[], datetime] = ist_now,
         store: SnapshotStore | None = None,
         history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
-        market_clock: MarketClock | None = None,
-        pacing: Callable[[datetime], float] | None = None,
+        schedule: Schedule | None = None,
         hint: str | None = None,
     ) -> None:
-        """``history`` loads daily closes (default: the provider's own); ``pacing`` gives the
-        seconds to the next refresh for a time (a live market's hours; default: ``interval``,
-        slower while the data says closed); ``market_clock`` supplies the next open when the
-        data does not; ``hint`` is a standing note for the status bar."""
+        """``history`` is the daily work that returns daily closes (default: the provider's
+        own history); ``schedule`` paces refreshes while the data does not say the market is
+        open, and gives the next open when the data does not (default: ``interval``, slower
+        while closed); ``hint`` is a standing note for the status bar."""
         super().__init__()
         self.provider = provider
         self.interval = interval
         self.history = history or provider.history
-        self.market_clock = market_clock
-        self.pacing = pacing
+        self.schedule = schedule
         self.hint = hint
         self.analytics_settings = analytics_settings
         self.analytics = analytics
@@ -235,8 +240,8 @@ class CapwatchApp(App[None]):
         phase = snapshot.status.phase if snapshot.status is not None else None
         if phase in (MarketPhase.OPEN, MarketPhase.PRE_OPEN):  # the source knows best
             return self.interval
-        if self.pacing is not None:
-            return self.pacing(self.clock())
+        if self.schedule is not None:
+            return self.schedule.interval(self.clock())
         return (
             max(self.interval, CLOSED_INTERVAL_S) if phase is MarketPhase.CLOSED else self.interval
         )
@@ -324,8 +329,8 @@ class CapwatchApp(App[None]):
             stale_for = self.clock() - self._received_at
         market = snapshot.status if snapshot is not None else None
         next_open = market.next_open if market else None
-        if next_open is None and self.market_clock is not None:
-            next_open = self.market_clock.next_open(self.clock())
+        if next_open is None and self.schedule is not None:
+            next_open = self.schedule.next_open(self.clock())
         status = Status(
             provider=snapshot.provider if snapshot else self.provider.name,
             simulated=snapshot.simulated if snapshot else self.provider.simulated,

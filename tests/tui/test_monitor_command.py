@@ -41,7 +41,7 @@ def test_live_config_opens_the_history_store(tmp_path: Path) -> None:
     try:
         assert store is not None and not app.provider.simulated
         assert store.path.name == "history.db"
-        assert app.market_clock is not None and app.pacing is not None
+        assert app.schedule is not None
     finally:
         store.close()
 

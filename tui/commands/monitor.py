@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from providers.base import Provider
     from tui.analytics.settings import AnalyticsSettings
     from tui.app import CapwatchApp
@@ -57,6 +58,7 @@ def _live_app(
     from tui.app import CapwatchApp
     from tui.backfill import load_closes
     from tui.clock import MarketClock, now_ist
+    from tui.schedule import LiveSchedule
     from tui.store import HistoryStore
 
     config = the_plan.config
@@ -65,21 +67,20 @@ def _live_app(
     store.prune(
         now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
     )
-    market_clock = MarketClock(special_sessions=config.special_sessions)
-    refresh = config.refresh
+    schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
+
+    async def daily_work() -> pd.DataFrame:
+        """Once per trading day, after the first screen: holidays, then daily closes."""
+        await schedule.load_holidays(provider)
+        return await load_closes(provider, store, now_ist().date())
+
     app = CapwatchApp(
         provider,
-        interval=refresh.open,
+        interval=config.refresh.open,
         analytics_settings=analytics,
         store=store,
-        history=lambda: load_closes(provider, store, now_ist().date()),
-        market_clock=market_clock,
-        pacing=partial(
-            market_clock.refresh_interval,
-            open_s=refresh.open,
-            closed_s=refresh.closed,
-            heartbeat_s=refresh.heartbeat,
-        ),
+        history=daily_work,
+        schedule=schedule,
         hint="; ".join(store.notices) or None,
     )
     return store, app
