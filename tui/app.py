@@ -10,6 +10,7 @@ pane as it was and says so in the status bar.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
@@ -37,6 +38,8 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
 from widgets.status_bar import Status, StatusBar
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -275,6 +278,7 @@ class CapwatchApp(App[None]):
     def _failed(self, exc: Exception, source: str | None = None) -> float:
         self._failures += 1
         self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
+        log.warning("refresh failed (%d in a row): %s", self._failures, self._error)
         delay = min(MAX_RETRY_S, self.interval * 2 ** (self._failures - 1))
         if isinstance(exc, RateLimited) and exc.retry_after:
             delay = max(delay, exc.retry_after)

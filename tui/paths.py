@@ -19,7 +19,6 @@ APP_NAME = "capwatch"
 CONFIG_ENV = "CAPWATCH_CONFIG"
 CONFIG_FILENAME = "config.toml"
 HISTORY_FILENAME = "history.db"
-DEMO_HISTORY_FILENAME = "history-demo.db"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +39,6 @@ class Paths:
     @property
     def history(self) -> Path:
         return self.data_dir / HISTORY_FILENAME
-
-    @property
-    def demo_history(self) -> Path:
-        return self.data_dir / DEMO_HISTORY_FILENAME
-
-    def history_for(self, simulated: bool) -> Path:
-        """The database for real or simulated data (never the same file)."""
-        return self.demo_history if simulated else self.history
 
 
 def resolve_paths(config_flag: str | None = None, env: Mapping[str, str] | None = None) -> Paths:

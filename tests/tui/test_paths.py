@@ -43,8 +43,7 @@ def test_an_explicit_environment_mapping_is_used(fresh_home: Path) -> None:
     assert paths.config == Path("/etc/capwatch.toml")
 
 
-def test_real_and_simulated_history_are_different_files(fresh_home: Path) -> None:
+def test_history_and_logs_live_in_the_user_data_and_log_dirs(fresh_home: Path) -> None:
     paths = resolve_paths()
-    assert paths.history_for(simulated=False) == paths.history
-    assert paths.history_for(simulated=True) == paths.demo_history != paths.history
-    assert paths.demo_history.parent == paths.history.parent
+    assert paths.history == fresh_home / "data" / "capwatch" / "history.db"
+    assert paths.log_dir.is_relative_to(fresh_home)

@@ -19,7 +19,6 @@ def run(args: argparse.Namespace) -> int:
         exists = "exists" if paths.config.exists() else "not created; defaults apply"
         print(f"config:  {paths.config} ({paths.config_source}; {exists})")
         print(f"history: {paths.history}")
-        print(f"demo:    {paths.demo_history}")
         print(f"logs:    {paths.log_dir}")
         return 0
     if args.init:

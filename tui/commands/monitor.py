@@ -98,8 +98,11 @@ def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from tui.config import ConfigError
+    from tui.logs import log_to_file
+    from tui.paths import resolve_paths
     from tui.store import StoreError
 
+    log_to_file(resolve_paths(getattr(args, "config", None)).log_dir)
     try:
         app, store = build_app(args)
     except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
