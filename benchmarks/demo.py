@@ -16,27 +16,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
-import time
-from collections.abc import Callable
-from datetime import datetime
 
 import numpy as np
+from timing import START, median_ms
 
-from providers.contract import IST, Segment, StockQuote
+from providers.contract import Segment, StockQuote
 from providers.demo import create
 from providers.demo.provider import DemoProvider
-
-START = datetime(2026, 2, 11, 11, 30, tzinfo=IST)
-
-
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
 
 
 def bench(stocks: int, runs: int) -> None:

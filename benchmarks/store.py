@@ -20,28 +20,14 @@ import argparse
 import asyncio
 import json
 import sqlite3
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
-from providers.contract import IST
+from timing import START, median_ms
+
 from providers.demo import create
 from tui.codec import snapshot_to_json
 from tui.store import HistoryStore
-
-START = datetime(2026, 2, 11, 11, 30, tzinfo=IST)
-
-
-def median_ms(action: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
 
 
 def bench(stocks: int, runs: int, folder: Path) -> None:
