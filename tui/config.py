@@ -98,8 +98,9 @@ class Refresh:
 @dataclass(frozen=True, slots=True)
 class Display:
     movers: int = 10
-    #: Anchor dates for the "since" column; the first is shown, the rest are a keypress away.
-    anchors: tuple[date, ...] = (date(2025, 4, 7),)
+    #: Anchor dates for the "since" column; the first is shown. None set: the start of the
+    #: Indian financial year (1 April), which moves with the calendar.
+    anchors: tuple[date, ...] = ()
     watchlist: tuple[str, ...] = ()
     theme: str = "textual-dark"
 
@@ -676,7 +677,7 @@ heartbeat = 1800               # nights, weekends and holidays
 
 [display]
 movers = 10                    # gainers/losers per segment
-anchors = [2025-04-07]         # "since" dates; the first is shown
+# anchors = [2025-04-07]       # "since" dates; the first is shown (default: 1 April, FY start)
 watchlist = []                 # symbols, e.g. ["RELIANCE", "TCS"]
 theme = "textual-dark"         # any Textual theme name
 
