@@ -6,6 +6,7 @@ thousands of stocks stays cheap; the simulation itself is vectorised numpy.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -121,8 +122,9 @@ class DemoProvider:
         )
 
     async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
-        """Daily closes of every index and stock up to the previous trading day."""
-        frame = self._history_frame()
+        """Daily closes of every index and stock up to the previous trading day. Built in a
+        thread: the first call imports pandas (~0.2 s), which must not hold up the screen."""
+        frame = await asyncio.to_thread(self._history_frame)
         if names is not None:
             frame = frame[[name for name in names if name in frame.columns]]
         return frame.iloc[-days:] if days > 0 else frame.iloc[:0]

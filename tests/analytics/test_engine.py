@@ -196,6 +196,21 @@ def test_analytics_never_imports_textual():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_a_refresh_before_any_history_needs_no_pandas():
+    """The monitor's first screen comes before the history: pandas (~0.2 s to import) must
+    not be on its path."""
+    code = """
+import asyncio, sys
+from providers.demo import create
+from tui.analytics import MarketAnalytics
+snapshot = asyncio.run(create({"seed": 3, "start": "2026-11-20T11:30"}).fetch())
+views = MarketAnalytics().refresh(snapshot)
+assert views, "no views"
+assert "pandas" not in sys.modules, "pandas imported"
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_band_lists_show_the_top_n_and_count_all():
     quotes = [stock(f"UP{i}", 20.0, band_pct=20.0) for i in range(3)] + [
         stock("DN", -5.0, band_pct=5.0)

@@ -3,6 +3,8 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tui.analytics import returns
 from tui.analytics.frames import DailyCloses
@@ -35,6 +37,24 @@ def test_every_horizon_against_a_hand_calculation(year_of_closes):
     assert figures.since_anchor_pct == pytest.approx(120.0)  # 275 / 125
     assert figures.from_52w_high_pct == pytest.approx(0.0)  # today is the high (1000 too old)
     assert figures.from_52w_low_pct == pytest.approx(150.0)  # low: 110 on 3 April
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 3, 31), date(2026, 2, 28)),  # clipped to the shorter month
+        (date(2028, 3, 31), date(2028, 2, 29)),  # leap year
+        (date(2026, 1, 15), date(2025, 12, 15)),  # across the year end
+        (date(2026, 11, 20), date(2026, 10, 20)),
+    ],
+)
+def test_month_before(day, expected):
+    assert returns.month_before(day) == expected
+
+
+@given(st.dates(min_value=date(1901, 1, 1), max_value=date(2200, 12, 31)))
+def test_month_before_counts_as_pandas_does(day):
+    assert returns.month_before(day) == (pd.Timestamp(day) - pd.DateOffset(months=1)).date()
 
 
 def test_anchor_on_a_weekend_uses_the_close_before(year_of_closes):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 from collections import Counter
 from datetime import date, datetime, timedelta
@@ -210,6 +211,23 @@ async def test_history_respects_bands_and_ends_at_the_previous_close() -> None:
     stocks = history[[q.symbol for q in snapshot.stocks]].to_numpy()
     bands = np.array([q.band_pct for q in snapshot.stocks]) / 100
     assert (np.abs(stocks[1:] / stocks[:-1] - 1) <= bands + 1e-9).all()
+
+
+async def test_building_the_history_lets_the_event_loop_run() -> None:
+    """The first history call imports pandas; the monitor must be able to paint meanwhile."""
+    provider = create({"seed": 5, "start": START})
+    turns = 0
+
+    async def count_turns() -> None:
+        nonlocal turns
+        while True:
+            turns += 1
+            await asyncio.sleep(0)
+
+    counter = asyncio.create_task(count_turns())
+    await provider.history()
+    counter.cancel()
+    assert turns > 0
 
 
 async def test_history_selects_names_and_days() -> None:

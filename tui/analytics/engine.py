@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from providers.contract import CAP_SEGMENTS, IST, EarningsEvent, IndexQuote, Segment, Snapshot
 from tui.analytics import breadth, events, movers, returns, sectors
@@ -39,6 +39,9 @@ from tui.views import (
     SegmentView,
     StockDetail,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DEFAULT_SETTINGS = AnalyticsSettings()
 
@@ -80,6 +83,8 @@ def _history_key(closes: pd.DataFrame | None) -> tuple:
     """Cheap identity of a history frame: its shape, last date and last row's sum."""
     if closes is None or closes.empty:
         return ()
+    import pandas as pd  # loaded already by whoever built ``closes``
+
     last_row = closes.iloc[-1].to_numpy(dtype=float, na_value=np.nan)
     return closes.shape, pd.Timestamp(closes.index[-1]), float(np.nansum(last_row))
 

@@ -25,12 +25,12 @@ from the history, or a history too short — never 0):
 
 from __future__ import annotations
 
+import calendar
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
-import pandas as pd
 
 from tui.analytics.frames import DailyCloses
 
@@ -45,6 +45,14 @@ def effective_anchor(anchor: date | None, today: date) -> date:
         return anchor
     year = today.year if today >= date(today.year, 4, 1) else today.year - 1
     return date(year, 3, 31)
+
+
+def month_before(day: date) -> date:
+    """The same day one calendar month earlier, clipped to that month's last day (31 March ->
+    28/29 February), as ``pd.DateOffset(months=1)`` counts; plain dates keep pandas out of
+    the first refresh."""
+    year, month = (day.year, day.month - 1) if day.month > 1 else (day.year - 1, 12)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def pct(last: float, reference: float) -> float | None:
@@ -87,7 +95,7 @@ class References:
         def row_at(index: int) -> np.ndarray:
             return values[index] if 0 <= index < rows else missing
 
-        month_ago = (pd.Timestamp(today) - pd.DateOffset(months=1)).date()
+        month_ago = month_before(today)
         anchor_day = effective_anchor(anchor, today)
         window = values[closes.before(today - YEAR_WINDOW + timedelta(days=1)) :]
         partial = np.full((len(MA_LENGTHS), width), np.nan)
