@@ -8,6 +8,7 @@ made up and gives thousands of distinct stems for large benchmark universes.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 
 import numpy as np
@@ -33,23 +34,32 @@ _PERSONAL = frozenset({
 # fmt: on
 
 
-def _stems() -> list[str]:
-    stems = (head + tail for head in _HEADS for tail in _TAILS)
-    return [stem for stem in stems if stem not in _PERSONAL]
+#: Every usable stem, and its upper-case form for symbols: fixed, so built once at import.
+_STEMS: tuple[str, ...] = tuple(
+    stem for stem in (head + tail for head in _HEADS for tail in _TAILS) if stem not in _PERSONAL
+)
+_STEMS_UPPER: tuple[str, ...] = tuple(stem.upper() for stem in _STEMS)
 
 
-def _symbol_candidates(stem: str, suffix: str) -> list[str]:
-    """Ticker-like candidates, most natural first (NSE symbols are A-Z, at most 10 here)."""
-    stem_up = stem.upper()
+@functools.cache
+def _suffix_parts(suffix: str) -> tuple[str, str]:
+    """(first word, initials) of ``suffix`` in capitals, letters only: what symbols add to a
+    stem. Sectors share a few dozen suffixes, so each is worked out once."""
     words = [w for w in suffix.replace("&", " ").split() if w]
     first = "".join(ch for ch in words[0].upper() if ch.isalpha())
     initials = "".join(w[0].upper() for w in words if w[0].isalpha())
-    return [
+    return first, initials
+
+
+def _symbol_candidates(stem_up: str, suffix: str) -> tuple[str, ...]:
+    """Ticker-like candidates, most natural first (NSE symbols are A-Z, at most 10 here)."""
+    first, initials = _suffix_parts(suffix)
+    return (
         (stem_up + first)[:10],
         (stem_up[:6] + first)[:10],
         (stem_up + initials)[:10],
         (stem_up[:5] + initials + first)[:10],
-    ]
+    )
 
 
 def generate(
@@ -57,22 +67,25 @@ def generate(
 ) -> tuple[list[str], list[str]]:
     """One unique name and symbol per company; ``suffixes_per_company[i]`` are the
     suffixes typical of company ``i``'s sector. Deterministic for a given ``rng`` state."""
-    stems = _stems()
     used_names: set[str] = set()
     used_symbols: set[str] = set()
     names: list[str] = []
     symbols: list[str] = []
     for suffixes in suffixes_per_company:
         while True:
-            stem = stems[int(rng.integers(len(stems)))]
+            pick = int(rng.integers(len(_STEMS)))
+            stem = _STEMS[pick]
             suffix = suffixes[int(rng.integers(len(suffixes)))]
             name = f"{stem} {suffix}"
             if name not in used_names:
                 break
-        symbol = next((s for s in _symbol_candidates(stem, suffix) if s not in used_symbols), None)
+        stem_up = _STEMS_UPPER[pick]
+        symbol = next(
+            (s for s in _symbol_candidates(stem_up, suffix) if s not in used_symbols), None
+        )
         counter = 1
         while symbol is None:
-            candidate = f"{stem.upper()[:8]}{counter}"
+            candidate = f"{stem_up[:8]}{counter}"
             symbol = candidate if candidate not in used_symbols else None
             counter += 1
         used_names.add(name)
