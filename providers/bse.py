@@ -18,7 +18,12 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from providers.base import BadPayload, ProviderError, ProviderUnavailable
+from providers.base import (
+    BadPayload,
+    ProviderError,
+    ProviderUnavailable,
+    reject_unknown_settings,
+)
 from providers.contract import (
     IST,
     Breadth,
@@ -255,17 +260,15 @@ class BseProvider:
 
 def create(settings: Mapping[str, object]) -> BseProvider:
     """BSE India website JSON (unofficial): breadth, Smallcap/Midcap movers, results."""
-    known = {
+    known = (
         "base_url",
         "requests_per_second",
         "timeout",
         "mover_indices",
         "index_names",
         "earnings_days",
-    }
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise ValueError(f"bse provider: unknown setting(s) {', '.join(unknown)}")
+    )
+    reject_unknown_settings("bse", settings, known)
     options: dict[str, Any] = {}
     if "base_url" in settings:
         options["base_url"] = str(settings["base_url"])

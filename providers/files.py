@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
+from providers.base import reject_unknown_settings
 from providers.contract import (
     ANALYST_SCALE,
     IST,
@@ -413,10 +414,9 @@ class FileFeedProvider:
 
 def create(settings: Mapping[str, object]) -> FileFeedProvider:
     """Analyst ratings and earnings from your CSV/JSON file or URL."""
-    known = {"ratings", "earnings", "url_refresh_seconds", "timeout"}
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise ValueError(f"files provider: unknown setting(s) {', '.join(unknown)}")
+    reject_unknown_settings(
+        "files", settings, {"ratings", "earnings", "url_refresh_seconds", "timeout"}
+    )
 
     def location(key: str) -> str | None:
         value = settings.get(key)

@@ -20,7 +20,12 @@ from urllib.parse import quote as url_quote
 
 import httpx
 
-from providers.base import BadPayload, ProviderError, ProviderUnavailable
+from providers.base import (
+    BadPayload,
+    ProviderError,
+    ProviderUnavailable,
+    reject_unknown_settings,
+)
 from providers.contract import IST, IndexQuote, Part, Segment, Snapshot
 from providers.http import HttpSource, NotFound, browser_headers
 from providers.parse import clean_text, to_float
@@ -243,17 +248,8 @@ def create(settings: Mapping[str, object]) -> YahooProvider:
     ``symbols`` adds to or overrides the defaults (name -> Yahoo symbol); an empty symbol
     removes a default. ``max_age_hours`` bounds staleness.
     """
-    known = {
-        "symbols",
-        "base_url",
-        "cookie_url",
-        "max_age_hours",
-        "requests_per_second",
-        "timeout",
-    }
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise ValueError(f"yahoo provider: unknown setting(s) {', '.join(unknown)}")
+    known = ("symbols", "base_url", "cookie_url", "max_age_hours", "requests_per_second", "timeout")
+    reject_unknown_settings("yahoo", settings, known)
     options: dict[str, Any] = {}
     for key in ("base_url", "cookie_url"):
         if key in settings:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from providers.base import reject_unknown_settings
 from providers.contract import (
     CAP_SEGMENTS,
     IST,
@@ -269,9 +270,7 @@ def _int_setting(settings: Mapping[str, object], key: str, minimum: int) -> int:
 
 def create(settings: Mapping[str, object]) -> DemoProvider:
     """Build the demo provider from its ``[providers.demo]`` settings (see ``DEFAULTS``)."""
-    unknown = sorted(set(settings) - set(DEFAULTS))
-    if unknown:
-        raise ValueError(f"unknown demo setting(s): {', '.join(unknown)}")
+    reject_unknown_settings("demo", settings, DEFAULTS)
     step = settings.get("step_seconds", DEFAULTS["step_seconds"])
     if isinstance(step, bool) or not isinstance(step, int | float) or step <= 0:
         raise ValueError(f"demo setting 'step_seconds': expected a number > 0, got {step!r}")

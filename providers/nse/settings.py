@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from providers.base import reject_unknown_settings
 from providers.contract import Segment
 
 DEFAULT_BASE_URL = "https://www.nseindia.com"
@@ -93,10 +94,7 @@ class NseSettings:
     @classmethod
     def from_mapping(cls, settings: Mapping[str, object]) -> NseSettings:
         """Validate ``[providers.nse]``; ``base_url`` falls back to ``$CAPWATCH_NSE_BASE_URL``."""
-        known = {f for f in cls.__dataclass_fields__}
-        unknown = set(settings) - known
-        if unknown:
-            raise ValueError(f"providers.nse: unknown setting(s) {', '.join(sorted(unknown))}")
+        reject_unknown_settings("nse", settings, cls.__dataclass_fields__)
         base_url = settings.get("base_url") or os.environ.get(BASE_URL_ENV) or DEFAULT_BASE_URL
         segments = _segments(settings)
         constituents = _names(settings, "constituents", DEFAULT_CONSTITUENTS)
