@@ -1,20 +1,20 @@
 """The monitor: the Textual app, its keys and the refresh loop.
 
-One refresh is one worker: fetch a snapshot, turn it into per-segment views (in a thread, so
-keys stay responsive while the daily work runs), draw the chosen segment. The next refresh is
-armed only when the previous one has finished, so a slow provider cannot pile refreshes up,
-and nothing runs between refreshes (no ticking clocks on screen). A failed fetch keeps every
+One refresh is one worker: ask the view source (``tui.source``) for the refresh's frames and
+draw each. The source is local (provider + analytics, computed in a thread so keys stay
+responsive) or a shared feed; the app draws the same either way. The next refresh is armed
+only when the previous one has finished, so a slow source cannot pile refreshes up, and
+nothing runs between refreshes (no ticking clocks on screen). A failed refresh keeps every
 pane as it was and says so in the status bar.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from datetime import date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,9 +25,10 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-from providers.base import Provider, RateLimited
-from providers.contract import IST, MarketPhase, Segment, Snapshot
-from tui.market.schedule import CLOSED_INTERVAL_S
+from providers.base import Provider
+from providers.contract import IST, Segment
+from tui.source.frame import Frame, ViewSource
+from tui.source.local import Analytics, LocalSource, Schedule, SnapshotStore
 from tui.ui.screens.main import MainScreen
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
@@ -38,45 +39,17 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
 from widgets.status_bar import Status, StatusBar
-from widgets.views import SegmentView, StockDetail
+from widgets.views import SegmentView
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     import pandas as pd
 
     from tui.analytics import AnalyticsSettings
-
-#: While the market is closed the data does not move; poll this slowly.
-#: Failed fetches back off exponentially up to this.
-MAX_RETRY_S = 120.0
-
-
-class Analytics(Protocol):
-    """What the app needs from ``tui.analytics.MarketAnalytics`` (a fake in tests)."""
-
-    def load_history(self, closes: pd.DataFrame) -> None: ...
-
-    def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
-
-    def detail(self, symbol: str) -> StockDetail | None: ...
-
-
-class SnapshotStore(Protocol):
-    """What the app needs from ``tui.history.store.HistoryStore``: the last stored snapshot is drawn
-    at once on start, marked STALE; every fetched one is recorded."""
-
-    def last_snapshot(self) -> Snapshot | None: ...
-
-    def append_snapshot(self, snapshot: Snapshot) -> None: ...
-
-
-class Schedule(Protocol):
-    """A live market's refresh pacing (``tui.market.schedule.LiveSchedule``)."""
-
-    def interval(self, now: datetime) -> float: ...
-
-    def next_open(self, now: datetime) -> datetime: ...
+    from tui.ui.screens.detail import DetailScreen
 
 
 def ist_now() -> datetime:
@@ -119,8 +92,9 @@ class CapwatchApp(App[None]):
 
     def __init__(
         self,
-        provider: Provider,
+        provider: Provider | None = None,
         *,
+        source: ViewSource | None = None,
         interval: float = 2.0,
         analytics_settings: AnalyticsSettings | None = None,
         analytics: Analytics | None = None,
@@ -130,28 +104,32 @@ class CapwatchApp(App[None]):
         schedule: Schedule | None = None,
         hint: str | None = None,
     ) -> None:
-        """``history`` is the daily work that returns daily closes (default: the provider's
-        own history); ``schedule`` paces refreshes while the data does not say the market is
-        open, and gives the next open when the data does not (default: ``interval``, slower
-        while closed); ``hint`` is a standing note for the status bar."""
+        """Draw frames from ``source``, or from a ``tui.source.local.LocalSource`` built from
+        ``provider`` and the keywords after ``interval`` (see there); ``hint`` is a standing
+        note for the status bar."""
         super().__init__()
-        self.provider = provider
-        self.interval = interval
-        self.history = history or provider.history
-        self.schedule = schedule
+        if source is None:
+            if provider is None:
+                raise TypeError("CapwatchApp needs a provider or a source")
+            source = LocalSource(
+                provider,
+                interval=interval,
+                analytics_settings=analytics_settings,
+                analytics=analytics,
+                store=store,
+                history=history,
+                schedule=schedule,
+            )
+        self.source = source
         self.hint = hint
-        self.analytics_settings = analytics_settings
-        self.analytics = analytics
         self.clock = clock
-        self.store = store
         self.segment = Segment.ALL
         self.views: Mapping[Segment, SegmentView] = {}
         self.paused = False
         self.refreshes = 0  # completed refreshes that drew new data (tests wait on it)
-        self._snapshot: Snapshot | None = None
+        self._frame: Frame | None = None
         self._received_at: datetime | None = None  # wall clock when the shown data was fetched
-        self._stale_since: datetime | None = None  # data time of a stored snapshot shown
-        self._history_day: date | None = None  # trading day the loaded closes lead up to
+        self._stale_since: datetime | None = None  # when the old data shown was current
         self._failures = 0
         self._error: str | None = None
         self._next_at: datetime | None = None
@@ -191,14 +169,14 @@ class CapwatchApp(App[None]):
         self._refresh()
 
     async def on_unmount(self) -> None:
-        await self.provider.aclose()
+        await self.source.aclose()
 
     # --- the refresh loop --------------------------------------------------------------------
 
     @work(exclusive=True, exit_on_error=False, group="refresh")
     async def _refresh(self, asked: bool = False) -> None:
         """One refresh; ``asked`` (the ``r`` key) draws even while paused."""
-        delay = self.interval
+        delay = 0.0
         try:
             delay = await self._refresh_once(draw=asked or not self.paused)
         finally:
@@ -217,104 +195,45 @@ class CapwatchApp(App[None]):
         self._show_status()
 
     async def _refresh_once(self, draw: bool) -> float:
-        """Fetch and draw once; return the seconds until the next refresh."""
-        if self.store is not None and self._snapshot is None and not self._failures:
-            await self._paint_stored(self.store)  # the offline start: last known data first
+        """Draw the source's frames for one refresh; return the seconds until the next."""
         try:
-            snapshot = await self.provider.fetch()
-        except Exception as exc:  # any provider failure must keep the screen
+            async for frame in self.source.refresh():
+                self._received_at = self.clock()
+                self._stale_since = frame.stale_since
+                self._error = frame.error_text
+                if frame.stale_since is None:
+                    self._failures = 0
+                if draw:
+                    self._draw(frame)
+                else:
+                    self._show_status()
+        except Exception as exc:  # any source failure must keep the screen
             return self._failed(exc)
-        try:
-            analytics = await self._ensure_analytics()
-            views = await asyncio.to_thread(analytics.refresh, snapshot)
-        except Exception as exc:  # a bad snapshot must not take the app down
-            return self._failed(exc, source="analytics")
-        self._failures, self._error = 0, self._partial_errors(snapshot)
-        self._received_at, self._stale_since = self.clock(), None
-        if draw:
-            self._draw(snapshot, views)
-        if self.store is not None:
-            try:
-                await asyncio.to_thread(self.store.append_snapshot, snapshot)
-            except Exception as exc:  # a full disk or locked file must not stop the monitor
-                self._error = f"store: {exc}"
-        if self._history_day != snapshot.as_of.astimezone(IST).date():
-            await self._load_history(analytics, snapshot, draw)
-        phase = snapshot.status.phase if snapshot.status is not None else None
-        if phase in (MarketPhase.OPEN, MarketPhase.PRE_OPEN):  # the source knows best
-            return self.interval
-        if self.schedule is not None:
-            return self.schedule.interval(self.clock())
-        return (
-            max(self.interval, CLOSED_INTERVAL_S) if phase is MarketPhase.CLOSED else self.interval
-        )
+        return self.source.pace(self.clock())
 
-    async def _ensure_analytics(self) -> Analytics:
-        if self.analytics is None:
-            self.analytics = await asyncio.to_thread(self._build_analytics)
-        return self.analytics
-
-    def _build_analytics(self) -> Analytics:
-        """Imported on first use, in a thread: ``tui.analytics`` brings in pandas."""
-        from tui.analytics import AnalyticsSettings, MarketAnalytics
-
-        return MarketAnalytics(self.analytics_settings or AnalyticsSettings())
-
-    async def _load_history(self, analytics: Analytics, snapshot: Snapshot, draw: bool) -> None:
-        """Daily closes after the first screen, and again when the trading day changes (the
-        demo rolls over; a live monitor runs overnight): they fill 5D/1M/YTD and MAs."""
-        self._history_day = snapshot.as_of.astimezone(IST).date()
-        try:
-            closes = await self.history()
-            await asyncio.to_thread(analytics.load_history, closes)
-            views = await asyncio.to_thread(analytics.refresh, snapshot)
-        except Exception as exc:  # live panes still work without history
-            self._error = f"history: {exc}"
-            self._show_status()
-            return
-        if draw and not self.paused:
-            self._draw(snapshot, views)
-
-    def _failed(self, exc: Exception, source: str | None = None) -> float:
+    def _failed(self, exc: Exception) -> float:
         self._failures += 1
-        self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
+        self._error = str(exc) or type(exc).__name__
         log.warning("refresh failed (%d in a row): %s", self._failures, self._error)
-        delay = min(MAX_RETRY_S, self.interval * 2 ** (self._failures - 1))
-        if isinstance(exc, RateLimited) and exc.retry_after:
-            delay = max(delay, exc.retry_after)
-        return delay
-
-    @staticmethod
-    def _partial_errors(snapshot: Snapshot) -> str | None:
-        if not snapshot.errors:
-            return None
-        return "; ".join(f"{part}: {message}" for part, message in snapshot.errors.items())
-
-    async def _paint_stored(self, store: SnapshotStore) -> None:
-        """Offline start: draw the last stored snapshot first, labelled STALE with its age."""
-        try:
-            snapshot = await asyncio.to_thread(store.last_snapshot)
-            if snapshot is None:
-                return
-            views = await asyncio.to_thread((await self._ensure_analytics()).refresh, snapshot)
-        except Exception as exc:  # a broken store must not stop the live start
-            self._error = f"store: {exc}"
-            return
-        self._stale_since = snapshot.as_of
-        self._draw(snapshot, views)
+        return self.source.retry_after(exc, self._failures)
 
     # --- drawing -----------------------------------------------------------------------------
 
-    def _draw(self, snapshot: Snapshot, views: Mapping[Segment, SegmentView]) -> None:
-        self._snapshot = snapshot
-        self.views = views
+    def _draw(self, frame: Frame) -> None:
+        self._frame = frame
+        self.views = frame.views
         self.refreshes += 1
         self._show_segment()
-        if len(self.screen_stack) > 1 and self.analytics is not None:
+        if len(self.screen_stack) > 1:
             from tui.ui.screens.detail import DetailScreen
 
             if isinstance(self.screen, DetailScreen):
-                self.screen.show(self.analytics.detail(self.screen.symbol))
+                self._fill_detail(self.screen)
+
+    @work(exit_on_error=False, group="detail")
+    async def _fill_detail(self, screen: DetailScreen) -> None:
+        """Ask the source for the stock's latest detail and show it on ``screen``."""
+        screen.show(await self.source.detail(screen.symbol))
 
     def _show_segment(self) -> None:
         view = self.views.get(self.segment)
@@ -325,26 +244,25 @@ class CapwatchApp(App[None]):
         self._show_status()
 
     def _show_status(self) -> None:
-        snapshot = self._snapshot
+        frame = self._frame
         stale_for = None
         if self._stale_since is not None:
             stale_for = self.clock() - self._stale_since
         elif self._failures and self._received_at is not None:
             stale_for = self.clock() - self._received_at
-        market = snapshot.status if snapshot is not None else None
+        market = frame.market if frame is not None else None
         next_open = market.next_open if market else None
-        if next_open is None and self.schedule is not None:
-            next_open = self.schedule.next_open(self.clock())
+        next_at = frame.next_at if frame is not None and frame.next_at else self._next_at
         status = Status(
-            provider=snapshot.provider if snapshot else self.provider.name,
-            simulated=snapshot.simulated if snapshot else self.provider.simulated,
+            provider=frame.provider if frame else self.source.name,
+            simulated=frame.simulated if frame else self.source.simulated,
             phase=market.phase if market else None,
             market_time=market.as_of.astimezone(IST) if market else None,
             next_open=next_open.astimezone(IST) if next_open else None,
-            as_of=snapshot.as_of.astimezone(IST) if snapshot else None,
-            next_at=self._next_at,
+            as_of=frame.as_of.astimezone(IST) if frame else None,
+            next_at=next_at.astimezone(IST) if next_at else None,
             paused=self.paused,
-            loading=snapshot is None,
+            loading=frame is None,
             stale_for=stale_for,
             error=self._error,
             hint=self.hint,
@@ -430,11 +348,11 @@ class CapwatchApp(App[None]):
     def _stock_chosen(self, message: Pane.StockChosen) -> None:
         self.open_detail(message.symbol)
 
-    def open_detail(self, symbol: str) -> None:
+    @work(exit_on_error=False, group="detail")
+    async def open_detail(self, symbol: str) -> None:
         from tui.ui.screens.detail import DetailScreen  # screens load on first use: faster start
 
-        detail = self.analytics.detail(symbol) if self.analytics is not None else None
-        self.push_screen(DetailScreen(symbol, detail))
+        self.push_screen(DetailScreen(symbol, await self.source.detail(symbol)))
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen

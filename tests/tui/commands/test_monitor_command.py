@@ -16,9 +16,9 @@ def _build(*argv: str):
 
 def test_bare_capwatch_without_config_is_the_demo_and_says_how_to_go_live() -> None:
     app, store = _build()
-    assert app.provider.simulated and store is None
+    assert app.source.provider.simulated and store is None
     assert app.hint == GO_LIVE_HINT
-    assert app.interval == 2.0
+    assert app.source.interval == 2.0
 
 
 def test_demo_with_a_config_file_has_no_go_live_hint(tmp_path: Path) -> None:
@@ -27,8 +27,8 @@ def test_demo_with_a_config_file_has_no_go_live_hint(tmp_path: Path) -> None:
     app, _ = _build("--config", str(config), "--interval", "5")
     assert app.hint is None
     assert app.theme == "nord"
-    assert app.interval == 5.0
-    assert app.analytics_settings.movers == 4
+    assert app.source.interval == 5.0
+    assert app.source.analytics_settings.movers == 4
 
 
 def test_live_config_opens_the_history_store(tmp_path: Path) -> None:
@@ -39,9 +39,9 @@ def test_live_config_opens_the_history_store(tmp_path: Path) -> None:
     )
     app, store = _build("--config", str(config))
     try:
-        assert store is not None and not app.provider.simulated
+        assert store is not None and not app.source.provider.simulated
         assert store.path.name == "history.db"
-        assert app.schedule is not None
+        assert app.source.schedule is not None
     finally:
         store.close()
 

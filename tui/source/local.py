@@ -1,0 +1,195 @@
+"""The local source: a provider fetched here, turned into views by ``tui.analytics``.
+
+This is what a standalone monitor and the feed collector both run. Analytics are imported on
+first use, in a thread (``tui.analytics`` brings in pandas), so the first screen is not held
+up. Daily closes load after the first frame and again whenever the trading day changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from dataclasses import replace
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Protocol
+
+from providers.base import Provider, RateLimited
+from providers.contract import IST, MarketPhase, Segment, Snapshot
+from tui.market.schedule import CLOSED_INTERVAL_S
+from tui.source.frame import Frame, RefreshFailed
+from widgets.views import SegmentView, StockDetail
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from tui.analytics import AnalyticsSettings
+
+#: Failed fetches back off exponentially up to this.
+MAX_RETRY_S = 120.0
+
+
+class Analytics(Protocol):
+    """What the source needs from ``tui.analytics.MarketAnalytics`` (a fake in tests)."""
+
+    def load_history(self, closes: pd.DataFrame) -> None: ...
+
+    def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
+
+    def detail(self, symbol: str) -> StockDetail | None: ...
+
+
+class SnapshotStore(Protocol):
+    """What the source needs from ``tui.history.store.HistoryStore``: the last stored snapshot
+    is drawn at once on start, marked stale; every fetched one is recorded."""
+
+    def last_snapshot(self) -> Snapshot | None: ...
+
+    def append_snapshot(self, snapshot: Snapshot) -> None: ...
+
+
+class Schedule(Protocol):
+    """A live market's refresh pacing (``tui.market.schedule.LiveSchedule``)."""
+
+    def interval(self, now: datetime) -> float: ...
+
+    def next_open(self, now: datetime) -> datetime: ...
+
+
+class LocalSource:
+    """Provider + store + analytics -> frames.
+
+    ``history`` is the daily work that returns daily closes (default: the provider's own
+    history); ``schedule`` paces refreshes while the data does not say the market is open,
+    and gives the next open when the data does not (default: ``interval``, slower while
+    closed).
+    """
+
+    def __init__(
+        self,
+        provider: Provider,
+        *,
+        interval: float = 2.0,
+        analytics_settings: AnalyticsSettings | None = None,
+        analytics: Analytics | None = None,
+        store: SnapshotStore | None = None,
+        history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
+        schedule: Schedule | None = None,
+    ) -> None:
+        self.provider = provider
+        self.interval = interval
+        self.analytics_settings = analytics_settings
+        self.analytics = analytics
+        self.store = store
+        self.history = history or provider.history
+        self.schedule = schedule
+        self._snapshot: Snapshot | None = None
+        self._history_day: date | None = None  # trading day the loaded closes lead up to
+        self._tried_store = store is None
+
+    @property
+    def name(self) -> str:
+        return self.provider.name
+
+    @property
+    def simulated(self) -> bool:
+        return self.provider.simulated
+
+    async def refresh(self) -> AsyncIterator[Frame]:
+        if not self._tried_store and self.store is not None:
+            self._tried_store = True
+            if (stored := await self._stored_frame(self.store)) is not None:
+                yield stored  # the offline start: last known data first
+        snapshot = await self.provider.fetch()
+        try:
+            analytics = await self._ensure_analytics()
+            views = await asyncio.to_thread(analytics.refresh, snapshot)
+        except Exception as exc:  # a bad snapshot must not take the monitor down
+            raise RefreshFailed(f"analytics: {exc}") from exc
+        self._tried_store = True  # live data came first: the stored snapshot is older
+        self._snapshot = snapshot
+        errors = dict(snapshot.errors)
+        if self.store is not None:
+            try:
+                await asyncio.to_thread(self.store.append_snapshot, snapshot)
+            except Exception as exc:  # a full disk or locked file must not stop the monitor
+                errors["store"] = str(exc)
+        yield self._frame(snapshot, views, errors)
+        if self._history_day != snapshot.as_of.astimezone(IST).date():
+            self._history_day = snapshot.as_of.astimezone(IST).date()
+            try:
+                closes = await self.history()
+                await asyncio.to_thread(analytics.load_history, closes)
+                views = await asyncio.to_thread(analytics.refresh, snapshot)
+            except Exception as exc:  # live panes still work without history
+                errors["history"] = str(exc)
+            yield self._frame(snapshot, views, errors)
+
+    def _frame(
+        self,
+        snapshot: Snapshot,
+        views: Mapping[Segment, SegmentView],
+        errors: Mapping[str, str],
+        stale_since: datetime | None = None,
+    ) -> Frame:
+        market = snapshot.status
+        if (
+            market is not None
+            and market.next_open is None
+            and self.schedule is not None
+            and market.phase is MarketPhase.CLOSED
+        ):
+            market = replace(market, next_open=self.schedule.next_open(market.as_of))
+        return Frame(
+            provider=snapshot.provider,
+            simulated=snapshot.simulated,
+            as_of=snapshot.as_of,
+            market=market,
+            views=views,
+            errors=MappingProxyType(dict(errors)),
+            stale_since=stale_since,
+        )
+
+    async def _stored_frame(self, store: SnapshotStore) -> Frame | None:
+        try:
+            snapshot = await asyncio.to_thread(store.last_snapshot)
+            if snapshot is None:
+                return None
+            views = await asyncio.to_thread((await self._ensure_analytics()).refresh, snapshot)
+        except Exception as exc:  # a broken store must not stop the live start
+            raise RefreshFailed(f"store: {exc}") from exc
+        return self._frame(snapshot, views, {}, stale_since=snapshot.as_of)
+
+    async def _ensure_analytics(self) -> Analytics:
+        if self.analytics is None:
+            self.analytics = await asyncio.to_thread(self._build_analytics)
+        return self.analytics
+
+    def _build_analytics(self) -> Analytics:
+        """Imported on first use, in a thread: ``tui.analytics`` brings in pandas."""
+        from tui.analytics import AnalyticsSettings, MarketAnalytics
+
+        return MarketAnalytics(self.analytics_settings or AnalyticsSettings())
+
+    def pace(self, now: datetime) -> float:
+        snapshot = self._snapshot
+        phase = snapshot.status.phase if snapshot and snapshot.status is not None else None
+        if phase in (MarketPhase.OPEN, MarketPhase.PRE_OPEN):  # the source knows best
+            return self.interval
+        if self.schedule is not None:
+            return self.schedule.interval(now)
+        return (
+            max(self.interval, CLOSED_INTERVAL_S) if phase is MarketPhase.CLOSED else self.interval
+        )
+
+    def retry_after(self, exc: Exception, failures: int) -> float:
+        delay = min(MAX_RETRY_S, self.interval * 2 ** (failures - 1))
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            delay = max(delay, exc.retry_after)
+        return delay
+
+    async def detail(self, symbol: str) -> StockDetail | None:
+        return self.analytics.detail(symbol) if self.analytics is not None else None
+
+    async def aclose(self) -> None:
+        await self.provider.aclose()
