@@ -8,6 +8,7 @@ up. Daily closes load after the first frame and again whenever the trading day c
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import replace
 from datetime import date, datetime
@@ -24,6 +25,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tui.analytics import AnalyticsSettings
+
+log = logging.getLogger(__name__)
 
 #: Failed fetches back off exponentially up to this.
 MAX_RETRY_S = 120.0
@@ -54,6 +57,12 @@ class Schedule(Protocol):
     def interval(self, now: datetime) -> float: ...
 
     def next_open(self, now: datetime) -> datetime: ...
+
+
+def _logged(exc: Exception, stage: str) -> str:
+    """One line for the status bar; the whole traceback for the log."""
+    log.warning("%s: %s", stage, exc, exc_info=exc)
+    return str(exc) or type(exc).__name__
 
 
 class LocalSource:
@@ -113,7 +122,7 @@ class LocalSource:
             try:
                 await asyncio.to_thread(self.store.append_snapshot, snapshot)
             except Exception as exc:  # a full disk or locked file must not stop the monitor
-                errors["store"] = str(exc)
+                errors["store"] = _logged(exc, "store")
         yield self._frame(snapshot, views, errors)
         if self._history_day != snapshot.as_of.astimezone(IST).date():
             self._history_day = snapshot.as_of.astimezone(IST).date()
@@ -122,7 +131,7 @@ class LocalSource:
                 await asyncio.to_thread(analytics.load_history, closes)
                 views = await asyncio.to_thread(analytics.refresh, snapshot)
             except Exception as exc:  # live panes still work without history
-                errors["history"] = str(exc)
+                errors["history"] = _logged(exc, "history")
             yield self._frame(snapshot, views, errors)
 
     def _frame(

@@ -214,7 +214,8 @@ class CapwatchApp(App[None]):
     def _failed(self, exc: Exception) -> float:
         self._failures += 1
         self._error = str(exc) or type(exc).__name__
-        log.warning("refresh failed (%d in a row): %s", self._failures, self._error)
+        log.warning("%s", self._error, exc_info=exc)  # the whole traceback for the log
+        log.warning("refresh failed %d times in a row", self._failures)
         return self.source.retry_after(exc, self._failures)
 
     # --- drawing -----------------------------------------------------------------------------
