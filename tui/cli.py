@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--anchor", metavar="DATE", help="anchor date for the 'since' column (YYYY-MM-DD)"
     )
+    parser.add_argument(
+        "--feed",
+        metavar="URL",
+        help="view the feed at URL (nats://HOST:PORT) instead of fetching: see 'capwatch feed'",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("providers", help="list the providers found and what each supplies")
@@ -69,6 +74,29 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--path", action="store_true", help="print the paths in use")
     action.add_argument("--init", action="store_true", help="write a commented default config")
     action.add_argument("--check", action="store_true", help="validate the config file")
+
+    feed = sub.add_parser(
+        "feed", help="collect once, publish to every viewer (headless; 'capwatch --feed URL' views)"
+    )
+    _source_options(feed)
+    feed.add_argument(
+        "--publish",
+        metavar="URL",
+        help="NATS server to publish to (default: [feed] url, else nats://127.0.0.1:4222; "
+        "a local one is started when none is listening)",
+    )
+    feed.add_argument("--interval", type=float, metavar="SECONDS", help="refresh interval")
+    feed.add_argument("--movers", type=int, metavar="N", help="gainers/losers per segment")
+    feed.add_argument("--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)")
+
+    serve = sub.add_parser("serve", help="serve the monitor to web browsers (one viewer per tab)")
+    serve.add_argument("--config", metavar="PATH", help="config file to use")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; others need [serve] password)",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
 
     doctor = sub.add_parser("doctor", help="try each configured provider once and report")
     doctor.add_argument("--config", metavar="PATH", help="config file to use")

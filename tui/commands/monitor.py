@@ -1,16 +1,18 @@
-"""``capwatch`` (no subcommand): start the live monitor.
+"""``capwatch`` (no subcommand): start the monitor, standalone or as a feed viewer.
 
 Textual is imported only here, so the headless subcommands never pay for it. The source
 comes from ``tui.settings.wiring`` (flags > config > the demo market). A live source gets the
 history store (offline start, recorded closes, history top-ups) and the IST market clock
-(refresh slows
-when closed); the demo runs its own simulated session and keeps nothing.
+(refresh slows when closed); the demo runs its own simulated session and keeps nothing.
+With ``--feed URL`` (or ``[feed] url`` and no ``--demo``/``--provider``) the monitor is a
+viewer: frames come from a collector over NATS, and neither analytics nor pandas load.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -20,47 +22,45 @@ if TYPE_CHECKING:
     from tui.analytics.settings import AnalyticsSettings
     from tui.history.store import HistoryStore
     from tui.settings.wiring import Plan
+    from tui.source.local import LocalSource
     from tui.ui.app import CapwatchApp
 
 GO_LIVE_HINT = "live data: capwatch config --init"
 
 
-def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
-    """The app for ``args`` and the history store it writes to (None for the demo).
+def build_local(
+    args: argparse.Namespace, the_plan: Plan | None = None
+) -> tuple[LocalSource, HistoryStore | None, Plan]:
+    """The local source for ``args`` (provider, analytics settings, store and schedule for
+    live data) and the store it writes to (None for the demo). Shared with ``capwatch feed``.
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
     from tui.analytics.settings import AnalyticsSettings
     from tui.market.schedule import DEMO_INTERVAL_S
     from tui.settings import wiring
-    from tui.ui.app import CapwatchApp
+    from tui.source.local import LocalSource
 
-    the_plan = wiring.plan(args)
+    the_plan = the_plan or wiring.plan(args)
     provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
     display = the_plan.config.display
     analytics = AnalyticsSettings(
         movers=display.movers, anchor=display.anchors[0] if display.anchors else None
     )
     if provider.simulated:
-        store = None
-        app = CapwatchApp(
-            provider,
-            interval=args.interval or DEMO_INTERVAL_S,
-            analytics_settings=analytics,
-            hint=None if the_plan.config.path else GO_LIVE_HINT,
-        )
-    else:
-        store, app = _live_app(the_plan, provider, analytics)
-    _apply_theme(app, display.theme, the_plan)
-    return app, store
+        interval = args.interval or DEMO_INTERVAL_S
+        source = LocalSource(provider, interval=interval, analytics_settings=analytics)
+        return source, None, the_plan
+    source, store = _live_source(the_plan, provider, analytics)
+    return source, store, the_plan
 
 
-def _live_app(
+def _live_source(
     the_plan: Plan, provider: Provider, analytics: AnalyticsSettings
-) -> tuple[HistoryStore, CapwatchApp]:
+) -> tuple[LocalSource, HistoryStore]:
     from tui.history.backfill import load_closes
     from tui.history.store import HistoryStore
     from tui.market.clock import MarketClock, now_ist
     from tui.market.schedule import LiveSchedule
-    from tui.ui.app import CapwatchApp
+    from tui.source.local import LocalSource
 
     config = the_plan.config
     now = now_ist()
@@ -75,16 +75,48 @@ def _live_app(
         await schedule.load_holidays(provider)
         return await load_closes(provider, store, now_ist().date())
 
-    app = CapwatchApp(
+    source = LocalSource(
         provider,
         interval=config.refresh.open,
         analytics_settings=analytics,
         store=store,
         history=daily_work,
         schedule=schedule,
-        hint="; ".join(store.notices) or None,
     )
-    return store, app
+    return source, store
+
+
+def feed_url(args: argparse.Namespace, the_plan: Plan) -> str | None:
+    """The feed to view: ``--feed``, else ``[feed] url`` unless ``--demo``/``--provider``."""
+    if getattr(args, "feed", None):
+        return args.feed
+    if getattr(args, "demo", False) or getattr(args, "provider", None):
+        return None
+    return the_plan.config.feed.url
+
+
+def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
+    """The app for ``args`` and the history store it writes to (None for the demo and for a
+    viewer). Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
+    from tui.settings import wiring
+    from tui.ui.app import CapwatchApp
+
+    the_plan = wiring.plan(args)
+    if (url := feed_url(args, the_plan)) is not None:
+        from tui.market.clock import now_ist
+        from tui.source.subscriber import FeedSource
+
+        settings = replace(the_plan.config.feed, url=url)
+        app = CapwatchApp(source=FeedSource(settings, clock=now_ist))
+        store = None
+    else:
+        source, store, the_plan = build_local(args, the_plan)
+        hint = "; ".join(store.notices) if store is not None else None
+        if store is None and not the_plan.config.path:
+            hint = GO_LIVE_HINT
+        app = CapwatchApp(source=source, hint=hint or None)
+    _apply_theme(app, the_plan.config.display.theme, the_plan)
+    return app, store
 
 
 def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:

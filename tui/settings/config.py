@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 from providers.contract import CAP_SEGMENTS, Part, Segment
 from tui.market.clock import SpecialSession
@@ -104,6 +105,36 @@ class Retention:
     daily_years: int = 3
 
 
+#: Where ``capwatch feed`` publishes when neither ``--publish`` nor ``[feed] url`` says.
+DEFAULT_FEED_URL = "nats://127.0.0.1:4222"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """``[feed]``: the NATS server a collector publishes to and viewers read from.
+
+    ``url`` set makes bare ``capwatch`` a viewer; ``market`` names the subjects, so one server
+    can carry several feeds; credentials are a ``user``/``password`` pair or a ``token``;
+    ``tls_ca`` (and a client ``tls_cert``/``tls_key``) turn on TLS.
+    """
+
+    url: str | None = None
+    market: str = "india"
+    user: str | None = None
+    password: str | None = None
+    token: str | None = None
+    tls_ca: str | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """``[serve]``: ``password`` is required to bind ``capwatch serve`` beyond localhost."""
+
+    password: str | None = None
+
+
 DEFAULT_SEGMENTS: Mapping[Segment, tuple[str, ...]] = MappingProxyType(
     {
         Segment.LARGE: ("NIFTY 50", "SENSEX"),
@@ -126,6 +157,8 @@ class Config:
     segments: Mapping[Segment, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_SEGMENTS)
     special_sessions: tuple[SpecialSession, ...] = ()
     history: Retention = field(default_factory=Retention)
+    feed: FeedSettings = field(default_factory=FeedSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
 
     def provider_settings(self, name: str) -> Mapping[str, object]:
         """Settings for provider ``name`` (empty when it has no table)."""
@@ -306,6 +339,8 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "refresh": ("open", "closed", "heartbeat"),
         "display": ("movers", "anchors", "watchlist", "theme"),
         "history": ("intraday_days", "daily_years"),
+        "feed": ("url", "market", "user", "password", "token", "tls_ca", "tls_cert", "tls_key"),
+        "serve": ("password",),
     }
 )
 
@@ -533,6 +568,37 @@ def _read_retention(reader: _Reader, data: object) -> Retention:
     )
 
 
+def _read_feed(reader: _Reader, data: object) -> FeedSettings:
+    table = reader.table(data, "feed", SECTION_KEYS["feed"])
+    values = {key: reader.string(value, f"feed.{key}") for key, value in table.items()}
+    if "url" in values and urlsplit(values["url"]).scheme not in ("nats", "tls"):
+        reader.fail(
+            "feed.url", f"expected nats://HOST:PORT or tls://HOST:PORT, got {values['url']!r}"
+        )
+    if "market" in values and not re.fullmatch(r"[A-Za-z0-9_-]+", values["market"]):
+        reader.fail("feed.market", "letters, digits, '-' and '_' only (it names NATS subjects)")
+    if "token" in values and "user" in values:
+        reader.fail("feed.token", "give a token or a user and password, not both")
+    if "password" in values and "user" not in values:
+        reader.fail("feed.password", "a password needs a user")
+    if "tls_key" in values and "tls_cert" not in values:
+        reader.fail("feed.tls_key", "a key needs tls_cert")
+    for key in ("tls_ca", "tls_cert", "tls_key"):
+        if key in values:
+            values[key] = str(Path(values[key]).expanduser())
+    return FeedSettings(**values)
+
+
+def _read_serve(reader: _Reader, data: object) -> ServeSettings:
+    table = reader.table(data, "serve", SECTION_KEYS["serve"])
+    if "password" in table:
+        password = reader.string(table["password"], "serve.password")
+        if len(password) < 12:
+            reader.fail("serve.password", "use at least 12 characters")
+        return ServeSettings(password=password)
+    return ServeSettings()
+
+
 _SECTIONS = (
     "sources",
     "providers",
@@ -541,6 +607,8 @@ _SECTIONS = (
     "segments",
     "special_sessions",
     "history",
+    "feed",
+    "serve",
 )
 
 
@@ -577,6 +645,10 @@ def parse_config(
         values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
     if "history" in data:
         values["history"] = _read_retention(reader, data["history"])
+    if "feed" in data:
+        values["feed"] = _read_feed(reader, data["feed"])
+    if "serve" in data:
+        values["serve"] = _read_serve(reader, data["serve"])
     config = Config(**values)
     if known_providers is not None:
         _check_provider_names(reader, config.sources, known_providers)
@@ -683,6 +755,19 @@ micro = ["NIFTY MICROCAP 250"]
 [history]
 intraday_days = 7              # keep intraday breadth this many days
 daily_years = 3                # keep daily closes this many years
+
+[feed]
+# One collector (`capwatch feed`) publishes to a NATS server; with `url` set, bare
+# `capwatch` is a viewer of it (README: "Share one monitor").
+# url = "nats://127.0.0.1:4222"
+# market = "india"            # names the subjects: several feeds can share one server
+# user = "desk"               # credentials: user and password, or a token
+# password = "..."
+# tls_ca = "~/certs/ca.pem"     # TLS: the server's CA (and tls_cert / tls_key for a client cert)
+
+[serve]
+# `capwatch serve --host` beyond localhost needs a password (HTTP basic auth, any user name).
+# password = "at least 12 characters"
 
 # Extra sessions, e.g. Muhurat trading on Diwali (IST times):
 # [[special_sessions]]

@@ -178,7 +178,7 @@ class CapwatchApp(App[None]):
         """One refresh; ``asked`` (the ``r`` key) draws even while paused."""
         delay = 0.0
         try:
-            delay = await self._refresh_once(draw=asked or not self.paused)
+            delay = await self._refresh_once(asked)
         finally:
             self._arm(delay)
 
@@ -194,8 +194,9 @@ class CapwatchApp(App[None]):
             self._timer = self.set_timer(delay, self._refresh)
         self._show_status()
 
-    async def _refresh_once(self, draw: bool) -> float:
-        """Draw the source's frames for one refresh; return the seconds until the next."""
+    async def _refresh_once(self, asked: bool) -> float:
+        """Draw the source's frames for one refresh (while paused, only when ``asked``);
+        return the seconds until the next."""
         try:
             async for frame in self.source.refresh():
                 self._received_at = self.clock()
@@ -203,7 +204,7 @@ class CapwatchApp(App[None]):
                 self._error = frame.error_text
                 if frame.stale_since is None:
                     self._failures = 0
-                if draw:
+                if asked or not self.paused:
                     self._draw(frame)
                 else:
                     self._show_status()

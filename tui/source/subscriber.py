@@ -1,0 +1,187 @@
+"""The viewer's source: frames from a collector over NATS, no provider, store or analytics.
+
+It listens to the market's subjects and, on joining, reads the last status and views kept by
+JetStream, so the first screen needs no wait for the next refresh. ``refresh`` waits for the
+next status that changes what is shown; when nothing at all is heard for two beats (the
+collector's promised status interval) it fails with ``FeedDown``, and the app marks every
+pane STALE with its age. nats-py reconnects by itself; the next status makes it live again.
+Imports neither pandas nor numpy (a test asserts it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+from providers.contract import Segment
+from tui.settings.config import FeedSettings
+from tui.source import wire
+from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect
+from tui.source.frame import Frame
+from widgets.views import SegmentView, StockDetail
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+
+log = logging.getLogger(__name__)
+
+#: Seconds a detail request waits for the collector.
+DETAIL_TIMEOUT_S = 3.0
+#: Seconds between tries to reach a server that refused the first connection.
+CONNECT_RETRY_S = 2.0
+
+
+class FeedDown(Exception):
+    """The collector or the server is not heard from; the message says which and since when."""
+
+
+class FeedSource:
+    def __init__(self, settings: FeedSettings, clock: Callable[[], datetime]) -> None:
+        assert settings.url is not None
+        self.settings = settings
+        self.url = settings.url
+        self.subjects = Subjects(settings.market)
+        self.clock = clock
+        self._client: Client | None = None
+        self._status: FeedStatus | None = None
+        self._views: dict[Segment, SegmentView] = {}
+        self._shown: FeedStatus | None = None  # the status of the last frame handed out
+        self._changed = asyncio.Event()
+        self._heard_at: float | None = None  # loop time of the last message
+        self._beat = MAX_BEAT_S
+
+    @property
+    def name(self) -> str:
+        return f"feed {self.url}"
+
+    @property
+    def simulated(self) -> bool:
+        return self._status.simulated if self._status is not None else False
+
+    async def refresh(self) -> AsyncIterator[Frame]:
+        if self._client is None:
+            await self._connect()
+        loop = asyncio.get_running_loop()
+        while not self._changed.is_set():
+            heard = self._heard_at if self._heard_at is not None else loop.time()
+            timeout = heard + 2 * self._beat - loop.time()
+            if timeout <= 0:  # already down: say so again after two more beats
+                timeout = 2 * self._beat
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout)
+            except TimeoutError:
+                raise FeedDown(self._silence()) from None
+        self._changed.clear()
+        status = self._status
+        assert status is not None
+        self._shown = status
+        if status.as_of is None:  # the collector has no data yet
+            return
+        yield Frame(
+            provider=status.provider,
+            simulated=status.simulated,
+            as_of=status.as_of,
+            market=status.market,
+            views=MappingProxyType(dict(self._views)),
+            errors=MappingProxyType(dict(status.errors)),
+            stale_since=status.stale_since,
+            next_at=status.next_at,
+        )
+
+    def _silence(self) -> str:
+        connected = self._client is not None and self._client.is_connected
+        where = "the collector" if connected else f"the feed server {self.url}"
+        return f"feed: no word from {where}; reconnecting"
+
+    async def _connect(self) -> None:
+        try:
+            client = await connect(self.settings, name="capwatch viewer", on_reconnect=self._rejoin)
+        except Exception as exc:  # refused, DNS, TLS, auth: the status bar says, we retry
+            raise FeedDown(f"feed: cannot reach {self.url}: {exc or type(exc).__name__}") from exc
+        self._client = client
+        await client.subscribe(f"{self.subjects.prefix}.segment.*", cb=self._on_view)
+        await client.subscribe(self.subjects.status, cb=self._on_status)
+        await self._rejoin()
+
+    async def _rejoin(self) -> None:
+        """Read what JetStream kept: the last views and status (a late joiner draws at once)."""
+        client = self._client
+        if client is None:
+            return
+        manager = client.jsm()
+        for segment in Segment:
+            subject = self.subjects.segment(segment)
+            try:
+                kept = await manager.get_last_msg(self.subjects.stream, subject, direct=True)
+            except Exception:  # nothing kept yet (no collector has published)
+                continue
+            if segment not in self._views:
+                self._views[segment] = wire.loads(SegmentView, kept.data or b"")
+        try:
+            kept = await manager.get_last_msg(
+                self.subjects.stream, self.subjects.status, direct=True
+            )
+        except Exception:
+            return
+        if self._status is None:
+            self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
+
+    async def _on_view(self, message: Msg) -> None:
+        segment = Segment(message.subject.rsplit(".", 1)[1])
+        try:
+            self._views[segment] = wire.loads(SegmentView, message.data)
+        except ValueError as exc:
+            log.warning("bad view on %s: %s", message.subject, exc)
+        self._heard()
+
+    async def _on_status(self, message: Msg) -> None:
+        try:
+            self._take_status(wire.loads(FeedStatus, message.data))
+        except ValueError as exc:
+            log.warning("bad status on %s: %s", message.subject, exc)
+
+    def _take_status(self, status: FeedStatus, kept_copy: bool = False) -> None:
+        """A status shows a new frame unless only its send time changed (a heartbeat). A
+        kept copy (read on joining) counts as heard only if it is recent."""
+        self._status = status
+        self._beat = max(0.5, status.beat)
+        if not kept_copy or self.clock() - status.sent_at < timedelta(seconds=2 * status.beat):
+            self._heard()
+        shown = self._shown
+        if shown is None or (shown.seq, shown.errors, shown.stale_since, shown.next_at) != (
+            status.seq,
+            status.errors,
+            status.stale_since,
+            status.next_at,
+        ):
+            self._changed.set()
+
+    def _heard(self) -> None:
+        self._heard_at = asyncio.get_running_loop().time()
+
+    def pace(self, now: datetime) -> float:
+        return 0.0  # the collector paces: wait for its next word at once
+
+    def retry_after(self, exc: Exception, failures: int) -> float:
+        return CONNECT_RETRY_S if self._client is None else 0.0
+
+    async def detail(self, symbol: str) -> StockDetail | None:
+        if self._client is None or not self._client.is_connected:
+            return None
+        try:
+            reply = await self._client.request(
+                self.subjects.detail, symbol.encode(), timeout=DETAIL_TIMEOUT_S
+            )
+            return wire.loads(StockDetail | None, reply.data)
+        except Exception as exc:  # no collector, a timeout: the screen says there is none
+            log.info("detail for %s: %s", symbol, exc)
+            return None
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()

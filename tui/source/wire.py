@@ -1,0 +1,95 @@
+"""Views on the wire: the frozen view dataclasses to JSON and back, driven by their type hints.
+
+The collector publishes exactly what the panes draw (``widgets.views``), so a viewer needs
+neither pandas nor the analytics to rebuild them. One generic codec instead of one function
+per class: a field added to a view travels without touching this module. Decoding is strict
+(a missing field raises), so a collector and viewer of different versions fail loudly.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import types
+from collections.abc import Callable
+from datetime import date, datetime
+from enum import Enum
+from functools import cache, partial
+from typing import Any, Union, get_args, get_origin, get_type_hints
+
+
+def to_plain(value: object) -> Any:
+    """A view (or any nesting of dataclasses, tuples, enums, dates) as JSON-ready values."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, tuple | list):
+        return [to_plain(item) for item in value]
+    if isinstance(value, dict | types.MappingProxyType):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    return value
+
+
+def dumps(value: object) -> bytes:
+    return json.dumps(to_plain(value), separators=(",", ":"), allow_nan=False).encode()
+
+
+def loads(kind: Any, data: bytes | str) -> Any:
+    """Rebuild a ``kind`` (a view class, or ``View | None``) published by ``dumps``.
+    Raises ``ValueError`` on a wrong shape."""
+    try:
+        return from_plain(kind, json.loads(data))
+    except (TypeError, KeyError, AttributeError) as exc:
+        raise ValueError(f"not a {kind}: {exc!r}") from exc
+
+
+def from_plain(kind: Any, value: Any) -> Any:
+    """``value`` (from JSON) as an instance of the type ``kind``."""
+    return _decoder(kind)(value)
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@cache
+def _decoder(kind: Any) -> Callable[[Any], Any]:
+    """A function from JSON values to ``kind``, built once per type (viewers decode every
+    refresh, so the type inspection is not repeated per value)."""
+    origin = get_origin(kind)
+    if origin in (Union, types.UnionType):
+        options = [arg for arg in get_args(kind) if arg is not type(None)]
+        inner = _decoder(options[0]) if len(options) == 1 else _same
+        return lambda value: None if value is None else inner(value)
+    if origin is tuple:
+        args = get_args(kind)
+        if len(args) == 2 and args[1] is Ellipsis:
+            item = _decoder(args[0])
+            return lambda value: tuple(map(item, value))
+        parts = [_decoder(arg) for arg in args]
+        return lambda value: tuple(p(v) for p, v in zip(parts, value, strict=True))
+    if dataclasses.is_dataclass(kind):
+        hints = get_type_hints(kind)
+        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind)]
+        return lambda value: kind(**{name: decode(value[name]) for name, decode in fields})
+    if isinstance(kind, type):
+        if issubclass(kind, Enum):
+            return kind
+        if kind is datetime:
+            return datetime.fromisoformat
+        if kind is date:
+            return date.fromisoformat
+        if kind is float:
+            return float
+        if kind in (int, str, bool):
+            return partial(_checked, kind)
+    return _same
+
+
+def _checked(kind: type, value: Any) -> Any:
+    if not isinstance(value, kind):
+        raise TypeError(f"expected {kind.__name__}, got {value!r}")
+    return value
