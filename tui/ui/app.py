@@ -191,7 +191,8 @@ class CapwatchApp(App[None]):
             self._next_at = None
         else:
             self._next_at = self.clock() + timedelta(seconds=delay)
-            self._timer = self.set_timer(delay, self._refresh)
+            # a feed's refresh waits for the collector itself (delay 0): Textual timers need > 0
+            self._timer = self.set_timer(max(delay, 0.01), self._refresh)
         self._show_status()
 
     async def _refresh_once(self, asked: bool) -> float:
