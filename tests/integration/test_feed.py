@@ -148,8 +148,10 @@ async def test_viewer_detail_screen_shows_history_and_calls(nats_url: str) -> No
             # the collector loads daily closes after its first refresh; wait for them
             await until(
                 [pilot],
-                lambda: pane_has_rows(app)
-                and any(row.change_5d_pct is not None for row in app.views[app.segment].indices),
+                lambda: (
+                    pane_has_rows(app)
+                    and any(row.change_5d_pct is not None for row in app.views[app.segment].indices)
+                ),
                 timeout=30,
             )
             await pilot.press("enter")
