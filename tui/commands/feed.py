@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
     paths = resolve_paths(getattr(args, "config", None))
     log_path = log_to_file(paths.log_dir)
     try:
-        import nats  # noqa: F401  (the extra is installed?)
+        from tui.source.bus import import_nats
+
+        import_nats()  # is the extra installed?
     except ImportError:
         print(
             "capwatch: the feed needs the feed extra: pip install 'capwatch[feed]'", file=sys.stderr
@@ -52,8 +54,15 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError, ImportError, StoreError) as exc:
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
+    from tui.source.bus import check_url
+
     settings = the_plan.config.feed
-    settings = replace(settings, url=args.publish or settings.url or DEFAULT_FEED_URL)
+    try:
+        url = check_url(args.publish or settings.url or DEFAULT_FEED_URL)
+    except ValueError as exc:
+        print(f"capwatch: {exc}", file=sys.stderr)
+        return 2
+    settings = replace(settings, url=url)
     server: subprocess.Popen[bytes] | None = None
     try:
         server = _local_server(settings, paths.data_dir / "nats")

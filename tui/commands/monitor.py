@@ -104,9 +104,10 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
     the_plan = wiring.plan(args)
     if (url := feed_url(args, the_plan)) is not None:
         from tui.market.clock import now_ist
+        from tui.source.bus import check_url
         from tui.source.subscriber import FeedSource
 
-        settings = replace(the_plan.config.feed, url=url)
+        settings = replace(the_plan.config.feed, url=check_url(url))
         app = CapwatchApp(source=FeedSource(settings, clock=now_ist))
         store = None
     else:

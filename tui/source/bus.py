@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -113,7 +114,7 @@ async def connect(
 ) -> Client:
     """Connect to the feed's server; after the first connection, nats-py reconnects by itself
     (forever, every second). Raises ``OSError``/``nats`` errors when the server is not there."""
-    import nats
+    nats = import_nats()
 
     async def error(exc: Exception) -> None:
         log.info("feed connection: %s", exc)
@@ -137,6 +138,29 @@ async def connect(
     if on_reconnect is not None:
         options["reconnected_cb"] = on_reconnect
     return await nats.connect(**options)  # type: ignore[arg-type]
+
+
+def import_nats() -> ModuleType:
+    """``nats``, loaded without aiohttp: nats-py imports it when installed (textual-serve
+    brings it) only for ``ws://`` URLs, which capwatch does not take, and it costs a viewer
+    half a second of its first screen."""
+    if "nats" not in sys.modules and "aiohttp" not in sys.modules:
+        sys.modules["aiohttp"] = None  # type: ignore[assignment]  # import fails: no ws
+        try:
+            import nats
+        finally:
+            del sys.modules["aiohttp"]
+    import nats
+
+    return nats
+
+
+def check_url(url: str) -> str:
+    """``url`` if it is a NATS URL capwatch can use; else ``ValueError`` saying what is."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("nats", "tls") or not parts.hostname:
+        raise ValueError(f"feed URL must look like nats://HOST:PORT or tls://HOST:PORT: {url!r}")
+    return url
 
 
 def is_local(url: str) -> bool:

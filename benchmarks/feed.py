@@ -1,0 +1,311 @@
+"""Benchmark one feed for many screens against one monitor per screen.
+
+In one run, on this machine:
+- a collector (``capwatch feed --demo``, 2 s refresh) with 1, 5 and 20 viewers
+  (``capwatch --feed URL``), each in its own 120x40 pseudo-terminal;
+- 1, 5 and 20 standalone monitors (``capwatch --demo``), the same way;
+- the bare Textual app (``benchmarks/bare_app.py``) alone, for the first-screen baseline.
+Screens are opened one after another (each waits for its first full screen: people do not
+open twenty terminals in the same millisecond). Once all are up and settled, CPU is measured
+over a window while everything ticks. Printed: the collector's (with its nats-server) CPU and
+RSS; per screen the median CPU %, RSS and first-screen seconds; the first screen as a ratio
+to the bare app's median.
+Then, against the fake NSE server (tests/fakes/nse_server.py), a live collector's requests
+per hour with 1 viewer and with 20.
+
+Targets (issue 14), per viewer: <= 0.5 % CPU ticking, <= 60 MB RSS, first screen <= 1.3x bare.
+
+Run from the project root: .venv/bin/python benchmarks/feed.py [--window 10] [--bare-runs 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import importlib.util
+import os
+import pty
+import select
+import signal
+import socket
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyte
+from monitor import BARE, BARE_READY, MONITOR_READY, PROBE, ROOT
+
+from tui.source.bus import start_server
+
+COLS, ROWS = 120, 40
+INTERVAL_S = 2.0
+SETTLE_S = 4.0  # after the last screen is up: history loads and repaints
+COUNTS = (1, 5, 20)
+DEMO = ["--demo", "--seed", "7", "--start", "2026-11-20T11:30", "--interval", str(INTERVAL_S)]
+CAPWATCH = [sys.executable, "-m", "tui.cli"]
+
+
+def _tree_cpu():
+    """``tree_cpu(pid) -> (cpu seconds, rss bytes)`` of a process tree, from ttyprobe."""
+    spec = importlib.util.spec_from_file_location("ttyprobe", PROBE)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.tree_cpu
+
+
+tree_cpu = _tree_cpu()
+
+
+@dataclass
+class Terminal:
+    """One program in a pseudo-terminal; its screen is parsed only until it is ready."""
+
+    command: list[str]
+    ready: list[str]
+    env: dict[str, str]
+    pid: int = 0
+    fd: int = 0
+    started: float = 0.0
+    shown_s: float | None = None
+    screen: pyte.Screen = field(default_factory=lambda: pyte.Screen(COLS, ROWS))
+
+    def start(self) -> None:
+        self.stream = pyte.ByteStream(self.screen)
+        self.started = time.monotonic()
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execvpe(self.command[0], self.command, self.env)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
+
+    def read(self) -> None:
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            return
+        if self.shown_s is None:
+            self.stream.feed(data)
+            text = "\n".join(self.screen.display)
+            if all(part in text for part in self.ready):
+                self.shown_s = time.monotonic() - self.started
+
+    def stop(self) -> None:
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            try:
+                os.kill(self.pid, sig)
+            except ProcessLookupError:
+                break
+            for _ in range(40):
+                if os.waitpid(self.pid, os.WNOHANG)[0]:
+                    os.close(self.fd)
+                    return
+                time.sleep(0.05)
+
+
+def pump(terminals: list[Terminal], seconds: float, until: Terminal | None = None) -> None:
+    """Drain every terminal for ``seconds`` (or until ``until`` shows its first screen)."""
+    deadline = time.monotonic() + seconds
+    by_fd = {t.fd: t for t in terminals}
+    while time.monotonic() < deadline:
+        if until is not None and until.shown_s is not None:
+            return
+        ready, _, _ = select.select(list(by_fd), [], [], 0.05)
+        for fd in ready:
+            by_fd[fd].read()
+
+
+def open_screens(command: list[str], ready: list[str], count: int, env: dict) -> list[Terminal]:
+    terminals: list[Terminal] = []
+    for _ in range(count):
+        terminal = Terminal(command, ready, env)
+        terminal.start()
+        terminals.append(terminal)
+        pump(terminals, 60, until=terminal)
+        if terminal.shown_s is None:
+            raise SystemExit(f"no first screen from {' '.join(command)}")
+    return terminals
+
+
+def measure(terminals: list[Terminal], others: list[int], window: float) -> dict:
+    """CPU % and RSS of each terminal (and of ``others``) over ``window`` seconds of ticking."""
+    pump(terminals, SETTLE_S)
+    pids = [t.pid for t in terminals] + others
+    before = {pid: tree_cpu(pid)[0] for pid in pids}
+    began = time.monotonic()
+    pump(terminals, window)
+    spent = time.monotonic() - began
+    after = {pid: tree_cpu(pid) for pid in pids}
+    cpu = {pid: 100 * (after[pid][0] - before[pid]) / spent for pid in pids}
+    rss = {pid: after[pid][1] / 2**20 for pid in pids}
+    screens = [t.pid for t in terminals]
+    return {
+        "cpu": statistics.median(cpu[p] for p in screens),
+        "rss": statistics.median(rss[p] for p in screens),
+        "first": statistics.median(t.shown_s for t in terminals if t.shown_s is not None),
+        "others_cpu": sum(cpu[p] for p in others),
+        "others_rss": sum(rss[p] for p in others),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Feed:
+    """A nats-server and a collector, for one scenario."""
+
+    def __init__(self, env: dict, home: Path, collector_args: list[str]) -> None:
+        port = free_port()
+        self.url = f"nats://127.0.0.1:{port}"
+        self.server = start_server("127.0.0.1", port, home / f"js-{port}")
+        self.collector = subprocess.Popen(
+            [*CAPWATCH, "feed", *collector_args, "--publish", self.url],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        )
+
+    @property
+    def pids(self) -> list[int]:
+        return [self.collector.pid, self.server.pid]
+
+    def stop(self) -> None:
+        for process in (self.collector, self.server):
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def scenario_feed(count: int, env: dict, home: Path, window: float) -> dict:
+    feed = Feed(env, home, DEMO)
+    try:
+        time.sleep(1.0)  # the collector's first refresh is on the server before anyone looks
+        screens = open_screens([*CAPWATCH, "--feed", feed.url], MONITOR_READY, count, env)
+        try:
+            return measure(screens, feed.pids, window)
+        finally:
+            for terminal in screens:
+                terminal.stop()
+    finally:
+        feed.stop()
+
+
+def scenario_standalone(count: int, env: dict, window: float) -> dict:
+    screens = open_screens([*CAPWATCH, *DEMO], MONITOR_READY, count, env)
+    try:
+        return measure(screens, [], window)
+    finally:
+        for terminal in screens:
+            terminal.stop()
+
+
+def bare_first_screen(env: dict, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        (terminal,) = open_screens(BARE, BARE_READY, 1, env)
+        terminal.stop()
+        assert terminal.shown_s is not None
+        times.append(terminal.shown_s)
+    return statistics.median(times)
+
+
+def nse_requests_per_hour(env: dict, home: Path, viewers: int, window: float) -> float:
+    """A live collector against the fake NSE, with ``viewers`` viewers, for ``window`` s."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fakes.nse_server import FakeNseServer
+
+    with FakeNseServer() as nse:
+        config = home / f"live-{viewers}.toml"
+        config.write_text(
+            '[sources]\nindices = ["nse"]\nstocks = ["nse"]\nbreadth = ["nse"]\n'
+            'ratings = []\nearnings = ["nse"]\nstatus = ["nse"]\nhistory = ["nse"]\n'
+            f'[providers.nse]\nbase_url = "{nse.base_url}"\nrequests_per_second = 50\n'
+            f"[refresh]\nopen = {INTERVAL_S}\nclosed = {INTERVAL_S}\nheartbeat = {INTERVAL_S}\n"
+        )
+        feed = Feed(env, home, ["--config", str(config)])
+        try:
+            screens = open_screens(
+                [*CAPWATCH, "--config", str(config), "--feed", feed.url],
+                ["as of", "Gainers"],
+                viewers,
+                env,
+            )
+            try:
+                pump(screens, SETTLE_S)  # the daily history backfill is done by now
+                first = len(nse.requests)
+                pump(screens, window)
+                return (len(nse.requests) - first) * 3600 / window
+            finally:
+                for terminal in screens:
+                    terminal.stop()
+        finally:
+            feed.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--window", type=float, default=10.0, help="ticking window, seconds")
+    parser.add_argument("--bare-runs", type=int, default=5)
+    parser.add_argument("--counts", default=",".join(map(str, COUNTS)))
+    options = parser.parse_args()
+    counts = [int(n) for n in options.counts.split(",")]
+    with tempfile.TemporaryDirectory(prefix="capwatch-bench-") as tmp:
+        home = Path(tmp)
+        env = dict(
+            os.environ,
+            TERM="xterm-256color",
+            COLORTERM="truecolor",
+            COLUMNS=str(COLS),
+            LINES=str(ROWS),
+            HOME=str(home),
+            XDG_CONFIG_HOME=str(home / "config"),
+            XDG_DATA_HOME=str(home / "data"),
+            XDG_STATE_HOME=str(home / "state"),
+        )
+        env.pop("CAPWATCH_CONFIG", None)
+        bare = bare_first_screen(env, options.bare_runs)
+        rows = []
+        for count in counts:
+            viewers = scenario_feed(count, env, home, options.window)
+            print(f"{count} viewer(s) done", file=sys.stderr)
+            alone = scenario_standalone(count, env, options.window)
+            print(f"{count} standalone done", file=sys.stderr)
+            rows.append((count, viewers, alone))
+        requests = {n: nse_requests_per_hour(env, home, n, 2 * options.window) for n in (1, 20)}
+
+    print(
+        f"120x{ROWS} ptys, demo seed 7, {INTERVAL_S:g} s refresh, {options.window:g} s ticking "
+        f"window; per-screen figures are medians over the screens"
+    )
+    print(f"bare Textual app first screen: {bare:.2f} s (median of {options.bare_runs})")
+    print(
+        f"{'screens':>7} | {'collector+nats':>16} | {'viewer CPU%':>11} {'RSS MB':>7} "
+        f"{'first s':>7} {'x bare':>6} | {'monitor CPU%':>12} {'RSS MB':>7} {'first s':>7} "
+        f"{'x bare':>6} | {'total CPU% feed/alone':>21}"
+    )
+    for count, viewers, alone in rows:
+        collector = f"{viewers['others_cpu']:.1f}% {viewers['others_rss']:.0f}MB"
+        total_feed = viewers["others_cpu"] + count * viewers["cpu"]
+        total_alone = count * alone["cpu"]
+        print(
+            f"{count:>7} | {collector:>16} | {viewers['cpu']:>11.2f} {viewers['rss']:>7.1f} "
+            f"{viewers['first']:>7.2f} {viewers['first'] / bare:>6.2f} | {alone['cpu']:>12.2f} "
+            f"{alone['rss']:>7.1f} {alone['first']:>7.2f} {alone['first'] / bare:>6.2f} | "
+            f"{total_feed:>9.1f} / {total_alone:<9.1f}"
+        )
+    print("targets per viewer: <= 0.5 % CPU ticking, <= 60 MB RSS, first screen <= 1.3x bare")
+    print(
+        "fake NSE, live collector, requests per hour: "
+        + ", ".join(f"{n} viewer(s) {rate:.0f}" for n, rate in requests.items())
+    )
+
+
+if __name__ == "__main__":
+    main()
