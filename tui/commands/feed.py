@@ -108,7 +108,8 @@ async def _collect(source: LocalSource, settings: FeedSettings) -> None:
         loop.add_signal_handler(sig, stop.set)
 
     async def lost() -> None:
-        _say(f"lost the NATS server at {settings.url}; reconnecting")
+        if not stop.is_set():  # closing the connection on the way out is no loss
+            _say(f"lost the NATS server at {settings.url}; reconnecting")
 
     async def back() -> None:
         _say(f"reconnected to {settings.url}")

@@ -14,6 +14,7 @@ connection, never by a standalone monitor.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import shutil
 import socket
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_PORT = 4222
+#: Seconds the first connection may take before the cause is reported.
+FIRST_CONNECT_S = 5.0
 #: Longest gap between status messages: a viewer that hears nothing for two calls the feed down.
 MAX_BEAT_S = 5.0
 
@@ -112,11 +115,15 @@ async def connect(
     on_disconnect: Callable[[], Awaitable[None]] | None = None,
     on_reconnect: Callable[[], Awaitable[None]] | None = None,
 ) -> Client:
-    """Connect to the feed's server; after the first connection, nats-py reconnects by itself
-    (forever, every second). Raises ``OSError``/``nats`` errors when the server is not there."""
-    nats = import_nats()
+    """Connect to the feed's server; once connected, nats-py reconnects by itself (forever,
+    every second). Raises ``ConnectionError`` naming the cause (refused, TLS, authorization)
+    when the first connection does not succeed within ``FIRST_CONNECT_S``."""
+    from nats.aio.client import Client
+
+    errors: list[Exception] = []
 
     async def error(exc: Exception) -> None:
+        errors.append(exc)
         log.info("feed connection: %s", exc)
 
     options: dict[str, object] = {
@@ -137,7 +144,16 @@ async def connect(
         options["disconnected_cb"] = on_disconnect
     if on_reconnect is not None:
         options["reconnected_cb"] = on_reconnect
-    return await nats.connect(**options)  # type: ignore[arg-type]
+    import_nats()
+    client = Client()
+    try:
+        # nats-py retries a first connection forever too (even a refused password): bound it
+        await asyncio.wait_for(client.connect(**options), FIRST_CONNECT_S)  # type: ignore[arg-type]
+    except Exception as exc:  # a timeout, or the error nats-py gave up with
+        await client.close()
+        cause = errors[-1] if errors else exc
+        raise ConnectionError(str(cause) or type(cause).__name__) from exc
+    return client
 
 
 def import_nats() -> ModuleType:

@@ -16,16 +16,11 @@ from pathlib import Path
 import aiohttp
 import pyte
 import pytest
+from fakes.ports import free_port
 
 from tui.commands.serve import authorized, tab_command
 
 ROOT = Path(__file__).resolve().parents[3]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
