@@ -206,14 +206,19 @@ def scenario_standalone(count: int, env: dict, window: float) -> dict:
             terminal.stop()
 
 
-def bare_first_screen(env: dict, runs: int) -> float:
+def bare_app(env: dict, runs: int, window: float) -> tuple[float, dict]:
+    """The bare app's median first screen over ``runs`` starts, and one ticking measurement."""
     times = []
     for _ in range(runs):
         (terminal,) = open_screens(BARE, BARE_READY, 1, env)
         terminal.stop()
         assert terminal.shown_s is not None
         times.append(terminal.shown_s)
-    return statistics.median(times)
+    screens = open_screens(BARE, BARE_READY, 1, env)
+    try:
+        return statistics.median(times), measure(screens, [], window)
+    finally:
+        screens[0].stop()
 
 
 def nse_requests_per_hour(env: dict, home: Path, viewers: int, window: float) -> float:
@@ -270,7 +275,7 @@ def main() -> None:
             XDG_STATE_HOME=str(home / "state"),
         )
         env.pop("CAPWATCH_CONFIG", None)
-        bare = bare_first_screen(env, options.bare_runs)
+        bare, bare_ticking = bare_app(env, options.bare_runs, options.window)
         rows = []
         for count in counts:
             viewers = scenario_feed(count, env, home, options.window)
@@ -284,7 +289,10 @@ def main() -> None:
         f"120x{ROWS} ptys, demo seed 7, {INTERVAL_S:g} s refresh, {options.window:g} s ticking "
         f"window; per-screen figures are medians over the screens"
     )
-    print(f"bare Textual app first screen: {bare:.2f} s (median of {options.bare_runs})")
+    print(
+        f"bare Textual app: first screen {bare:.2f} s (median of {options.bare_runs}), "
+        f"ticking {bare_ticking['cpu']:.2f} % CPU, {bare_ticking['rss']:.1f} MB"
+    )
     print(
         f"{'screens':>7} | {'collector+nats':>16} | {'viewer CPU%':>11} {'RSS MB':>7} "
         f"{'first s':>7} {'x bare':>6} | {'monitor CPU%':>12} {'RSS MB':>7} {'first s':>7} "
