@@ -70,6 +70,13 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--init", action="store_true", help="write a commented default config")
     action.add_argument("--check", action="store_true", help="validate the config file")
 
+    alerts = sub.add_parser("alerts", help="check the [[alerts]] rules, or print today's alerts")
+    alerts.add_argument("--config", metavar="PATH", help="config file to use")
+    alerts.add_argument("--demo", action="store_true", help="--log: the demo market's alerts")
+    what = alerts.add_mutually_exclusive_group(required=True)
+    what.add_argument("--check", action="store_true", help="validate the rules and list them")
+    what.add_argument("--log", action="store_true", help="print today's alerts (the journal)")
+
     doctor = sub.add_parser("doctor", help="try each configured provider once and report")
     doctor.add_argument("--config", metavar="PATH", help="config file to use")
     doctor.add_argument(
