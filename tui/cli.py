@@ -62,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     snap.add_argument("--movers", type=int, metavar="N", help="gainers/losers per segment")
     snap.add_argument("--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)")
+    snap.add_argument(
+        "--segment",
+        choices=("all", "large", "mid", "small", "micro", "watch"),
+        help="only this segment's tables (watch: your watchlist); CSV: only its stocks",
+    )
 
     conf = sub.add_parser("config", help="show, create or check the config file")
     conf.add_argument("--config", metavar="PATH", help="config file to use")
