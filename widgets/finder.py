@@ -16,6 +16,7 @@ class FinderPane(Pane):
 
     TITLE = "Stocks"
     NO_WATCHED = None
+    CELL_DIFF = False
     COLUMNS = (
         Column("", 1, align="left"),
         Column("Symbol", 12, align="left"),

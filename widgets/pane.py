@@ -165,6 +165,9 @@ class Pane(Widget, can_focus=True):
     SELECTABLE: ClassVar[bool] = True
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     WAITING: ClassVar[str] = "waiting for data…"
+    #: Repaint only the changed cells; off for a pane whose every line changes at once
+    #: (a search list), where one whole repaint costs less than diffing each line.
+    CELL_DIFF: ClassVar[bool] = True
     #: What a pane shows in the Watch view while no watched stock is in the data (short
     #: lines: they must fit a pane at 80x24).
     NO_WATCHED: ClassVar[tuple[str, ...] | None] = (
@@ -304,9 +307,12 @@ class Pane(Widget, can_focus=True):
 
         old = self._shown
         self._shown = shown
-        for y, strip in enumerate(shown):
-            for start, end in changed_runs(old[y] if y < len(old) else None, strip):
-                self.refresh(Region(start, y, end - start, 1))
+        if not self.CELL_DIFF:
+            self.refresh()
+        else:
+            for y, strip in enumerate(shown):
+                for start, end in changed_runs(old[y] if y < len(old) else None, strip):
+                    self.refresh(Region(start, y, end - start, 1))
         self._update_subtitle(count, page)
 
     def set_stale(self, stale: bool) -> None:
