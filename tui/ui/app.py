@@ -266,7 +266,7 @@ class CapwatchApp(App[None]):
             try:
                 await asyncio.to_thread(self.store.append_snapshot, snapshot)
             except Exception as exc:  # a full disk or locked file must not stop the monitor
-                self._error = f"store: {exc}"
+                self._note_error(exc, "store")
         if self._history_day != snapshot.as_of.astimezone(IST).date():
             await self._load_history(analytics, snapshot, draw)
         phase = snapshot.status.phase if snapshot.status is not None else None
@@ -298,7 +298,7 @@ class CapwatchApp(App[None]):
             await asyncio.to_thread(analytics.load_history, closes)
             views, fired = await asyncio.to_thread(self._compute, analytics, snapshot, False)
         except Exception as exc:  # live panes still work without history
-            self._error = f"history: {exc}"
+            self._note_error(exc, "history")
             self._show_status()
             return
         if draw and not self.paused:
@@ -345,10 +345,15 @@ class CapwatchApp(App[None]):
         elif not self.is_headless and self._driver is not None:
             self._driver.write(text)
 
+    def _note_error(self, exc: Exception, source: str | None = None) -> None:
+        """One line for the status bar; the whole traceback for the log."""
+        self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
+        log.warning("%s", self._error, exc_info=exc)
+
     def _failed(self, exc: Exception, source: str | None = None) -> float:
         self._failures += 1
-        self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
-        log.warning("refresh failed (%d in a row): %s", self._failures, self._error)
+        self._note_error(exc, source)
+        log.warning("refresh failed %d times in a row", self._failures)
         delay = min(MAX_RETRY_S, self.interval * 2 ** (self._failures - 1))
         if isinstance(exc, RateLimited) and exc.retry_after:
             delay = max(delay, exc.retry_after)
@@ -369,7 +374,7 @@ class CapwatchApp(App[None]):
             analytics = await self._ensure_analytics()
             views, _ = await asyncio.to_thread(self._compute, analytics, snapshot, True)
         except Exception as exc:  # a broken store must not stop the live start
-            self._error = f"store: {exc}"
+            self._note_error(exc, "store")
             return
         self._stale_since = snapshot.as_of
         self._draw(snapshot, views)
