@@ -45,6 +45,9 @@ class AlertLogPane(Pane):
             what = "No alert rules: add [[alerts]] to the config (README, Alerts)."
         return Lines.of([Text(what, style=DIM)])
 
+    def subtitle(self) -> str:
+        return "Enter open · w watch · Esc back"
+
     def table_rows(self) -> Sequence[AlertRow]:
         return [a for a in self.alerts if self.matches(a.rule, a.subject, a.message)]
 

@@ -42,6 +42,10 @@ class FinderPane(Pane):
     def has_content(self) -> bool:
         return True
 
+    def shows_cursor(self) -> bool:
+        """Always: Enter in the search box opens the highlighted stock."""
+        return True
+
     def build_lines(self, width: int) -> Lines:
         if not self.results:
             return Lines.of([Text("No stock matches: try fewer letters.", style=DIM)])

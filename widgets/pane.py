@@ -223,6 +223,10 @@ class Pane(Widget, can_focus=True):
             [self.row_key(row) for row in rows],
         )
 
+    def shows_cursor(self) -> bool:
+        """Whether the cursor row is highlighted now: while the pane has the focus."""
+        return self.has_focus
+
     def has_content(self) -> bool:
         """Whether there is anything to draw yet (otherwise the pane says it is waiting)."""
         return self.view is not None
@@ -289,7 +293,7 @@ class Pane(Widget, can_focus=True):
         self.top = max(0, min(self.top, count - page))
 
         base = self.rich_style
-        show_cursor = self.SELECTABLE and self.has_focus and self.has_content()
+        show_cursor = self.SELECTABLE and self.shows_cursor() and self.has_content()
         console = self.app.console
         shown: list[Strip] = []
         visible: list[Text] = []

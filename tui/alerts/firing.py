@@ -148,21 +148,32 @@ def _stock_reading(rule: Rule, symbol: str, row: MoverRow | None) -> _Reading:
     return _Reading(key, symbol, holds, f"{row.last:,.2f}", f"{symbol} at {circuit}{change}")
 
 
+def _scope_label(scope: Scope) -> str:
+    """How a message names a segment: "small caps", "the market", "your watchlist"."""
+    return {Segment.ALL: "the market", WATCH: "your watchlist"}.get(scope, f"{scope.value} caps")
+
+
 def _segment_reading(rule: Rule, view: SegmentView) -> _Reading:
     name = rule.segment.value
+    label = _scope_label(rule.segment)
     key = f"{rule.id}:{name}"
     if rule.kind is Kind.BREADTH:
         ratio = view.breadth.ad_ratio
         value = "-" if ratio is None else f"{ratio:.2f}x"
         limit = f"above {rule.above:.2f}x" if rule.above is not None else f"below {rule.below:.2f}x"
         return _Reading(
-            key, name, _crosses(rule, ratio), value, f"{name} A/D {value}, {limit}", stock=False
+            key, name, _crosses(rule, ratio), value, f"{label} A/D {value}, {limit}", stock=False
         )
     change = view.change_pct
     value = "-" if change is None else f"{change:+.2f}%"
     limit = f"above {rule.above:+.2f}%" if rule.above is not None else f"below {rule.below:+.2f}%"
     return _Reading(
-        key, name, _crosses(rule, change), value, f"{name} caps {value}, {limit}", stock=False
+        key,
+        name,
+        _crosses(rule, change),
+        value,
+        f"{label} {value} on the day, {limit}",
+        stock=False,
     )
 
 

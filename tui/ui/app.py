@@ -96,7 +96,7 @@ def ist_now() -> datetime:
 
 
 class CapwatchApp(App[None]):
-    """Six live panes over the five cap segments; see ``BINDINGS`` for the keys."""
+    """Seven live panes over the five cap segments and the watchlist; see ``BINDINGS``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "capwatch"

@@ -40,7 +40,7 @@ def test_the_alert_says_what_crossed() -> None:
     (alert,) = fired
     assert (alert.value, alert.message, alert.stock) == (
         "2.61x",
-        "small A/D 2.61x, above 2.50x",
+        "small caps A/D 2.61x, above 2.50x",
         False,
     )
     assert state.log == (alert,) and state.day == AS_OF.date()
@@ -83,6 +83,7 @@ def test_below_thresholds_and_segment_change() -> None:
     )
     fired, _ = evaluate([weak, drop], Market(AS_OF, views, {}), AlertState())
     assert [(a.rule, a.value) for a in fired] == [("weak", "0.30x"), ("drop", "-1.20%")]
+    assert fired[1].message == "small caps -1.20% on the day, below -1.00%"
 
 
 def test_stock_rules_default_to_the_watchlist_and_name_stocks_otherwise() -> None:

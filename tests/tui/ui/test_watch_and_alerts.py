@@ -102,7 +102,7 @@ async def test_an_ad_rule_fires_within_one_refresh_as_a_notification_and_in_the_
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await until(pilot, lambda: app.refreshes >= 1)
         await pilot.pause()
-        assert any("all A/D" in text for text in toasts(app))
+        assert any("the market A/D" in text for text in toasts(app))
         assert written == ["\x07"]  # the bell, once
         await started(pilot)
         await refresh_once(pilot)
@@ -111,7 +111,7 @@ async def test_an_ad_rule_fires_within_one_refresh_as_a_notification_and_in_the_
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, AlertsScreen)
         log = lines(app.screen.query_one("#alert-log"))
-        assert "all-breadth" in log[1] and "all A/D" in log[1]
+        assert "all-breadth" in log[1] and "the market A/D" in log[1]
         assert log[1].startswith("11:30:00")
 
 
@@ -124,7 +124,7 @@ async def test_a_restart_does_not_replay_the_days_alerts(tmp_path: Path) -> None
     app = make_app(alerts=restarted, terminal_write=written.append)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await started(pilot)
-        assert written == [] and not any("all A/D" in text for text in toasts(app))
+        assert written == [] and not any("the market A/D" in text for text in toasts(app))
         await pilot.press("exclamation_mark")
         assert "all-breadth" in lines(app.screen.query_one("#alert-log"))[1]  # still logged
     assert len(restarted.state.log) == 1
