@@ -118,7 +118,10 @@ def _readings(rule: Rule, market: Market) -> Iterator[_Reading]:
 def _crosses(rule: Rule, value: float | None) -> bool | None:
     if value is None:
         return None
-    return value >= rule.above if rule.above is not None else value <= (rule.below or 0.0)
+    if rule.above is not None:
+        return value >= rule.above
+    assert rule.below is not None  # rules.build: exactly one of the two
+    return value <= rule.below
 
 
 def _stock_reading(rule: Rule, symbol: str, row: MoverRow | None) -> _Reading:

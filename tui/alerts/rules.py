@@ -171,12 +171,12 @@ def _symbols(table: Mapping[str, object]) -> tuple[str, ...]:
 
 
 def _segment(value: object) -> Scope:
-    try:
-        return scope_of(str(value)) if isinstance(value, str) else scope_of("")
-    except ValueError:
-        raise RuleError(
-            "segment", f"expected all, large, mid, small, micro or watch, got {value!r}"
-        ) from None
+    if isinstance(value, str):
+        try:
+            return scope_of(value)
+        except ValueError:
+            pass
+    raise RuleError("segment", f"expected all, large, mid, small, micro or watch, got {value!r}")
 
 
 def _one_threshold(table: Mapping[str, object], *, positive: bool) -> dict[str, float]:
