@@ -8,6 +8,15 @@ feed collector all run the same code on the same figures.
 
 from tui.alerts.firing import AlertState, Market, evaluate
 from tui.alerts.rules import Kind, Rule, RuleError
-from tui.alerts.watcher import AlertWatcher
+from tui.alerts.watcher import AlertWatcher, views_and_alerts
 
-__all__ = ["AlertState", "AlertWatcher", "Kind", "Market", "Rule", "RuleError", "evaluate"]
+__all__ = [
+    "AlertState",
+    "AlertWatcher",
+    "Kind",
+    "Market",
+    "Rule",
+    "RuleError",
+    "evaluate",
+    "views_and_alerts",
+]

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from providers.base import Provider, ProviderError
 from providers.contract import Segment, Snapshot
-from widgets.views import WATCH, Scope, SegmentView, scope_of
+from widgets.views import WATCH, Scope, scope_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -74,22 +74,17 @@ def render(
             ]
             snapshot = replace(snapshot, stocks=tuple(kept))
         return export.stocks_csv(snapshot)
-    from tui.alerts import AlertState, Market, evaluate
-    from tui.alerts.firing import symbols_needed
+    from tui.alerts import AlertWatcher, views_and_alerts
     from tui.analytics import AnalyticsSettings, MarketAnalytics
     from tui.output import report
 
     analytics = MarketAnalytics(AnalyticsSettings(movers=movers, anchor=anchor))
     if history is not None:
         analytics.load_history(history)
-    views: dict[Scope, SegmentView] = dict(analytics.refresh(snapshot))
-    if (watch := analytics.watch_view(watchlist)) is not None:
-        views[WATCH] = watch
+    watcher = AlertWatcher(rules)  # nothing fired yet today; nothing recorded
+    views, fired = views_and_alerts(analytics, snapshot, watchlist, watcher)
     scopes: tuple[Scope, ...] = tuple(Segment) if segment is None else (segment,)
     if fmt == "json":
-        quotes = analytics.quotes(symbols_needed(rules, watchlist))
-        market = Market(snapshot.as_of, views, quotes, tuple(watchlist))
-        fired, _ = evaluate(rules, market, AlertState())
         return export.to_json(
             snapshot,
             extra={

@@ -32,7 +32,7 @@ from textual.widgets import Input
 
 from providers.base import Provider, RateLimited
 from providers.contract import IST, MarketPhase, Segment, Snapshot
-from tui.alerts import AlertWatcher, Market
+from tui.alerts import AlertWatcher, views_and_alerts
 from tui.alerts.terminal import Delivery, sequences
 from tui.market.schedule import CLOSED_INTERVAL_S
 from tui.settings.watchlist import Watchlist, WatchlistError
@@ -310,15 +310,9 @@ class CapwatchApp(App[None]):
     ) -> tuple[dict[Scope, SegmentView], list[AlertRow]]:
         """Every view of ``snapshot`` (the Watch view too) and the alerts they fire; run in a
         worker thread. ``stale`` data (a stored snapshot) fires nothing."""
-        views: dict[Scope, SegmentView] = dict(analytics.refresh(snapshot))
-        watched = self.watchlist.symbols
-        if (watch := analytics.watch_view(watched)) is not None:
-            views[WATCH] = watch
-        if self.alerts is None:
-            return views, []
-        quotes = analytics.quotes(self.alerts.symbols(watched))
-        market = Market(snapshot.as_of, views, quotes, watched, stale=stale)
-        return views, self.alerts.check(market)
+        return views_and_alerts(
+            analytics, snapshot, self.watchlist.symbols, self.alerts, stale=stale
+        )
 
     def _deliver(self, fired: list[AlertRow]) -> None:
         """Tell the user about ``fired``: notifications, the bell / desktop notification, and
