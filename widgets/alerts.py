@@ -17,7 +17,7 @@ class AlertLogPane(Pane):
     COLUMNS = (
         Column("Time", 8, align="left"),
         Column("Rule", 16, align="left", priority=2),
-        Column("Subject", 12, align="left"),
+        Column("Subject", 12, align="left", priority=3),  # the message names it too
         Column("Value", 12),
         Column("Alert", 30, align="left", flex=True, min_width=16, priority=1),
     )
