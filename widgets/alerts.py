@@ -40,7 +40,8 @@ class AlertLogPane(Pane):
         if self.alerts:
             return super().build_lines(width)
         if self.rule_count:
-            what = f"No alert has fired today ({self.rule_count} rules watching)."
+            rules = "1 rule" if self.rule_count == 1 else f"{self.rule_count} rules"
+            what = f"No alert has fired today ({rules} watching)."
         else:
             what = "No alert rules: add [[alerts]] to the config (README, Alerts)."
         return Lines.of([Text(what, style=DIM)])

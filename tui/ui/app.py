@@ -561,7 +561,11 @@ class CapwatchApp(App[None]):
 
         if isinstance(self.screen, AlertsScreen):
             return
-        log_rows = self.alerts.state.log if self.alerts is not None else ()
+        log_rows: tuple[AlertRow, ...] = ()
+        if self.alerts is not None:
+            shown = self._snapshot.as_of if self._snapshot is not None else self.clock()
+            state = self.alerts.state  # a journal from an earlier day is not today's log
+            log_rows = state.log if state.day == shown.astimezone(IST).date() else ()
         rules = len(self.alerts.rules) if self.alerts is not None else 0
         self.push_screen(AlertsScreen(log_rows, rules))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
 from test_app import SIZE, START, FlakyProvider, lines, make_app, pane, started, until
@@ -13,14 +14,15 @@ from textual.widgets._toast import Toast
 
 from providers.contract import Part, Segment, Snapshot
 from providers.demo import create
-from tui.alerts import AlertWatcher, Kind, Rule
+from tui.alerts import AlertState, AlertWatcher, Kind, Rule
+from tui.alerts.journal import save
 from tui.alerts.terminal import Delivery, Desktop, osc9, tmux_passthrough
 from tui.settings.watchlist import Watchlist
 from tui.ui.app import CapwatchApp
 from tui.ui.screens.alerts import AlertsScreen
 from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.finder import FinderScreen
-from widgets.views import WATCH
+from widgets.views import WATCH, AlertRow
 
 BREADTH = Rule("all-breadth", Kind.BREADTH, segment=Segment.ALL, above=0.1)
 
@@ -215,3 +217,17 @@ async def test_help_and_palette_list_the_new_keys() -> None:
         assert rows["Segment: Watch"] == "6"
         titles = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Watchlist: add / remove", "Go to stock", "Alerts log", "Segment: Watch"} <= titles
+
+
+async def test_yesterdays_journal_is_not_todays_log(tmp_path: Path) -> None:
+    journal_path = tmp_path / "alerts.json"
+    old = AlertRow(START - timedelta(days=1), "all-breadth", "all", "2.00x", "yesterday's")
+    save(journal_path, AlertState(old.at.date(), frozenset({"all-breadth:all"}), (old,)))
+    never = Rule("all-breadth", Kind.BREADTH, segment=Segment.ALL, above=1e9)
+    watcher = AlertWatcher([never], journal_path)
+    async with make_app(alerts=watcher).run_test(size=SIZE) as pilot:
+        app = await started(pilot)
+        await pilot.press("exclamation_mark")
+        log = lines(app.screen.query_one("#alert-log"))
+        assert "No alert has fired today (1 rule watching)." in log[0]
+    assert watcher.state.day == START.date() and watcher.state.log == ()
