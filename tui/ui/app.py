@@ -517,7 +517,12 @@ class CapwatchApp(App[None]):
             self.notify("Put the cursor on a stock row first (Tab moves between panes).")
 
     def toggle_watch(self, symbol: str) -> None:
-        """Add ``symbol`` to the watchlist or remove it, say so, and redraw the Watch view."""
+        """Add ``symbol`` to the watchlist or remove it, say so, and redraw the Watch view.
+        Only a stock of the data can be added (not an index from the ratings feed)."""
+        stocks = self._snapshot.stocks if self._snapshot is not None else ()
+        if symbol not in self.watchlist and not any(s.symbol == symbol for s in stocks):
+            self.notify(f"{symbol} is not a stock in this data: only stocks can be watched.")
+            return
         try:
             watched = self.watchlist.toggle(symbol)
         except WatchlistError as exc:

@@ -231,3 +231,10 @@ async def test_yesterdays_journal_is_not_todays_log(tmp_path: Path) -> None:
         log = lines(app.screen.query_one("#alert-log"))
         assert "No alert has fired today (1 rule watching)." in log[0]
     assert watcher.state.day == START.date() and watcher.state.log == ()
+
+
+async def test_an_index_in_the_ratings_feed_cannot_be_watched() -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        app = await started(pilot)
+        app.toggle_watch("NIFTY 50")
+        assert app.watchlist.symbols == ()
