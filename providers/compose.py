@@ -201,6 +201,7 @@ class ComposedProvider:
         sources: dict[Part, str] = {}
         errors: dict[Part, str] = {}
         members: dict[str, tuple[str, ...]] = {}
+        fetched: dict[Part, datetime] = {}
         as_of: datetime | None = None
         for part in wanted:
             used = refresh.used.get(part, [])
@@ -224,6 +225,8 @@ class ComposedProvider:
                 as_of = snap.as_of if as_of is None else max(as_of, snap.as_of)
                 for index, symbols in snap.members.items():
                     members.setdefault(index, symbols)
+                if part in snap.fetched:
+                    fetched[part] = min(snap.fetched[part], fetched.get(part, snap.fetched[part]))
         return Snapshot(
             provider=self.name,
             as_of=as_of or self._now(),
@@ -231,6 +234,7 @@ class ComposedProvider:
             errors=errors,
             sources=sources,
             members=members,
+            fetched=fetched,
             **data,
         )
 

@@ -175,7 +175,9 @@ class Snapshot:
 
     ``errors`` maps a part to a message for parts that failed (the rest are still good);
     ``sources`` maps a part to the provider that supplied it (composed providers differ);
-    ``members`` maps an index name to its constituent symbols, where known.
+    ``members`` maps an index name to its constituent symbols, where known;
+    ``fetched`` maps a part served on a slower cadence than the refresh (results calendar) to
+    when its data was fetched from the source, so its pane can show how old it is.
     """
 
     provider: str
@@ -190,11 +192,12 @@ class Snapshot:
     errors: Mapping[Part, str] = field(default_factory=_frozen_map)
     sources: Mapping[Part, str] = field(default_factory=_frozen_map)
     members: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
+    fetched: Mapping[Part, datetime] = field(default_factory=_frozen_map)
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None:
             raise ValueError("Snapshot.as_of must be timezone-aware")
-        for name in ("errors", "sources", "members"):
+        for name in ("errors", "sources", "members", "fetched"):
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, _frozen_map(value))
