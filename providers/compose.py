@@ -251,6 +251,24 @@ class ComposedProvider:
                 log.warning("holiday list from %s failed: %s", provider.name, exc)
         return []
 
+    def reference_closes(self) -> pd.DataFrame:
+        """The past levels the first indices provider that quotes them gives (the optional
+        ``reference_closes()`` capability, e.g. NSE's allIndices); empty if none does."""
+        import pandas as pd
+
+        for provider in self.routes.get(Part.INDICES, ()):
+            quoted = getattr(provider, "reference_closes", None)
+            if quoted is not None and not (frame := quoted()).empty:
+                return frame
+        return pd.DataFrame()
+
+    def use_text_cache(self, cache: object) -> None:
+        """Hand a text cache (the history store) to every provider that keeps texts."""
+        for provider in self._providers:
+            keep = getattr(provider, "use_text_cache", None)
+            if keep is not None:
+                keep(cache)
+
     async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
         """Closes from the first history provider that returns a non-empty frame."""
         import pandas as pd

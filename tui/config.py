@@ -421,6 +421,15 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "earnings_days": _positive_int,
             "max_retries": _non_negative_int,
             "blocked_cooldown": _Reader.number,
+            "results_days": _positive_int,
+            "archives_url": _Reader.string,
+            "constituent_lists": _string_table,  # index name -> CSV file on the archives host
+            "cookie_max_age": _Reader.number,
+            "cookie_max_uses": _positive_int,
+            "primes_per_minute": _positive_int,
+            "calendar_every": _Reader.number,
+            "lists_every": _Reader.number,
+            "holidays_every": _Reader.number,
         },
         "bse": {
             "index_names": _string_table,

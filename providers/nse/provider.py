@@ -57,6 +57,8 @@ Outcome = tuple[T | None, ProviderError | None]
 #: Each list is a small CSV; one request a second is plenty and kind to the archives host.
 ARCHIVES_REQUESTS_PER_SECOND = 1.0
 Earnings = tuple[tuple[EarningsEvent, ...], str | None]
+#: Parts served from a slow cadence: their data says nothing about whether NSE answers now.
+CACHED_PARTS = frozenset({Part.EARNINGS})
 
 
 def _now_ist() -> datetime:
@@ -167,8 +169,9 @@ class NseProvider:
         if Part.EARNINGS in wanted:
             jobs["earnings"] = _attempt(self._calendar.get(lambda: self._load_calendar(today)))
         done = dict(zip(jobs, await asyncio.gather(*jobs.values()), strict=True))
-        if "constituents" in done:
-            done["indices"], done["constituents"] = done["constituents"]
+        if "constituents" in done:  # allIndices went first: its failure is the one to tell
+            indices_outcome, members = done.pop("constituents")
+            done = {"indices": indices_outcome, "constituents": members, **done}
         if Part.STATUS in wanted:
             done["status"] = await self._status(done.get("constituents", {}), now)
 
@@ -208,7 +211,8 @@ class NseProvider:
             if self._calendar.fetched_at is not None:
                 fetched[Part.EARNINGS] = self._calendar.fetched_at
 
-        if wanted and set(errors) >= wanted and not any(fields.get(p.value) for p in wanted):
+        live = wanted - CACHED_PARTS or wanted  # a cached calendar is no sign NSE answers
+        if set(errors) >= live and not any(fields.get(p.value) for p in live):
             raise self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
         return Snapshot(
             provider=self.name,

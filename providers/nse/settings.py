@@ -44,9 +44,12 @@ DEFAULT_INDEX_SYMBOLS: Mapping[str, str] = MappingProxyType(
         "NIFTY TOTAL MARKET": "NIFTY TOTAL MKT",
     }
 )
-#: Cookie renewal defaults of stock-nse-india (src/index.ts: cookieMaxAge 60 s, > 10 uses).
+#: Cookie renewal: stock-nse-india (src/index.ts) renews after cookieMaxAge 60 s or > 10 uses,
+#: one call at a time. A capwatch refresh is 5-6 calls in a burst, so 10 uses would re-prime
+#: every other refresh (~290 priming pages an hour at the default 10 s refresh); the 60 s
+#: timer is kept and the use count raised so a jar lives about a minute either way.
 COOKIE_MAX_AGE_S = 60.0
-COOKIE_MAX_USES = 10
+COOKIE_MAX_USES = 100
 
 
 def _positive(settings: Mapping[str, object], key: str, default: float) -> float:

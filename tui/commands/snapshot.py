@@ -15,7 +15,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from providers.base import Provider, ProviderError
-from providers.contract import Snapshot
+from providers.contract import IST, Snapshot
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -30,10 +30,17 @@ async def _one_snapshot(
         snapshot = await provider.fetch()
         history = None
         if with_history:
+            import pandas as pd
+
+            from tui.backfill import with_reference_closes
+
             try:
                 history = await provider.history()
             except ProviderError:
-                history = None
+                history = pd.DataFrame()
+            today = snapshot.as_of.astimezone(IST).date()
+            history = with_reference_closes(history, provider, today)
+            history = None if history.empty else history
         return snapshot, history
     finally:
         await provider.aclose()
