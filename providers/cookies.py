@@ -61,6 +61,7 @@ class CookieSession:
         self.primed_at: float | None = None
         self.uses = 0
         self.renewing = False
+        self.dead = False  # a call on this jar got no answer: no more calls until renewed
         self.renewals: Counter[str] = Counter()
         self.last_prime_error: str | None = None
         self._clock = clock
@@ -90,6 +91,8 @@ class CookieSession:
         """Why the jar must be renewed before the next API call, if it must."""
         if self.generation == 0:
             return "first"
+        if self.dead:
+            return "dead"
         age = self.age
         if self.policy.max_age is not None and age is not None and age >= self.policy.max_age:
             return "age"
@@ -113,10 +116,12 @@ class CookieSession:
         closed without an answer at once, other transport errors when they repeat."""
         if generation != self.generation:
             return False  # the jar it went out with is already replaced
-        if isinstance(error, httpx.RemoteProtocolError):
-            return True
         self._transport_errors += 1
-        return self._transport_errors >= self.policy.dead_after_errors
+        if isinstance(error, httpx.RemoteProtocolError):
+            self.dead = True
+        elif self._transport_errors >= self.policy.dead_after_errors:
+            self.dead = True
+        return self.dead
 
     async def renew(
         self, prime: Callable[[], Awaitable[None]], seen_generation: int, reason: str | None
@@ -147,6 +152,7 @@ class CookieSession:
                 self.renewing = False
             self.generation += 1
             self.primed_at, self.uses, self._transport_errors = self._clock(), 0, 0
+            self.dead = False
             self.renewals[reason] += 1
 
     async def _prime_with_retries(self, prime: Callable[[], Awaitable[None]]) -> None:

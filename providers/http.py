@@ -234,7 +234,7 @@ class HttpSource:
                 await self.session.ready(self._prime_fresh_jar)
             await self._budget.wait()
             self._check_not_blocked()  # a request queued behind the one that got blocked
-            if not (use_prime and self.session.renewing):
+            if not (use_prime and (self.session.renewing or self.session.dead)):
                 break
         generation = self.session.generation
         self._sent.append((self._clock(), path))

@@ -14,10 +14,14 @@ SIM_START = datetime(2026, 5, 27, 9, 30, tzinfo=IST)
 
 
 class SimClock:
-    """Simulated seconds since ``start``."""
+    """Simulated seconds since ``start``. A sleep also waits ``scale`` of its length for
+    real, so what the simulated wait stands for happens in order (a request spaced 0.33 s
+    after another goes out after the first one's answer came back); concurrent sleepers end
+    at the latest of their targets, not at the sum of their lengths."""
 
-    def __init__(self, start: datetime = SIM_START) -> None:
+    def __init__(self, start: datetime = SIM_START, scale: float = 0.01) -> None:
         self.start = start
+        self.scale = scale
         self.t = 0.0
 
     def monotonic(self) -> float:
@@ -27,5 +31,6 @@ class SimClock:
         return self.start + timedelta(seconds=self.t)
 
     async def sleep(self, seconds: float) -> None:
-        self.t += max(seconds, 0.0)
-        await asyncio.sleep(0)
+        target = self.t + max(seconds, 0.0)
+        await asyncio.sleep(max(seconds, 0.0) * self.scale)
+        self.t = max(self.t, target)
