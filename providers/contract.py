@@ -40,6 +40,25 @@ class Segment(StrEnum):
         return cls.MICRO
 
 
+#: Words in an index name that say which cap segment it tracks, most specific first.
+_SEGMENT_WORDS = (
+    ("MICROCAP", Segment.MICRO),
+    ("SMALLCAP", Segment.SMALL),
+    ("SMLCAP", Segment.SMALL),
+    ("MIDCAP", Segment.MID),
+    ("MIDSMALL", Segment.ALL),
+    ("500", Segment.ALL),
+    ("TOTAL", Segment.ALL),
+    ("ALLCAP", Segment.ALL),
+)
+
+
+def segment_of_index(index_name: str) -> Segment:
+    """The cap segment an index tracks, from its name; broad names default to large caps."""
+    upper = index_name.upper().replace(" ", "")
+    return next((seg for word, seg in _SEGMENT_WORDS if word in upper), Segment.LARGE)
+
+
 #: The four segments a stock can belong to (``ALL`` is their union).
 CAP_SEGMENTS: tuple[Segment, ...] = (Segment.LARGE, Segment.MID, Segment.SMALL, Segment.MICRO)
 

@@ -117,10 +117,8 @@ class CookieSession:
         if generation != self.generation:
             return False  # the jar it went out with is already replaced
         self._transport_errors += 1
-        if isinstance(error, httpx.RemoteProtocolError):
-            self.dead = True
-        elif self._transport_errors >= self.policy.dead_after_errors:
-            self.dead = True
+        dropped = isinstance(error, httpx.RemoteProtocolError)
+        self.dead = dropped or self._transport_errors >= self.policy.dead_after_errors
         return self.dead
 
     async def renew(

@@ -26,7 +26,7 @@ from providers.base import (
     ProviderUnavailable,
     reject_unknown_settings,
 )
-from providers.contract import IST, IndexQuote, Part, Segment, Snapshot
+from providers.contract import IST, IndexQuote, Part, Snapshot, segment_of_index
 from providers.http import HttpSource, NotFound, browser_headers
 from providers.parse import clean_text, to_float
 
@@ -39,23 +39,6 @@ COOKIE_URL = "https://fc.yahoo.com"
 CRUMB_PATH = "/v1/test/getcrumb"
 #: Index name (as capwatch shows it) -> Yahoo symbol. Only these two are reliably fresh.
 DEFAULT_SYMBOLS: Mapping[str, str] = {"NIFTY 50": "^NSEI", "SENSEX": "^BSESN"}
-_SEGMENT_WORDS = (
-    ("MICROCAP", Segment.MICRO),
-    ("SMALLCAP", Segment.SMALL),
-    ("SMLCAP", Segment.SMALL),
-    ("MIDCAP", Segment.MID),
-    ("MIDSMALL", Segment.ALL),
-    ("500", Segment.ALL),
-    ("TOTAL", Segment.ALL),
-)
-
-
-def segment_of(index_name: str) -> Segment:
-    """The cap segment an index tracks, from its name; broad names default to large caps."""
-    upper = index_name.upper().replace(" ", "")
-    return next((seg for word, seg in _SEGMENT_WORDS if word in upper), Segment.LARGE)
-
-
 class CrumbAuth(httpx.Auth):
     """Adds ``crumb=`` to chart requests once the crumb is known."""
 
@@ -111,7 +94,7 @@ def parse_chart(
     exchange = "BSE" if meta.get("exchangeName") == "BSE" or symbol.endswith(".BO") else "NSE"
     return IndexQuote(
         name=name,
-        segment=segment_of(name),
+        segment=segment_of_index(name),
         last=last,
         prev_close=prev_close,
         change_pct=change_pct,
@@ -147,6 +130,8 @@ class YahooProvider:
     name = NAME
     parts = frozenset({Part.INDICES})
     simulated = False
+    #: Asked for index levels only when NSE and BSE both failed (providers.compose).
+    last_resort = True
 
     def __init__(
         self,

@@ -14,7 +14,8 @@ import pytest
 
 from providers.base import ProviderUnavailable
 from providers.contract import IST, Part, Segment
-from providers.yahoo import YahooProvider, create, segment_of
+from providers.contract import segment_of_index as segment_of
+from providers.yahoo import YahooProvider, create
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "yahoo"
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=IST)
