@@ -15,7 +15,7 @@ import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -71,6 +71,16 @@ async def _attempt(job: Awaitable[T]) -> Outcome[T]:
         return await job, None
     except ProviderError as exc:
         return None, exc
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointUse:
+    """An endpoint's last call: the index name sent ("" if none), the rows it gave, and the
+    cookie jar's age then (seconds)."""
+
+    name: str
+    rows: int
+    cookie_age: float | None
 
 
 def _named(stock: StockQuote, company: Company | None) -> StockQuote:
@@ -140,7 +150,7 @@ class NseProvider:
         )
         self._past_levels: Mapping[str, tuple[PastLevel, ...]] = MappingProxyType({})
         self._symbols: dict[str, str] = {}  # upper-case long name -> allIndices indexSymbol
-        self.sent: dict[str, tuple[str, int]] = {}  # endpoint -> (last index name sent, rows)
+        self.sent: dict[tuple[str, str], EndpointUse] = {}  # (path, index) -> last use (doctor)
         self.text_cache: TextCache = MemoryTextCache()
         self._calendar: Every[Earnings] = Every("nse calendar", settings.calendar_every, now)
         self._holidays: Every[list[date]] = Every("nse holidays", settings.holidays_every, now)
@@ -261,17 +271,20 @@ class NseProvider:
 
         return await self._holidays.get(load)
 
-    def endpoint_report(self) -> list[tuple[str, str, int | None, int]]:
-        """Per endpoint asked so far or this hour: (path, index name last sent or "",
-        rows last received or None, requests in the last hour). For ``capwatch doctor``."""
-        paths = dict.fromkeys([*self.sent, *(p for _, p in self.source.sent_log())])
-        rows = []
-        for path in paths:
-            name, count = self.sent.get(path, ("", None))
-            rows.append((path, name, count, self.source.requests_in_last_hour(path)))
-        for path in dict.fromkeys(p for _, p in self.archives.sent_log()):
-            rows.append((path, "", None, self.archives.requests_in_last_hour(path)))
-        return rows
+    def _record(self, path: str, index: str, name: str, rows: int) -> None:
+        self.sent[path, index] = EndpointUse(name, rows, self.source.session.age)
+
+    def endpoint_report(self) -> list[tuple[str, EndpointUse | None, int]]:
+        """Per endpoint asked this hour, one row per index asked of it: (path, its last use
+        if it carries an index name or row count, requests to the path in the last hour).
+        For ``capwatch doctor``."""
+        report = []
+        for source in (self.source, self.archives):
+            for path in dict.fromkeys(p for _, p in source.sent_log()):
+                uses = [use for (sent_to, _), use in self.sent.items() if sent_to == path]
+                count = source.requests_in_last_hour(path)
+                report.extend((path, use, count) for use in uses or [None])
+        return report
 
     @property
     def past_levels(self) -> Mapping[str, tuple[PastLevel, ...]]:
@@ -303,7 +316,7 @@ class NseProvider:
         result = payloads.parse_all_indices(
             payload, self.settings.segments, self.settings.index_names["indices"], now
         )
-        self.sent["/api/allIndices"] = ("", len(result.quotes))
+        self._record("/api/allIndices", "", "", len(result.quotes))
         self._past_levels = MappingProxyType(dict(result.past_levels))
         return result
 
@@ -320,9 +333,9 @@ class NseProvider:
         try:
             result = payloads.parse_constituents(payload, index, segment, name, now)
         except EmptyConstituents:
-            self.sent[path] = (name, 0)
+            self._record(path, index, name, 0)
             raise
-        self.sent[path] = (name, len(result.symbols))
+        self._record(path, index, name, len(result.symbols))
         return result
 
     async def _constituents(self, index: str, now: datetime) -> Constituents:
@@ -358,7 +371,7 @@ class NseProvider:
     async def _adu(self, index: str, now: datetime) -> Breadth:
         name = self.settings.endpoint_name("adu", index, self._symbols)
         payload = await self.source.get_json("/api/equity-stockIndices-adu", {"index": name})
-        self.sent["/api/equity-stockIndices-adu"] = (name, 1)
+        self._record("/api/equity-stockIndices-adu", index, name, 1)
         return payloads.parse_adu(payload, index, now)
 
     async def _status(
