@@ -447,6 +447,7 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "symbols": _symbol_table,
             "max_age_hours": _Reader.number,
             "cookie_url": _Reader.string,
+            "impersonate": _Reader.boolean,
         },
         "files": {
             "ratings": _Reader.string,
