@@ -104,6 +104,11 @@ class RequestBudget:
                 await self._sleep(delay)
             self._next_at = max(self._clock(), self._next_at) + self.interval
 
+    def hold(self) -> None:
+        """No request before one interval from now: after a request whose arrival at the
+        site may have lagged its slot (the priming page opens the connection)."""
+        self._next_at = max(self._next_at, self._clock() + self.interval)
+
 
 Prime = Callable[["HttpSource"], Awaitable[None]]
 
@@ -221,7 +226,10 @@ class HttpSource:
         """The prime hook on an empty cookie jar (a stale cookie must not ride along)."""
         assert self._prime is not None
         self.client.cookies.clear()
-        await self._prime(self)
+        try:
+            await self._prime(self)
+        finally:
+            self._budget.hold()
 
     async def _send(
         self, path: str, params: Params, headers: Mapping[str, str] | None, use_prime: bool

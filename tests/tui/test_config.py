@@ -314,7 +314,7 @@ def test_init_then_check_succeeds_on_a_fresh_machine(fresh_home: Path, capsys) -
     assert main(["config", "--check"]) == 0
     out = capsys.readouterr().out
     assert f"wrote {target}" in out
-    assert f"{target}: OK (providers: nse, yahoo, files)" in out
+    assert f"{target}: OK (providers: nse, bse, yahoo, files)" in out
 
 
 def test_init_refuses_to_overwrite(fresh_home: Path, capsys) -> None:
