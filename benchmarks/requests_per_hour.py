@@ -29,7 +29,7 @@ from fakes.nse_server import FakeNseServer  # noqa: E402
 from fakes.simclock import SimClock  # noqa: E402
 
 from providers.nse import NseProvider, NseSettings  # noqa: E402
-from tui.config import Refresh  # noqa: E402
+from tui.settings.config import Refresh  # noqa: E402
 
 
 async def simulate(stale_every: float | None, seconds: float) -> tuple[Counter, int, int, int]:

@@ -84,11 +84,13 @@ class EndpointUse:
 
 
 def _named(stock: StockQuote, company: Company | None) -> StockQuote:
-    """``stock`` with the list's name and industry where its row had none (no ``meta``)."""
+    """``stock`` with the list's name where its row had none (no ``meta``), and the list's
+    industry always: ``meta`` gives a finer basic industry, and mixing the two taxonomies
+    would split one sector in two in the Sectors pane."""
     if company is None:
         return stock
     name = company.name if stock.name == stock.symbol else stock.name
-    sector = company.industry if stock.sector in ("", "Unknown") else stock.sector
+    sector = company.industry or stock.sector
     if (name, sector) == (stock.name, stock.sector):
         return stock
     return replace(stock, name=name, sector=sector or stock.sector)

@@ -19,7 +19,7 @@ class SimClock:
     after another goes out after the first one's answer came back); concurrent sleepers end
     at the latest of their targets, not at the sum of their lengths."""
 
-    def __init__(self, start: datetime = SIM_START, scale: float = 0.01) -> None:
+    def __init__(self, start: datetime = SIM_START, scale: float = 0.03) -> None:
         self.start = start
         self.scale = scale
         self.t = 0.0

@@ -10,7 +10,7 @@ import httpx
 
 from providers.bse import BseProvider
 from providers.contract import IST
-from tui.app import CapwatchApp
+from tui.ui.app import CapwatchApp
 from widgets.pane import Pane
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "bse"

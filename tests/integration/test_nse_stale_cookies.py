@@ -54,7 +54,10 @@ async def test_cookies_stale_every_15_s_refresh_every_2_s_for_a_minute() -> None
     assert not refreshes[-1].stale
     primes = len(server.requests_to("/option-chain"))
     assert primes <= 10  # a handful: the first, one per dead cookie, denied pages retried
-    assert len(server.dropped()) <= 6  # at most a few calls on a dead cookie
+    deaths = MINUTE_S // COOKIE_LIFE_S  # 4 cookies die in the minute
+    # at most a few calls on a dead cookie: the one that finds it dead, and (on a busy
+    # machine) one more already on its way
+    assert len(server.dropped()) <= 2 * deaths
 
 
 async def test_the_renewal_timer_keeps_a_15_s_cookie_from_ever_going_stale() -> None:

@@ -318,7 +318,7 @@ async def test_constituents_new_shape(fake: FakeNse) -> None:
     assert "ITC" not in stocks  # lastPrice "-"
     reliance = stocks["RELIANCE"]
     assert reliance.name == "Reliance Industries Limited"
-    assert reliance.sector == "Refineries & Marketing"
+    assert reliance.sector == "Oil Gas & Consumable Fuels"  # the list's: one taxonomy
     assert reliance.segment is Segment.LARGE
     assert reliance.ffmc == pytest.approx(945234.5678901)  # rupees -> crore
     assert reliance.time == datetime(2026, 5, 27, 11, 54, 23, tzinfo=IST)

@@ -207,7 +207,7 @@ def working_kinds(checks: Sequence[Check]) -> tuple[set[Part], set[Part]]:
 
 
 def render(checks: Sequence[Check]) -> str:
-    from tui.export import text_table
+    from tui.output.export import text_table
 
     rows = []
     for check in checks:
@@ -237,7 +237,7 @@ def render(checks: Sequence[Check]) -> str:
 def endpoints(providers: Mapping[str, Provider | Exception]) -> str:
     """Per endpoint of each provider that reports them (NSE): the index name sent, the rows
     received, the cookie jar's age then, and the requests in the last hour."""
-    from tui.export import text_table
+    from tui.output.export import text_table
 
     sections = []
     for name, provider in providers.items():
@@ -261,8 +261,8 @@ def endpoints(providers: Mapping[str, Provider | Exception]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui import wiring
-    from tui.config import ConfigError
+    from tui.settings import wiring
+    from tui.settings.config import ConfigError
 
     try:
         the_plan = wiring.plan(args)

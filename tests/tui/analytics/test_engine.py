@@ -1,0 +1,236 @@
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+from factories.analytics import NOW, history, index, snapshot, stock
+
+from providers.contract import (
+    IST,
+    EarningsEvent,
+    EarningsStatus,
+    RatingChange,
+    RatingKind,
+    Segment,
+)
+from tui.analytics import AnalyticsSettings, MarketAnalytics, returns
+
+
+def _stocks():
+    return [
+        stock("LARGE1", 1.0, segment=Segment.LARGE, sector="Banks", ffmc=9000.0),
+        stock("LARGE2", 0.5, segment=Segment.LARGE, sector="Banks", ffmc=1000.0),
+        stock("ISGEC", 19.99, segment=Segment.SMALL, sector="Capital Goods", ffmc=100.0),
+        stock("DANLAW", -7.39, segment=Segment.SMALL, sector="IT", ffmc=100.0),
+        stock("FLAT", 0.0, segment=Segment.SMALL, sector="IT", ffmc=200.0),
+        stock("NEWLIST", None, prev_close=None, last=42.0, segment=Segment.MICRO, sector="IT"),
+    ]
+
+
+def _indices():
+    return [
+        index("NIFTY 50", 25250.0, 25000.0, Segment.LARGE),  # +1%
+        index("BSE SMALLCAP", 51260.0, 50000.0, Segment.SMALL),  # +2.52%
+        index("NIFTY MICROCAP 250", 20000.0, None, Segment.MICRO),  # no history, no prev
+    ]
+
+
+def _history():
+    rising = list(100.0 + np.arange(60))
+    return history({"NIFTY 50": [25000.0] * 60, "BSE SMALLCAP": [50000.0] * 60, "ISGEC": rising})
+
+
+@pytest.fixture
+def engine():
+    analytics = MarketAnalytics(AnalyticsSettings(movers=2))
+    analytics.load_history(_history())
+    return analytics
+
+
+def test_every_segment_gets_its_own_stocks_and_indices(engine):
+    views = engine.refresh(snapshot(_stocks(), _indices()))
+    assert set(views) == set(Segment)
+    small = views[Segment.SMALL]
+    assert (small.breadth.advances, small.breadth.declines, small.breadth.unchanged) == (1, 1, 1)
+    assert [r.symbol for r in small.gainers] == ["ISGEC"]
+    assert [r.symbol for r in small.losers] == ["DANLAW"]
+    assert [r.name for r in small.indices] == ["BSE SMALLCAP"]
+    assert [r.name for r in views[Segment.ALL].indices] == [q.name for q in _indices()]
+    assert [r.sector for r in small.sectors] == ["Capital Goods", "IT"]
+    # 19.99% is within one ₹0.05 tick (0.05% of 100) of its 20% band
+    assert [r.symbol for r in small.upper_band] == ["ISGEC"]
+    assert small.lower_band == ()
+
+
+def test_zero_declines_and_a_stock_without_previous_close(engine):
+    views = engine.refresh(snapshot(_stocks(), _indices()))
+    large = views[Segment.LARGE].breadth
+    assert (large.advances, large.declines, large.ad_ratio) == (2, 0, 2.0)
+    micro = views[Segment.MICRO]
+    assert (micro.breadth.advances, micro.breadth.unchanged, micro.breadth.ad_ratio) == (0, 1, None)
+    assert micro.gainers == () and micro.losers == ()
+    assert micro.change_pct is None and micro.rank_today is None
+
+
+def test_index_figures_relative_to_benchmark_and_absent_without_history(engine):
+    rows = {r.name: r for r in engine.refresh(snapshot(_stocks(), _indices()))[Segment.ALL].indices}
+    small = rows["BSE SMALLCAP"]
+    assert small.change_pct == pytest.approx(2.52)
+    assert small.change_5d_pct == pytest.approx(2.52)  # flat history: 51260 / 50000
+    assert small.relative_pct == pytest.approx(1.52)  # 2.52 - NIFTY 50's 1.0
+    assert small.above_ma == (True, None, None)
+    micro = rows["NIFTY MICROCAP 250"]
+    assert micro.change_pct is None and micro.relative_pct is None
+    assert micro.change_5d_pct is None and micro.change_1m_pct is None
+    assert micro.change_ytd_pct is None and micro.call is None
+
+
+def test_segments_ranked_by_cap_weighted_change(engine):
+    views = engine.refresh(snapshot(_stocks(), _indices()))
+    # large: (1*9000 + 0.5*1000)/10000 = 0.95; small: (19.99 - 7.39 + 0)*100/400 = 3.15
+    assert views[Segment.LARGE].change_pct == pytest.approx(0.95)
+    assert views[Segment.SMALL].change_pct == pytest.approx(3.15)
+    assert (views[Segment.SMALL].rank_today, views[Segment.LARGE].rank_today) == (1, 2)
+    assert views[Segment.ALL].rank_today is None
+    # 5 days: only ISGEC has history (5 sessions back: 155) -> small ranks, large unknown
+    assert views[Segment.SMALL].change_5d_pct == pytest.approx((119.99 / 155 - 1) * 100)
+    assert views[Segment.SMALL].rank_5d == 1 and views[Segment.LARGE].rank_5d is None
+
+
+def test_daily_work_is_cached_per_trading_day_and_history(engine, monkeypatch):
+    builds = []
+    original = returns.References.build.__func__
+
+    def counting(cls, *args):
+        builds.append(args[1])
+        return original(cls, *args)
+
+    monkeypatch.setattr(returns.References, "build", classmethod(counting))
+    for minutes in range(3):
+        engine.refresh(snapshot(_stocks(), _indices(), as_of=NOW + timedelta(minutes=minutes)))
+    assert builds == [date(2026, 11, 20)]
+    engine.load_history(_history())  # same history again: nothing to redo
+    engine.refresh(snapshot(_stocks(), _indices()))
+    assert len(builds) == 1
+    engine.refresh(snapshot(_stocks(), _indices(), as_of=NOW + timedelta(days=3)))  # Monday
+    assert builds == [date(2026, 11, 20), date(2026, 11, 23)]
+    engine.load_history(history({"NIFTY 50": [1.0] * 60}, end="2026-11-20"))
+    engine.refresh(snapshot(_stocks(), _indices(), as_of=NOW + timedelta(days=3)))
+    assert len(builds) == 3
+
+
+def test_breadth_series_grows_per_minute_and_restarts_next_day(engine):
+    for minutes in (0, 1, 2):
+        views = engine.refresh(
+            snapshot(_stocks(), _indices(), as_of=NOW + timedelta(minutes=minutes))
+        )
+    assert len(views[Segment.SMALL].breadth.series) == 3
+    views = engine.refresh(snapshot(_stocks(), _indices(), as_of=NOW + timedelta(days=1)))
+    assert len(views[Segment.SMALL].breadth.series) == 1
+
+
+def test_ratings_and_earnings_go_to_their_segments(engine):
+    upgrade = RatingChange("ISGEC", "ISGEC Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", NOW)
+    unknown = RatingChange("ELSEWHERE", "?", RatingKind.ANALYST, "Buy", "Sell", "B", NOW)
+    results = EarningsEvent("DANLAW", "Danlaw", date(2026, 11, 23), EarningsStatus.UPCOMING)
+    views = engine.refresh(
+        snapshot(_stocks(), _indices(), ratings=(upgrade, unknown), earnings=(results,))
+    )
+    assert [r.symbol for r in views[Segment.SMALL].events if r.kind == "analyst"] == ["ISGEC"]
+    assert {r.symbol for r in views[Segment.ALL].events} >= {"ISGEC", "ELSEWHERE"}
+    assert views[Segment.LARGE].events == ()
+    assert [(r.symbol, r.days_to_go) for r in views[Segment.SMALL].upcoming] == [("DANLAW", 3)]
+    assert views[Segment.LARGE].upcoming == ()
+
+
+def test_technical_call_changes_join_the_feed():
+    closes = history({"DROP": [*(100.0 + np.arange(29)), 100.0]})
+    analytics = MarketAnalytics()
+    analytics.load_history(closes)
+    quotes = [stock("DROP", 1.0, segment=Segment.MID, prev_close=100.0)]
+    views = analytics.refresh(snapshot(quotes))
+    (row,) = views[Segment.MID].events
+    assert (row.symbol, row.kind, row.direction) == ("DROP", RatingKind.TECHNICAL, -1)
+    assert row.at == datetime(2026, 11, 19, 15, 30, tzinfo=IST)
+    assert views[Segment.ALL].events == (row,)
+
+
+def test_detail_for_a_stock(engine):
+    results = EarningsEvent("ISGEC", "ISGEC", date(2026, 11, 25), EarningsStatus.UPCOMING)
+    upgrade = RatingChange("ISGEC", "ISGEC Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", NOW)
+    other = RatingChange("FLAT", "Flat Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", NOW)
+    engine.refresh(snapshot(_stocks(), _indices(), earnings=(results,), ratings=(other, upgrade)))
+    detail = engine.detail("ISGEC")
+    assert [(r.symbol, r.direction) for r in detail.ratings] == [("ISGEC", 1)]
+    assert detail.closes == tuple(100.0 + np.arange(60))
+    assert (detail.year_low, detail.year_high) == (100.0, 159.0)
+    assert detail.calls[-1][1] in {"Bullish", "Mildly Bullish"}
+    assert detail.next_earnings.days_to_go == 5
+    assert engine.detail("NIFTY 50") is None
+    no_history = engine.detail("NEWLIST")
+    assert no_history.closes == () and no_history.year_high is None
+    assert no_history.change_pct is None
+
+
+def test_detail_before_any_refresh_is_none():
+    assert MarketAnalytics().detail("ANY") is None
+
+
+def test_history_with_strings_and_duplicate_dates_is_cleaned():
+    frame = pd.DataFrame(
+        {"IDX": ["100", "-", "104"]},
+        index=pd.to_datetime(["2026-11-18", "2026-11-18", "2026-11-19"]),
+    )
+    analytics = MarketAnalytics()
+    analytics.load_history(frame)
+    (row,) = analytics.refresh(snapshot(indices=[index("IDX", 110.0, 104.0)]))[Segment.ALL].indices
+    # the later "-" wins the duplicated 18th, leaving one session (the 19th, 104)
+    assert row.change_5d_pct is None
+    assert row.from_52w_low_pct == pytest.approx((110 / 104 - 1) * 100)
+
+
+def test_analytics_never_imports_textual():
+    code = "import sys, tui.analytics; assert 'textual' not in sys.modules, 'textual imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_refresh_before_any_history_needs_no_pandas():
+    """The monitor's first screen comes before the history: pandas (~0.2 s to import) must
+    not be on its path."""
+    code = """
+import asyncio, sys
+from providers.demo import create
+from tui.analytics import MarketAnalytics
+snapshot = asyncio.run(create({"seed": 3, "start": "2026-11-20T11:30"}).fetch())
+views = MarketAnalytics().refresh(snapshot)
+assert views, "no views"
+assert "pandas" not in sys.modules, "pandas imported"
+"""
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_band_lists_show_the_top_n_and_count_all():
+    quotes = [stock(f"UP{i}", 20.0, band_pct=20.0) for i in range(3)] + [
+        stock("DN", -5.0, band_pct=5.0)
+    ]
+    views = MarketAnalytics(AnalyticsSettings(movers=2)).refresh(snapshot(quotes))
+    small = views[Segment.SMALL]
+    assert [r.symbol for r in small.upper_band] == ["UP0", "UP1"]
+    assert (small.upper_band_count, small.lower_band_count) == (3, 1)
+    assert [r.band for r in small.lower_band] == ["lower"]
+
+
+def test_a_history_reaching_past_today_is_cut_at_today():
+    closes = history({"DROP": [*(100.0 + np.arange(29)), 100.0, 500.0]}, end="2026-11-20")
+    analytics = MarketAnalytics()
+    analytics.load_history(closes)
+    thursday = NOW - timedelta(days=1)  # on the 19th, the 20th's 500 is "the future"
+    views = analytics.refresh(snapshot([stock("DROP", 1.0, segment=Segment.MID)], as_of=thursday))
+    assert [r.at.date() for r in views[Segment.ALL].events] == [date(2026, 11, 19)]
+    views = analytics.refresh(snapshot([stock("DROP", 1.0, segment=Segment.MID)]))
+    assert [r.at.date() for r in views[Segment.ALL].events] == [
+        date(2026, 11, 20),
+        date(2026, 11, 19),
+    ]
