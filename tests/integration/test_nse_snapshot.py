@@ -271,3 +271,24 @@ async def test_history_backfill_against_the_server(nse_server: FakeNseServer) ->
     asked = nse_server.requests_to("/api/historicalOR/indicesHistory")
     assert len(asked) == 4  # two <= 365-day chunks per index (the server rejects longer)
     assert frame.index.is_monotonic_increasing
+
+
+async def test_the_2023_generation_still_works() -> None:
+    """The pre-2026 variant: 2023 allIndices (levels in previousDay/oneWeekAgo..., dates at the
+    top) and constituents that take the long names."""
+    with FakeNseServer(variant="2023") as server:
+        provider = fast_provider(server, archives_url=server.base_url)
+        try:
+            snapshot = await provider.fetch()
+        finally:
+            await provider.aclose()
+    assert not snapshot.errors, snapshot.errors
+    assert {q.name for q in snapshot.indices} >= {"NIFTY 50", "NIFTY SMALLCAP 100"}
+    assert set(snapshot.members) == {
+        "NIFTY 50",
+        "NIFTY MIDCAP 100",
+        "NIFTY SMALLCAP 250",
+        "NIFTY MICROCAP 250",
+    }
+    week = {p.label: p for p in provider.past_levels["NIFTY 50"]}["oneWeekAgo"]
+    assert week.on is not None and week.level > 0
