@@ -379,6 +379,10 @@ class CapwatchApp(App[None]):
         self._snapshot = snapshot
         self.views = views
         self.refreshes += 1
+        now = self.clock()
+        for pane in self.panes:
+            if pane.PART is not None:
+                pane.set_age(snapshot.fetched.get(pane.PART), now)
         self._show_segment()
         if len(self.screen_stack) > 1 and self.analytics is not None:
             from tui.ui.screens.detail import DetailScreen
