@@ -44,11 +44,17 @@ async def test_gainers_show_rank_symbol_move_and_band() -> None:
     pane = GainersPane()
     async with Host(pane).run_test(size=(80, 12)):
         view = segment_view()
-        pane.show(replace(view, upper_band=view.gainers[:1]))
+        # 41 at the band, though the view lists only the top ones: the title counts them all
+        pane.show(replace(view, upper_band=view.gainers[:1], upper_band_count=41))
         lines = screen_lines(pane)
-    assert "ISGEC" in lines[1] and "▲+20.0%" in lines[1] and "UC" in lines[1]
-    assert str(pane.border_subtitle).startswith("1 at UC")
-    assert lines[0].split()[:2] == ["#", "Symbol"]
+        assert str(pane.border_subtitle).startswith("41 at UC")
+        assert "ISGEC" in lines[1] and "▲+20.0%" in lines[1] and "UC" in lines[1]
+        assert lines[0].split()[:2] == ["#", "Symbol"]
+        for _ in range(3):  # change -> volume -> name -> at band: the stocks at the band
+            pane.cycle_sort()
+        assert "by at band" in str(pane.border_subtitle)
+        lines = screen_lines(pane)
+    assert [line.split()[1] for line in lines[1:] if line.strip()] == ["ISGEC"]
 
 
 async def test_pane_waits_before_data() -> None:

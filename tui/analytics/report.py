@@ -1,8 +1,10 @@
 """Segment views as JSON-ready objects and plain-text tables, for ``capwatch snapshot``.
 
 The JSON keys are a public interface (``tui.export`` adds them to the snapshot object):
-``segments`` is a list, one object per segment in ``Segment`` order, and every index object
-gains ``change_5d_pct``, ``change_1m_pct`` and ``change_ytd_pct``. Percentages and ratios are
+``segments`` is a list, one object per segment in ``Segment`` order (breadth; the segment's
+index-style ``change_pct`` and ``change_5d_pct``; ``upper_band``/``lower_band``, how many of its
+stocks sit at their price band; movers; sectors), and every index object gains
+``change_5d_pct``, ``change_1m_pct`` and ``change_ytd_pct``. Percentages and ratios are
 rounded to 2 decimals; ``None`` stays ``null`` (not known, never zero).
 """
 
@@ -29,7 +31,7 @@ def _movers_json(rows: tuple[MoverRow, ...]) -> list[dict[str, object]]:
 
 
 def segments_json(views: Mapping[Segment, SegmentView]) -> list[dict[str, object]]:
-    """The ``segments`` list: breadth, movers and sectors of each segment."""
+    """The ``segments`` list: breadth, change, band hits, movers and sectors of each segment."""
     out = []
     for segment in Segment:
         view = views[segment]
@@ -40,6 +42,10 @@ def segments_json(views: Mapping[Segment, SegmentView]) -> list[dict[str, object
                 "declines": view.breadth.declines,
                 "unchanged": view.breadth.unchanged,
                 "ad_ratio": _num(view.breadth.ad_ratio),
+                "change_pct": _num(view.change_pct),
+                "change_5d_pct": _num(view.change_5d_pct),
+                "upper_band": view.upper_band_count,
+                "lower_band": view.lower_band_count,
                 "gainers": _movers_json(view.gainers),
                 "losers": _movers_json(view.losers),
                 "sectors": [

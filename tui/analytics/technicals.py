@@ -16,15 +16,13 @@ The score (-5..+5) maps to the call: >= +4 Bullish, +2..+3 Mildly Bullish, -1..+
 -3..-2 Mildly Bearish, <= -4 Bearish. An average needs a full window of closes, so a young
 listing simply has fewer voters; with fewer than 20 closes there is no call at all (None).
 
-Hysteresis: once made, a call holds while the score stays in the call's hold range
-(Bearish -5..-2, Mildly Bearish -4..0, Sideways -3..+3, Mildly Bullish 0..+4, Bullish +2..+5),
-and the new call is then the score's own, once the score has pointed to that same new call on
-two sessions running (a one-day blip changes nothing). Persistence: a call that changed does
-not change back to the call before within ``PERSIST_SESSIONS`` sessions (no Bullish ->
-Sideways -> Bullish) unless the close has moved more than ``PERSIST_MOVE`` (3%) since then.
-A close wobbling around an average flips one vote each day; without the margin, the
+Hysteresis: once made, a call holds until the score leaves that call's range by more than
+one point (Sideways, -1..+1, holds from -2 to +2; Mildly Bullish, +2..+3, from +1 to +4) on
+``CONFIRM_SESSIONS`` (3) sessions running — a blip of a day or two changes nothing — and the
+new call is then the score's own. So a call that changed cannot change back within two
+sessions (no Bullish -> Sideways -> Bullish). A close wobbling around an average flips one vote each day; without the margin, the
 hysteresis and the persistence rule, a fifth of all names changed call every session on the
-demo market — with them about 2% do (``benchmarks/demo_stats.py``), and a change means the
+demo market — with them under 4% do (``benchmarks/demo_stats.py``), and a change means the
 picture really moved.
 
 Why this design: it is the common "price vs 20/50/200-day MA + RSI" reading traders use, every
@@ -53,13 +51,13 @@ CLOSE_TIME = time(15, 30)
 NO_CALL = -1
 MARGIN = 0.01  # a close (or the 50-day average) within 1% of the average votes 0
 VOL_MARGIN = 2.0
-PERSIST_SESSIONS = 2
-PERSIST_MOVE = 0.03
 #: score + 5 -> position in TECHNICAL_SCALE
 _CALL_OF_SCORE = np.array([0, 0, 1, 1, 2, 2, 2, 3, 3, 4, 4], dtype=np.int8)
 #: per position in TECHNICAL_SCALE, the scores (low, high) that keep the call (hysteresis)
-_HOLD_LOW = np.array([-6, -4, -3, 0, 2])
-_HOLD_HIGH = np.array([-2, 0, 3, 4, 6])
+_HOLD_LOW = np.array([-6, -4, -2, 1, 3])
+_HOLD_HIGH = np.array([-3, -1, 2, 4, 6])
+#: Sessions running the score must be outside the call's hold range before the call changes.
+CONFIRM_SESSIONS = 3
 
 
 def _window_sum(values: np.ndarray, n: int) -> np.ndarray:
@@ -127,20 +125,16 @@ def scores(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(short), np.nan, total)
 
 
-def calls_with_hysteresis(score: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Positions in TECHNICAL_SCALE per (session, name) from scores and closes, with the
-    hysteresis and persistence rule of the module docstring; ``NO_CALL`` where the score is
-    NaN. One vectorised step per session."""
+def calls_with_hysteresis(score: np.ndarray) -> np.ndarray:
+    """Positions in TECHNICAL_SCALE per (session, name) from scores, with the hysteresis and
+    confirmation of the module docstring; ``NO_CALL`` where the score is NaN. One vectorised
+    step per session."""
     known = ~np.isnan(score)
     fresh = np.full(score.shape, NO_CALL, dtype=np.int8)
     fresh[known] = _CALL_OF_SCORE[score[known].astype(np.intp) + 5]
     codes = fresh.copy()
     width = score.shape[1] if score.ndim == 2 else 0
-    undone = np.full(width, NO_CALL, dtype=np.int8)  # the call before the last change
-    changed_at = np.full(width, -PERSIST_SESSIONS - 1)
-    close_at = np.full(width, np.nan)
-    outside = np.zeros(width, dtype=bool)  # the score left the call's range last session
-    pending = np.full(width, NO_CALL, dtype=np.int8)  # ... pointing to this call
+    outside = np.zeros(width, dtype=np.int64)  # sessions running the score left the range
     for row in range(1, len(codes)):
         before = codes[row - 1]
         had = before != NO_CALL
@@ -148,15 +142,10 @@ def calls_with_hysteresis(score: np.ndarray, values: np.ndarray) -> np.ndarray:
         value = score[row]
         with np.errstate(invalid="ignore"):
             hold = had & (value >= _HOLD_LOW[position]) & (value <= _HOLD_HIGH[position])
-            moved = np.abs(values[row] / close_at - 1) > PERSIST_MOVE
-        back = (fresh[row] == undone) & (row - changed_at <= PERSIST_SESSIONS) & ~moved
-        confirmed = outside & (fresh[row] == pending)
-        outside, pending = had & ~hold, fresh[row]
-        codes[row] = np.where(hold | (had & (back | ~confirmed)), before, fresh[row])
-        change = had & (codes[row] != before) & (codes[row] != NO_CALL)
-        undone = np.where(change, before, undone)
-        changed_at = np.where(change, row, changed_at)
-        close_at = np.where(change, values[row], close_at)
+        outside = np.where(had & ~hold, outside + 1, 0)
+        keep = hold | (had & (outside < CONFIRM_SESSIONS))
+        codes[row] = np.where(keep, before, fresh[row])
+        outside[codes[row] != before] = 0
     return codes
 
 
@@ -171,8 +160,7 @@ class Calls:
     @classmethod
     def compute(cls, closes: DailyCloses) -> Calls:
         score = scores(closes.values) if closes.values.size else np.empty(closes.values.shape)
-        codes = calls_with_hysteresis(score, closes.values)
-        return cls(dates=closes.dates, columns=closes.columns, codes=codes)
+        return cls(dates=closes.dates, columns=closes.columns, codes=calls_with_hysteresis(score))
 
     def latest(self, name: str) -> str | None:
         """The call as of the last session, None when there is none."""
