@@ -20,8 +20,8 @@ Hysteresis: once made, a call holds until the score leaves that call's range by 
 one point (Sideways, -1..+1, holds from -2 to +2; Mildly Bullish, +2..+3, from +1 to +4) on
 ``CONFIRM_SESSIONS`` (3) sessions running — a blip of a day or two changes nothing — and the
 new call is then the score's own. So a call that changed cannot change back within two
-sessions (no Bullish -> Sideways -> Bullish). A close wobbling around an average flips one vote each day; without the margin, the
-hysteresis and the persistence rule, a fifth of all names changed call every session on the
+sessions (no Bullish -> Sideways -> Bullish). A close wobbling around an average flips one
+vote each day; without the margins, the hysteresis and the confirmation, a fifth of all names changed call every session on the
 demo market — with them under 4% do (``benchmarks/demo_stats.py``), and a change means the
 picture really moved.
 
