@@ -63,8 +63,10 @@ def main() -> None:
         rallies.append(stats.rally_share("NIFTY MIDCAP 100", 0.10))
     ratio, move = np.concatenate(ratios), np.concatenate(small)
     days = len(ratio)
-    print(f"demo market: {args.seeds} seeds x {args.days} days, {args.stocks} stocks "
-          f"({time.perf_counter() - began:.0f} s)")
+    print(
+        f"demo market: {args.seeds} seeds x {args.days} days, {args.stocks} stocks "
+        f"({time.perf_counter() - began:.0f} s)"
+    )
     print(f"small-cap A/D ratio: {quantiles(ratio)}")
     high, low = np.mean(ratio >= 2.6), np.mean(ratio <= 0.4)
     print(f"  days with A/D >= 2.6x: {high:.1%}; <= 0.4x: {low:.1%}")
@@ -86,8 +88,10 @@ def main() -> None:
     print(f"technical-call changes per day (% of names): {quantiles(change)}")
     print(f"  days above 4%: {np.mean(change > 4):.1%}")
     rally = np.array(rallies)
-    print(f"28-session windows with NIFTY MIDCAP 100 >= +10%: {rally.mean():.1%} "
-          f"(seeds with any: {np.mean(rally > 0):.0%})")
+    print(
+        f"28-session windows with NIFTY MIDCAP 100 >= +10%: {rally.mean():.1%} "
+        f"(seeds with any: {np.mean(rally > 0):.0%})"
+    )
     print(f"measured days: {days}")
 
 

@@ -212,9 +212,7 @@ def weighted_change(change_pct: np.ndarray, weights: np.ndarray) -> float | None
     return float((change_pct[usable] * weights[usable]).sum() / total) if total else None
 
 
-def chain_linked_change(
-    closes: np.ndarray, shares: np.ndarray, last: np.ndarray
-) -> float | None:
+def chain_linked_change(closes: np.ndarray, shares: np.ndarray, last: np.ndarray) -> float | None:
     """% change over the sessions of ``closes`` (rows oldest first, one column per stock)
     and on to the live ``last`` prices: each step's change is weighted by the free-float caps
     (``shares * price``) at the step's start, over the stocks known at both ends, and the

@@ -1,14 +1,14 @@
 """Technical calls: a five-step view of each stock's and index's trend from daily closes.
 
-Design. Each session, five signals vote, each +1 (bullish), -1 (bearish) or 0 (neutral: within the
-margin, or not known yet):
+Design. Each session, five signals vote, each +1 (bullish), -1 (bearish) or 0 (neutral:
+within the margin, or not known yet):
 
 1. close above (+1) or below (-1) its 20-session simple moving average (short-term trend),
    by more than a margin — 1% of the average, or twice the stock's daily volatility over the
    last 20 sessions when that is more (``margins``) — a close hugging its average votes 0;
-2. close above or below its 50-session average (medium-term trend);
+2. close above or below its 50-session average by the same margin (medium-term trend);
 3. close above or below its 200-session average (long-term trend);
-4. the 50-session average above or below the 200-session average (golden/death-cross state);
+4. the 50-session average above or below the 200-session average by 1% (golden/death cross);
 5. momentum: 14-session RSI (Cutler's, i.e. simple averages of gains and losses) at or
    above 70 is +1, at or below 30 is -1, in between 0 (an RSI with no losses is 100).
 
@@ -21,9 +21,9 @@ one point (Sideways, -1..+1, holds from -2 to +2; Mildly Bullish, +2..+3, from +
 ``CONFIRM_SESSIONS`` (3) sessions running — a blip of a day or two changes nothing — and the
 new call is then the score's own. So a call that changed cannot change back within two
 sessions (no Bullish -> Sideways -> Bullish). A close wobbling around an average flips one
-vote each day; without the margins, the hysteresis and the confirmation, a fifth of all names changed call every session on the
-demo market — with them under 4% do (``benchmarks/demo_stats.py``), and a change means the
-picture really moved.
+vote each day; without the margins, the hysteresis and the confirmation, a fifth of all
+names changed call every session on the demo market — with them under 4% do
+(``benchmarks/demo_stats.py``), and a change means the picture really moved.
 
 Why this design: it is the common "price vs 20/50/200-day MA + RSI" reading traders use, every
 step is explainable in one line, and it is a handful of vectorised cumulative sums over the
