@@ -111,7 +111,7 @@ class SegmentView:
     gainers: tuple[MoverRow, ...]
     losers: tuple[MoverRow, ...]
     sectors: tuple[SectorRow, ...]  # ranked best first
-    events: tuple[EventRow, ...]  # newest first
+    events: tuple[EventRow, ...]  # newest first; at most max_events of each kind
     upcoming: tuple[EarningsRow, ...]  # soonest first
     declared: tuple[EarningsRow, ...]  # declared today (latest first)
     rank_today: int | None  # 1 = best-performing cap segment today (None for ALL)

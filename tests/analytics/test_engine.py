@@ -176,6 +176,24 @@ def test_technical_call_changes_join_the_feed():
     assert views[Segment.ALL].events == (row,)
 
 
+def test_the_feed_caps_each_kind_so_technical_changes_never_evict_analyst_ones():
+    names = [f"T{i}" for i in range(6)]
+    closes = history(dict.fromkeys(names, DROP))  # six technical changes on the 19th
+    analytics = MarketAnalytics(AnalyticsSettings(max_events=4))
+    analytics.load_history(closes)
+    quotes = [stock(name, 1.0, segment=Segment.SMALL) for name in names]
+    older = NOW - timedelta(days=3)  # analyst notes older than every technical change
+    ratings = tuple(
+        RatingChange(f"T{i}", f"T{i} Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", older)
+        for i in range(3)
+    )
+    events = analytics.refresh(snapshot(quotes, ratings=ratings))[Segment.SMALL].events
+    kinds = [row.kind for row in events]
+    assert kinds.count(RatingKind.TECHNICAL) == 4  # capped at max_events ...
+    assert kinds.count(RatingKind.ANALYST) == 3  # ... and the analyst ones all stay
+    assert [row.at for row in events] == sorted((row.at for row in events), reverse=True)
+
+
 def test_detail_for_a_stock(engine):
     results = EarningsEvent("ISGEC", "ISGEC", date(2026, 11, 25), EarningsStatus.UPCOMING)
     upgrade = RatingChange("ISGEC", "ISGEC Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", NOW)

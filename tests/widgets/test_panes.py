@@ -11,7 +11,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 from view_factories import event, mover, sector, segment_view
 
-from providers.contract import Segment
+from providers.contract import RatingKind, Segment
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
 from widgets.indices import IndicesPane
@@ -150,6 +150,28 @@ async def test_ratings_mark_new_items_and_direction() -> None:
         lines = screen_lines(pane)
     assert lines[1].startswith("●") and "Hold → Buy ▲" in lines[1]
     assert not lines[3].startswith("●") and "19 Nov" in lines[3] and "▼" in lines[3]
+
+
+async def test_ratings_kind_key_cycles_all_analyst_technical_upgrades() -> None:
+    technical = replace(
+        event("FLAIR", 30), kind=RatingKind.TECHNICAL, from_rating="Sideways", to_rating="Bullish"
+    )
+    pane = RatingsPane()
+    async with Host(pane).run_test(size=(80, 10)):
+        pane.show(segment_view(events=(*segment_view().events, technical)))
+        seen = {}
+        for _ in range(5):
+            names = {"SHAILY", "RADICO", "OLDCO", "FLAIR"}
+            symbols = [w for line in screen_lines(pane)[1:] for w in line.split() if w in names]
+            seen.setdefault(str(pane.border_title), symbols)
+            pane.cycle_kind()
+    assert seen == {
+        "Ratings": ["SHAILY", "RADICO", "OLDCO", "FLAIR"],
+        "Ratings · Analyst": ["SHAILY", "RADICO", "OLDCO"],
+        "Ratings · Technical": ["FLAIR"],
+        "Ratings · Upgrades": ["SHAILY", "RADICO", "FLAIR"],
+    }
+    assert pane.kind == "Analyst"  # five steps: round once and one more
 
 
 async def test_narrow_ratings_use_short_scale_words() -> None:

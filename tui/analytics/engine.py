@@ -324,9 +324,12 @@ class MarketAnalytics:
         if cached is not None and cached[1] is daily and cached[0] == snapshot.ratings:
             return cached[2]
         analyst = _by_segment(map(events.event_row, snapshot.ratings), daily.segment_of)
+        limit = self.settings.max_events
+        # The cap is per kind: a busy day of technical changes never pushes analyst ones out.
         feeds = {
             segment: events.feed(
-                analyst[segment], daily.technical_rows[segment], limit=self.settings.max_events
+                events.feed(analyst[segment], limit=limit),
+                events.feed(daily.technical_rows[segment], limit=limit),
             )
             for segment in Segment
         }
