@@ -110,22 +110,31 @@ class MarketPath:
         self._results = results
         self.days: list[date] = []
         self.regimes: list[str] = []
-        self._closes = np.empty((0, universe.size))
-        self._idle = np.empty((0, universe.size), dtype=bool)
+        self._blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (closes, idle) per block
+        self._joined: tuple[np.ndarray, np.ndarray] | None = None
         self._factor_rng = np.random.default_rng([seed, 1])
         self._regime = 0
         self._variance = LONG_RUN_VOL**2
         self._trend = np.zeros(len(SECTORS))
 
+    def _join(self) -> tuple[np.ndarray, np.ndarray]:
+        """The blocks as two matrices, joined once per new block (not copied per block)."""
+        if self._joined is None or len(self._joined[0]) != len(self.days):
+            self._joined = (
+                np.concatenate([closes for closes, _ in self._blocks]),
+                np.concatenate([idle for _, idle in self._blocks]),
+            )
+        return self._joined
+
     @property
     def closes(self) -> np.ndarray:
         """(days, stocks) closes; rows are appended, never changed."""
-        return self._closes
+        return self._join()[0]
 
     @property
     def idle(self) -> np.ndarray:
         """(days, stocks) True where a stock did not trade that day (close unchanged)."""
-        return self._idle
+        return self._join()[1]
 
     def extend_through(self, day: date) -> None:
         """Generate trading days up to and including ``day`` (or the first one after it)."""
@@ -143,40 +152,34 @@ class MarketPath:
         per day."""
         u = self._universe
         index = len(self.days) // _BLOCK
-        block_days = []
-        day = days.EPOCH if not self.days else self.days[-1]
-        for _ in range(_BLOCK):
-            day = (
-                days.on_or_after(day)
-                if not (self.days or block_days)
-                else days.next_trading_day(day)
-            )
-            block_days.append(day)
+        first = days.next_trading_day(self.days[-1]) if self.days else days.on_or_after(days.EPOCH)
+        block_days = [first]
+        while len(block_days) < _BLOCK:
+            block_days.append(days.next_trading_day(block_days[-1]))
         market, segment, sector, busy, regimes = self._factors(len(block_days))
         rng = np.random.default_rng([self._seed, 1, index])
         shape = (_BLOCK, u.size)
-        noise, event, size = rng.standard_normal(shape), rng.random(shape), rng.random(shape)
+        noise = rng.standard_normal(shape, dtype=np.float32)
+        event, size = rng.random(shape, dtype=np.float32), rng.random(shape, dtype=np.float32)
         results = np.array([self._results(d) for d in block_days])
-        boost = np.where(results, RESULTS_VOL_BOOST, 1.0)
-        own = noise * u.idio_vol * busy[:, None] * boost
-        jump_chance = u.jump_chance * busy[:, None] * np.where(results, _RESULTS_JUMP_BOOST, 1.0)
+        own = noise * (u.idio_vol * busy[:, None])
+        own[results] *= RESULTS_VOL_BOOST
+        jump_chance = u.jump_chance * busy[:, None]
+        jump_chance[results] *= _RESULTS_JUMP_BOOST
         idle = event < u.idle_chance
-        jumps = ~idle & (event < u.idle_chance + jump_chance)
+        rows, cols = np.nonzero(~idle & (event < u.idle_chance + jump_chance))
         # Where in the jump interval the draw fell decides the sign: news follows the tape.
-        up_share = np.clip(0.5 + 10.0 * market, 0.2, 0.8)[:, None]
-        position = (event - u.idle_chance) / jump_chance
+        up_share = np.clip(0.5 + 10.0 * market, 0.2, 0.8)[rows]
+        position = (event[rows, cols] - u.idle_chance[cols]) / jump_chance[rows, cols]
         sign = np.where(position < up_share, 1.0, -1.0)
-        jump = np.where(jumps, sign * (_JUMP_LOW + _JUMP_SPAN * size**1.2), 0.0)
-        returns = (
-            market[:, None] * u.beta + segment[:, u.segment] + sector[:, u.sector] + own + jump
-        )
+        returns = market[:, None] * u.beta + segment[:, u.segment] + sector[:, u.sector] + own
+        returns[rows, cols] += sign * (_JUMP_LOW + _JUMP_SPAN * size[rows, cols] ** 1.2)
         closes = np.empty(shape)
-        last = self._closes[-1] if len(self._closes) else u.price  # epoch prices before day 1
+        last = self._blocks[-1][0][-1] if self._blocks else u.price  # epoch prices first
         for row in range(_BLOCK):
             close = close_after(last, returns[row], u.band)
             last = closes[row] = np.where(idle[row], last, close)
-        self._closes = np.vstack([self._closes, closes])
-        self._idle = np.vstack([self._idle, idle])
+        self._blocks.append((closes, idle))
         self.days.extend(block_days)
         self.regimes.extend(regimes)
 
