@@ -26,8 +26,8 @@ from pathlib import Path
 from timing import START, median_ms
 
 from providers.demo import create
-from tui.codec import snapshot_to_json
-from tui.store import HistoryStore
+from tui.history.codec import snapshot_to_json
+from tui.history.store import HistoryStore
 
 
 def bench(stocks: int, runs: int, folder: Path) -> None:

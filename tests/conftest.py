@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from fakes.nse_server import nse_server
 
-from tui.paths import CONFIG_ENV
+from tui.settings.paths import CONFIG_ENV
 
 __all__ = ["fresh_home", "nse_server"]
 

@@ -1,2 +1,2 @@
-"""Presentation only: one module per pane. Widgets take view data (``tui.views``) and never
+"""Presentation only: one module per pane. Widgets take view data (``widgets.views``) and never
 call a provider, the store or pandas."""

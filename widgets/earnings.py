@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from providers.contract import EarningsStatus
-from tui.views import EarningsRow
 from widgets.format import BOLD, clean
 from widgets.pane import Column, Pane
+from widgets.views import EarningsRow
 
 
 def days_to_go(row: EarningsRow) -> Text:

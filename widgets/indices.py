@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from tui.views import IndexRow
 from widgets.format import BOLD, DIM, DOWN, MISSING, UP, clean, pct, price
 from widgets.pane import Column, Pane
+from widgets.views import IndexRow
 
 
 def ma_marks(row: IndexRow) -> Text:

@@ -7,9 +7,9 @@ from typing import ClassVar
 
 from rich.text import Text
 
-from tui.views import MoverRow, SegmentView
 from widgets.format import BOLD, clean, pct, price, volume
 from widgets.pane import Column, Pane
+from widgets.views import MoverRow, SegmentView
 
 _BANDS = {"upper": Text("UC", style=BOLD), "lower": Text("LC", style=BOLD)}
 

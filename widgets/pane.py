@@ -4,7 +4,7 @@ Over SSH every byte is latency, and Textual's DataTable repaints the whole table
 changes. A pane here keeps the strips it last put on screen (one per visible line, cursor and
 base style already applied); after any change — new data, scroll, cursor, focus, filter, sort,
 resize — it builds the new strips, compares them cell by cell with the old ones and refreshes
-only the changed runs of cells (``tui.screens.main`` then has Textual write just those cells).
+only the changed runs of cells (the span compositor then has Textual write just those cells).
 Rendering is a list lookup.
 
 Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_rows()``,
@@ -27,8 +27,8 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from tui.views import SegmentView
 from widgets.format import DIM, clean, fit
+from widgets.views import SegmentView
 
 CURSOR = Style(reverse=True)
 #: Runs of changed cells closer than this are refreshed as one region (fewer cursor moves).

@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 from rich.text import Text
 
 from providers.contract import RatingKind
-from tui.views import EventRow
 from widgets.format import BOLD, DIM, DOWN, UP, clean
 from widgets.pane import Column, Lines, Pane, fit_columns
+from widgets.views import EventRow
 
 #: An event this much older than the data (``view.as_of``) or less is marked new (●).
 NEW_WITHIN = timedelta(minutes=15)

@@ -6,9 +6,9 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from tui.views import SectorRow
 from widgets.format import DOWN, MISSING, UP, clean, pct
 from widgets.pane import Column, Pane
+from widgets.views import SectorRow
 
 
 def advance_decline(advances: int, declines: int) -> Text:

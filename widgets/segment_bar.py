@@ -10,9 +10,9 @@ from textual import events
 from textual.message import Message
 
 from providers.contract import Segment
-from tui.views import SegmentView
 from widgets.format import DIM, pct
 from widgets.pane import Lines, Pane
+from widgets.views import SegmentView
 
 SEGMENTS: tuple[Segment, ...] = (
     Segment.ALL,

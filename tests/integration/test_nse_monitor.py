@@ -12,9 +12,9 @@ import pytest
 from fakes.nse_server import FakeNseServer
 from textual.pilot import Pilot
 
-from tui.app import CapwatchApp
 from tui.cli import build_parser
 from tui.commands.monitor import build_app
+from tui.ui.app import CapwatchApp
 from widgets.pane import Pane
 from widgets.status_bar import StatusBar
 

@@ -10,7 +10,7 @@ from textual.pilot import Pilot
 
 from providers.contract import IST
 from providers.demo import create
-from tui.app import CapwatchApp
+from tui.ui.app import CapwatchApp
 
 START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
 

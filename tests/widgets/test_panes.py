@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+from factories.views import event, mover, sector, segment_view
 from rich.segment import Segment as Seg
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
-from view_factories import event, mover, sector, segment_view
 
 from providers.contract import RatingKind, Segment
 from widgets.breadth import BreadthPane

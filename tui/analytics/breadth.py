@@ -20,7 +20,7 @@ from datetime import datetime
 
 import numpy as np
 
-from tui.views import BreadthPoint, BreadthView
+from widgets.views import BreadthPoint, BreadthView
 
 
 def ad_ratio(advances: int, declines: int) -> float | None:

@@ -31,7 +31,7 @@ from tui.analytics import breadth, events, movers, returns, sectors
 from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.settings import AnalyticsSettings
 from tui.analytics.technicals import Calls
-from tui.views import (
+from widgets.views import (
     BreadthPoint,
     EarningsRow,
     EventRow,

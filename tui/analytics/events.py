@@ -26,7 +26,7 @@ from providers.contract import (
     RatingChange,
     RatingKind,
 )
-from tui.views import EarningsRow, EventRow
+from widgets.views import EarningsRow, EventRow
 
 _SCALES: dict[RatingKind, dict[str, int]] = {
     RatingKind.ANALYST: {name.casefold(): i for i, name in enumerate(ANALYST_SCALE)},

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from tui.analytics.frames import LiveColumns, Universe
-from tui.views import MoverRow
+from widgets.views import MoverRow
 
 TICK = 0.05  # rupees, the equity price step on NSE and BSE
 _EPSILON = 1e-6  # percent points: keeps float noise from putting a one-tick-short price at band

@@ -18,7 +18,7 @@ import math
 import numpy as np
 
 from tui.analytics.frames import LiveColumns, Universe
-from tui.views import SectorRow
+from widgets.views import SectorRow
 
 
 def sector_order(universe: Universe, columns: LiveColumns) -> np.ndarray:

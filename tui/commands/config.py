@@ -7,8 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from tui.config import DEFAULT_CONFIG_TEXT, ConfigError, load_config
-from tui.paths import resolve_paths
+from tui.settings.config import DEFAULT_CONFIG_TEXT, ConfigError, load_config
+from tui.settings.paths import resolve_paths
 
 EXIT_CONFIG_ERROR = 2
 

@@ -205,7 +205,7 @@ def working_kinds(checks: Sequence[Check]) -> tuple[set[Part], set[Part]]:
 
 
 def render(checks: Sequence[Check]) -> str:
-    from tui.export import text_table
+    from tui.output.export import text_table
 
     rows = []
     for check in checks:
@@ -233,8 +233,8 @@ def render(checks: Sequence[Check]) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui import wiring
-    from tui.config import ConfigError
+    from tui.settings import wiring
+    from tui.settings.config import ConfigError
 
     try:
         the_plan = wiring.plan(args)

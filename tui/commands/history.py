@@ -21,7 +21,8 @@ from providers.base import Provider, ProviderError
 if TYPE_CHECKING:
     import pandas as pd
 
-    from tui.wiring import Plan
+    from tui.settings.wiring import Plan
+
 
 class NoHistory(Exception):
     """Nothing to print; the message says why and what to do."""
@@ -42,8 +43,8 @@ async def _demo_history(provider: Provider, days: int) -> tuple[pd.DataFrame, li
 
 def _stored_history(the_plan: Plan, days: int) -> tuple[pd.DataFrame, list[str], date]:
     """(closes, index names, today) from the history store of a live source."""
-    from tui.clock import now_ist
-    from tui.store import HistoryStore
+    from tui.history.store import HistoryStore
+    from tui.market.clock import now_ist
 
     path = the_plan.paths.history
     if not path.exists():
@@ -75,8 +76,9 @@ def select(
 
 def run(args: argparse.Namespace) -> int:
     from providers.registry import UnknownProvider
-    from tui import export, wiring
-    from tui.config import ConfigError
+    from tui.output import export
+    from tui.settings import wiring
+    from tui.settings.config import ConfigError
 
     if args.days < 1:
         print("capwatch history: --days must be at least 1", file=sys.stderr)

@@ -1,8 +1,9 @@
 """``capwatch`` (no subcommand): start the live monitor.
 
-Textual is imported only here, so the headless subcommands never pay for it. The source comes
-from ``tui.wiring`` (flags > config > the demo market). A live source gets the history store
-(offline start, recorded closes, history top-ups) and the IST market clock (refresh slows
+Textual is imported only here, so the headless subcommands never pay for it. The source
+comes from ``tui.settings.wiring`` (flags > config > the demo market). A live source gets the
+history store (offline start, recorded closes, history top-ups) and the IST market clock
+(refresh slows
 when closed); the demo runs its own simulated session and keeps nothing.
 """
 
@@ -17,20 +18,20 @@ if TYPE_CHECKING:
 
     from providers.base import Provider
     from tui.analytics.settings import AnalyticsSettings
-    from tui.app import CapwatchApp
-    from tui.store import HistoryStore
-    from tui.wiring import Plan
+    from tui.history.store import HistoryStore
+    from tui.settings.wiring import Plan
+    from tui.ui.app import CapwatchApp
 
-DEMO_INTERVAL_S = 2.0
 GO_LIVE_HINT = "live data: capwatch config --init"
 
 
 def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
     """The app for ``args`` and the history store it writes to (None for the demo).
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
-    from tui import wiring
     from tui.analytics.settings import AnalyticsSettings
-    from tui.app import CapwatchApp
+    from tui.market.schedule import DEMO_INTERVAL_S
+    from tui.settings import wiring
+    from tui.ui.app import CapwatchApp
 
     the_plan = wiring.plan(args)
     provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
@@ -55,11 +56,11 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
 def _live_app(
     the_plan: Plan, provider: Provider, analytics: AnalyticsSettings
 ) -> tuple[HistoryStore, CapwatchApp]:
-    from tui.app import CapwatchApp
-    from tui.backfill import load_closes
-    from tui.clock import MarketClock, now_ist
-    from tui.schedule import LiveSchedule
-    from tui.store import HistoryStore
+    from tui.history.backfill import load_closes
+    from tui.history.store import HistoryStore
+    from tui.market.clock import MarketClock, now_ist
+    from tui.market.schedule import LiveSchedule
+    from tui.ui.app import CapwatchApp
 
     config = the_plan.config
     now = now_ist()
@@ -97,10 +98,10 @@ def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.config import ConfigError
-    from tui.logs import log_to_file
-    from tui.paths import resolve_paths
-    from tui.store import StoreError
+    from tui.history.store import StoreError
+    from tui.settings.config import ConfigError
+    from tui.settings.logs import log_to_file
+    from tui.settings.paths import resolve_paths
 
     log_to_file(resolve_paths(getattr(args, "config", None)).log_dir)
     try:

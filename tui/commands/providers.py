@@ -13,7 +13,7 @@ def _parts(parts: frozenset[Part]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     from providers import registry
-    from tui.export import text_table
+    from tui.output.export import text_table
 
     rows = [
         (info.name, "built-in" if info.builtin else "plugin", _parts(info.parts), info.description)

@@ -1,9 +1,10 @@
 """``capwatch snapshot``: print one snapshot as JSON, CSV (the stocks table) or text tables.
 
 Headless: imports neither textual nor the app. The source is chosen as for the monitor
-(``tui.wiring``): flags, then the config file, then the demo market. With the demo market,
-``--seed`` without ``--start`` starts the simulated clock at ``tui.wiring.REPRODUCIBLE_START``
-so the output is the same on every run; with neither, the clock starts now (IST).
+(``tui.settings.wiring``): flags, then the config file, then the demo market. With the demo
+market, ``--seed`` without ``--start`` starts the simulated clock at
+``tui.settings.wiring.REPRODUCIBLE_START`` so the output is the same on every run; with neither,
+the clock starts now (IST).
 """
 
 from __future__ import annotations
@@ -46,11 +47,12 @@ def render(
     history: pd.DataFrame | None = None,
     anchor: date | None = None,
 ) -> str:
-    from tui import export
+    from tui.output import export
 
     if fmt == "csv":
         return export.stocks_csv(snapshot)
-    from tui.analytics import AnalyticsSettings, MarketAnalytics, report
+    from tui.analytics import AnalyticsSettings, MarketAnalytics
+    from tui.output import report
 
     analytics = MarketAnalytics(AnalyticsSettings(movers=movers, anchor=anchor))
     if history is not None:
@@ -68,8 +70,8 @@ def render(
 
 def run(args: argparse.Namespace) -> int:
     from providers.registry import UnknownProvider
-    from tui import wiring
-    from tui.config import ConfigError
+    from tui.settings import wiring
+    from tui.settings.config import ConfigError
 
     try:
         the_plan = wiring.plan(args)

@@ -1,0 +1,1 @@
+"""Builders of hand-made test data, shared across the test tree."""

@@ -1,0 +1,129 @@
+"""Segment views as JSON-ready objects and plain-text tables, for ``capwatch snapshot``.
+
+The JSON keys are a public interface (``tui.output.export`` adds them to the snapshot object):
+``segments`` is a list, one object per segment in ``Segment`` order (breadth; the segment's
+index-style ``change_pct`` and ``change_5d_pct``; ``upper_band``/``lower_band``, how many of its
+stocks sit at their price band; movers; sectors), and every index object gains
+``change_5d_pct``, ``change_1m_pct`` and ``change_ytd_pct``. Percentages and ratios are
+rounded to 2 decimals; ``None`` stays ``null`` (not known, never zero).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from providers.contract import Segment
+from tui.output.export import text_table
+from widgets.views import MoverRow, SegmentView
+
+
+def _num(value: float | None) -> float | None:
+    return None if value is None else round(value, 2) + 0.0  # + 0.0: no "-0.0"
+
+
+def _pct(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}%"
+
+
+def _movers_json(rows: tuple[MoverRow, ...]) -> list[dict[str, object]]:
+    return [{"symbol": r.symbol, "change_pct": _num(r.change_pct)} for r in rows]
+
+
+def segments_json(views: Mapping[Segment, SegmentView]) -> list[dict[str, object]]:
+    """The ``segments`` list: breadth, change, band hits, movers and sectors of each segment."""
+    out = []
+    for segment in Segment:
+        view = views[segment]
+        out.append(
+            {
+                "id": segment.value,
+                "advances": view.breadth.advances,
+                "declines": view.breadth.declines,
+                "unchanged": view.breadth.unchanged,
+                "ad_ratio": _num(view.breadth.ad_ratio),
+                "change_pct": _num(view.change_pct),
+                "change_5d_pct": _num(view.change_5d_pct),
+                "upper_band": view.upper_band_count,
+                "lower_band": view.lower_band_count,
+                "gainers": _movers_json(view.gainers),
+                "losers": _movers_json(view.losers),
+                "sectors": [
+                    {
+                        "sector": row.sector,
+                        "change_pct": _num(row.change_pct),
+                        "advances": row.advances,
+                        "declines": row.declines,
+                    }
+                    for row in view.sectors
+                ],
+            }
+        )
+    return out
+
+
+def index_horizons_json(views: Mapping[Segment, SegmentView]) -> dict[str, dict[str, object]]:
+    """Per index name, the horizon keys its JSON object gains."""
+    return {
+        row.name: {
+            "change_5d_pct": _num(row.change_5d_pct),
+            "change_1m_pct": _num(row.change_1m_pct),
+            "change_ytd_pct": _num(row.change_ytd_pct),
+        }
+        for row in views[Segment.ALL].indices
+    }
+
+
+def segments_table(views: Mapping[Segment, SegmentView], anchor: date | None) -> str:
+    """The same figures as ``segments_json`` and the index horizons, as aligned text tables."""
+    since = f"SINCE {anchor:%d %b %Y}".upper() if anchor else "SINCE"
+    parts = [
+        text_table(
+            ("INDEX", "DAY", "5D", "1M", "YTD", since, "CALL"),
+            (
+                (
+                    r.name,
+                    _pct(r.change_pct),
+                    _pct(r.change_5d_pct),
+                    _pct(r.change_1m_pct),
+                    _pct(r.change_ytd_pct),
+                    _pct(r.since_anchor_pct),
+                    r.call or "-",
+                )
+                for r in views[Segment.ALL].indices
+            ),
+            right=" rrrrr",
+        ),
+        text_table(
+            ("SEGMENT", "ADV", "DEC", "UNCH", "A/D", "DAY", "RANK", "5D", "RANK 5D"),
+            (
+                (
+                    segment.value,
+                    str(view.breadth.advances),
+                    str(view.breadth.declines),
+                    str(view.breadth.unchanged),
+                    "-" if view.breadth.ad_ratio is None else f"{view.breadth.ad_ratio:.2f}x",
+                    _pct(view.change_pct),
+                    "-" if view.rank_today is None else str(view.rank_today),
+                    _pct(view.change_5d_pct),
+                    "-" if view.rank_5d is None else str(view.rank_5d),
+                )
+                for segment, view in ((s, views[s]) for s in Segment)
+            ),
+            right=" rrrrrrrr",
+        ),
+    ]
+    movers = []
+    for segment in Segment:
+        view = views[segment]
+        for label, rows in (("gainers", view.gainers), ("losers", view.losers)):
+            listed = ", ".join(f"{r.symbol} {_pct(r.change_pct)}" for r in rows) or "-"
+            movers.append((segment.value if label == "gainers" else "", label, listed))
+    parts.append(text_table(("SEGMENT", "MOVERS", "STOCKS"), movers))
+    sectors = [
+        (segment.value, row.sector, _pct(row.change_pct), str(row.advances), str(row.declines))
+        for segment in Segment
+        for row in views[segment].sectors
+    ]
+    parts.append(text_table(("SEGMENT", "SECTOR", "CHANGE", "ADV", "DEC"), sectors, "  rrr"))
+    return "\n\n".join(parts) + "\n"

@@ -1,0 +1,657 @@
+"""The config file: TOML read with tomllib into a frozen ``Config``, validated strictly.
+
+Strict because a typo that is silently ignored (``[refresh] opne = 5``) costs the user an
+afternoon: unknown keys, wrong types and malformed TOML raise one ``ConfigError`` naming the
+file, the dotted key and, where it can be found, the line. Nothing here writes the file.
+
+With no config file ``Config()`` applies: every data kind comes from the demo market.
+``DEFAULT_CONFIG_TEXT`` (written by ``capwatch config --init``) selects the live sources.
+Command-line flags beat the file: ``Config.with_overrides``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time
+from pathlib import Path
+from types import MappingProxyType
+from typing import NoReturn
+
+from providers.contract import Part
+from tui.market.clock import SpecialSession
+from tui.market.schedule import Refresh
+
+
+def _frozen(value: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(value or {}))
+
+
+def _deep_freeze(value: object) -> object:
+    """TOML values made immutable (tables -> read-only mappings, arrays -> tuples)."""
+    if isinstance(value, dict):
+        return MappingProxyType({k: _deep_freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_deep_freeze(v) for v in value)
+    return value
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Which providers supply each data kind, first choice first, then fallbacks."""
+
+    indices: tuple[str, ...] = ("demo",)
+    stocks: tuple[str, ...] = ("demo",)
+    breadth: tuple[str, ...] = ("demo",)
+    ratings: tuple[str, ...] = ("demo",)
+    earnings: tuple[str, ...] = ("demo",)
+    status: tuple[str, ...] = ("demo",)
+    history: tuple[str, ...] = ("demo",)
+
+    def for_part(self, part: Part) -> tuple[str, ...]:
+        return getattr(self, part.value)
+
+    def routes(self) -> dict[str, tuple[str, ...]]:
+        """Data kind -> providers, kinds with none left out: the ``routes`` argument of
+        ``providers.compose.build_from_config``."""
+        return {part.value: names for part in Part if (names := self.for_part(part))}
+
+    def provider_names(self) -> tuple[str, ...]:
+        """Every provider named, each once, in order of first mention."""
+        names = (name for part in Part for name in self.for_part(part))
+        return tuple(dict.fromkeys(names))
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSettings:
+    """A ``[providers.NAME]`` table: the common knobs plus provider-specific ``extra`` keys."""
+
+    base_url: str | None = None
+    requests_per_second: float | None = None
+    timeout: float | None = None
+    extra: Mapping[str, object] = field(default_factory=_frozen)
+
+    def as_mapping(self) -> Mapping[str, object]:
+        """What ``providers.registry.create(name, settings)`` receives (unset keys left out)."""
+        common = {
+            "base_url": self.base_url,
+            "requests_per_second": self.requests_per_second,
+            "timeout": self.timeout,
+        }
+        return _frozen({**{k: v for k, v in common.items() if v is not None}, **self.extra})
+
+
+@dataclass(frozen=True, slots=True)
+class Display:
+    movers: int = 10
+    #: Anchor dates for the "since" column; the first is shown. None set: the start of the
+    #: Indian financial year (1 April), which moves with the calendar.
+    anchors: tuple[date, ...] = ()
+    watchlist: tuple[str, ...] = ()
+    theme: str = "textual-dark"
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """How long the history store keeps intraday rows (days) and daily rows (years)."""
+
+    intraday_days: int = 7
+    daily_years: int = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything configurable. ``path`` is the file it came from (None: built-in defaults)."""
+
+    path: Path | None = None
+    sources: Sources = field(default_factory=Sources)
+    providers: Mapping[str, ProviderSettings] = field(default_factory=_frozen)
+    refresh: Refresh = field(default_factory=Refresh)
+    display: Display = field(default_factory=Display)
+    special_sessions: tuple[SpecialSession, ...] = ()
+    history: Retention = field(default_factory=Retention)
+
+    def provider_settings(self, name: str) -> Mapping[str, object]:
+        """Settings for provider ``name`` (empty when it has no table)."""
+        settings = self.providers.get(name)
+        return settings.as_mapping() if settings else _frozen()
+
+    def all_provider_settings(self) -> dict[str, Mapping[str, object]]:
+        """Provider name -> settings for every provider named in ``sources`` (the
+        ``provider_settings`` argument of ``providers.compose.build_from_config``)."""
+        return {name: self.provider_settings(name) for name in self.sources.provider_names()}
+
+    def with_overrides(
+        self,
+        *,
+        interval: float | None = None,
+        movers: int | None = None,
+        anchor: date | str | None = None,
+        provider: str | None = None,
+        provider_parts: Collection[Part] | None = None,
+    ) -> Config:
+        """This config with command-line flags applied (None = flag not given).
+
+        ``interval`` sets the open-market refresh (and raises the closed one to at least it);
+        ``anchor`` becomes the shown anchor date; ``provider`` supplies every data kind, or,
+        when ``provider_parts`` (what it supplies, from the registry) is given, every kind it
+        supplies while the others get no provider.
+        Raises ``ValueError`` naming the flag when a value is unusable.
+        """
+        config = self
+        if interval is not None:
+            if interval <= 0:
+                raise ValueError(f"--interval must be > 0 seconds, got {interval}")
+            closed = max(self.refresh.closed, interval)
+            config = replace(config, refresh=replace(self.refresh, open=interval, closed=closed))
+        if movers is not None:
+            if movers < 1:
+                raise ValueError(f"--movers must be >= 1, got {movers}")
+            config = replace(config, display=replace(config.display, movers=movers))
+        if anchor is not None:
+            day = _parse_anchor_flag(anchor)
+            rest = tuple(d for d in config.display.anchors if d != day)
+            config = replace(config, display=replace(config.display, anchors=(day, *rest)))
+        if provider is not None:
+            every = {
+                part.value: (provider,) if provider_parts is None or part in provider_parts else ()
+                for part in Part
+            }
+            config = replace(config, sources=replace(config.sources, **every))
+        return config
+
+
+def _parse_anchor_flag(anchor: date | str) -> date:
+    if isinstance(anchor, date):
+        return anchor
+    try:
+        return date.fromisoformat(anchor)
+    except ValueError:
+        raise ValueError(f"--anchor must be a date like 2025-04-07, got {anchor!r}") from None
+
+
+class ConfigError(Exception):
+    """A config problem, as one message naming the file, the key and (if known) the line."""
+
+    def __init__(
+        self, file: Path | str | None, key: str | None, problem: str, line: int | None = None
+    ) -> None:
+        self.file = str(file) if file is not None else "<config>"
+        self.key = key
+        self.problem = problem
+        self.line = line
+        where = self.file + (f", line {line}" if line else "")
+        what = f"{key}: {problem}" if key else problem
+        super().__init__(f"config error in {where}: {what}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading and validation
+
+
+#: Keys every ``[providers.NAME]`` table may have.
+COMMON_PROVIDER_KEYS = ("base_url", "requests_per_second", "timeout")
+
+_TYPE_NAMES = {
+    bool: "a boolean",
+    int: "an integer",
+    float: "a number",
+    str: "a string",
+    list: "an array",
+    dict: "a table",
+    datetime: "a date-time",
+    date: "a date",
+    time: "a time",
+}
+
+
+def _type_name(value: object) -> str:
+    for kind, name in _TYPE_NAMES.items():  # bool before int, datetime before date
+        if isinstance(value, kind):
+            return f"{name} ({value!r})" if not isinstance(value, dict | list) else name
+    return type(value).__name__
+
+
+class _Reader:
+    """Validates one parsed file; every failure raises a ``ConfigError`` with the key's line."""
+
+    def __init__(self, file: Path, text: str) -> None:
+        self.file = file
+        self.text = text
+
+    def fail(self, key: str, problem: str) -> NoReturn:
+        raise ConfigError(self.file, key, problem, _locate(self.text, key))
+
+    def table(self, value: object, key: str, known: Collection[str] | None) -> dict:
+        if not isinstance(value, dict):
+            self.fail(key, f"expected a table, got {_type_name(value)}")
+        if known is not None:
+            for name in value:
+                if name not in known:
+                    self.fail(_join(key, name), _unknown_key_hint(name, known, key))
+        return value
+
+    def string(self, value: object, key: str, *, allow_empty: bool = False) -> str:
+        if not isinstance(value, str) or not (allow_empty or value.strip()):
+            self.fail(key, f"expected a non-empty string, got {_type_name(value)}")
+        return value.strip()
+
+    def boolean(self, value: object, key: str) -> bool:
+        if not isinstance(value, bool):
+            self.fail(key, f"expected true or false, got {_type_name(value)}")
+        return value
+
+    def number(self, value: object, key: str, *, integer: bool = False) -> float:
+        """A positive number (an integer when ``integer``)."""
+        kinds: tuple[type, ...] = (int,) if integer else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            expected = "a positive integer" if integer else "a positive number"
+            self.fail(key, f"expected {expected}, got {_type_name(value)}")
+        if not value > 0:
+            self.fail(key, f"must be > 0, got {value!r}")
+        return value
+
+    def strings(self, value: object, key: str, *, allow_empty: bool = True) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            self.fail(key, f"expected an array of strings, got {_type_name(value)}")
+        if not value and not allow_empty:
+            self.fail(key, "must not be empty")
+        return tuple(self.string(item, f"{key}[{i}]") for i, item in enumerate(value))
+
+    def day(self, value: object, key: str) -> date:
+        if isinstance(value, date) and not isinstance(value, datetime):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value.strip())
+            except ValueError:
+                pass
+        self.fail(key, f"expected a date like 2025-04-07, got {_type_name(value)}")
+
+    def clock_time(self, value: object, key: str) -> time:
+        if isinstance(value, time):
+            return value
+        if isinstance(value, str) and re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", value.strip()):
+            try:
+                return time.fromisoformat(value.strip().zfill(5))
+            except ValueError:
+                pass
+        self.fail(key, f"expected a time like 18:15 (IST), got {_type_name(value)}")
+
+
+def _join(parent: str, name: str) -> str:
+    return f"{parent}.{name}" if parent else name
+
+
+#: The plain keys of each section, for checking and for "it belongs in [display]" hints.
+SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "sources": tuple(part.value for part in Part),
+        "refresh": ("open", "closed", "heartbeat"),
+        "display": ("movers", "anchors", "watchlist", "theme"),
+        "history": ("intraday_days", "daily_years"),
+    }
+)
+
+
+def _unknown_key_hint(name: str, known: Collection[str], parent: str) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1)
+    home = [section for section, keys in SECTION_KEYS.items() if name in keys]
+    if close:
+        hint = f"did you mean {close[0]!r}?"
+    elif home and home[0] != parent:
+        hint = f"it belongs in [{home[0]}]"
+    else:
+        hint = f"known keys: {', '.join(sorted(known))}"
+    return f"unknown key ({hint})"
+
+
+_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
+_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_\-\"'. ]+?)\s*=")
+
+
+def _normal_key(raw: str) -> str:
+    return ".".join(part.strip().strip("\"'") for part in raw.split("."))
+
+
+def _locate(text: str, dotted: str) -> int | None:
+    """Best-effort line number of ``dotted`` (e.g. ``special_sessions[1].start``) in ``text``;
+    None when not found (the message then names only the key)."""
+    table = ""
+    seen_arrays: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if header := _HEADER_RE.match(line):
+            name = _normal_key(header.group(2))
+            if header.group(1) == "[[":
+                seen_arrays[name] = seen_arrays.get(name, -1) + 1
+                name = f"{name}[{seen_arrays[name]}]"
+            table = name
+            if table == dotted:
+                return number
+        elif (key := _KEY_RE.match(line)) and _join(table, _normal_key(key.group(1))) == dotted:
+            return number
+    # not written out (an array item, a missing key): point at the enclosing key or table
+    enclosing = re.fullmatch(r"(.+)(\[\d+\]|\.[^.\[\]]+)", dotted)
+    return _locate(text, enclosing.group(1)) if enclosing else None
+
+
+def _toml_syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
+    """(line, message without the position) from tomllib's "... (at line 3, column 5)"."""
+    message = str(exc)
+    found = re.search(r"\s*\(at line (\d+), column (\d+)\)", message)
+    if not found:
+        return getattr(exc, "lineno", None), message
+    return int(found.group(1)), f"{message[: found.start()]} (column {found.group(2)})"
+
+
+ExtraCheck = Callable[[_Reader, object, str], object]
+
+
+def _string_table(
+    reader: _Reader, value: object, key: str, *, allow_empty: bool = False
+) -> Mapping[str, str]:
+    table = reader.table(value, key, None)
+    return _frozen(
+        {k: reader.string(v, _join(key, k), allow_empty=allow_empty) for k, v in table.items()}
+    )
+
+
+def _symbol_table(reader: _Reader, value: object, key: str) -> Mapping[str, str]:
+    """Index name -> symbol, where ``""`` removes a default symbol."""
+    return _string_table(reader, value, key, allow_empty=True)
+
+
+def _table_of_string_tables(reader: _Reader, value: object, key: str) -> Mapping[str, object]:
+    table = reader.table(value, key, None)
+    return _frozen({k: _string_table(reader, v, _join(key, k)) for k, v in table.items()})
+
+
+def _positive_int(reader: _Reader, value: object, key: str) -> int:
+    return int(reader.number(value, key, integer=True))
+
+
+def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
+    if value == 0 and type(value) is int:
+        return 0
+    return _positive_int(reader, value, key)
+
+
+#: Provider-specific keys of the built-in providers, with their checks. Plugins (any other
+#: name) may use any keys; their values are passed on as parsed.
+BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType(
+    {
+        "demo": {
+            "seed": _non_negative_int,
+            "start": _Reader.string,
+            "step_seconds": _Reader.number,
+            "stocks": _positive_int,
+            "history_days": _positive_int,
+        },
+        "nse": {
+            "segments": _string_table,  # index name -> segment id
+            "constituents": _Reader.strings,
+            "history_indices": _Reader.strings,
+            "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
+            "prime_path": _Reader.string,
+            "earnings_days": _positive_int,
+            "max_retries": _non_negative_int,
+            "blocked_cooldown": _Reader.number,
+        },
+        "bse": {
+            "index_names": _string_table,
+            "mover_indices": _string_table,
+            "earnings_days": _positive_int,
+        },
+        "yahoo": {
+            "symbols": _symbol_table,
+            "max_age_hours": _Reader.number,
+            "cookie_url": _Reader.string,
+        },
+        "files": {
+            "ratings": _Reader.string,
+            "earnings": _Reader.string,
+            "url_refresh_seconds": _Reader.number,
+        },
+    }
+)
+
+
+def _read_sources(reader: _Reader, data: object) -> Sources:
+    kinds = [part.value for part in Part]
+    table = reader.table(data, "sources", SECTION_KEYS["sources"])
+    values: dict[str, object] = {}
+    for kind in kinds:
+        if kind in table:
+            values[kind] = reader.strings(table[kind], f"sources.{kind}")
+    return Sources(**values)
+
+
+def _read_provider(reader: _Reader, name: str, data: object) -> ProviderSettings:
+    key = f"providers.{name}"
+    builtin = BUILTIN_PROVIDER_KEYS.get(name)
+    known = None if builtin is None else [*COMMON_PROVIDER_KEYS, *builtin]
+    table = reader.table(data, key, known)
+    extra = {}
+    for item, value in table.items():
+        if item in COMMON_PROVIDER_KEYS:
+            continue
+        check = builtin.get(item) if builtin else None
+        extra[item] = check(reader, value, f"{key}.{item}") if check else _deep_freeze(value)
+    rps = table.get("requests_per_second")
+    timeout = table.get("timeout")
+    return ProviderSettings(
+        base_url=reader.string(table["base_url"], f"{key}.base_url")
+        if "base_url" in table
+        else None,
+        requests_per_second=None
+        if rps is None
+        else float(reader.number(rps, f"{key}.requests_per_second")),
+        timeout=None if timeout is None else float(reader.number(timeout, f"{key}.timeout")),
+        extra=_frozen(extra),
+    )
+
+
+def _read_refresh(reader: _Reader, data: object) -> Refresh:
+    table = reader.table(data, "refresh", SECTION_KEYS["refresh"])
+    return Refresh(
+        **{k: float(reader.number(v, f"refresh.{k}")) for k, v in table.items()},
+    )
+
+
+def _read_display(reader: _Reader, data: object) -> Display:
+    table = reader.table(data, "display", SECTION_KEYS["display"])
+    values: dict[str, object] = {}
+    if "movers" in table:
+        values["movers"] = int(reader.number(table["movers"], "display.movers", integer=True))
+    if "anchors" in table:
+        anchors = table["anchors"]
+        if not isinstance(anchors, list):
+            reader.fail("display.anchors", f"expected an array of dates, got {_type_name(anchors)}")
+        values["anchors"] = tuple(
+            reader.day(item, f"display.anchors[{i}]") for i, item in enumerate(anchors)
+        )
+    if "watchlist" in table:
+        symbols = reader.strings(table["watchlist"], "display.watchlist")
+        values["watchlist"] = tuple(s.upper() for s in symbols)
+    if "theme" in table:
+        values["theme"] = reader.string(table["theme"], "display.theme")
+    return Display(**values)
+
+
+def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSession, ...]:
+    if not isinstance(data, list):
+        reader.fail("special_sessions", "expected [[special_sessions]] tables")
+    sessions = []
+    for i, item in enumerate(data):
+        key = f"special_sessions[{i}]"
+        table = reader.table(item, key, ["date", "start", "end", "name"])
+        for required in ("date", "start", "end"):
+            if required not in table:
+                reader.fail(f"{key}.{required}", "missing (date, start and end are required)")
+        start = reader.clock_time(table["start"], f"{key}.start")
+        end = reader.clock_time(table["end"], f"{key}.end")
+        if start >= end:
+            reader.fail(f"{key}.end", f"must be after start ({start:%H:%M})")
+        name = reader.string(table["name"], f"{key}.name") if "name" in table else None
+        day = reader.day(table["date"], f"{key}.date")
+        sessions.append(SpecialSession(day, start, end, *([name] if name else [])))
+    return tuple(sessions)
+
+
+def _read_retention(reader: _Reader, data: object) -> Retention:
+    table = reader.table(data, "history", SECTION_KEYS["history"])
+    return Retention(
+        **{k: int(reader.number(v, f"history.{k}", integer=True)) for k, v in table.items()}
+    )
+
+
+_SECTIONS = (
+    "sources",
+    "providers",
+    "refresh",
+    "display",
+    "special_sessions",
+    "history",
+)
+
+
+def parse_config(
+    text: str, file: Path | str = "<config>", known_providers: Collection[str] | None = None
+) -> Config:
+    """Validate TOML ``text`` (from ``file``, used in messages) into a ``Config``.
+
+    With ``known_providers``, every provider named in ``[sources]`` must be one of them.
+    """
+    path = Path(file)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, message = _toml_syntax_line(exc)
+        raise ConfigError(path, None, f"invalid TOML: {message}", line) from None
+    reader = _Reader(path, text)
+    reader.table(data, "", _SECTIONS)
+    values: dict[str, object] = {"path": path}
+    if "sources" in data:
+        values["sources"] = _read_sources(reader, data["sources"])
+    if "providers" in data:
+        providers = reader.table(data["providers"], "providers", None)
+        values["providers"] = _frozen(
+            {name: _read_provider(reader, name, table) for name, table in providers.items()}
+        )
+    if "refresh" in data:
+        values["refresh"] = _read_refresh(reader, data["refresh"])
+    if "display" in data:
+        values["display"] = _read_display(reader, data["display"])
+    if "special_sessions" in data:
+        values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
+    if "history" in data:
+        values["history"] = _read_retention(reader, data["history"])
+    config = Config(**values)
+    if known_providers is not None:
+        _check_provider_names(reader, config.sources, known_providers)
+    return config
+
+
+def _check_provider_names(reader: _Reader, sources: Sources, known: Collection[str]) -> None:
+    for part in Part:
+        for i, name in enumerate(sources.for_part(part)):
+            if name not in known:
+                reader.fail(
+                    f"sources.{part.value}[{i}]",
+                    f"unknown provider {name!r} (known: {', '.join(sorted(known))})",
+                )
+
+
+def load_config(path: Path | str, known_providers: Collection[str] | None = None) -> Config:
+    """Read and validate the config file at ``path``; a missing or unreadable file is a
+    ``ConfigError`` too (callers decide whether a missing default file means defaults)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(path, None, "file not found") from None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(path, None, f"not UTF-8 text (byte {exc.start})") from None
+    return parse_config(text, path, known_providers)
+
+
+def load_config_or_default(
+    path: Path | str, *, explicit: bool, known_providers: Collection[str] | None = None
+) -> Config:
+    """The config at ``path``, or the built-in defaults when it does not exist and the user
+    did not name it (``explicit``: from ``--config`` or ``CAPWATCH_CONFIG``)."""
+    if not explicit and not Path(path).exists():
+        return Config()
+    return load_config(path, known_providers)
+
+
+_REFRESH = Refresh()
+DEFAULT_CONFIG_TEXT = f"""\
+# capwatch configuration (TOML). Written by `capwatch config --init`;
+# check it with `capwatch config --check`. Command-line flags override these values.
+# Times are IST. Unknown keys are errors, so typos do not go unnoticed.
+
+[sources]
+# Providers per data kind, first choice first, then fallbacks.
+# Built-ins: nse, bse, yahoo, files, demo; plugins add more (`capwatch providers`).
+indices = ["nse", "yahoo"]     # index levels; Yahoo if NSE is unreachable
+stocks = ["nse"]               # constituents' quotes (movers, sectors, breadth)
+breadth = ["nse"]              # advances/declines; add "bse" for BSE indices
+ratings = ["files"]            # analyst rating changes from your file, see [providers.files]
+earnings = ["nse"]             # results calendar; "bse" and "files" also supply it
+status = ["nse"]               # market open/closed
+history = ["nse"]              # daily closes to backfill 5D, 1M, YTD, moving averages
+
+[providers.nse]
+base_url = "https://www.nseindia.com"
+requests_per_second = 3        # NSE blocks faster clients for 10 minutes
+timeout = 10                   # seconds
+
+[providers.bse]
+base_url = "https://api.bseindia.com"
+requests_per_second = 5
+timeout = 10
+
+[providers.yahoo]
+base_url = "https://query2.finance.yahoo.com"
+requests_per_second = 1
+timeout = 10
+# max_age_hours = 72          # reject quotes older than this
+# [providers.yahoo.symbols]    # index name -> Yahoo symbol
+# "NIFTY 50" = "^NSEI"
+# "SENSEX" = "^BSESN"
+
+[providers.files]
+# A CSV or JSON file or URL of analyst rating changes / earnings (formats: README).
+# ratings = "~/ratings.csv"
+# earnings = "~/earnings.csv"
+
+[refresh]
+open = {_REFRESH.open:<23g} # seconds between refreshes while the market is open
+closed = {_REFRESH.closed:<21g} # while closed but opening within two hours
+heartbeat = {_REFRESH.heartbeat:<18g} # nights, weekends and holidays
+
+[display]
+movers = 10                    # gainers/losers per segment
+# anchors = [2025-04-07]       # "since" dates; the first is shown (default: 1 April, FY start)
+watchlist = []                 # symbols, e.g. ["RELIANCE", "TCS"]
+theme = "textual-dark"         # any Textual theme name
+
+[history]
+intraday_days = 7              # keep intraday breadth this many days
+daily_years = 3                # keep daily closes this many years
+
+# Extra sessions, e.g. Muhurat trading on Diwali (IST times):
+# [[special_sessions]]
+# date = 2026-11-08
+# start = "18:00"
+# end = "19:00"
+# name = "Muhurat trading"
+"""
