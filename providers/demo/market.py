@@ -66,8 +66,10 @@ _SEGMENT_SD = 0.003
 #: GARCH(1,1) of the market factor: long-run daily volatility, ARCH and GARCH weights.
 LONG_RUN_VOL = 0.0085
 _ARCH, _GARCH = 0.08, 0.90
-#: Stock noise widens with the market's volatility to this power (busy days disperse more).
+#: Stock noise widens with the market's volatility to this power (busy days disperse more),
+#: up to this many times its ordinary width.
 _DISPERSION_POWER = 1.0
+_DISPERSION_CAP = 2.0
 #: Sector trends: AR(1) persistence and innovation sd per day.
 _TREND_PERSISTENCE, _TREND_SD = 0.97, 0.0003
 #: Results days: the stock's own noise is this much larger, news jumps this much likelier.
@@ -203,7 +205,9 @@ class MarketPath:
             self._variance = (
                 (1 - _ARCH - _GARCH) * LONG_RUN_VOL**2 + _ARCH * shock**2 + _GARCH * vol**2
             )
-            busy[k] = (params.vol_scale * vol / LONG_RUN_VOL) ** _DISPERSION_POWER
+            busy[k] = min(
+                (params.vol_scale * vol / LONG_RUN_VOL) ** _DISPERSION_POWER, _DISPERSION_CAP
+            )
             segment[k] = rng.normal(0.0, _SEGMENT_SD * busy[k], 4) + _TILT_LOADING * params.tilt
             self._trend = _TREND_PERSISTENCE * self._trend + rng.normal(
                 0.0, _TREND_SD, len(SECTORS)

@@ -14,6 +14,7 @@ import csv
 import io
 import itertools
 import json
+import math
 from collections import defaultdict
 from datetime import date
 
@@ -88,7 +89,14 @@ def test_breadth_movers_and_band_counts(market) -> None:
         assert len(shown["gainers"]) == min(10, len(up))
 
         def at_band(s: dict) -> bool:
-            return abs(change(s)) >= s["band_pct"] - 100 * TICK / s["prev_close"] - 1e-6
+            """At the exchange's limit price: the band around the previous close, rounded
+            inwards to the 0.05 tick (``math.floor``/``ceil`` in ticks, float noise aside)."""
+            band = s["band_pct"] / 100
+            if s["last"] > s["prev_close"]:
+                limit = math.floor(s["prev_close"] * (1 + band) / TICK + 1e-9) * TICK
+                return s["last"] >= limit - 1e-9
+            limit = math.ceil(s["prev_close"] * (1 - band) / TICK - 1e-9) * TICK
+            return s["last"] <= limit + 1e-9
 
         assert shown["upper_band"] == sum(at_band(s) for s in up)
         assert shown["lower_band"] == sum(at_band(s) for s in down)
