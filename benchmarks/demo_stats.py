@@ -5,7 +5,7 @@ from the epoch, after a warm-up long enough for 200-session technical calls):
 
 - the small-cap A/D ratio distribution, and A/D on days the small-cap segment moved +-2%;
 - the share of stocks unchanged on the day;
-- band hits (stocks closing at a price-band limit) by band;
+- band hits (stocks closing at a price-band limit) by band, on all days and on busy ones;
 - technical-call changes per day (share of names whose call changed);
 - the share of 28-session windows with NIFTY MIDCAP 100 up 10% or more.
 
@@ -81,9 +81,14 @@ def main() -> None:
     up_days = (move >= 2.0) & (ratio >= 2.0) & (ratio <= 4.0)
     print(f"  days with small caps >= +2% and A/D in 2..4: {up_days.sum()} ({up_days.mean():.2%})")
     print(f"unchanged share: {quantiles(np.concatenate(unchanged) * 100)} %")
+    busy = np.abs(move) >= 2.0
     for band in sorted(hits):
         counts = np.concatenate(hits[band])
         print(f"band {band:g}%: hits per day {quantiles(counts)}; mean {counts.mean():.1f}")
+        print(
+            f"  on days small caps moved 2% or more: mean {counts[busy].mean():.1f}, "
+            f"days with none {np.mean(counts[busy] == 0):.0%}"
+        )
     change = np.concatenate(changes) * 100
     print(f"technical-call changes per day (% of names): {quantiles(change)}")
     print(f"  days above 4%: {np.mean(change > 4):.1%}")

@@ -443,7 +443,7 @@ def test_multi_week_midcap_rallies_happen_in_a_meaningful_share_of_windows(
     market_stats: list[PathStats],
 ) -> None:
     """ "Midcap +13.2% since 7 April" (28 sessions): >= +10% in 28 sessions. Measured over
-    100 seeds x 250 days by benchmarks/demo_stats.py: about 14% of windows."""
+    100 seeds x 250 days by benchmarks/demo_stats.py: 13.1% of windows."""
     shares = [stats.rally_share("NIFTY MIDCAP 100", 0.10) for stats in market_stats]
     assert np.mean(shares) >= 0.05
     assert np.mean([share > 0 for share in shares]) >= 0.5  # in most markets, not a few
