@@ -19,10 +19,11 @@ from textual.pilot import Pilot
 from tui.cli import build_parser
 from tui.commands.monitor import build_app
 from tui.source.bus import MAX_BEAT_S
-from tui.ui.app import CapwatchApp
+from tui.ui.app import NEEDS_STANDALONE, CapwatchApp
 from tui.ui.screens.detail import DetailScreen
 from widgets.pane import Pane
 from widgets.status_bar import StatusBar
+from widgets.views import WATCH
 
 SIZE = (120, 40)
 INTERVAL_S = 2.0
@@ -41,9 +42,12 @@ COLLECTOR = [
 
 
 @contextmanager
-def collector(url: str, interval: float = INTERVAL_S) -> Iterator[subprocess.Popen[bytes]]:
+def collector(
+    url: str, interval: float = INTERVAL_S, config: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    extra = ["--config", str(config)] if config is not None else []
     process = subprocess.Popen(
-        [*COLLECTOR, "--interval", str(interval), "--publish", url],
+        [*COLLECTOR, *extra, "--interval", str(interval), "--publish", url],
         cwd=ROOT,
         stderr=subprocess.DEVNULL,
         env=os.environ.copy(),
@@ -218,3 +222,39 @@ def test_demo_or_provider_flags_beat_a_configured_feed(tmp_path: Path, argv: lis
     assert type(viewer_app.source).__name__ == "FeedSource"
     local, _ = build_app(build_parser().parse_args(["--config", str(config), *argv]))
     assert type(local.source).__name__ == "LocalSource"
+
+
+async def test_the_collectors_watchlist_and_alerts_reach_its_viewers(
+    nats_url: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "collector.toml"
+    config.write_text(
+        '[display]\nwatchlist = ["KAROVANDAT", "DHANISHADE"]\n'
+        '[[alerts]]\nid = "all-breadth"\nkind = "breadth"\nsegment = "all"\nabove = 0.1\n'
+    )
+    written: list[str] = []
+    app = viewer(nats_url)
+    app.terminal_write = written.append
+    async with app.run_test(size=SIZE) as pilot:
+        with collector(nats_url, config=config):
+            await until([pilot], lambda: WATCH in app.views and app.viewer_log, timeout=30)
+            (alert,) = app.viewer_log  # once, though its status is repeated every beat
+            assert alert.rule == "all-breadth"
+            watch = app.views[WATCH]
+            assert watch.segment is WATCH  # decoded as the scope, not a bare string
+            watched = {row.symbol for row in (*watch.gainers, *watch.losers)}
+            assert watched == {"KAROVANDAT", "DHANISHADE"}
+            assert "\a" in "".join(written)  # delivered here: the viewer's [notifications]
+            await pilot.press("exclamation_mark")
+            log_pane = app.screen.query_one("#alert-log")
+            assert "all-breadth" in "".join(
+                log_pane.render_line(y).text for y in range(log_pane.size.height)
+            )
+            await pilot.press("escape")
+            for key in ("w", "g"):  # a viewer cannot recompute: it says where to do it
+                app.clear_notifications()
+                await pilot.press(key)
+                await pilot.pause()
+                messages = [n.message for n in app._notifications]
+                assert any("needs a standalone monitor" in m for m in messages), messages
+        assert NEEDS_STANDALONE.startswith("{what} needs a standalone monitor")

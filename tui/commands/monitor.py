@@ -3,9 +3,11 @@
 Textual is imported only here, so the headless subcommands never pay for it. The source
 comes from ``tui.settings.wiring`` (flags > config > the demo market). A live source gets the
 history store (offline start, recorded closes, history top-ups) and the IST market clock
-(refresh slows when closed); the demo runs its own simulated session and keeps nothing.
+(refresh slows when closed); the demo runs its own simulated session and keeps no history. Both
+keep the watchlist and the day's alerts in the user data dir, the demo's in files of its own.
 With ``--feed URL`` (or ``[feed] url`` and no ``--demo``/``--provider``) the monitor is a
-viewer: frames come from a collector over NATS, and neither analytics nor pandas load.
+viewer: frames come from a collector over NATS, and neither analytics nor pandas load; the
+collector's Watch view and alerts reach it, delivered per its own ``[notifications]``.
 """
 
 from __future__ import annotations
@@ -48,9 +50,22 @@ def build_local(
     if provider.simulated:
         interval = args.interval or DEMO_INTERVAL_S
         source = LocalSource(provider, interval=interval, analytics_settings=analytics)
-        return source, None, the_plan
-    source, store = _live_source(the_plan, provider, analytics)
+        store = None
+    else:
+        source, store = _live_source(the_plan, provider, analytics)
+    _watch_and_alert(source, the_plan, demo=provider.simulated)
     return source, store, the_plan
+
+
+def _watch_and_alert(source: LocalSource, the_plan: Plan, *, demo: bool) -> None:
+    """The user's watchlist (the config's ``display.watchlist`` until edited) and the alert
+    rules with the day's journal, both in the user data dir."""
+    from tui.alerts import AlertWatcher
+    from tui.settings.watchlist import Watchlist
+
+    config, paths = the_plan.config, the_plan.paths
+    source.watchlist = Watchlist.load(paths.watchlist(demo=demo), seed=config.display.watchlist)
+    source.alerts = AlertWatcher(config.alerts, paths.alerts(demo=demo)) if config.alerts else None
 
 
 def _live_source(
@@ -69,6 +84,9 @@ def _live_source(
         now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
     )
     schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
+    keep_texts = getattr(provider, "use_text_cache", None)
+    if keep_texts is not None:  # NSE's constituent lists survive a restart in the store
+        keep_texts(store)
 
     async def daily_work() -> pd.DataFrame:
         """Once per trading day, after the first screen: holidays, then daily closes."""
@@ -112,10 +130,13 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
         store = None
     else:
         source, store, the_plan = build_local(args, the_plan)
-        hint = "; ".join(store.notices) if store is not None else None
+        notes = list(store.notices) if store is not None else []
         if store is None and not the_plan.config.path:
-            hint = GO_LIVE_HINT
-        app = CapwatchApp(source=source, hint=hint or None)
+            notes.append(GO_LIVE_HINT)
+        if source.watchlist.notice:
+            notes.append(source.watchlist.notice)
+        app = CapwatchApp(source=source, hint="; ".join(notes) or None)
+    app.delivery = the_plan.config.notifications
     _apply_theme(app, the_plan.config.display.theme, the_plan)
     return app, store
 

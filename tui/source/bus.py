@@ -3,8 +3,10 @@ that keeps the last value of each subject for late joiners, and a local nats-ser
 
 Subjects, per market (``[feed] market``, default ``india``), so one server carries several:
 
-- ``capwatch.<market>.segment.<segment>``: one ``SegmentView`` per segment, every refresh;
-- ``capwatch.<market>.status``: a ``FeedStatus``: after each refresh, and as a heartbeat;
+- ``capwatch.<market>.segment.<segment>``: one ``SegmentView`` per segment (and ``watch``,
+  the collector's watchlist), every refresh;
+- ``capwatch.<market>.status``: a ``FeedStatus``: after each refresh (with the alerts it
+  fired), and as a heartbeat;
 - ``capwatch.<market>.detail``: request/reply, a symbol in, a ``StockDetail`` (or null) out.
 
 The first two are kept in a memory stream with one message per subject, so a viewer that
@@ -30,8 +32,9 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from providers.contract import MarketStatus, Segment
+from providers.contract import MarketStatus, Part
 from tui.settings.config import FeedSettings
+from widgets.views import AlertRow, Scope
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -53,7 +56,9 @@ class FeedStatus:
     ``seq`` numbers refreshes (views published with the same ``seq`` belong together);
     ``as_of`` is None until the first good refresh; ``stale_since`` is set while the
     collector's provider fails (when its data was current); ``beat`` is the most seconds
-    until the next status message.
+    until the next status message. ``alerts`` are those the refresh ``seq`` fired (repeated
+    by its heartbeats: a viewer delivers them once per ``seq``); ``fetched`` is when slower
+    parts were fetched (the panes' ages).
     """
 
     seq: int
@@ -66,6 +71,8 @@ class FeedStatus:
     next_at: datetime | None
     sent_at: datetime
     beat: float
+    alerts: tuple[AlertRow, ...] = ()
+    fetched: tuple[tuple[Part, datetime], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +91,7 @@ class Subjects:
     def detail(self) -> str:
         return f"{self.prefix}.detail"
 
-    def segment(self, segment: Segment) -> str:
+    def segment(self, segment: Scope) -> str:
         return f"{self.prefix}.segment.{segment.value}"
 
     @property

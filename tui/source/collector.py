@@ -1,7 +1,8 @@
 """The collector: the one process that fetches, stores and computes, publishing every refresh.
 
 It runs a ``LocalSource`` (the same provider, schedule, store and analytics a standalone
-monitor runs) and publishes each frame's views per segment, then a ``FeedStatus``. Between
+monitor runs, the watchlist and alert rules too) and publishes each frame's views per segment,
+then a ``FeedStatus`` with the alerts the frame fired. Between
 refreshes it repeats the status every ``beat`` seconds, so viewers can tell a quiet market
 from a dead collector. It answers detail requests from the analytics it holds. On stop it
 says so, so viewers turn STALE at once instead of after two missed beats.
@@ -121,6 +122,8 @@ class Collector:
             next_at=self._next_at,
             sent_at=self.clock(),
             beat=self._beat,
+            alerts=frame.alerts if frame else (),
+            fetched=tuple(frame.fetched.items()) if frame else (),
         )
         try:
             await self.client.publish(self.subjects.status, wire.dumps(status))

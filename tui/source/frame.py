@@ -2,19 +2,27 @@
 
 The app does not care whether the views were computed here (``local.LocalSource``: provider,
 store, analytics) or by a collector on another machine (``subscriber.FeedSource``: NATS).
-Both hand it ``Frame``s; both answer the detail screen.
+Both hand it ``Frame``s; both answer the detail screen. The watchlist's Watch view and the
+alerts are computed where the analytics run (the standalone monitor, or the collector, which
+publishes them); a viewer cannot recompute a Watch view of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
 
-from providers.contract import MarketStatus, Segment
-from widgets.views import SegmentView, StockDetail
+from providers.contract import MarketStatus, Part, StockQuote
+from tui.alerts import AlertWatcher
+from tui.settings.watchlist import Watchlist
+from widgets.views import AlertRow, Scope, SegmentView, StockDetail
+
+
+def _empty() -> Mapping:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,17 +32,23 @@ class Frame:
     ``errors`` maps a stage or data kind to a message (the rest is still good);
     ``stale_since`` is set when the data is old (a stored snapshot at start-up, or a collector
     whose provider fails): the time it was current; ``next_at`` is when its producer
-    refreshes next, when someone else paces it (a feed's collector).
+    refreshes next, when someone else paces it (a feed's collector). ``alerts`` are the ones
+    this refresh fired (delivered once, by the app); ``stocks`` are every stock of the data
+    (the finder's list; empty from a feed); ``fetched`` says when slower parts were fetched
+    (the panes' ages).
     """
 
     provider: str
     simulated: bool
     as_of: datetime
     market: MarketStatus | None
-    views: Mapping[Segment, SegmentView]
-    errors: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    views: Mapping[Scope, SegmentView]
+    errors: Mapping[str, str] = field(default_factory=_empty)
     stale_since: datetime | None = None
     next_at: datetime | None = None
+    alerts: tuple[AlertRow, ...] = ()
+    stocks: tuple[StockQuote, ...] = ()
+    fetched: Mapping[Part, datetime] = field(default_factory=_empty)
 
     @property
     def error_text(self) -> str | None:
@@ -48,7 +62,18 @@ class RefreshFailed(Exception):
 
 
 class ViewSource(Protocol):
-    """What the app needs from wherever its frames come from."""
+    """What the app needs from wherever its frames come from. ``watchlist`` is what ``w``
+    edits and the Watch view shows; ``alerts`` evaluates the rules each refresh (None: no
+    rules here, or a viewer, whose collector evaluates them)."""
+
+    watchlist: Watchlist
+    alerts: AlertWatcher | None
+
+    @property
+    def computes_views(self) -> bool:
+        """True where the analytics run (the Watch view, the finder's stocks, the alerts);
+        False for a feed viewer, which draws what its collector computed."""
+        ...
 
     @property
     def name(self) -> str:
@@ -73,6 +98,10 @@ class ViewSource(Protocol):
 
     async def detail(self, symbol: str) -> StockDetail | None:
         """The detail screen's data for ``symbol`` (None: not known)."""
+        ...
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
+        """The Watch view of ``symbols`` now, after ``w`` (None: cannot be made here)."""
         ...
 
     async def aclose(self) -> None: ...

@@ -2,14 +2,16 @@
 
 This is what a standalone monitor and the feed collector both run. Analytics are imported on
 first use, in a thread (``tui.analytics`` brings in pandas), so the first screen is not held
-up. Daily closes load after the first frame and again whenever the trading day changes.
+up. Daily closes load after the first frame and again whenever the trading day changes. Each
+snapshot's views include the Watch view and are checked against the alert rules here
+(``tui.alerts.views_and_alerts``), so a collector's viewers get the same alerts.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import date, datetime
 from types import MappingProxyType
@@ -17,9 +19,11 @@ from typing import TYPE_CHECKING, Protocol
 
 from providers.base import Provider, RateLimited
 from providers.contract import IST, MarketPhase, Segment, Snapshot
+from tui.alerts import AlertWatcher, views_and_alerts
 from tui.market.schedule import CLOSED_INTERVAL_S
+from tui.settings.watchlist import Watchlist
 from tui.source.frame import Frame, RefreshFailed
-from widgets.views import SegmentView, StockDetail
+from widgets.views import AlertRow, MoverRow, Scope, SegmentView, StockDetail
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,6 +44,10 @@ class Analytics(Protocol):
     def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
 
     def detail(self, symbol: str) -> StockDetail | None: ...
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None: ...
+
+    def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]: ...
 
 
 class SnapshotStore(Protocol):
@@ -71,7 +79,8 @@ class LocalSource:
     ``history`` is the daily work that returns daily closes (default: the provider's own
     history); ``schedule`` paces refreshes while the data does not say the market is open,
     and gives the next open when the data does not (default: ``interval``, slower while
-    closed).
+    closed). ``watchlist`` (default: empty, in memory) makes the Watch view; ``alerts``
+    evaluates the rules on every fresh snapshot.
     """
 
     def __init__(
@@ -84,6 +93,8 @@ class LocalSource:
         store: SnapshotStore | None = None,
         history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
         schedule: Schedule | None = None,
+        watchlist: Watchlist | None = None,
+        alerts: AlertWatcher | None = None,
     ) -> None:
         self.provider = provider
         self.interval = interval
@@ -92,6 +103,8 @@ class LocalSource:
         self.store = store
         self.history = history or provider.history
         self.schedule = schedule
+        self.watchlist = watchlist if watchlist is not None else Watchlist()
+        self.alerts = alerts
         self._snapshot: Snapshot | None = None
         self._history_day: date | None = None  # trading day the loaded closes lead up to
         self._tried_store = store is None
@@ -104,6 +117,10 @@ class LocalSource:
     def simulated(self) -> bool:
         return self.provider.simulated
 
+    @property
+    def computes_views(self) -> bool:
+        return True
+
     async def refresh(self) -> AsyncIterator[Frame]:
         if not self._tried_store and self.store is not None:
             self._tried_store = True
@@ -112,7 +129,7 @@ class LocalSource:
         snapshot = await self.provider.fetch()
         try:
             analytics = await self._ensure_analytics()
-            views = await asyncio.to_thread(analytics.refresh, snapshot)
+            views, fired = await asyncio.to_thread(self._compute, analytics, snapshot, False)
         except Exception as exc:  # a bad snapshot must not take the monitor down
             raise RefreshFailed(f"analytics: {exc}") from exc
         self._tried_store = True  # live data came first: the stored snapshot is older
@@ -123,23 +140,34 @@ class LocalSource:
                 await asyncio.to_thread(self.store.append_snapshot, snapshot)
             except Exception as exc:  # a full disk or locked file must not stop the monitor
                 errors["store"] = _logged(exc, "store")
-        yield self._frame(snapshot, views, errors)
+        yield self._frame(snapshot, views, errors, fired=fired)
         if self._history_day != snapshot.as_of.astimezone(IST).date():
             self._history_day = snapshot.as_of.astimezone(IST).date()
             try:
                 closes = await self.history()
                 await asyncio.to_thread(analytics.load_history, closes)
-                views = await asyncio.to_thread(analytics.refresh, snapshot)
+                views, fired = await asyncio.to_thread(self._compute, analytics, snapshot, False)
             except Exception as exc:  # live panes still work without history
                 errors["history"] = _logged(exc, "history")
-            yield self._frame(snapshot, views, errors)
+                fired = []
+            yield self._frame(snapshot, views, errors, fired=fired)
+
+    def _compute(
+        self, analytics: Analytics, snapshot: Snapshot, stale: bool
+    ) -> tuple[dict[Scope, SegmentView], list[AlertRow]]:
+        """Every view of ``snapshot`` (the Watch view too) and the alerts they fire; run in a
+        worker thread. ``stale`` data (a stored snapshot) fires nothing."""
+        return views_and_alerts(
+            analytics, snapshot, self.watchlist.symbols, self.alerts, stale=stale
+        )
 
     def _frame(
         self,
         snapshot: Snapshot,
-        views: Mapping[Segment, SegmentView],
+        views: Mapping[Scope, SegmentView],
         errors: Mapping[str, str],
         stale_since: datetime | None = None,
+        fired: list[AlertRow] | None = None,
     ) -> Frame:
         market = snapshot.status
         if (
@@ -157,6 +185,9 @@ class LocalSource:
             views=views,
             errors=MappingProxyType(dict(errors)),
             stale_since=stale_since,
+            alerts=tuple(fired or ()),
+            stocks=snapshot.stocks,
+            fetched=snapshot.fetched,
         )
 
     async def _stored_frame(self, store: SnapshotStore) -> Frame | None:
@@ -164,7 +195,8 @@ class LocalSource:
             snapshot = await asyncio.to_thread(store.last_snapshot)
             if snapshot is None:
                 return None
-            views = await asyncio.to_thread((await self._ensure_analytics()).refresh, snapshot)
+            analytics = await self._ensure_analytics()
+            views, _ = await asyncio.to_thread(self._compute, analytics, snapshot, True)
         except Exception as exc:  # a broken store must not stop the live start
             raise RefreshFailed(f"store: {exc}") from exc
         return self._frame(snapshot, views, {}, stale_since=snapshot.as_of)
@@ -199,6 +231,9 @@ class LocalSource:
 
     async def detail(self, symbol: str) -> StockDetail | None:
         return self.analytics.detail(symbol) if self.analytics is not None else None
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
+        return self.analytics.watch_view(symbols) if self.analytics is not None else None
 
     async def aclose(self) -> None:
         await self.provider.aclose()

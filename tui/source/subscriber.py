@@ -12,17 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Collection
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from providers.contract import Segment
+from tui.alerts import AlertWatcher
 from tui.settings.config import FeedSettings
+from tui.settings.watchlist import Watchlist
 from tui.source import wire
 from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect
 from tui.source.frame import Frame
-from widgets.views import SegmentView, StockDetail
+from widgets.views import WATCH, AlertRow, Scope, SegmentView, StockDetail, scope_of
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -49,8 +51,11 @@ class FeedSource:
         self.clock = clock
         self._client: Client | None = None
         self._status: FeedStatus | None = None
-        self._views: dict[Segment, SegmentView] = {}
+        self.watchlist = Watchlist()  # the Watch view is the collector's watchlist
+        self.alerts: AlertWatcher | None = None  # the collector evaluates the rules
+        self._views: dict[Scope, SegmentView] = {}
         self._shown: FeedStatus | None = None  # the status of the last frame handed out
+        self._fresh_alerts: tuple[AlertRow, ...] = ()  # fired by a refresh heard live
         self._changed = asyncio.Event()
         self._heard_at: float | None = None  # loop time of the last message
         self._beat = MAX_BEAT_S
@@ -62,6 +67,10 @@ class FeedSource:
     @property
     def simulated(self) -> bool:
         return self._status.simulated if self._status is not None else False
+
+    @property
+    def computes_views(self) -> bool:
+        return False
 
     async def refresh(self) -> AsyncIterator[Frame]:
         if self._client is None:
@@ -80,6 +89,7 @@ class FeedSource:
         status = self._status
         assert status is not None
         self._shown = status
+        alerts, self._fresh_alerts = self._fresh_alerts, ()
         if status.as_of is None:  # the collector has no data yet
             return
         yield Frame(
@@ -91,6 +101,8 @@ class FeedSource:
             errors=MappingProxyType(dict(status.errors)),
             stale_since=status.stale_since,
             next_at=status.next_at,
+            alerts=alerts,
+            fetched=MappingProxyType(dict(status.fetched)),
         )
 
     def _silence(self) -> str:
@@ -114,7 +126,7 @@ class FeedSource:
         if client is None:
             return
         manager = client.jsm()
-        for segment in Segment:
+        for segment in (*Segment, WATCH):
             subject = self.subjects.segment(segment)
             try:
                 kept = await manager.get_last_msg(self.subjects.stream, subject, direct=True)
@@ -132,7 +144,7 @@ class FeedSource:
             self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
 
     async def _on_view(self, message: Msg) -> None:
-        segment = Segment(message.subject.rsplit(".", 1)[1])
+        segment = scope_of(message.subject.rsplit(".", 1)[1])
         try:
             self._views[segment] = wire.loads(SegmentView, message.data)
         except ValueError as exc:
@@ -148,7 +160,9 @@ class FeedSource:
     def _take_status(self, status: FeedStatus, kept_copy: bool = False) -> None:
         """A status shows a new frame unless only its send time changed (a heartbeat). A
         kept copy (read on joining) counts as heard only if it is recent."""
-        self._status = status
+        previous, self._status = self._status, status
+        if not kept_copy and status.alerts and (previous is None or previous.seq != status.seq):
+            self._fresh_alerts += status.alerts  # once per refresh; none replayed on joining
         self._beat = max(0.5, status.beat)
         if not kept_copy or self.clock() - status.sent_at < timedelta(seconds=2 * status.beat):
             self._heard()
@@ -181,6 +195,9 @@ class FeedSource:
         except Exception as exc:  # no collector, a timeout: the screen says there is none
             log.info("detail for %s: %s", symbol, exc)
             return None
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
+        return None  # no analytics here
 
     async def aclose(self) -> None:
         if self._client is not None:

@@ -62,7 +62,7 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
     origin = get_origin(kind)
     if origin in (Union, types.UnionType):
         options = [arg for arg in get_args(kind) if arg is not type(None)]
-        inner = _decoder(options[0]) if len(options) == 1 else _same
+        inner = _decoder(options[0]) if len(options) == 1 else _first_of(options)
         return lambda value: None if value is None else inner(value)
     if origin is tuple:
         args = get_args(kind)
@@ -88,6 +88,21 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
         if kind in (int, str, bool):
             return partial(_checked, kind)
     return _same
+
+
+def _first_of(options: list[Any]) -> Callable[[Any], Any]:
+    """A union of several types (``Segment | Watch``): the first whose decoder takes it."""
+    decoders = [_decoder(option) for option in options]
+
+    def decode(value: Any) -> Any:
+        for decode_one in decoders:
+            try:
+                return decode_one(value)
+            except (ValueError, TypeError, KeyError):
+                continue
+        raise TypeError(f"none of {options} fits {value!r}")
+
+    return decode
 
 
 #: Rows remembered per view class: more than a refresh holds, so a steady list is never rebuilt.

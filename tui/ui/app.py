@@ -6,11 +6,16 @@ responsive) or a shared feed; the app draws the same either way. The next refres
 only when the previous one has finished, so a slow source cannot pile refreshes up, and
 nothing runs between refreshes (no ticking clocks on screen). A failed refresh keeps every
 pane as it was and says so in the status bar.
+
+The source computes the Watch view (the watchlist as a sixth segment) and evaluates the alert
+rules on the fresh views; the alerts a frame carries are delivered here, on the UI thread: a
+notification, the bell and an optional desktop notification, and the Alerts log.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from functools import partial
@@ -27,6 +32,9 @@ from textual.widgets import Input
 
 from providers.base import Provider
 from providers.contract import IST, Segment
+from tui.alerts import AlertWatcher
+from tui.alerts.terminal import Delivery, sequences
+from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.source.frame import Frame, ViewSource
 from tui.source.local import Analytics, LocalSource, Schedule, SnapshotStore
 from tui.ui.screens.main import MainScreen
@@ -39,7 +47,7 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
 from widgets.status_bar import Status, StatusBar
-from widgets.views import SegmentView
+from widgets.views import WATCH, AlertRow, Scope, SegmentView, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -52,12 +60,19 @@ if TYPE_CHECKING:
     from tui.ui.screens.detail import DetailScreen
 
 
+#: What a viewer says for what only the process with the analytics can do.
+NEEDS_STANDALONE = (
+    "{what} needs a standalone monitor: this viewer draws what its collector computed"
+    " (the collector's watchlist is its Watch view)."
+)
+
+
 def ist_now() -> datetime:
     return datetime.now(IST)
 
 
 class CapwatchApp(App[None]):
-    """Six live panes over the five cap segments; see ``BINDINGS`` for the keys."""
+    """Seven live panes over the five cap segments and the watchlist; see ``BINDINGS``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "capwatch"
@@ -80,9 +95,15 @@ class CapwatchApp(App[None]):
             )
             for n, seg in enumerate(SEGMENTS, start=1)
         ),
+        Binding("w", "toggle_watch", "Add to / remove from the watchlist", id="watch.toggle"),
+        Binding("g,ctrl+f", "find", "Go to any stock (search by symbol or name)", id="find"),
+        Binding("exclamation_mark", "alerts", "Alerts log: today's alerts", id="alerts"),
         Binding("slash", "filter", "Filter by symbol or name", id="filter"),
         Binding("escape", "clear_filter", "Clear the filter", id="filter.clear"),
         Binding("s", "sort", "Change sort of the pane", id="sort"),
+        Binding(
+            "k", "ratings_kind", "Ratings: all / analyst / technical / upgrades", id="ratings.kind"
+        ),
         Binding("r", "refresh", "Refresh now", id="refresh"),
         Binding("p", "pause", "Pause / resume", id="pause"),
         Binding("z", "zoom", "Zoom the pane / restore", id="zoom"),
@@ -103,10 +124,18 @@ class CapwatchApp(App[None]):
         history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
         schedule: Schedule | None = None,
         hint: str | None = None,
+        watchlist: Watchlist | None = None,
+        alerts: AlertWatcher | None = None,
+        delivery: Delivery | None = None,
+        terminal_write: Callable[[str], None] | None = None,
+        in_tmux: bool | None = None,
     ) -> None:
         """Draw frames from ``source``, or from a ``tui.source.local.LocalSource`` built from
         ``provider`` and the keywords after ``interval`` (see there); ``hint`` is a standing
-        note for the status bar."""
+        note for the status bar. ``watchlist`` and ``alerts`` replace the source's (see
+        ``ViewSource``); fired alerts are delivered per ``delivery`` through
+        ``terminal_write`` (default: the terminal; wrapped for tmux when ``in_tmux``, default:
+        ``$TMUX`` is set)."""
         super().__init__()
         if source is None:
             if provider is None:
@@ -121,10 +150,18 @@ class CapwatchApp(App[None]):
                 schedule=schedule,
             )
         self.source = source
+        if watchlist is not None:
+            source.watchlist = watchlist
+        if alerts is not None:
+            source.alerts = alerts
+        self.delivery = delivery or Delivery()
+        self.terminal_write = terminal_write
+        self.in_tmux = "TMUX" in os.environ if in_tmux is None else in_tmux
         self.hint = hint
         self.clock = clock
-        self.segment = Segment.ALL
-        self.views: Mapping[Segment, SegmentView] = {}
+        self.segment: Scope = Segment.ALL
+        self.views: Mapping[Scope, SegmentView] = {}
+        self.viewer_log: list[AlertRow] = []  # a viewer's alerts: its collector keeps the journal
         self.paused = False
         self.refreshes = 0  # completed refreshes that drew new data (tests wait on it)
         self._frame: Frame | None = None
@@ -158,6 +195,24 @@ class CapwatchApp(App[None]):
             box.cursor_blink = False  # nothing on screen moves by itself
             yield box
             yield StatusBar(id="status")
+
+    @property
+    def watchlist(self) -> Watchlist:
+        """What ``w`` edits and the Watch view shows (the source's: it computes the view)."""
+        return self.source.watchlist
+
+    @watchlist.setter
+    def watchlist(self, value: Watchlist) -> None:
+        self.source.watchlist = value
+
+    @property
+    def alerts(self) -> AlertWatcher | None:
+        """The alert rules evaluated here (None for a viewer: its collector evaluates)."""
+        return self.source.alerts
+
+    @alerts.setter
+    def alerts(self, value: AlertWatcher | None) -> None:
+        self.source.alerts = value
 
     @property
     def panes(self) -> list[Pane]:
@@ -209,6 +264,7 @@ class CapwatchApp(App[None]):
                     self._draw(frame)
                 else:
                     self._show_status()
+                self._deliver(frame.alerts)
         except Exception as exc:  # any source failure must keep the screen
             return self._failed(exc)
         return self.source.pace(self.clock())
@@ -220,12 +276,48 @@ class CapwatchApp(App[None]):
         log.warning("refresh failed %d times in a row", self._failures)
         return self.source.retry_after(exc, self._failures)
 
+    def _deliver(self, fired: tuple[AlertRow, ...]) -> None:
+        """Tell the user about ``fired``: notifications, the bell / desktop notification, and
+        the Alerts log if it is open."""
+        if not fired:
+            return
+        for alert in fired:
+            self.notify(alert.message, title=f"Alert: {alert.rule}", severity="warning", timeout=15)
+        if out := sequences(list(fired), self.delivery, in_tmux=self.in_tmux):
+            self._write_terminal(out)
+        if self.alerts is None:
+            self.viewer_log[:0] = reversed(fired)  # newest first, as the journal's log
+        elif self.alerts.error:
+            self._error = self.alerts.error
+            self._show_status()
+        from tui.ui.screens.alerts import AlertsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen):
+                screen.show(self._alert_log())
+
+    def _alert_log(self) -> tuple[AlertRow, ...]:
+        if self.alerts is None:
+            return tuple(self.viewer_log)
+        return self.alerts.state.log
+
+    def _write_terminal(self, text: str) -> None:
+        """Raw bytes for the terminal (bell, OSC), bypassing the screen: like ``App.bell``."""
+        if self.terminal_write is not None:
+            self.terminal_write(text)
+        elif not self.is_headless and self._driver is not None:
+            self._driver.write(text)
+
     # --- drawing -----------------------------------------------------------------------------
 
     def _draw(self, frame: Frame) -> None:
         self._frame = frame
         self.views = frame.views
         self.refreshes += 1
+        now = self.clock()
+        for pane in self.panes:
+            if pane.PART is not None:
+                pane.set_age(frame.fetched.get(pane.PART), now)
         self._show_segment()
         if len(self.screen_stack) > 1:
             from tui.ui.screens.detail import DetailScreen
@@ -277,7 +369,7 @@ class CapwatchApp(App[None]):
     # --- actions -----------------------------------------------------------------------------
 
     def action_segment(self, value: str) -> None:
-        self.segment = Segment(value)
+        self.segment = scope_of(value)
         self._show_segment()
 
     def action_segment_step(self, step: int) -> None:
@@ -308,6 +400,9 @@ class CapwatchApp(App[None]):
     def action_sort(self) -> None:
         if isinstance(focused := self.screen.focused, Pane):
             focused.cycle_sort()
+
+    def action_ratings_kind(self) -> None:
+        self.query_one("#ratings", RatingsPane).cycle_kind()
 
     def action_zoom(self) -> None:
         if self.screen.maximized is not None:
@@ -355,7 +450,83 @@ class CapwatchApp(App[None]):
     async def open_detail(self, symbol: str) -> None:
         from tui.ui.screens.detail import DetailScreen  # screens load on first use: faster start
 
-        self.push_screen(DetailScreen(symbol, await self.source.detail(symbol)))
+        detail = await self.source.detail(symbol)
+        watched = symbol in self.watchlist
+        self.push_screen(
+            DetailScreen(symbol, detail, watched=watched, toggle_watch=self.toggle_watch)
+        )
+
+    def action_toggle_watch(self) -> None:
+        """``w`` on a stock row: the focused pane's stock (a sector's leader)."""
+        if isinstance(focused := self.screen.focused, Pane) and focused.chosen_key:
+            self.toggle_watch(focused.chosen_key)
+        else:
+            self.notify("Put the cursor on a stock row first (Tab moves between panes).")
+
+    def toggle_watch(self, symbol: str) -> None:
+        """Add ``symbol`` to the watchlist or remove it, say so, and redraw the Watch view.
+        Only a stock of the data can be added (not an index from the ratings feed)."""
+        if not self.source.computes_views:
+            self.notify(NEEDS_STANDALONE.format(what="Editing the watchlist"))
+            return
+        stocks = self._frame.stocks if self._frame is not None else ()
+        if symbol not in self.watchlist and not any(s.symbol == symbol for s in stocks):
+            self.notify(f"{symbol} is not a stock in this data: only stocks can be watched.")
+            return
+        try:
+            watched = self.watchlist.toggle(symbol)
+        except WatchlistError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        count = len(self.watchlist)
+        if watched:
+            self.notify(f"★ {symbol} added to the watchlist ({count}); 6 shows it.")
+        else:
+            self.notify(f"{symbol} removed from the watchlist ({count} left).")
+        if self.views and (watch := self.source.watch_view(self.watchlist.symbols)) is not None:
+            self.views = {**self.views, WATCH: watch}
+            self._show_segment()
+        from tui.ui.screens.detail import DetailScreen
+
+        if isinstance(self.screen, DetailScreen) and self.screen.symbol == symbol:
+            self.screen.set_watched(watched)
+
+    def action_find(self) -> None:
+        """The go-to-any-stock finder over every stock of the latest data."""
+        from tui.ui.screens.finder import FinderScreen
+
+        if self._frame is None:
+            self.notify("No data yet: the finder opens once the first refresh is in.")
+            return
+        if not self.source.computes_views:
+            self.notify(NEEDS_STANDALONE.format(what="The finder"))
+            return
+        if isinstance(self.screen, FinderScreen):
+            return
+
+        def opened(symbol: str | None) -> None:
+            if symbol is not None:
+                self.open_detail(symbol)
+
+        finder = FinderScreen(self._frame.stocks, self.watchlist, self.toggle_watch)
+        self.push_screen(finder, opened)
+
+    def action_alerts(self) -> None:
+        """The Alerts log: today's alerts, newest first (a viewer: those it has received)."""
+        from tui.ui.screens.alerts import AlertsScreen
+
+        if isinstance(self.screen, AlertsScreen):
+            return
+        shown = self._frame.as_of if self._frame is not None else self.clock()
+        today = shown.astimezone(IST).date()
+        log_rows: tuple[AlertRow, ...] = ()
+        if self.alerts is not None:
+            state = self.alerts.state  # a journal from an earlier day is not today's log
+            log_rows = state.log if state.day == today else ()
+        else:
+            log_rows = tuple(a for a in self.viewer_log if a.at.astimezone(IST).date() == today)
+        rules = len(self.alerts.rules) if self.alerts is not None else 0
+        self.push_screen(AlertsScreen(log_rows, rules))
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
@@ -395,9 +566,21 @@ class CapwatchApp(App[None]):
             "Stop or restart fetching and redrawing",
             self.action_pause,
         )
+        yield SystemCommand(
+            "Watchlist: add / remove", "Watch the stock under the cursor", self.action_toggle_watch
+        )
+        yield SystemCommand("Go to stock", "Search every stock by symbol or name", self.action_find)
+        yield SystemCommand(
+            "Alerts log", "Today's alerts with time, rule and value", self.action_alerts
+        )
         yield SystemCommand("Filter", "Show rows matching a symbol or name", self.action_filter)
         yield SystemCommand("Clear filter", "Show all rows again", self.action_clear_filter)
         yield SystemCommand("Sort", "Change the focused pane's sort order", self.action_sort)
+        yield SystemCommand(
+            "Ratings kind",
+            "Show all, analyst, technical or upgrade changes in the Ratings pane",
+            self.action_ratings_kind,
+        )
         yield SystemCommand("Zoom pane", "Maximise the focused pane / restore", self.action_zoom)
         yield SystemCommand("Help", "List the keys", self.action_help)
 

@@ -9,12 +9,12 @@ from datetime import datetime
 
 import pytest
 
-from providers.contract import IST, MarketPhase, MarketStatus, Segment
+from providers.contract import IST, MarketPhase, MarketStatus, Part, Segment
 from providers.demo import create
 from tui.analytics import AnalyticsSettings, MarketAnalytics
 from tui.source import wire
 from tui.source.bus import FeedStatus
-from widgets.views import SegmentView, StockDetail
+from widgets.views import WATCH, AlertRow, SegmentView, StockDetail
 
 START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
 
@@ -36,6 +36,16 @@ def test_every_segment_view_round_trips(computed) -> None:
         back = wire.loads(SegmentView, wire.dumps(view))
         assert back == view
         assert type(back.indices[0].above_ma) is tuple and type(back.as_of) is datetime
+        assert back.segment is view.segment  # the enum, not its string
+
+
+def test_the_watch_view_round_trips_as_the_watch_scope(computed) -> None:
+    analytics, views = computed
+    symbols = [row.symbol for row in views[Segment.ALL].gainers[:2]]
+    watch = analytics.watch_view(symbols)
+    assert watch is not None and watch.segment is WATCH
+    back = wire.loads(SegmentView, wire.dumps(watch))
+    assert back == watch and back.segment is WATCH
 
 
 def test_a_stock_detail_round_trips_and_none_is_none(computed) -> None:
@@ -59,8 +69,11 @@ def test_status_round_trips() -> None:
         next_at=START,
         sent_at=START,
         beat=5.0,
+        alerts=(AlertRow(START, "small-breadth", "small", "2.60", "Small A/D above 2.5"),),
+        fetched=((Part.EARNINGS, START),),
     )
-    assert wire.loads(FeedStatus, wire.dumps(status)) == status
+    back = wire.loads(FeedStatus, wire.dumps(status))
+    assert back == status and back.fetched[0][0] is Part.EARNINGS
 
 
 @pytest.mark.parametrize(
