@@ -10,10 +10,14 @@ when closed); the demo runs its own simulated session and keeps nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
     import pandas as pd
 
     from providers.base import Provider
@@ -55,26 +59,29 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
 
 def _live_app(
     the_plan: Plan, provider: Provider, analytics: AnalyticsSettings
-) -> tuple[HistoryStore, CapwatchApp]:
+) -> tuple[HistoryStore | None, CapwatchApp]:
     from tui.history.backfill import load_closes
-    from tui.history.store import HistoryStore
     from tui.market.clock import MarketClock, now_ist
     from tui.market.schedule import LiveSchedule
     from tui.ui.app import CapwatchApp
 
     config = the_plan.config
     now = now_ist()
-    store = HistoryStore.open(the_plan.paths.history, now=now)
-    store.prune(
-        now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
-    )
+    store, unwritable = _open_history(the_plan.paths.history, now)
+    if store is not None:
+        store.prune(
+            now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
+        )
     schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
 
     async def daily_work() -> pd.DataFrame:
         """Once per trading day, after the first screen: holidays, then daily closes."""
         await schedule.load_holidays(provider)
+        if store is None:
+            return await provider.history(None, 260)
         return await load_closes(provider, store, now_ist().date())
 
+    notices = [unwritable] if unwritable else list(store.notices if store else ())
     app = CapwatchApp(
         provider,
         interval=config.refresh.open,
@@ -82,9 +89,23 @@ def _live_app(
         store=store,
         history=daily_work,
         schedule=schedule,
-        hint="; ".join(store.notices) or None,
+        hint="; ".join(notices) or None,
     )
     return store, app
+
+
+def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str | None]:
+    """The history store, or None and why when its folder cannot be written: the monitor
+    then runs on live data alone (no offline start, no recorded closes) and says so."""
+    from tui.history.store import HistoryStore
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return None, f"no history: {path.parent} {_why(exc)}"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return None, f"no history: {path.parent} is not writable"
+    return HistoryStore.open(path, now=now), None
 
 
 def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
@@ -100,18 +121,45 @@ def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.history.store import StoreError
     from tui.settings.config import ConfigError
-    from tui.settings.logs import log_to_file
-    from tui.settings.paths import resolve_paths
+    from tui.ui.driver import CapwatchDriver
+    from tui.ui.terminal import detect_charset, terminal_problem
 
-    log_to_file(resolve_paths(getattr(args, "config", None)).log_dir)
+    problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    if problem:
+        print(f"capwatch: {problem}", file=sys.stderr)
+        return 2
+    charset = detect_charset(getattr(args, "charset", None))
+    notice = _start_logging(args)
     try:
         app, store = build_app(args)
     except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
+    if notice:
+        app.hint = "; ".join(filter(None, (notice, app.hint)))
+    app.driver_class = CapwatchDriver.for_charset(charset)
     try:
         app.run()
     finally:
         if store is not None:
             store.close()
-    return 0
+    return app.return_code or 0
+
+
+def _start_logging(args: argparse.Namespace) -> str | None:
+    """Log to the user log directory; if it cannot be written, run without logs and return
+    the one notice that says so."""
+    from tui.settings.logs import log_nowhere, log_to_file
+    from tui.settings.paths import resolve_paths
+
+    log_dir = resolve_paths(getattr(args, "config", None)).log_dir
+    try:
+        log_to_file(log_dir)
+    except OSError as exc:
+        log_nowhere()
+        return f"no log: {log_dir} {_why(exc)}"
+    return None
+
+
+def _why(exc: OSError) -> str:
+    return f"({exc.strerror.lower()})" if exc.strerror else f"({exc})"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -20,6 +20,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -28,6 +29,7 @@ from textual.widgets import Input
 from providers.base import Provider, RateLimited
 from providers.contract import IST, MarketPhase, Segment, Snapshot
 from tui.market.schedule import CLOSED_INTERVAL_S
+from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 #: While the market is closed the data does not move; poll this slowly.
 #: Failed fetches back off exponentially up to this.
 MAX_RETRY_S = 120.0
+_NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
 
 
 class Analytics(Protocol):
@@ -157,6 +160,12 @@ class CapwatchApp(App[None]):
         self._next_at: datetime | None = None
         self._timer: Timer | None = None
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """``NO_COLOR``: no colour codes at all, instead of Textual's greys (``no_colour``)."""
+        if self.no_color:
+            return _NO_COLOUR
+        return super().get_line_filters()
 
     # --- layout ------------------------------------------------------------------------------
 
