@@ -260,7 +260,7 @@ def test_latin1_locale_draws_ascii_lookalikes(tmp_path_factory: pytest.TempPathF
     """Under ISO-8859-1 every ▲, ▼ and box line used to arrive as literal ``\\u25b2`` text."""
     env = _latin1_locale(tmp_path_factory)
     with Terminal(env=env, encoding="latin-1") as term:
-        term.wait_for("DEMO", "? help", "-Indices-")
+        term.wait_for("DEMO", "? help", "Indices", "+-")
         term.pump(1)
         assert "\\u" not in term.text
         assert re.search(r"\^\+\d", term.text) and re.search(r"v-\d", term.text)
@@ -274,7 +274,7 @@ def test_latin1_locale_draws_ascii_lookalikes(tmp_path_factory: pytest.TempPathF
 def test_c_locale_draws_ascii() -> None:
     """``LANG=C``: Python would send UTF-8 anyway (PEP 538); the terminal said ASCII."""
     with Terminal(env={"LANG": "C", "LC_ALL": "C"}, encoding="latin-1") as term:
-        term.wait_for("DEMO", "? help", "-Indices-")
+        term.wait_for("DEMO", "? help", "Indices", "+-")
         assert term.output.isascii()
         term.send("q")
         assert term.wait_exit() == 0
@@ -287,6 +287,19 @@ def test_too_small_says_how_big_and_quits() -> None:
         before = term.cpu_seconds()
         term.pump(3)
         assert term.cpu_seconds() - before < 1.5  # idle, not busy redrawing
+        term.send("q")
+        assert term.wait_exit() == 0
+        _no_traceback(term)
+
+
+def test_unwritable_state_and_data_folders_run_without_them(tmp_path: Path) -> None:
+    """A read-only XDG_STATE_HOME made ``capwatch --demo`` exit with a PermissionError."""
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    env = {"XDG_STATE_HOME": str(blocker), "XDG_DATA_HOME": str(blocker)}
+    with Terminal(env=env, cols=160) as term:
+        term.wait_for("DEMO", "no log file (")
+        assert term.text.count("no log file") == 1
         term.send("q")
         assert term.wait_exit() == 0
         _no_traceback(term)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
@@ -22,6 +23,31 @@ SEGMENTS: tuple[Segment, ...] = (
     Segment.MICRO,
 )
 CHOSEN = Style(reverse=True, bold=True)
+KEY_HINT = "  ←/→ or 1-5"
+_SHORT = {"Large": "Lrg", "Small": "Sml", "Micro": "Mic"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """How much the bar says: per-segment figures (``"all"``, ``"chosen"``, ``"none"``)."""
+
+    decimals: int = 1
+    arrows: bool = True
+    figures: str = "all"
+    short: bool = False
+    hint: bool = False
+
+
+#: Richest first; the first that fits the width is drawn.
+_FORMS = (
+    _Form(decimals=2, hint=True),
+    _Form(hint=True),
+    _Form(),
+    _Form(arrows=False),
+    _Form(figures="chosen"),
+    _Form(figures="none"),
+    _Form(figures="none", short=True),
+)
 
 
 class SegmentBar(Pane, can_focus=False):
@@ -52,25 +78,37 @@ class SegmentBar(Pane, can_focus=False):
         return True
 
     def build_lines(self, width: int) -> Lines:
+        """The richest form that fits, dropping detail by priority: the key hint, arrows,
+        the other segments' figures, all figures, then long names; every segment stays."""
+        for form in _FORMS:
+            line, spans = self._line(form)
+            if line.cell_len <= width:
+                break
+        self._spans = spans
+        return Lines.of([line])
+
+    def _line(self, form: _Form) -> tuple[Text, list[tuple[int, int, Segment]]]:
         line = Text()
-        self._spans = []
-        decimals = 2 if width >= 100 else 1  # all five fit in 80 columns
+        spans: list[tuple[int, int, Segment]] = []
         for number, segment in enumerate(SEGMENTS, start=1):
             view = self.views.get(segment)
-            label = Text(f" {number} {segment.value.title()}")
+            name = segment.value.title()
+            label = Text(f" {number} {_SHORT.get(name, name) if form.short else name}")
             if view is not None and view.rank_today == 1:
                 label.append(" ★")
-            if view is not None and view.change_pct is not None:
-                label.append(" ").append_text(pct(view.change_pct, decimals=decimals))
+            figure = form.figures == "all" or (form.figures == "chosen" and segment == self.chosen)
+            if figure and view is not None and view.change_pct is not None:
+                change = pct(view.change_pct, decimals=form.decimals, arrowed=form.arrows)
+                label.append(" ").append_text(change)
             label.append(" ")
             if segment == self.chosen:
                 label.stylize(CHOSEN)
             start = line.cell_len
             line.append_text(label)
-            self._spans.append((start, line.cell_len, segment))
-        if line.cell_len + 14 <= width:
-            line.append("  ←/→ or 1-5", style=DIM)
-        return Lines.of([line])
+            spans.append((start, line.cell_len, segment))
+        if form.hint:
+            line.append(KEY_HINT, style=DIM)
+        return line, spans
 
     def on_click(self, event: events.Click) -> None:
         for start, end, segment in self._spans:

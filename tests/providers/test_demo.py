@@ -378,3 +378,11 @@ def test_day_regimes_move_the_market_their_way() -> None:
     assert min(share_up["rally"]) > 0.55
     assert max(share_up["selloff"]) < 0.45
     assert 0.3 < float(np.median(share_up["ordinary"])) < 0.7
+
+
+async def test_next_time_is_the_time_the_next_fetch_shows() -> None:
+    """The status bar's "next" in the demo's own clock, across the close and the roll."""
+    provider = create({"seed": 7, "start": datetime(2026, 2, 13, 15, 29, tzinfo=IST)})
+    for _ in range(9):
+        expected = provider.next_time()
+        assert (await provider.fetch()).as_of == expected

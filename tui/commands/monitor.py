@@ -32,6 +32,7 @@ GO_LIVE_HINT = "live data: capwatch config --init"
 def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
     """The app for ``args`` and the history store it writes to (None for the demo).
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
+    from providers.demo import DemoProvider
     from tui.analytics.settings import AnalyticsSettings
     from tui.market.schedule import DEMO_INTERVAL_S
     from tui.settings import wiring
@@ -50,6 +51,7 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
             interval=args.interval or DEMO_INTERVAL_S,
             analytics_settings=analytics,
             hint=None if the_plan.config.path else GO_LIVE_HINT,
+            next_data_time=provider.next_time if isinstance(provider, DemoProvider) else None,
         )
     else:
         store, app = _live_app(the_plan, provider, analytics)
@@ -102,9 +104,9 @@ def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str |
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        return None, f"no history: {path.parent} {_why(exc)}"
+        return None, f"no history ({_why(exc)}: {path.parent})"
     if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        return None, f"no history: {path.parent} is not writable"
+        return None, f"no history (not writable: {path.parent})"
     return HistoryStore.open(path, now=now), None
 
 
@@ -124,17 +126,19 @@ def run(args: argparse.Namespace) -> int:
     from tui.ui.driver import CapwatchDriver
     from tui.ui.terminal import detect_charset, terminal_problem
 
-    problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
-    if problem:
-        print(f"capwatch: {problem}", file=sys.stderr)
-        return 2
-    charset = detect_charset(getattr(args, "charset", None))
     notice = _start_logging(args)
     try:
         app, store = build_app(args)
     except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
+    problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    if problem:  # after the settings, so a mistake in them is reported first
+        if store is not None:
+            store.close()
+        print(f"capwatch: {problem}", file=sys.stderr)
+        return 2
+    charset = detect_charset(getattr(args, "charset", None))
     if notice:
         app.hint = "; ".join(filter(None, (notice, app.hint)))
     app.driver_class = CapwatchDriver.for_charset(charset)
@@ -157,9 +161,9 @@ def _start_logging(args: argparse.Namespace) -> str | None:
         log_to_file(log_dir)
     except OSError as exc:
         log_nowhere()
-        return f"no log: {log_dir} {_why(exc)}"
+        return f"no log file ({_why(exc)}: {log_dir})"
     return None
 
 
 def _why(exc: OSError) -> str:
-    return f"({exc.strerror.lower()})" if exc.strerror else f"({exc})"
+    return exc.strerror.lower() if exc.strerror else str(exc)

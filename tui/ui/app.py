@@ -132,6 +132,7 @@ class CapwatchApp(App[None]):
         history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
         schedule: Schedule | None = None,
         hint: str | None = None,
+        next_data_time: Callable[[], datetime] | None = None,
     ) -> None:
         """``history`` is the daily work that returns daily closes (default: the provider's
         own history); ``schedule`` paces refreshes while the data does not say the market is
@@ -143,6 +144,7 @@ class CapwatchApp(App[None]):
         self.history = history or provider.history
         self.schedule = schedule
         self.hint = hint
+        self.next_data_time = next_data_time
         self.analytics_settings = analytics_settings
         self.analytics = analytics
         self.clock = clock
@@ -351,7 +353,7 @@ class CapwatchApp(App[None]):
             market_time=market.as_of.astimezone(IST) if market else None,
             next_open=next_open.astimezone(IST) if next_open else None,
             as_of=snapshot.as_of.astimezone(IST) if snapshot else None,
-            next_at=self._next_at,
+            next_at=self._next_shown(),
             paused=self.paused,
             loading=snapshot is None,
             stale_for=stale_for,
@@ -361,6 +363,11 @@ class CapwatchApp(App[None]):
         self.query_one(StatusBar).show_status(status)
         for pane in self.panes:
             pane.set_stale(stale_for is not None)
+
+    def _next_shown(self) -> datetime | None:
+        if self._next_at is None or self.next_data_time is None:
+            return self._next_at
+        return self.next_data_time().astimezone(IST)
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -449,7 +456,7 @@ class CapwatchApp(App[None]):
         from tui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_rows()))
+            self.push_screen(HelpScreen(self.help_rows(), error=self._error))
 
     def help_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the help screen, from the live bindings."""

@@ -41,13 +41,19 @@ def ascii_lookalike(char: str) -> str:
         return ASCII_LOOKALIKES[char]
     width = cell_len(char)
     name = unicodedata.name(char, "")
-    if name.startswith("BOX DRAWINGS") and width == 1:
-        across, down = "HORIZONTAL" in name or "LEFT" in name, "VERTICAL" in name
-        if ("ARC" in name or "AND" in name) and not name.endswith(("HORIZONTAL", "VERTICAL")):
+    if width == 1 and name.startswith("BOX DRAWINGS"):
+        words = set(name.split())
+        if "ARC" in words:
             return "+"
-        if "DASH" in name:
-            return "|" if down else "-"
-        return "+" if across and down else "|" if down else "-"
+        if "DIAGONAL" in words:
+            return "X" if "CROSS" in words else "/" if "UPPER RIGHT" in name else "\\"
+        down = bool(words & {"UP", "DOWN", "VERTICAL"})
+        across = bool(words & {"LEFT", "RIGHT", "HORIZONTAL"})
+        return "+" if down and across else "|" if down else "-"
+    if width == 1 and name.endswith("BLOCK"):  # eighths and halves: borders and bars
+        if name.startswith(("LEFT", "RIGHT")):
+            return "|"
+        return "-" if name.startswith("UPPER") else "_" if name.startswith("LOWER") else "#"
     return "?" * width
 
 

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 from rich.console import Console
 from rich.control import Control
+from textual import events
 from textual._compositor import ChopsUpdate, Compositor
+from textual.geometry import Size
 from textual.screen import Screen
+from textual.widgets import Static
 
 
 class SpanUpdate(ChopsUpdate):
@@ -44,9 +47,36 @@ class SpanCompositor(Compositor):
         return SpanUpdate(update.chops, update.spans, update.chop_ends)
 
 
+#: Below this the panes cannot show a row of data each; the screen says so instead.
+MIN_WIDTH, MIN_HEIGHT = 60, 16
+
+
 class MainScreen(Screen[None]):
-    """The screen the panes live on; identical to ``Screen`` apart from the compositor."""
+    """The screen the panes live on: ``Screen`` with the span compositor, and a plain
+    "needs at least WxH" in place of the panes when the terminal is smaller than that."""
+
+    DEFAULT_CSS = """
+    MainScreen #too-small { display: none; height: 1fr; content-align: center middle; }
+    MainScreen.-too-small > * { display: none; }
+    MainScreen.-too-small > #too-small { display: block; }
+    """
 
     def __init__(self, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self._compositor = SpanCompositor()
+
+    def on_mount(self) -> None:
+        self.mount(Static(id="too-small"))
+        self._fit(self.size)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit(event.size)
+
+    def _fit(self, size: Size) -> None:
+        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        self.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"capwatch needs at least {MIN_WIDTH}x{MIN_HEIGHT}\n"
+                f"(this terminal is {size.width}x{size.height})\n\nq quits"
+            )
