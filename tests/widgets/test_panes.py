@@ -274,3 +274,15 @@ def test_long_error_is_cut_to_fit_and_help_stays() -> None:
         line = status_line(_status(error=error), width).plain
         assert len(line) <= width and line.endswith("? help"), (width, line)
         assert "ERROR nse: /api/" in line and "…" in line
+
+
+async def test_breadth_bar_tells_parts_apart_by_shape_without_colour() -> None:
+    pane = BreadthPane()
+    async with Host(pane).run_test(size=(40, 8)) as pilot:
+        pane.show(segment_view())
+        coloured = screen_lines(pane)[2]
+        pilot.app.no_color = True
+        pane.sync()
+        plain = screen_lines(pane)[2]
+    assert set(coloured) == {"█"}
+    assert "█" in plain and "░" in plain and plain.startswith("█")
