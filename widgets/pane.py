@@ -4,7 +4,7 @@ Over SSH every byte is latency, and Textual's DataTable repaints the whole table
 changes. A pane here keeps the strips it last put on screen (one per visible line, cursor and
 base style already applied); after any change — new data, scroll, cursor, focus, filter, sort,
 resize — it builds the new strips, compares them cell by cell with the old ones and refreshes
-only the changed runs of cells (``tui.ui.screens.main`` then has Textual write just those cells).
+only the changed runs of cells (the span compositor then has Textual write just those cells).
 Rendering is a list lookup.
 
 Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_rows()``,

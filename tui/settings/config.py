@@ -21,7 +21,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
 
-from providers.contract import CAP_SEGMENTS, Part, Segment
+from providers.contract import Part
 from tui.market.clock import SpecialSession
 from tui.market.schedule import Refresh
 
@@ -41,8 +41,7 @@ def _deep_freeze(value: object) -> object:
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """Which providers supply each data kind, first choice first, then fallbacks.
-    ``technical_calls``: also compute technical-call changes from stored closes."""
+    """Which providers supply each data kind, first choice first, then fallbacks."""
 
     indices: tuple[str, ...] = ("demo",)
     stocks: tuple[str, ...] = ("demo",)
@@ -51,7 +50,6 @@ class Sources:
     earnings: tuple[str, ...] = ("demo",)
     status: tuple[str, ...] = ("demo",)
     history: tuple[str, ...] = ("demo",)
-    technical_calls: bool = True
 
     def for_part(self, part: Part) -> tuple[str, ...]:
         return getattr(self, part.value)
@@ -104,16 +102,6 @@ class Retention:
     daily_years: int = 3
 
 
-DEFAULT_SEGMENTS: Mapping[Segment, tuple[str, ...]] = MappingProxyType(
-    {
-        Segment.LARGE: ("NIFTY 50", "SENSEX"),
-        Segment.MID: ("NIFTY MIDCAP 100", "BSE MIDCAP"),
-        Segment.SMALL: ("NIFTY SMALLCAP 100", "NIFTY SMALLCAP 250", "BSE SMALLCAP"),
-        Segment.MICRO: ("NIFTY MICROCAP 250",),
-    }
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable. ``path`` is the file it came from (None: built-in defaults)."""
@@ -123,7 +111,6 @@ class Config:
     providers: Mapping[str, ProviderSettings] = field(default_factory=_frozen)
     refresh: Refresh = field(default_factory=Refresh)
     display: Display = field(default_factory=Display)
-    segments: Mapping[Segment, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_SEGMENTS)
     special_sessions: tuple[SpecialSession, ...] = ()
     history: Retention = field(default_factory=Retention)
 
@@ -302,7 +289,7 @@ def _join(parent: str, name: str) -> str:
 #: The plain keys of each section, for checking and for "it belongs in [display]" hints.
 SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "sources": (*(part.value for part in Part), "technical_calls"),
+        "sources": tuple(part.value for part in Part),
         "refresh": ("open", "closed", "heartbeat"),
         "display": ("movers", "anchors", "watchlist", "theme"),
         "history": ("intraday_days", "daily_years"),
@@ -439,10 +426,6 @@ def _read_sources(reader: _Reader, data: object) -> Sources:
     for kind in kinds:
         if kind in table:
             values[kind] = reader.strings(table[kind], f"sources.{kind}")
-    if "technical_calls" in table:
-        values["technical_calls"] = reader.boolean(
-            table["technical_calls"], "sources.technical_calls"
-        )
     return Sources(**values)
 
 
@@ -498,14 +481,6 @@ def _read_display(reader: _Reader, data: object) -> Display:
     return Display(**values)
 
 
-def _read_segments(reader: _Reader, data: object) -> Mapping[Segment, tuple[str, ...]]:
-    table = reader.table(data, "segments", [s.value for s in CAP_SEGMENTS])
-    segments = dict(DEFAULT_SEGMENTS)
-    for name, value in table.items():
-        segments[Segment(name)] = reader.strings(value, f"segments.{name}", allow_empty=False)
-    return MappingProxyType(segments)
-
-
 def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSession, ...]:
     if not isinstance(data, list):
         reader.fail("special_sessions", "expected [[special_sessions]] tables")
@@ -538,7 +513,6 @@ _SECTIONS = (
     "providers",
     "refresh",
     "display",
-    "segments",
     "special_sessions",
     "history",
 )
@@ -571,8 +545,6 @@ def parse_config(
         values["refresh"] = _read_refresh(reader, data["refresh"])
     if "display" in data:
         values["display"] = _read_display(reader, data["display"])
-    if "segments" in data:
-        values["segments"] = _read_segments(reader, data["segments"])
     if "special_sessions" in data:
         values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
     if "history" in data:
@@ -636,7 +608,6 @@ ratings = ["files"]            # analyst rating changes from your file, see [pro
 earnings = ["nse"]             # results calendar; "bse" and "files" also supply it
 status = ["nse"]               # market open/closed
 history = ["nse"]              # daily closes to backfill 5D, 1M, YTD, moving averages
-technical_calls = true         # compute technical-call changes from daily closes
 
 [providers.nse]
 base_url = "https://www.nseindia.com"
@@ -672,13 +643,6 @@ movers = 10                    # gainers/losers per segment
 # anchors = [2025-04-07]       # "since" dates; the first is shown (default: 1 April, FY start)
 watchlist = []                 # symbols, e.g. ["RELIANCE", "TCS"]
 theme = "textual-dark"         # any Textual theme name
-
-[segments]
-# Which indices represent each market-cap segment.
-large = ["NIFTY 50", "SENSEX"]
-mid = ["NIFTY MIDCAP 100", "BSE MIDCAP"]
-small = ["NIFTY SMALLCAP 100", "NIFTY SMALLCAP 250", "BSE SMALLCAP"]
-micro = ["NIFTY MICROCAP 250"]
 
 [history]
 intraday_days = 7              # keep intraday breadth this many days

@@ -248,7 +248,7 @@ class CapwatchApp(App[None]):
             try:
                 await asyncio.to_thread(self.store.append_snapshot, snapshot)
             except Exception as exc:  # a full disk or locked file must not stop the monitor
-                self._error = f"store: {exc}"
+                self._note_error(exc, "store")
         if self._history_day != snapshot.as_of.astimezone(IST).date():
             await self._load_history(analytics, snapshot, draw)
         phase = snapshot.status.phase if snapshot.status is not None else None
@@ -280,16 +280,21 @@ class CapwatchApp(App[None]):
             await asyncio.to_thread(analytics.load_history, closes)
             views = await asyncio.to_thread(analytics.refresh, snapshot)
         except Exception as exc:  # live panes still work without history
-            self._error = f"history: {exc}"
+            self._note_error(exc, "history")
             self._show_status()
             return
         if draw and not self.paused:
             self._draw(snapshot, views)
 
+    def _note_error(self, exc: Exception, source: str | None = None) -> None:
+        """One line for the status bar; the whole traceback for the log."""
+        self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
+        log.warning("%s", self._error, exc_info=exc)
+
     def _failed(self, exc: Exception, source: str | None = None) -> float:
         self._failures += 1
-        self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
-        log.warning("refresh failed (%d in a row): %s", self._failures, self._error)
+        self._note_error(exc, source)
+        log.warning("refresh failed %d times in a row", self._failures)
         delay = min(MAX_RETRY_S, self.interval * 2 ** (self._failures - 1))
         if isinstance(exc, RateLimited) and exc.retry_after:
             delay = max(delay, exc.retry_after)
@@ -309,7 +314,7 @@ class CapwatchApp(App[None]):
                 return
             views = await asyncio.to_thread((await self._ensure_analytics()).refresh, snapshot)
         except Exception as exc:  # a broken store must not stop the live start
-            self._error = f"store: {exc}"
+            self._note_error(exc, "store")
             return
         self._stale_since = snapshot.as_of
         self._draw(snapshot, views)
