@@ -21,6 +21,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.filter import LineFilter
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -53,6 +54,8 @@ if TYPE_CHECKING:
 #: Failed fetches back off exponentially up to this.
 MAX_RETRY_S = 120.0
 _NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
+#: Below this the panes cannot show a row of data each; the screen says so instead.
+MIN_SIZE = Size(60, 16)
 
 
 class Analytics(Protocol):
@@ -172,7 +175,7 @@ class CapwatchApp(App[None]):
     # --- layout ------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default")
+        return MainScreen(id="_default", min_size=MIN_SIZE)
 
     def compose(self) -> ComposeResult:
         yield SegmentBar(id="segments")

@@ -11,8 +11,7 @@ from textual.widgets import Static
 
 from tui.ui.compositor import make_compositor
 
-#: Below this the panes cannot show a row of data each; the screen says so instead.
-MIN_WIDTH, MIN_HEIGHT = 60, 16
+_ANY_SIZE = Size(0, 0)
 
 
 class MainScreen(Screen[None]):
@@ -22,8 +21,12 @@ class MainScreen(Screen[None]):
     MainScreen.-too-small > #too-small { display: block; }
     """
 
-    def __init__(self, name: str | None = None, id: str | None = None) -> None:
+    def __init__(
+        self, name: str | None = None, id: str | None = None, min_size: Size = _ANY_SIZE
+    ) -> None:
+        """Below ``min_size`` the screen shows how big it needs to be instead of its widgets."""
         super().__init__(name=name, id=id)
+        self.min_size = min_size
         compositor = make_compositor()
         if compositor is not None:
             self._compositor = compositor
@@ -36,10 +39,11 @@ class MainScreen(Screen[None]):
         self._fit(event.size)
 
     def _fit(self, size: Size) -> None:
-        small = size.width < MIN_WIDTH or size.height < MIN_HEIGHT
+        least = self.min_size
+        small = size.width < least.width or size.height < least.height
         self.set_class(small, "-too-small")
         if small:
             self.query_one("#too-small", Static).update(
-                f"capwatch needs at least {MIN_WIDTH}x{MIN_HEIGHT}\n"
+                f"{self.app.title} needs at least {least.width}x{least.height}\n"
                 f"(this terminal is {size.width}x{size.height})\n\nq quits"
             )
