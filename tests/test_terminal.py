@@ -140,6 +140,9 @@ class Terminal:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
+    def resize(self, cols: int, rows: int) -> None:
+        fcntl.ioctl(self.master, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+
     def send(self, keys: str) -> None:
         os.write(self.master, keys.encode())
 
@@ -200,6 +203,21 @@ def test_hangup_ignored_then_terminal_closed_exits() -> None:
             busy = (term.cpu_seconds() - before) / 2
             pytest.fail(f"still running {EXIT_TIMEOUT}s after hang-up, at {busy:.0%} CPU")
         assert term.process.returncode == 0
+
+
+def test_quit_signal_on_a_stalled_link_still_exits() -> None:
+    """The link stalls (nobody reads the terminal): full redraws fill the pty and the screen
+    writer blocks, so the ordinary exit cannot finish; it must exit anyway."""
+    with Terminal() as term:
+        term.wait_for("DEMO", "? help")
+        for size in [(100, 30), (120, 40)] * 10:  # full redraws, never read
+            term.resize(*size)
+            time.sleep(0.1)
+        term.process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + EXIT_TIMEOUT
+        while term.process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert term.process.poll() == 128 + signal.SIGTERM
 
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT])

@@ -5,8 +5,9 @@ Textualize/textual PR 6690), and a dead terminal (an SSH client gone while SIGHU
 as under ``nohup``) turns every read into EIO: the monitor spun at 100% CPU and never exited.
 Here end-of-file or an error on input, an error writing the screen, SIGHUP, SIGTERM and
 SIGQUIT all end the app the ordinary way, which restores the terminal (main screen, cursor,
-mouse reporting, bracketed paste, kitty keyboard mode, line settings). A second signal while
-that is under way restores what it can at once and exits.
+mouse reporting, bracketed paste, kitty keyboard mode, line settings). If that cannot finish
+(a stalled link leaves the screen writer blocked on a full terminal) within ``QUIT_GRACE_S``,
+or a second signal comes meanwhile, it restores what it can without waiting and exits.
 
 Output goes through :class:`TerminalOutput`, which encodes for the terminal's charset
 (``tui.ui.terminal``) and turns a write error into "the terminal is gone" instead of a dead
@@ -24,7 +25,7 @@ import sys
 import termios
 from codecs import getincrementaldecoder
 from collections.abc import Callable
-from threading import Event
+from threading import Event, Timer
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from textual._xterm_parser import XTermParser
@@ -45,6 +46,8 @@ RESET_SEQUENCE = (
     "\x1b[?1004l\x1b[?2048l\x1b[?7h\x1b[?25h\x1b[?1049l"
 )
 _RETRY = (errno.EINTR, errno.EAGAIN)
+#: Seconds the ordinary exit may take before the process restores what it can and exits.
+QUIT_GRACE_S = 5.0
 
 
 def read_terminal(
@@ -175,19 +178,30 @@ class CapwatchDriver(LinuxDriver):
 
     def _quit_signal(self, signum: int) -> None:
         if self._quitting:  # a second signal: the clean way is stuck, so restore and go
-            self._restore_now()
-            os._exit(128 + signum)
+            self._force_exit(128 + signum)
         self._quit(return_code=128 + signum)
 
     def _quit(self, return_code: int) -> None:
+        """Exit the ordinary way; if that has not finished within ``QUIT_GRACE_S`` (a stalled
+        link: the screen writer blocks on a full terminal, the app cannot finish), exit anyway."""
         if not self._quitting:
             self._quitting = True
             self._app.call_later(self._app.exit, None, return_code)
+            watchdog = Timer(QUIT_GRACE_S, self._force_exit, args=(return_code,))
+            watchdog.daemon = True
+            watchdog.start()
+
+    def _force_exit(self, return_code: int) -> None:
+        self._restore_now()
+        os._exit(return_code)
 
     def _restore_now(self) -> None:
-        """Best effort, straight to the terminal: the reset sequence and the line settings."""
+        """Best effort, straight to the terminal, never waiting on it: the reset sequence
+        and the line settings."""
         with contextlib.suppress(OSError):
-            os.write(self._file.fileno(), RESET_SEQUENCE.encode("ascii"))
+            fd = self._file.fileno()
+            os.set_blocking(fd, False)
+            os.write(fd, RESET_SEQUENCE.encode("ascii"))
         if self.attrs_before is not None:
             with contextlib.suppress(termios.error):
                 termios.tcsetattr(self.fileno, termios.TCSANOW, self.attrs_before)
