@@ -33,3 +33,10 @@ def test_a_highlight_drawn_only_as_background_becomes_reverse() -> None:
     assert _apply(Style(color="white", bgcolor="#0178d4")).reverse
     assert not _apply(Style(color="white", bgcolor="#161616")).reverse  # a panel, not a mark
     assert _apply(Style(reverse=True, bgcolor="#0178d4")).reverse  # already marked: kept
+
+
+def test_the_command_palettes_faint_highlight_becomes_reverse() -> None:
+    """textual-dark's highlighted palette option: #0e395a over the list's own #141f27."""
+    segments = [Segment("Filter", Style(color="white", bgcolor="#0e395a"))]
+    [segment] = NoColour().apply(segments, Color.parse("#141f27"))
+    assert segment.style is not None and segment.style.reverse
