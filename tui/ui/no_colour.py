@@ -18,7 +18,7 @@ from textual.color import Color
 from textual.filter import LineFilter
 
 #: A background this much brighter or darker than the widget's own is a highlight (the
-#: command palette's choice differs by 0.08 in textual-dark; panels by under 0.05).
+#: command palette's choice differs by 0.08 in textual-dark).
 HIGHLIGHT_BRIGHTNESS = 0.05
 _PLAIN = Style(dim=False)
 _REVERSE = Style(reverse=True)
