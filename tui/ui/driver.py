@@ -12,10 +12,14 @@ or a second signal comes meanwhile, it restores what it can without waiting and 
 Output goes through :class:`TerminalOutput`, which encodes for the terminal's charset
 (``tui.ui.terminal``) and turns a write error into "the terminal is gone" instead of a dead
 writer thread that blocks the app's shutdown.
+
+This leans on ``LinuxDriver``'s internals and Textual's private key parser (textual is pinned
+in constraints.txt); ``tests/test_terminal.py`` runs the real thing in a pty.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import errno
 import os
@@ -133,8 +137,6 @@ class CapwatchDriver(LinuxDriver):
 
     def start_application_mode(self) -> None:
         super().start_application_mode()
-        import asyncio
-
         loop = asyncio.get_running_loop()
         for signum in QUIT_SIGNALS:
             if signal.getsignal(signum) is signal.SIG_IGN:
@@ -147,8 +149,6 @@ class CapwatchDriver(LinuxDriver):
         self._remove_signal_handlers()
 
     def _remove_signal_handlers(self) -> None:
-        import asyncio
-
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
