@@ -1,4 +1,5 @@
-"""The segment bar: All, Large, Mid, Small, Micro; the chosen one highlighted, the best starred."""
+"""The segment bar: All, Large, Mid, Small, Micro and Watch; the chosen one highlighted, the best
+starred."""
 
 from __future__ import annotations
 
@@ -13,18 +14,19 @@ from textual.message import Message
 from providers.contract import Segment
 from widgets.format import DIM, pct
 from widgets.pane import Lines, Pane
-from widgets.views import SegmentView
+from widgets.views import WATCH, Scope, SegmentView
 
-SEGMENTS: tuple[Segment, ...] = (
+SEGMENTS: tuple[Scope, ...] = (
     Segment.ALL,
     Segment.LARGE,
     Segment.MID,
     Segment.SMALL,
     Segment.MICRO,
+    WATCH,
 )
 CHOSEN = Style(reverse=True, bold=True)
-KEY_HINT = "  ←/→ or 1-5"
-_SHORT = {"Large": "Lrg", "Small": "Sml", "Micro": "Mic"}
+KEY_HINT = "  ←/→ or 1-6"
+_SHORT = {"Large": "Lrg", "Small": "Sml", "Micro": "Mic", "Watch": "Wch"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class _Form:
 
     decimals: int = 1
     arrows: bool = True
+    spaced: bool = True
     figures: str = "all"
     short: bool = False
     hint: bool = False
@@ -43,10 +46,10 @@ _FORMS = (
     _Form(decimals=2, hint=True),
     _Form(hint=True),
     _Form(),
-    _Form(arrows=False),
-    _Form(figures="chosen"),
-    _Form(figures="none"),
-    _Form(figures="none", short=True),
+    _Form(arrows=False, spaced=False),  # all six in 80 columns
+    _Form(spaced=False, figures="chosen"),
+    _Form(spaced=False, figures="none"),
+    _Form(spaced=False, figures="none", short=True),
 )
 
 
@@ -54,21 +57,22 @@ class SegmentBar(Pane, can_focus=False):
     DEFAULT_CSS = """
     SegmentBar { height: 1; border: none; }
     """
+    NO_WATCHED = None
 
     class Picked(Message):
         """A segment was clicked."""
 
-        def __init__(self, segment: Segment) -> None:
+        def __init__(self, segment: Scope) -> None:
             super().__init__()
             self.segment = segment
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.chosen = Segment.ALL
-        self.views: Mapping[Segment, SegmentView] = {}
-        self._spans: list[tuple[int, int, Segment]] = []
+        self.chosen: Scope = Segment.ALL
+        self.views: Mapping[Scope, SegmentView] = {}
+        self._spans: list[tuple[int, int, Scope]] = []
 
-    def show_segments(self, chosen: Segment, views: Mapping[Segment, SegmentView]) -> None:
+    def show_segments(self, chosen: Scope, views: Mapping[Scope, SegmentView]) -> None:
         self.chosen = chosen
         self.views = views
         self.view = views.get(chosen)
@@ -78,8 +82,9 @@ class SegmentBar(Pane, can_focus=False):
         return True
 
     def build_lines(self, width: int) -> Lines:
-        """The richest form that fits, dropping detail by priority: the key hint, arrows,
-        the other segments' figures, all figures, then long names; every segment stays."""
+        """The richest form that fits, dropping detail by priority: the key hint, arrows and
+        spacing, the other segments' figures, all figures, then long names; every segment
+        stays (at 60 columns "5 Micro" used to fall off the end)."""
         for form in _FORMS:
             line, spans = self._line(form)
             if line.cell_len <= width:
@@ -87,19 +92,24 @@ class SegmentBar(Pane, can_focus=False):
         self._spans = spans
         return Lines.of([line])
 
-    def _line(self, form: _Form) -> tuple[Text, list[tuple[int, int, Segment]]]:
+    def _line(self, form: _Form) -> tuple[Text, list[tuple[int, int, Scope]]]:
         line = Text()
-        spans: list[tuple[int, int, Segment]] = []
+        spans: list[tuple[int, int, Scope]] = []
+        pad = " " if form.spaced else ""
         for number, segment in enumerate(SEGMENTS, start=1):
             view = self.views.get(segment)
             name = segment.value.title()
-            label = Text(f" {number} {_SHORT.get(name, name) if form.short else name}")
+            label = Text(f"{pad}{number} {_SHORT.get(name, name) if form.short else name}")
             if view is not None and view.rank_today == 1:
                 label.append(" ★")
-            figure = form.figures == "all" or (form.figures == "chosen" and segment == self.chosen)
-            if figure and view is not None and view.change_pct is not None:
-                change = pct(view.change_pct, decimals=form.decimals, arrowed=form.arrows)
-                label.append(" ").append_text(change)
+            change = view.change_pct if view is not None else None
+            shown = form.figures == "all" or (form.figures == "chosen" and segment == self.chosen)
+            crowded = segment == WATCH and form.figures == "all" and not form.spaced
+            if change is not None and shown and not crowded:
+                # the watchlist's change goes with the spacing: it would push 80 columns over
+                label.append(" ").append_text(
+                    pct(change, decimals=form.decimals, arrowed=form.arrows)
+                )
             label.append(" ")
             if segment == self.chosen:
                 label.stylize(CHOSEN)

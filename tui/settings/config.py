@@ -22,6 +22,8 @@ from types import MappingProxyType
 from typing import NoReturn
 
 from providers.contract import Part
+from tui.alerts import rules as alert_rules
+from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
 from tui.market.schedule import Refresh
 
@@ -113,6 +115,8 @@ class Config:
     display: Display = field(default_factory=Display)
     special_sessions: tuple[SpecialSession, ...] = ()
     history: Retention = field(default_factory=Retention)
+    alerts: tuple[alert_rules.Rule, ...] = ()
+    notifications: Delivery = field(default_factory=Delivery)
 
     def provider_settings(self, name: str) -> Mapping[str, object]:
         """Settings for provider ``name`` (empty when it has no table)."""
@@ -293,6 +297,7 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "refresh": ("open", "closed", "heartbeat"),
         "display": ("movers", "anchors", "watchlist", "theme"),
         "history": ("intraday_days", "daily_years"),
+        "notifications": ("bell", "desktop"),
     }
 )
 
@@ -501,6 +506,43 @@ def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSessio
     return tuple(sessions)
 
 
+def _read_alerts(reader: _Reader, data: object) -> tuple[alert_rules.Rule, ...]:
+    """``[[alerts]]``: each table's keys checked for its kind, ids unique."""
+    if not isinstance(data, list):
+        reader.fail("alerts", "expected [[alerts]] tables")
+    rules: list[alert_rules.Rule] = []
+    for i, item in enumerate(data):
+        key = f"alerts[{i}]"
+        table = reader.table(item, key, None)
+        for required in ("id", "kind"):
+            if required not in table:
+                reader.fail(f"{key}.{required}", "missing (every alert needs an id and a kind)")
+        try:
+            kind = alert_rules.parse_kind(table["kind"])
+            reader.table(table, key, alert_rules.keys_for(kind))
+            rule = alert_rules.build(table)
+        except alert_rules.RuleError as exc:
+            reader.fail(f"{key}.{exc.key}", exc.problem)
+        if any(other.id == rule.id for other in rules):
+            reader.fail(f"{key}.id", f"{rule.id!r} is used by another alert; ids must differ")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _read_notifications(reader: _Reader, data: object) -> Delivery:
+    table = reader.table(data, "notifications", SECTION_KEYS["notifications"])
+    values: dict[str, object] = {}
+    if "bell" in table:
+        values["bell"] = reader.boolean(table["bell"], "notifications.bell")
+    if "desktop" in table:
+        choice = table["desktop"]
+        if choice not in tuple(Desktop):
+            known = ", ".join(f'"{d.value}"' for d in Desktop)
+            reader.fail("notifications.desktop", f"expected one of {known}, got {choice!r}")
+        values["desktop"] = Desktop(choice)
+    return Delivery(**values)  # type: ignore[arg-type]
+
+
 def _read_retention(reader: _Reader, data: object) -> Retention:
     table = reader.table(data, "history", SECTION_KEYS["history"])
     return Retention(
@@ -515,6 +557,8 @@ _SECTIONS = (
     "display",
     "special_sessions",
     "history",
+    "alerts",
+    "notifications",
 )
 
 
@@ -549,6 +593,10 @@ def parse_config(
         values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
     if "history" in data:
         values["history"] = _read_retention(reader, data["history"])
+    if "alerts" in data:
+        values["alerts"] = _read_alerts(reader, data["alerts"])
+    if "notifications" in data:
+        values["notifications"] = _read_notifications(reader, data["notifications"])
     config = Config(**values)
     if known_providers is not None:
         _check_provider_names(reader, config.sources, known_providers)
@@ -647,6 +695,17 @@ theme = "textual-dark"         # any Textual theme name
 [history]
 intraday_days = 7              # keep intraday breadth this many days
 daily_years = 3                # keep daily closes this many years
+
+[notifications]
+bell = true                    # ring the terminal bell when an alert fires
+desktop = "off"                # "osc9" or "osc777": a desktop notification through the terminal
+
+# Alerts (README, "Alerts"): each has a stable id and a kind. For example:
+# [[alerts]]
+# id = "small-breadth"
+# kind = "breadth"             # a segment's A/D ratio
+# segment = "small"
+# above = 2.5
 
 # Extra sessions, e.g. Muhurat trading on Diwali (IST times):
 # [[special_sessions]]

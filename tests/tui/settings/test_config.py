@@ -173,7 +173,8 @@ ERRORS = [
     pytest.param(
         '[segments]\nmid = ["NIFTY 50"]\n',
         "line 1: segments: unknown key"
-        " (known keys: display, history, providers, refresh, sources, special_sessions)",
+        " (known keys: alerts, display, history, notifications, providers, refresh, "
+        "sources, special_sessions)",
     ),
     pytest.param(
         '[display]\nanchors = ["7 April"]\n',
