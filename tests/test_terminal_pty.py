@@ -1,4 +1,6 @@
-"""The real ``capwatch --demo`` in a pseudo-terminal, as a person over SSH runs it.
+"""The real ``capwatch --demo`` in a pseudo-terminal, as a person over SSH runs it (issue 12 asked
+for tests/test_terminal.py; that basename is taken by tests/tui/alerts/test_terminal.py and
+pytest's default import mode cannot collect two modules of one name).
 
 Each test starts the installed command on a fresh pty (pyte plays the terminal) and checks what
 the person would see: that it exits when it should, burns no CPU once its terminal is gone,
