@@ -76,6 +76,8 @@ class Terminal:
             "COLORTERM": "truecolor",
             "LANG": "C.UTF-8",
             "LC_ALL": "",
+            "COLUMNS": str(cols),  # the size asked for wins over one inherited (xdist sets 80x24)
+            "LINES": str(rows),
             **(env or {}),
         }
         if "NO_COLOR" not in (env or {}):
