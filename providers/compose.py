@@ -42,9 +42,11 @@ PART_FIELDS: Mapping[Part, str] = {
     Part.RATINGS: "ratings",
     Part.EARNINGS: "earnings",
     Part.STATUS: "status",
+    Part.FLOWS: "flows",
+    Part.ANNOUNCEMENTS: "announcements",
 }
 #: Parts whose rows from several providers can sensibly be listed together.
-MERGEABLE: frozenset[Part] = frozenset({Part.RATINGS, Part.EARNINGS})
+MERGEABLE: frozenset[Part] = frozenset({Part.RATINGS, Part.EARNINGS, Part.ANNOUNCEMENTS})
 
 
 def _failure(provider: Provider, exc: BaseException) -> str:

@@ -17,8 +17,10 @@ from providers.base import ProviderError
 from providers.contract import (
     CAP_SEGMENTS,
     IST,
+    Announcement,
     Breadth,
     EarningsEvent,
+    InstitutionalFlow,
     MarketStatus,
     Part,
     Segment,
@@ -26,7 +28,7 @@ from providers.contract import (
     StockQuote,
 )
 from providers.http import HttpSource, NotFound, browser_headers, prime_with_page
-from providers.nse import payloads
+from providers.nse import extras, payloads
 from providers.nse.payloads import AllIndices, Constituents, PastLevel
 from providers.nse.settings import NseSettings
 
@@ -67,7 +69,16 @@ class NseProvider:
 
     name = "nse"
     parts = frozenset(
-        {Part.INDICES, Part.STOCKS, Part.BREADTH, Part.EARNINGS, Part.STATUS, Part.HISTORY}
+        {
+            Part.INDICES,
+            Part.STOCKS,
+            Part.BREADTH,
+            Part.EARNINGS,
+            Part.STATUS,
+            Part.HISTORY,
+            Part.FLOWS,
+            Part.ANNOUNCEMENTS,
+        }
     )
     simulated = False
 
@@ -91,6 +102,7 @@ class NseProvider:
             blocked_cooldown=settings.blocked_cooldown,
         )
         self._past_levels: Mapping[str, tuple[PastLevel, ...]] = MappingProxyType({})
+        self._flow_book = extras.FlowBook()
 
     # -- the Provider protocol -------------------------------------------------------------
 
@@ -109,6 +121,10 @@ class NseProvider:
         if Part.EARNINGS in wanted:
             jobs["upcoming"] = _attempt(self._upcoming_results(today))
             jobs["declared"] = _attempt(self._declared_results(today))
+        if Part.FLOWS in wanted:
+            jobs["flows"] = _attempt(self._flows())
+        if Part.ANNOUNCEMENTS in wanted:
+            jobs["announcements"] = _attempt(self._announcements(today))
         done = dict(zip(jobs, await asyncio.gather(*jobs.values()), strict=True))
 
         errors: dict[Part, str] = {}
@@ -141,6 +157,12 @@ class NseProvider:
             fields["earnings"] = earnings
             if earnings_error:
                 errors[Part.EARNINGS] = earnings_error
+        for part, key in ((Part.FLOWS, "flows"), (Part.ANNOUNCEMENTS, "announcements")):
+            if part in wanted:
+                value, error = done[key]
+                fields[key] = value or ()
+                if error:
+                    errors[part] = str(error)
 
         if wanted and set(errors) >= wanted:
             raise self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
@@ -217,6 +239,16 @@ class NseProvider:
         )
         self._past_levels = MappingProxyType(dict(result.past_levels))
         return result
+
+    async def _flows(self) -> tuple[InstitutionalFlow, ...]:
+        """This month's FII/DII days seen so far (NSE answers only the latest day)."""
+        payload = await self.source.get_json(extras.FLOWS_PATH)
+        return self._flow_book.add(extras.parse_flows(payload))
+
+    async def _announcements(self, today: date) -> tuple[Announcement, ...]:
+        params = extras.announcement_params(today)
+        payload = await self.source.get_json(extras.ANNOUNCEMENTS_PATH, params)
+        return tuple(extras.parse_announcements(payload))
 
     async def _constituents(self, index: str, now: datetime) -> Constituents:
         """Members from the current endpoint, falling back to the old one on 404."""

@@ -47,7 +47,22 @@ def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) 
     snapshot = json.loads(result.stdout)
     assert snapshot["provider"] == "nse" and snapshot["simulated"] is False
     assert snapshot["errors"] == {}
-    assert set(snapshot["sources"]) == {"indices", "stocks", "breadth", "earnings", "status"}
+    assert set(snapshot["sources"]) == {
+        "indices",
+        "stocks",
+        "breadth",
+        "earnings",
+        "status",
+        "flows",
+        "announcements",
+    }
+    (flow,) = snapshot["flows"]
+    assert (flow["date"], flow["fii_net"], flow["dii_net"]) == ("2026-05-26", -2407.87, 1361.43)
+    news = snapshot["announcements"]
+    assert [a["symbol"] for a in news] == ["ISGEC", "RELIANCE", "TCIEXP"]  # newest first
+    assert news[0]["subject"] == "Award of Order / Receipt of Order"
+    small = next(s for s in snapshot["segments"] if s["id"] == "small")
+    assert small["flows"]["month_days"] == 1  # NSE gives one day: the month so far is that day
     indices = {q["name"]: q for q in snapshot["indices"]}
     assert indices["NIFTY SMALLCAP 100"]["last"] == 17950.25
     assert indices["NIFTY MICROCAP 250"]["segment"] == "micro"

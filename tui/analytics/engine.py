@@ -20,22 +20,28 @@ Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from providers.contract import CAP_SEGMENTS, IST, EarningsEvent, IndexQuote, Segment, Snapshot
-from tui.analytics import breadth, events, movers, returns, sectors
+from tui.analytics import breadth, events, flows, index_detail, movers, returns, sectors
 from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.settings import AnalyticsSettings
+from tui.analytics.signals import LiveSignals, StockDaily
 from tui.analytics.technicals import Calls
 from widgets.views import (
+    AnnouncementRow,
     BreadthPoint,
     EarningsRow,
     EventRow,
+    HorizonView,
+    IndexDetail,
     IndexRow,
+    Relative,
+    SectorRow,
     SegmentView,
     StockDetail,
 )
@@ -64,7 +70,7 @@ class _Daily:
     closes: DailyCloses
     refs: returns.References
     calls: Calls
-    stock_five_day: np.ndarray  # per universe position: the close 5 sessions back (NaN unknown)
+    stock: StockDaily  # per universe position: the references of today's signals and horizons
     segment_of: dict[str, tuple[Segment, ...]]  # symbol or index name -> views it shows in
     technical_rows: dict[Segment, list[EventRow]]  # events.newest_first order
 
@@ -77,6 +83,21 @@ class _Tick:
     columns: LiveColumns
     daily: _Daily
     earnings: dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]
+    signals: LiveSignals
+    index_rows: dict[str, IndexRow]
+    bands: tuple[np.ndarray, np.ndarray]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Horizon:
+    """One longer horizon of a tick: per stock its reference price, change and start weight."""
+
+    name: str
+    anchor: date | None
+    reference: np.ndarray
+    change: np.ndarray
+    weights: np.ndarray
+    order: np.ndarray  # sectors.sector_order by ``change``
 
 
 def _history_key(closes: pd.DataFrame | None) -> tuple:
@@ -125,7 +146,7 @@ class MarketAnalytics:
 
     @property
     def anchor_date(self) -> date | None:
-        """The "since" date in use (None before the first refresh), for column headers."""
+        """The first "since" date in use (None before the first refresh), for headers."""
         return None if self._daily is None else self._daily.refs.anchor_date
 
     def refresh(self, snapshot: Snapshot) -> dict[Segment, SegmentView]:
@@ -139,7 +160,11 @@ class MarketAnalytics:
         daily = self._daily_for(today, universe, snapshot.indices)
         upper, lower = movers.band_flags(columns)
         order = sectors.sector_order(universe, columns)
-        five_day = returns.pct_array(columns.last, daily.stock_five_day)
+        five_day = returns.pct_array(columns.last, daily.stock.five_day)
+        live = LiveSignals.compute(daily.stock, columns)
+        horizons = self._horizons(daily, universe, columns)
+        flows_view = flows.view(snapshot.flows)
+        news = self._announcements(snapshot, daily)
         today_change, five_day_change = {}, {}
         for segment in Segment:
             members = universe.members[segment]
@@ -149,6 +174,7 @@ class MarketAnalytics:
         rank_today = returns.rank({s: today_change[s] for s in CAP_SEGMENTS})
         rank_5d = returns.rank({s: five_day_change[s] for s in CAP_SEGMENTS})
         index_rows = self._index_rows(snapshot.indices, daily)
+        anchors = daily.refs.anchor_dates
         feeds = self._feeds(snapshot, daily)
         earnings = self._earnings(snapshot, today, daily)
 
@@ -163,6 +189,29 @@ class MarketAnalytics:
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
             shown = self.settings.movers
             upcoming, declared = earnings[segment]
+            oversold, overbought = live.extremes(members, universe, columns)
+            horizon_views = tuple(
+                HorizonView(
+                    horizon=h.name,
+                    anchor=h.anchor,
+                    sectors=sectors.rows(
+                        h.order, members, universe, columns, change=h.change, weights=h.weights
+                    ),
+                    **dict(
+                        zip(
+                            ("gainers", "losers"),
+                            (
+                                movers.rows(
+                                    side, universe, columns, upper, lower, reference=h.reference
+                                )
+                                for side in movers.ranked(members, h.change, shown)
+                            ),
+                            strict=True,
+                        )
+                    ),
+                )
+                for h in horizons
+            )
             views[segment] = SegmentView(
                 segment=segment,
                 as_of=snapshot.as_of,
@@ -174,7 +223,9 @@ class MarketAnalytics:
                 breadth=breadth.view(advances, declines, unchanged, series),
                 gainers=movers.rows(gainers, universe, columns, upper, lower),
                 losers=movers.rows(losers, universe, columns, upper, lower),
-                sectors=sectors.rows(order, members, universe, columns),
+                sectors=_with_horizons(
+                    sectors.rows(order, members, universe, columns), horizon_views
+                ),
                 events=feeds[segment],
                 upcoming=upcoming,
                 declared=declared,
@@ -186,8 +237,23 @@ class MarketAnalytics:
                 lower_band=movers.rows(at_lower[:shown], universe, columns, upper, lower),
                 upper_band_count=len(at_upper),
                 lower_band_count=len(at_lower),
+                anchors=anchors,
+                horizons=horizon_views,
+                breakouts=live.breakouts(members, universe, columns),
+                oversold=oversold,
+                overbought=overbought,
+                flows=flows_view,
+                announcements=news[segment],
             )
-        self._tick = _Tick(snapshot, columns, daily, earnings)
+        self._tick = _Tick(
+            snapshot,
+            columns,
+            daily,
+            earnings,
+            live,
+            {row.name: row for row in index_rows},
+            (upper, lower),
+        )
         return views
 
     def detail(self, symbol: str) -> StockDetail | None:
@@ -234,6 +300,26 @@ class MarketAnalytics:
                 [row for row in daily.technical_rows[Segment.ALL] if row.symbol == symbol],
             ),
             next_earnings=next((row for row in upcoming if row.symbol == symbol), None),
+            rsi=_known(tick.signals.rsi[position]),
+            volume=quote.volume,
+            avg_volume=quote.avg_volume,
+        )
+
+    def index_detail(self, name: str) -> IndexDetail | None:
+        """The drill-down for index ``name`` as of the last refresh; None if it is not there."""
+        tick = self._tick
+        if tick is None or name not in tick.index_rows:
+            return None
+        quote = next(q for q in tick.snapshot.indices if q.name == name)
+        return index_detail.build(
+            quote,
+            tick.index_rows[name],
+            tick.daily.closes,
+            tick.snapshot.as_of.astimezone(IST).date(),
+            tick.snapshot.members.get(name, ()),
+            tick.daily.universe,
+            tick.columns,
+            tick.bands,
         )
 
     # -- caches ---------------------------------------------------------------------------
@@ -249,11 +335,10 @@ class MarketAnalytics:
         cut = closes.through(today)
         if cut is not closes:  # a replayed history reaching past today
             closes, calls = cut, Calls.compute(cut)
-        refs = returns.References.build(closes, today, self.settings.anchor)
-        stock_columns = closes.gather(universe.symbols)
-        stock_five_day = np.full(len(universe.symbols), np.nan)
-        found = stock_columns >= 0
-        stock_five_day[found] = refs.five_day[stock_columns[found]]
+        anchors = self.settings.anchors
+        refs = returns.References.build(
+            closes, today, anchors[0] if anchors else None, tuple(anchors[1:])
+        )
         names = dict(zip(universe.symbols, universe.names, strict=True))
         names.update({quote.name: quote.name for quote in indices})
         segment_of = self._segment_map(universe, indices)
@@ -264,7 +349,7 @@ class MarketAnalytics:
             closes=closes,
             refs=refs,
             calls=calls,
-            stock_five_day=stock_five_day,
+            stock=StockDaily.build(closes, refs, universe, closes.before(today)),
             segment_of=segment_of,
             technical_rows=_by_segment(map(events.event_row, technical), segment_of),
         )
@@ -282,15 +367,39 @@ class MarketAnalytics:
         )
         return {name: tuple(dict.fromkeys(segs)) for name, segs in segment_of.items()}
 
-    def _index_rows(self, indices: Sequence[IndexQuote], daily: _Daily) -> list[IndexRow]:
-        benchmark = next((q for q in indices if q.name == self.settings.benchmark), None)
-        benchmark_change = _index_change(benchmark)
-        rows = []
-        for quote in indices:
-            change = _index_change(quote)
-            figures = returns.horizons(
-                daily.refs, quote.name, quote.last, quote.year_high, quote.year_low
+    def _horizons(self, daily: _Daily, universe: Universe, columns: LiveColumns) -> list[_Horizon]:
+        """5D, 1M and Since (each anchor): every stock's change and start-of-period weight."""
+        stock = daily.stock
+        named = [("5D", None, stock.five_day), ("1M", None, stock.one_month)]
+        named += [("Since", day, stock.anchors[k]) for k, day in enumerate(daily.refs.anchor_dates)]
+        out = []
+        for name, anchor, reference in named:
+            change = returns.pct_array(columns.last, reference)
+            out.append(
+                _Horizon(
+                    name=name,
+                    anchor=anchor,
+                    reference=reference,
+                    change=change,
+                    weights=returns.start_weights(columns.ffmc, columns.last, reference),
+                    order=sectors.sector_order(universe, columns, change),
+                )
             )
+        return out
+
+    def _index_rows(self, indices: Sequence[IndexQuote], daily: _Daily) -> list[IndexRow]:
+        all_figures = [
+            returns.horizons(daily.refs, q.name, q.last, q.year_high, q.year_low) for q in indices
+        ]
+        benchmark_name = self.settings.benchmark
+        benchmark = next(
+            ((q, f) for q, f in zip(indices, all_figures, strict=True) if q.name == benchmark_name),
+            None,
+        )
+        benchmark_change = _index_change(benchmark[0]) if benchmark else None
+        rows = []
+        for quote, figures in zip(indices, all_figures, strict=True):
+            change = _index_change(quote)
             rows.append(
                 IndexRow(
                     name=quote.name,
@@ -309,9 +418,35 @@ class MarketAnalytics:
                     if change is None or benchmark_change is None
                     else change - benchmark_change,
                     call=daily.calls.latest(quote.name),
+                    since_pcts=figures.since_pcts,
+                    relative=None
+                    if benchmark is None
+                    else Relative(
+                        benchmark=benchmark_name,
+                        day=_minus(change, benchmark_change),
+                        five_day=_minus(figures.change_5d_pct, benchmark[1].change_5d_pct),
+                        one_month=_minus(figures.change_1m_pct, benchmark[1].change_1m_pct),
+                        since=tuple(
+                            _minus(mine, theirs)
+                            for mine, theirs in zip(
+                                figures.since_pcts, benchmark[1].since_pcts, strict=True
+                            )
+                        ),
+                    ),
                 )
             )
         return rows
+
+    def _announcements(
+        self, snapshot: Snapshot, daily: _Daily
+    ) -> dict[Segment, tuple[AnnouncementRow, ...]]:
+        """Filings per segment view, newest first; a symbol outside the universe shows in All."""
+        out: dict[Segment, list[AnnouncementRow]] = {segment: [] for segment in Segment}
+        for item in sorted(snapshot.announcements, key=lambda a: a.at, reverse=True):
+            row = AnnouncementRow(item.at, item.symbol, item.name, item.subject, item.text)
+            for segment in daily.segment_of.get(item.symbol, (Segment.ALL,)):
+                out[segment].append(row)
+        return {segment: tuple(rows) for segment, rows in out.items()}
 
     def _feeds(self, snapshot: Snapshot, daily: _Daily) -> dict[Segment, tuple[EventRow, ...]]:
         cached = self._feed_cache
@@ -340,6 +475,30 @@ class MarketAnalytics:
         split = {segment: events.split_earnings(by_segment[segment], today) for segment in Segment}
         self._earnings_cache = (snapshot.earnings, daily, split)
         return split
+
+
+def _minus(value: float | None, benchmark: float | None) -> float | None:
+    return None if value is None or benchmark is None else value - benchmark
+
+
+def _known(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
+
+
+def _with_horizons(
+    day_rows: tuple[SectorRow, ...], horizons: Sequence[HorizonView]
+) -> tuple[SectorRow, ...]:
+    """The day's sector rows with each sector's 5D and 1M change filled in."""
+    longer = {
+        h.horizon: {row.sector: row.change_pct for row in h.sectors}
+        for h in horizons
+        if h.horizon in ("5D", "1M")
+    }
+    five, month = longer.get("5D", {}), longer.get("1M", {})
+    return tuple(
+        replace(row, change_5d_pct=five.get(row.sector), change_1m_pct=month.get(row.sector))
+        for row in day_rows
+    )
 
 
 def _by_segment(

@@ -89,6 +89,7 @@ class LiveColumns:
     volume: np.ndarray
     ffmc: np.ndarray
     band_pct: np.ndarray
+    avg_volume: np.ndarray
 
     @classmethod
     def from_stocks(cls, stocks: Sequence[StockQuote]) -> LiveColumns:
@@ -106,6 +107,7 @@ class LiveColumns:
             volume=_floats(stocks, "volume"),
             ffmc=_floats(stocks, "ffmc"),
             band_pct=_floats(stocks, "band_pct"),
+            avg_volume=_floats(stocks, "avg_volume"),
         )
 
 

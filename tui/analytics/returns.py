@@ -13,14 +13,20 @@ from the history, or a history too short — never 0):
 - 1-month: against the last close on or before the same day one calendar month earlier.
 - YTD: against the last close of the previous calendar year (on or before 31 December).
 - since anchor: against the last close on or before the anchor date (default: 31 March, the
-  close before the Indian financial year; see ``effective_anchor``).
+  close before the Indian financial year; see ``effective_anchor``). Several anchors may be
+  configured; each gets its own reference row, the first is the one shown first.
 - 52-week high/low: the highest/lowest of the closes of the last 52 weeks, today's price and
   the source's own ``year_high``/``year_low`` when it reports them.
 - Moving averages (50, 100, 200 sessions) include today's live price with the last n-1 closes;
   "crossed today" means yesterday's close was on the other side of yesterday's average.
-- Relative performance: the day change minus the benchmark's day change (points).
+- Relative performance: a horizon's change minus the benchmark's change over the same
+  horizon (percentage points), for the day, 5D, 1M and each since-anchor.
 - Segment performance: the free-float-cap weighted % change of the segment's stocks (today,
   and over 5 sessions from the same 5-day references); the cap segments are ranked 1 = best.
+- Baskets over a period (sectors, segments over 5D/1M/since): the index methodology —
+  free-float-cap weights taken at the start of the period (free-float shares x the start
+  price, i.e. ``ffmc x start / last``), see ``basket_change``. With the basket's shares fixed
+  this is exactly the chain-linked daily index return (the daily ratios telescope).
 """
 
 from __future__ import annotations
@@ -80,13 +86,22 @@ class References:
     one_month: np.ndarray
     year_end: np.ndarray
     anchor: np.ndarray
+    anchor_dates: tuple[date, ...]  # every configured anchor, ``anchor_date`` first
+    anchors: np.ndarray  # (len(anchor_dates), columns): the close each anchor refers to
     high_52w: np.ndarray
     low_52w: np.ndarray
     ma_partial: np.ndarray  # (len(MA_LENGTHS), columns): sum of the last n-1 closes
     above_prev: np.ndarray  # (len(MA_LENGTHS), columns): 1.0/0.0 last close above its MA, NaN
 
     @classmethod
-    def build(cls, closes: DailyCloses, today: date, anchor: date | None) -> References:
+    def build(
+        cls,
+        closes: DailyCloses,
+        today: date,
+        anchor: date | None,
+        more_anchors: tuple[date, ...] = (),
+    ) -> References:
+        """``anchor`` (None: the financial-year start) first, then ``more_anchors``."""
         rows = closes.before(today)
         values = closes.values[:rows]
         width = values.shape[1] if values.ndim == 2 else 0
@@ -97,6 +112,7 @@ class References:
 
         month_ago = month_before(today)
         anchor_day = effective_anchor(anchor, today)
+        anchor_days = tuple(dict.fromkeys((anchor_day, *more_anchors)))
         window = values[closes.before(today - YEAR_WINDOW + timedelta(days=1)) :]
         partial = np.full((len(MA_LENGTHS), width), np.nan)
         above = np.full((len(MA_LENGTHS), width), np.nan)
@@ -114,6 +130,10 @@ class References:
             one_month=row_at(closes.on_or_before(month_ago, rows)),
             year_end=row_at(closes.on_or_before(date(today.year - 1, 12, 31), rows)),
             anchor=row_at(closes.on_or_before(anchor_day, rows)),
+            anchor_dates=anchor_days,
+            anchors=np.array(
+                [row_at(closes.on_or_before(day, rows)) for day in anchor_days]
+            ).reshape(len(anchor_days), width),
             high_52w=np.fmax.reduce(window, axis=0) if len(window) else missing,
             low_52w=np.fmin.reduce(window, axis=0) if len(window) else missing,
             ma_partial=partial,
@@ -133,6 +153,7 @@ class Horizons:
     from_52w_low_pct: float | None
     above_ma: tuple[bool | None, ...]  # per MA_LENGTHS
     crossed_today: tuple[int, ...]  # +n crossed up through the n-day MA today, -n down
+    since_pcts: tuple[float | None, ...] = ()  # per ``References.anchor_dates``
 
 
 def horizons(
@@ -156,6 +177,7 @@ def horizons(
             from_52w_low_pct=None if low is None else pct(last, low),
             above_ma=(None,) * len(MA_LENGTHS),
             crossed_today=(),
+            since_pcts=(None,) * len(refs.anchor_dates),
         )
     above: list[bool | None] = []
     crossed: list[int] = []
@@ -180,6 +202,7 @@ def horizons(
         from_52w_low_pct=None if low is None else pct(last, low),
         above_ma=tuple(above),
         crossed_today=tuple(crossed),
+        since_pcts=tuple(pct(last, ref) for ref in refs.anchors[:, column].tolist()),
     )
 
 
@@ -204,9 +227,22 @@ def _extreme(
 
 def weighted_change(change_pct: np.ndarray, weights: np.ndarray) -> float | None:
     """Weighted mean of the known changes with positive weights; None when there are none."""
-    usable = ~np.isnan(change_pct) & (weights > 0)
+    usable = ~np.isnan(change_pct) & (weights > 0)  # NaN weights compare False
     total = float(weights[usable].sum())
     return float((change_pct[usable] * weights[usable]).sum() / total) if total else None
+
+
+def start_weights(ffmc: np.ndarray, last: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Free-float cap at the period's start: free-float shares x the reference price, from
+    today's ``ffmc`` at ``last`` (NaN where any is unknown)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return ffmc * reference / last
+
+
+def basket_change(ffmc: np.ndarray, last: np.ndarray, reference: np.ndarray) -> float | None:
+    """A basket's % change from ``reference`` prices to ``last`` by the index methodology
+    (module docstring): start-of-period free-float-cap weights; None when nothing is known."""
+    return weighted_change(pct_array(last, reference), start_weights(ffmc, last, reference))
 
 
 def rank(changes: Mapping[object, float | None]) -> dict[object, int | None]:

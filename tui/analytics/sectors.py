@@ -20,22 +20,35 @@ from tui.analytics.frames import LiveColumns, Universe
 from widgets.views import SectorRow
 
 
-def sector_order(universe: Universe, columns: LiveColumns) -> np.ndarray:
-    """Every stock's position, grouped by sector code, rising change within (NaN last)."""
-    return np.lexsort((columns.change_pct, universe.sector_codes))
+def sector_order(
+    universe: Universe, columns: LiveColumns, change: np.ndarray | None = None
+) -> np.ndarray:
+    """Every stock's position, grouped by sector code, rising change within (NaN last);
+    ``change`` is the day's % change unless given (a longer horizon's)."""
+    return np.lexsort((columns.change_pct if change is None else change, universe.sector_codes))
 
 
 def rows(
-    order: np.ndarray, members: np.ndarray, universe: Universe, columns: LiveColumns
+    order: np.ndarray,
+    members: np.ndarray,
+    universe: Universe,
+    columns: LiveColumns,
+    *,
+    change: np.ndarray | None = None,
+    weights: np.ndarray | None = None,
 ) -> tuple[SectorRow, ...]:
-    """Ranked SectorRows for the segment whose positions are ``members``."""
+    """Ranked SectorRows for the segment whose positions are ``members``: over the day, or
+    over a horizon when ``change`` (per stock, the one ``order`` sorted by) and ``weights``
+    (start-of-period free-float caps, ``returns.start_weights``) are given."""
+    all_change = columns.change_pct if change is None else change
+    all_weights = columns.ffmc if weights is None else weights
     if members.size == 0:
         return ()
     in_segment = np.zeros(universe.sector_codes.size, dtype=bool)
     in_segment[members] = True
     ordered = order[in_segment[order]]
     codes = universe.sector_codes[ordered]
-    change = columns.change_pct[ordered]
+    change = all_change[ordered]
     known = ~np.isnan(change)
     n_sectors = len(universe.sector_names)
     totals = np.bincount(codes, minlength=n_sectors)
@@ -43,7 +56,7 @@ def rows(
     starts = np.concatenate(([0], np.cumsum(totals)[:-1]))
     advances = np.bincount(codes, weights=change > 0, minlength=n_sectors).astype(np.intp)
     declines = np.bincount(codes, weights=change < 0, minlength=n_sectors).astype(np.intp)
-    weights = columns.ffmc[ordered]
+    weights = all_weights[ordered]
     usable = known & (weights > 0)
     weight_sum = np.bincount(codes, weights=np.where(usable, weights, 0.0), minlength=n_sectors)
     weighted = np.bincount(
@@ -65,9 +78,9 @@ def rows(
                 advances=int(advances[code]),
                 declines=int(declines[code]),
                 leader=None if leader is None else universe.symbols[leader],
-                leader_pct=None if leader is None else float(columns.change_pct[leader]),
+                leader_pct=None if leader is None else float(all_change[leader]),
                 laggard=None if laggard is None else universe.symbols[laggard],
-                laggard_pct=None if laggard is None else float(columns.change_pct[laggard]),
+                laggard_pct=None if laggard is None else float(all_change[laggard]),
             )
         )
     result.sort(key=_rank_key)

@@ -45,7 +45,8 @@ def render(
     fmt: str,
     movers: int = 10,
     history: pd.DataFrame | None = None,
-    anchor: date | None = None,
+    anchors: tuple[date, ...] = (),
+    benchmark: str = "NIFTY 50",
 ) -> str:
     from tui.output import export
 
@@ -54,7 +55,9 @@ def render(
     from tui.analytics import AnalyticsSettings, MarketAnalytics
     from tui.output import report
 
-    analytics = MarketAnalytics(AnalyticsSettings(movers=movers, anchor=anchor))
+    analytics = MarketAnalytics(
+        AnalyticsSettings(movers=movers, anchors=anchors, benchmark=benchmark)
+    )
     if history is not None:
         analytics.load_history(history)
     views = analytics.refresh(snapshot)
@@ -81,14 +84,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"capwatch snapshot: {exc}", file=sys.stderr)
         return 2
     display = the_plan.config.display
-    anchor = display.anchors[0] if display.anchors else None
     try:
         snapshot, history = asyncio.run(_one_snapshot(provider, args.format != "csv"))
     except ProviderError as exc:
         print(f"capwatch snapshot: {exc}", file=sys.stderr)
         return 1
     try:
-        sys.stdout.write(render(snapshot, args.format, display.movers, history, anchor))
+        sys.stdout.write(
+            render(
+                snapshot, args.format, display.movers, history, display.anchors, display.benchmark
+            )
+        )
         sys.stdout.flush()
     except BrokenPipeError:  # e.g. `capwatch snapshot | head`
         sys.stderr.close()
