@@ -1,4 +1,5 @@
-"""The Gainers and Losers panes: top stocks of the segment by % change, with price band hits."""
+"""The Gainers and Losers panes: top stocks of the segment by % change, with price band hits;
+over the day or (``h``) over 5D / 1M / since the anchor date."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ class MoversPane(Pane):
     """Shared by Gainers and Losers; ``rows_of`` picks which list of the view to draw."""
 
     SORTS = ("change", "volume", "name")
+    HORIZONED = True
     COLUMNS = (
         Column("#", 2, priority=4),
         Column("Symbol", 10, align="left"),
@@ -32,6 +34,11 @@ class MoversPane(Pane):
     side: ClassVar[str] = "gainers"
 
     def rows_of(self, view: SegmentView) -> tuple[MoverRow, ...]:
+        if self.horizon != "Day":
+            found = view.horizon(self.horizon, self.anchor_index)
+            if found is None:
+                return ()
+            return found.gainers if self.side == "gainers" else found.losers
         return view.gainers if self.side == "gainers" else view.losers
 
     def table_rows(self) -> Sequence[tuple[int, MoverRow]]:

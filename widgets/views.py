@@ -13,6 +13,8 @@ from providers.contract import EarningsStatus, RatingKind, Segment
 
 #: The horizons Sectors and Gainers/Losers can be read over (``h`` cycles them).
 HORIZONS: tuple[str, ...] = ("Day", "5D", "1M", "Since")
+#: Wilder's RSI(14) levels: at or below is oversold, at or above overbought.
+OVERSOLD, OVERBOUGHT = 30.0, 70.0
 #: Breakout signals, in the order the Breadth pane and the list view show them.
 SIGNALS: tuple[str, ...] = (
     "↑50DMA",

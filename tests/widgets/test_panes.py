@@ -178,7 +178,8 @@ async def test_indices_and_breadth() -> None:
         breadth.show(segment_view())
         lines = screen_lines(breadth)
     assert "▲ 873 adv" in lines[0] and "▼ 335 dec" in lines[0]
-    assert "2.61x" in lines[1] and lines[2].startswith("█") and lines[3].endswith("▁▄█")
+    assert "2.61x" in lines[1] and "day 1.20–2.61x" in lines[1]  # the day's range
+    assert lines[2].startswith(" 4x ") and lines[3].startswith(" ¼x ")  # the stated scale
 
 
 async def test_status_bar_badges() -> None:

@@ -26,9 +26,8 @@ import numpy as np
 from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.returns import MA_LENGTHS, References
 from tui.analytics.technicals import RSI_LENGTH
-from widgets.views import SIGNALS, Breakouts, SignalRow
+from widgets.views import OVERBOUGHT, OVERSOLD, SIGNALS, Breakouts, SignalRow
 
-OVERSOLD, OVERBOUGHT = 30.0, 70.0
 MIN_CLOSES_FOR_EXTREMES = 20
 
 

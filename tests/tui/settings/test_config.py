@@ -168,7 +168,8 @@ ERRORS = [
     pytest.param(
         "[sources]\ntechnical_calls = true\n",
         "line 2: sources.technical_calls: unknown key"
-        " (known keys: breadth, earnings, history, indices, ratings, status, stocks)",
+        " (known keys: announcements, breadth, earnings, flows, history, indices, ratings,"
+        " status, stocks)",
     ),
     pytest.param(
         '[segments]\nmid = ["NIFTY 50"]\n',
