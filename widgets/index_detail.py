@@ -19,11 +19,14 @@ RANGES: tuple[tuple[str, int], ...] = (("1M", 21), ("6M", 126), ("1Y", 250))
 CLOSE_STYLE = Style(bold=True)
 MA_STYLES = {50: Style(color="yellow"), 100: Style(color="cyan"), 200: Style(color="magenta")}
 AXIS_WIDTH = 10
-#: Lines the text needs besides the chart (header, range, axis, legend, breadth, members,
-#: sectors) at the smallest size, so the chart takes what the screen has left.
-OTHER_LINES = 16
+#: Lines the text needs besides the chart at 80 columns (figures 2, range 1, axis 1, legend
+#: 2, members 1, best/worst 4, sectors 2), so the chart takes what the screen has left.
+OTHER_LINES = 13
 MIN_CHART_HEIGHT = 4
+#: Best and worst members listed: fewer on a short screen, so the chart keeps its height.
 BEST_WORST_SHOWN = 5
+BEST_WORST_SHORT = 3
+TALL = 32
 
 
 def chart_height(screen_height: int) -> int:
@@ -48,7 +51,7 @@ def _figures(detail: IndexDetail, anchor_index: int, anchor: date | None) -> Tex
     return text
 
 
-def _legend(detail: IndexDetail, shown: str) -> Text:
+def _legend(detail: IndexDetail) -> Text:
     text = Text("━ close ", style=CLOSE_STYLE).append(price(detail.closes[-1]))
     for n, values in detail.averages:
         latest = values[-1] if values else None
@@ -56,12 +59,12 @@ def _legend(detail: IndexDetail, shown: str) -> Text:
         if latest is not None:
             above = detail.closes[-1] > latest
             text.append(" ▲" if above else " ▼", style=UP if above else DOWN)
-    return text.append(f"   range {shown}", style=DIM)
+    return text
 
 
-def _movers(title: str, rows: Sequence[MoverRow], width: int) -> list[Text]:
+def _movers(title: str, rows: Sequence[MoverRow], width: int, shown: int) -> list[Text]:
     lines = [Text(title, style=BOLD)]
-    for row in rows[:BEST_WORST_SHOWN]:
+    for row in rows[:shown]:
         line = Text(f"{clean(row.symbol):<11}").append_text(pct(row.change_pct))
         line.truncate(width, pad=True)
         lines.append(line)
@@ -102,7 +105,7 @@ def detail_lines(
         Text(" " * AXIS_WIDTH + axis + " " * max(1, chart_width - len(axis) - len(end)) + end,
              style=DIM)
     )  # fmt: skip
-    lines.append(_legend(detail, range_label))
+    lines.append(_legend(detail))
     breadth = Text("Members ", style=BOLD)
     if detail.advances is None or detail.declines is None:
         breadth.append("breadth not known", style=DIM)
@@ -116,8 +119,9 @@ def detail_lines(
         )
     lines.append(breadth)
     half = max(10, width // 2)
-    best = _movers("Best today", detail.best, half)
-    worst = _movers("Worst today", detail.worst, half)
+    shown = BEST_WORST_SHOWN if height >= TALL else BEST_WORST_SHORT
+    best = _movers("Best today", detail.best, half, shown)
+    worst = _movers("Worst today", detail.worst, half, shown)
     for i in range(max(len(best), len(worst))):
         left = best[i] if i < len(best) else Text(" " * half)
         left = left.copy()
