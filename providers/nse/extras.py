@@ -91,7 +91,9 @@ def parse_announcements(payload: Any) -> list[Announcement]:
         if not symbol or at is None:
             log.debug("nse announcement skipped: %r", row)
             continue
-        attachment = clean_text(row.get("attchmntFile")) or None
+        attachment = clean_text(row.get("attchmntFile"))
+        if not attachment.startswith(("https://", "http://")):  # "-", "" and null: no file
+            attachment = None
         found.append(
             Announcement(
                 symbol=symbol,
