@@ -20,7 +20,7 @@ Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -41,7 +41,6 @@ from widgets.views import (
     IndexDetail,
     IndexRow,
     Relative,
-    SectorRow,
     SegmentView,
     StockDetail,
 )
@@ -131,6 +130,7 @@ class MarketAnalytics:
         self._feed_cache: tuple[tuple, _Daily, dict] | None = None
         self._earnings_cache: tuple[tuple, _Daily, dict] | None = None
         self._tick: _Tick | None = None
+        self._horizon_cache: tuple[tuple, Universe, dict] | None = None
 
     def load_history(self, closes: pd.DataFrame) -> None:
         """Use ``closes`` (wide daily closes, see ``providers.base``) from the next refresh.
@@ -161,8 +161,8 @@ class MarketAnalytics:
         upper, lower = movers.band_flags(columns)
         order = sectors.sector_order(universe, columns)
         five_day = returns.pct_array(columns.last, daily.stock.five_day)
-        live = LiveSignals.compute(daily.stock, columns)
-        horizons = self._horizons(daily, universe, columns)
+        live = LiveSignals.compute(daily.stock, columns).with_rows(universe, columns)
+        horizon_parts = self._horizon_views(snapshot, daily, universe, columns, (upper, lower))
         flows_view = flows.view(snapshot.flows)
         news = self._announcements(snapshot, daily)
         today_change, five_day_change = {}, {}
@@ -189,29 +189,8 @@ class MarketAnalytics:
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
             shown = self.settings.movers
             upcoming, declared = earnings[segment]
-            oversold, overbought = live.extremes(members, universe, columns)
-            horizon_views = tuple(
-                HorizonView(
-                    horizon=h.name,
-                    anchor=h.anchor,
-                    sectors=sectors.rows(
-                        h.order, members, universe, columns, change=h.change, weights=h.weights
-                    ),
-                    **dict(
-                        zip(
-                            ("gainers", "losers"),
-                            (
-                                movers.rows(
-                                    side, universe, columns, upper, lower, reference=h.reference
-                                )
-                                for side in movers.ranked(members, h.change, shown)
-                            ),
-                            strict=True,
-                        )
-                    ),
-                )
-                for h in horizons
-            )
+            oversold, overbought = live.extremes(members)
+            horizon_views, longer = horizon_parts[segment]
             views[segment] = SegmentView(
                 segment=segment,
                 as_of=snapshot.as_of,
@@ -223,8 +202,12 @@ class MarketAnalytics:
                 breadth=breadth.view(advances, declines, unchanged, series),
                 gainers=movers.rows(gainers, universe, columns, upper, lower),
                 losers=movers.rows(losers, universe, columns, upper, lower),
-                sectors=_with_horizons(
-                    sectors.rows(order, members, universe, columns), horizon_views
+                sectors=sectors.rows(
+                    order,
+                    members,
+                    universe,
+                    columns,
+                    longer=longer,
                 ),
                 events=feeds[segment],
                 upcoming=upcoming,
@@ -239,7 +222,7 @@ class MarketAnalytics:
                 lower_band_count=len(at_lower),
                 anchors=anchors,
                 horizons=horizon_views,
-                breakouts=live.breakouts(members, universe, columns),
+                breakouts=live.breakouts(members, columns),
                 oversold=oversold,
                 overbought=overbought,
                 flows=flows_view,
@@ -367,6 +350,56 @@ class MarketAnalytics:
         )
         return {name: tuple(dict.fromkeys(segs)) for name, segs in segment_of.items()}
 
+    def _horizon_views(
+        self,
+        snapshot: Snapshot,
+        daily: _Daily,
+        universe: Universe,
+        columns: LiveColumns,
+        bands: tuple[np.ndarray, np.ndarray],
+    ) -> dict[Segment, tuple[tuple[HorizonView, ...], tuple[np.ndarray, np.ndarray]]]:
+        """Per segment, its 5D/1M/Since views and its sectors' 5D and 1M changes.
+
+        Recomputed at most once a minute of data time (and whenever the day or the universe
+        changes): these horizons move little within a minute, and ranking every sector and
+        stock over four of them would otherwise cost most of a tick."""
+        minute = snapshot.as_of.replace(second=0, microsecond=0)
+        key = (daily.key, minute)
+        cached = self._horizon_cache
+        if cached is not None and cached[0] == key and cached[1] is universe:
+            return cached[2]
+        upper, lower = bands
+        shown = self.settings.movers
+        horizons = self._horizons(daily, universe, columns)
+        out = {}
+        for segment in Segment:
+            members = universe.members[segment]
+            views = []
+            for h in horizons:
+                gainers, losers = movers.ranked(members, h.change, shown)
+                views.append(
+                    HorizonView(
+                        horizon=h.name,
+                        anchor=h.anchor,
+                        sectors=sectors.rows(
+                            h.order, members, universe, columns, change=h.change, weights=h.weights
+                        ),
+                        gainers=movers.rows(
+                            gainers, universe, columns, upper, lower, reference=h.reference
+                        ),
+                        losers=movers.rows(
+                            losers, universe, columns, upper, lower, reference=h.reference
+                        ),
+                    )
+                )
+            five, month = (
+                sectors.weighted_by_sector(members, universe, h.change, h.weights)
+                for h in horizons[:2]
+            )
+            out[segment] = (tuple(views), (five, month))
+        self._horizon_cache = (key, universe, out)
+        return out
+
     def _horizons(self, daily: _Daily, universe: Universe, columns: LiveColumns) -> list[_Horizon]:
         """5D, 1M and Since (each anchor): every stock's change and start-of-period weight."""
         stock = daily.stock
@@ -483,22 +516,6 @@ def _minus(value: float | None, benchmark: float | None) -> float | None:
 
 def _known(value: float) -> float | None:
     return None if np.isnan(value) else float(value)
-
-
-def _with_horizons(
-    day_rows: tuple[SectorRow, ...], horizons: Sequence[HorizonView]
-) -> tuple[SectorRow, ...]:
-    """The day's sector rows with each sector's 5D and 1M change filled in."""
-    longer = {
-        h.horizon: {row.sector: row.change_pct for row in h.sectors}
-        for h in horizons
-        if h.horizon in ("5D", "1M")
-    }
-    five, month = longer.get("5D", {}), longer.get("1M", {})
-    return tuple(
-        replace(row, change_5d_pct=five.get(row.sector), change_1m_pct=month.get(row.sector))
-        for row in day_rows
-    )
 
 
 def _by_segment(

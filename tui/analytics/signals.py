@@ -19,7 +19,7 @@ vectorised comparisons over all stocks. Definitions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -93,6 +93,7 @@ class LiveSignals:
     flags: dict[str, np.ndarray]  # signal (SIGNALS) -> bool per stock
     rsi: np.ndarray
     volume_ratio: np.ndarray
+    _rows: dict[int, SignalRow] = field(default_factory=dict)  # see ``with_rows``
 
     @classmethod
     def compute(cls, daily: StockDaily, columns: LiveColumns) -> LiveSignals:
@@ -115,23 +116,41 @@ class LiveSignals:
             ratio[~(columns.avg_volume > 0)] = np.nan
         return cls(flags=flags, rsi=rsi, volume_ratio=ratio)
 
-    def rows(
-        self, positions: np.ndarray, universe: Universe, columns: LiveColumns
-    ) -> tuple[SignalRow, ...]:
-        return tuple(
-            SignalRow(
+    def with_rows(self, universe: Universe, columns: LiveColumns) -> LiveSignals:
+        """Build the SignalRow of every stock any list shows, once per tick: a stock is in
+        All and in its own segment, and building rows is most of a tick's signal work."""
+        wanted = np.zeros(len(universe.symbols), dtype=bool)
+        for flag in self.flags.values():
+            wanted |= flag
+        with np.errstate(invalid="ignore"):
+            wanted |= (self.rsi <= OVERSOLD) | (self.rsi >= OVERBOUGHT)
+        positions = np.flatnonzero(wanted)
+        fields = zip(
+            positions.tolist(),
+            columns.last[positions].tolist(),
+            _none_for_nan(columns.change_pct[positions]),
+            _none_for_nan(self.rsi[positions]),
+            _none_for_nan(self.volume_ratio[positions]),
+            strict=True,
+        )
+        self._rows.clear()
+        for i, last, change, rsi, ratio in fields:
+            self._rows[i] = SignalRow(
                 symbol=universe.symbols[i],
                 name=universe.names[i],
                 sector=universe.sectors[i],
-                last=float(columns.last[i]),
-                change_pct=_known(columns.change_pct[i]),
-                rsi=_known(self.rsi[i]),
-                volume_ratio=_known(self.volume_ratio[i]),
+                last=last,
+                change_pct=change,
+                rsi=rsi,
+                volume_ratio=ratio,
             )
-            for i in positions.tolist()
-        )
+        return self
 
-    def breakouts(self, members: np.ndarray, universe: Universe, columns: LiveColumns) -> Breakouts:
+    def rows(self, positions: np.ndarray) -> tuple[SignalRow, ...]:
+        rows = self._rows
+        return tuple(rows[i] for i in positions.tolist())
+
+    def breakouts(self, members: np.ndarray, columns: LiveColumns) -> Breakouts:
         """Each signal's stocks among ``members``: rises best first, falls worst first."""
         change = np.nan_to_num(columns.change_pct, nan=0.0)
         lists = []
@@ -139,12 +158,10 @@ class LiveSignals:
             found = members[self.flags[signal][members]]
             rising = signal.startswith("↑") or signal == "52wH"
             found = found[np.argsort(-change[found] if rising else change[found], kind="stable")]
-            lists.append((signal, self.rows(found, universe, columns)))
+            lists.append((signal, self.rows(found)))
         return Breakouts(tuple(lists))
 
-    def extremes(
-        self, members: np.ndarray, universe: Universe, columns: LiveColumns
-    ) -> tuple[tuple[SignalRow, ...], tuple[SignalRow, ...]]:
+    def extremes(self, members: np.ndarray) -> tuple[tuple[SignalRow, ...], tuple[SignalRow, ...]]:
         """(oversold lowest RSI first, overbought highest first) among ``members``."""
         rsi = self.rsi[members]
         with np.errstate(invalid="ignore"):
@@ -152,8 +169,8 @@ class LiveSignals:
             high = members[rsi >= OVERBOUGHT]
         low = low[np.argsort(self.rsi[low], kind="stable")]
         high = high[np.argsort(-self.rsi[high], kind="stable")]
-        return self.rows(low, universe, columns), self.rows(high, universe, columns)
+        return self.rows(low), self.rows(high)
 
 
-def _known(value: float) -> float | None:
-    return None if np.isnan(value) else float(value)
+def _none_for_nan(values: np.ndarray) -> list[float | None]:
+    return [None if v != v else v for v in values.tolist()]  # v != v only for NaN
