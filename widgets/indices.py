@@ -55,6 +55,7 @@ def points(value: float | None) -> Text:
 class IndicesPane(Pane):
     TITLE = "Indices"
     SORTS = ("order", "day")
+    NO_WATCHED = None  # the Watch view shows every index: the market around your stocks
 
     class IndexChosen(Message):
         """Enter (or a double click) on an index row."""
