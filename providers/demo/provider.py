@@ -42,7 +42,7 @@ DEFAULTS: Mapping[str, object] = {
     "seed": 0,
     "start": None,
     "step_seconds": 30.0,
-    "stocks": 1600,
+    "stocks": 2400,
     "history_days": 300,
 }
 #: Upcoming results shown this many days ahead.
@@ -73,7 +73,7 @@ class DemoProvider:
         seed: int = 0,
         start: datetime | None = None,
         step_seconds: float = 30.0,
-        stocks: int = 1600,
+        stocks: int = 2400,
         history_days: int = 300,
     ) -> None:
         if step_seconds <= 0:
@@ -153,7 +153,7 @@ class DemoProvider:
             self._quotes = [None] * u.size  # type: ignore[list-item]
         shares = u.free_float_shares
         now, opened = sim.now, session.opened
-        typical = u.ffmc * 1e7 * u.turnover / session.prev_close * _AVERAGE_VOLUME_FACTOR
+        typical = u.free_float_shares * u.turnover * _AVERAGE_VOLUME_FACTOR  # as intraday draws
         for pos in np.flatnonzero(changed).tolist():
             last = float(session.last[pos])
             prev = float(session.prev_close[pos])

@@ -72,6 +72,7 @@ class _Daily:
     refs: returns.References
     calls: Calls
     stock: StockDaily  # per universe position: the references of today's signals and horizons
+    stock_recent: np.ndarray  # (5, universe): closes of the last 5 sessions (NaN unknown)
     segment_of: dict[str, tuple[Segment, ...]]  # symbol or index name -> views it shows in
     technical_rows: dict[Segment, list[EventRow]]  # events.newest_first order
 
@@ -86,7 +87,7 @@ class _Tick:
     earnings: dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]
     indices: tuple[IndexRow, ...]
     sector_order: np.ndarray
-    five_day: np.ndarray  # per universe position: % change over 5 sessions
+    recent: np.ndarray  # (5, universe): closes 5 sessions back .. the previous close, oldest first
     upper: np.ndarray  # per universe position: at the upper price band
     lower: np.ndarray
     signals: LiveSignals
@@ -165,7 +166,8 @@ class MarketAnalytics:
         daily = self._daily_for(today, universe, snapshot.indices)
         upper, lower = movers.band_flags(columns)
         order = sectors.sector_order(universe, columns)
-        five_day = returns.pct_array(columns.last, daily.stock.five_day)
+        # The 5-day path: four past closes, then today's previous close, then the live price.
+        recent = np.vstack([daily.stock_recent[:-1], columns.prev_close])
         live = LiveSignals.compute(daily.stock, columns).with_rows(universe, columns)
         horizon_parts = self._horizon_views(snapshot, daily, universe, columns, (upper, lower))
         flows_view = flows.view(snapshot.flows)
@@ -173,9 +175,12 @@ class MarketAnalytics:
         today_change, five_day_change = {}, {}
         for segment in Segment:
             members = universe.members[segment]
-            weights = columns.ffmc[members]
-            today_change[segment] = returns.weighted_change(columns.change_pct[members], weights)
-            five_day_change[segment] = returns.weighted_change(five_day[members], weights)
+            today_change[segment] = returns.weighted_change(
+                columns.change_pct[members], columns.cap_prev[members]
+            )
+            five_day_change[segment] = returns.chain_linked_change(
+                recent[:, members], columns.shares[members], columns.last[members]
+            )
         rank_today = returns.rank({s: today_change[s] for s in CAP_SEGMENTS})
         rank_5d = returns.rank({s: five_day_change[s] for s in CAP_SEGMENTS})
         index_rows = self._index_rows(snapshot.indices, daily)
@@ -192,7 +197,6 @@ class MarketAnalytics:
             gainers, losers = movers.ranked(members, columns.change_pct, self.settings.movers)
             at_upper, _ = movers.ranked(members[upper[members]], columns.change_pct, None)
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
-            shown = self.settings.movers
             upcoming, declared = earnings[segment]
             oversold, overbought = live.extremes(members)
             horizon_views, longer = horizon_parts[segment]
@@ -221,8 +225,8 @@ class MarketAnalytics:
                 rank_5d=rank_5d.get(segment),
                 change_pct=today_change[segment],
                 change_5d_pct=five_day_change[segment],
-                upper_band=movers.rows(at_upper[:shown], universe, columns, upper, lower),
-                lower_band=movers.rows(at_lower[:shown], universe, columns, upper, lower),
+                upper_band=movers.rows(at_upper, universe, columns, upper, lower),
+                lower_band=movers.rows(at_lower, universe, columns, upper, lower),
                 upper_band_count=len(at_upper),
                 lower_band_count=len(at_lower),
                 anchors=anchors,
@@ -240,7 +244,7 @@ class MarketAnalytics:
             earnings,
             tuple(index_rows),
             order,
-            five_day,
+            recent,
             upper,
             lower,
             live,
@@ -269,7 +273,6 @@ class MarketAnalytics:
         rest = members[~(change[members] < 0)]
         rest = rest[np.argsort(-np.nan_to_num(change[rest], nan=-np.inf), kind="stable")]
         advances, declines, unchanged = breadth.count(change[members])
-        weights = columns.ffmc[members]
         upcoming, declared = tick.earnings[Segment.ALL]
         analyst = events.newest_first(
             events.event_row(c) for c in tick.snapshot.ratings if c.symbol in watched
@@ -288,8 +291,10 @@ class MarketAnalytics:
             declared=tuple(row for row in declared if row.symbol in watched),
             rank_today=None,
             rank_5d=None,
-            change_pct=returns.weighted_change(change[members], weights),
-            change_5d_pct=returns.weighted_change(tick.five_day[members], weights),
+            change_pct=returns.weighted_change(change[members], columns.cap_prev[members]),
+            change_5d_pct=returns.chain_linked_change(
+                tick.recent[:, members], columns.shares[members], columns.last[members]
+            ),
         )
 
     def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]:
@@ -389,6 +394,13 @@ class MarketAnalytics:
         refs = returns.References.build(
             closes, today, anchors[0] if anchors else None, tuple(anchors[1:])
         )
+        stock_columns = closes.gather(universe.symbols)
+        found = stock_columns >= 0
+        rows = closes.before(today)
+        stock_recent = np.full((returns.FIVE_DAY_SESSIONS, len(universe.symbols)), np.nan)
+        if rows >= returns.FIVE_DAY_SESSIONS:
+            window = closes.values[rows - returns.FIVE_DAY_SESSIONS : rows]
+            stock_recent[:, found] = window[:, stock_columns[found]]
         names = dict(zip(universe.symbols, universe.names, strict=True))
         names.update({quote.name: quote.name for quote in indices})
         segment_of = self._segment_map(universe, indices)
@@ -400,6 +412,7 @@ class MarketAnalytics:
             refs=refs,
             calls=calls,
             stock=StockDaily.build(closes, refs, universe, closes.before(today)),
+            stock_recent=stock_recent,
             segment_of=segment_of,
             technical_rows=_by_segment(map(events.event_row, technical), segment_of),
         )
@@ -481,7 +494,7 @@ class MarketAnalytics:
                     anchor=anchor,
                     reference=reference,
                     change=change,
-                    weights=returns.start_weights(columns.ffmc, columns.last, reference),
+                    weights=returns.start_weights(columns.shares, reference),
                     order=sectors.sector_order(universe, columns, change),
                 )
             )
@@ -553,9 +566,12 @@ class MarketAnalytics:
         if cached is not None and cached[1] is daily and cached[0] == snapshot.ratings:
             return cached[2]
         analyst = _by_segment(map(events.event_row, snapshot.ratings), daily.segment_of)
+        limit = self.settings.max_events
+        # The cap is per kind: a busy day of technical changes never pushes analyst ones out.
         feeds = {
             segment: events.feed(
-                analyst[segment], daily.technical_rows[segment], limit=self.settings.max_events
+                events.feed(analyst[segment], limit=limit),
+                events.feed(daily.technical_rows[segment], limit=limit),
             )
             for segment in Segment
         }

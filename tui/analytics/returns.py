@@ -21,17 +21,20 @@ from the history, or a history too short — never 0):
   "crossed today" means yesterday's close was on the other side of yesterday's average.
 - Relative performance: a horizon's change minus the benchmark's change over the same
   horizon (percentage points), for the day, 5D, 1M and each since-anchor.
-- Segment performance: the free-float-cap weighted % change of the segment's stocks (today,
-  and over 5 sessions from the same 5-day references); the cap segments are ranked 1 = best.
-- Baskets over a period (sectors, segments over 5D/1M/since): the index methodology —
-  free-float-cap weights taken at the start of the period (free-float shares x the start
-  price, i.e. ``ffmc x start / last``), see ``basket_change``. With the basket's shares fixed
-  this is exactly the chain-linked daily index return (the daily ratios telescope).
+- Segment performance, index methodology: the free-float-cap-weighted % change of the
+  segment's stocks with the weights at the start of the period — today, the caps at the
+  previous close; over 5 sessions, each session's change weighted by the caps at the close
+  before it, chain-linked (``chain_linked_change``). The cap segments are ranked 1 = best.
+- Baskets over 5D/1M/since (sectors, movers' sectors): the same methodology from the
+  period's start close to the live price (``start_weights``: free-float shares x the start
+  price). With the basket's shares fixed, one step from the start equals the chain-linked
+  daily steps (the ratios telescope), so no per-session walk is needed.
 """
 
 from __future__ import annotations
 
 import calendar
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -232,17 +235,32 @@ def weighted_change(change_pct: np.ndarray, weights: np.ndarray) -> float | None
     return float((change_pct[usable] * weights[usable]).sum() / total) if total else None
 
 
-def start_weights(ffmc: np.ndarray, last: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Free-float cap at the period's start: free-float shares x the reference price, from
-    today's ``ffmc`` at ``last`` (NaN where any is unknown)."""
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return ffmc * reference / last
+def start_weights(shares: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Free-float cap at the period's start: free-float shares x the reference price (NaN
+    where either is unknown) — the weights ``chain_linked_change`` uses for its first step."""
+    return shares * reference
 
 
-def basket_change(ffmc: np.ndarray, last: np.ndarray, reference: np.ndarray) -> float | None:
+def basket_change(shares: np.ndarray, last: np.ndarray, reference: np.ndarray) -> float | None:
     """A basket's % change from ``reference`` prices to ``last`` by the index methodology
     (module docstring): start-of-period free-float-cap weights; None when nothing is known."""
-    return weighted_change(pct_array(last, reference), start_weights(ffmc, last, reference))
+    return weighted_change(pct_array(last, reference), start_weights(shares, reference))
+
+
+def chain_linked_change(closes: np.ndarray, shares: np.ndarray, last: np.ndarray) -> float | None:
+    """% change over the sessions of ``closes`` (rows oldest first, one column per stock)
+    and on to the live ``last`` prices: each step's change is weighted by the free-float caps
+    (``shares * price``) at the step's start, over the stocks known at both ends, and the
+    steps are multiplied. None when a step has no such stock."""
+    path = np.vstack([closes, last[None, :]])
+    growth = 1.0
+    for before, after in itertools.pairwise(path):
+        known = ~np.isnan(before) & ~np.isnan(after) & (shares > 0) & (before > 0)
+        start = float(before[known] @ shares[known])
+        if start <= 0:
+            return None
+        growth *= float(after[known] @ shares[known]) / start
+    return (growth - 1.0) * 100.0
 
 
 def rank(changes: Mapping[object, float | None]) -> dict[object, int | None]:

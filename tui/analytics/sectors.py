@@ -1,8 +1,9 @@
 """Sector performance inside a segment: weighted and median change, breadth, leader, laggard.
 
-``change_pct`` is weighted by free-float market cap over the sector's stocks that have both a
-known change and a positive ``ffmc``; None when none has (a provider without market caps) —
-``median_pct`` is then still there. Sectors are ranked best first by ``change_pct``; sectors
+``change_pct`` is the sector's index-style change: its stocks' changes weighted by their
+free-float market cap at the previous close (``LiveColumns.cap_prev``), as an index weights
+today's move, over the stocks that have both; None when none has (a provider without market
+caps) — ``median_pct`` is then still there. Sectors are ranked best first by ``change_pct``; sectors
 without it follow, ranked by ``median_pct``; sectors with neither come last.
 
 All of it is one stable sort per tick: stocks ordered by (sector, change) once, then each
@@ -58,7 +59,7 @@ def rows(
     (start-of-period free-float caps, ``returns.start_weights``) are given. ``longer``: per
     sector code, the 5D and 1M changes to fill in (``weighted_by_sector``)."""
     all_change = columns.change_pct if change is None else change
-    all_weights = columns.ffmc if weights is None else weights
+    all_weights = columns.cap_prev if weights is None else weights
     if members.size == 0:
         return ()
     in_segment = np.zeros(universe.sector_codes.size, dtype=bool)

@@ -2,13 +2,14 @@
 
 The JSON keys are a public interface (``tui.output.export`` adds them to the snapshot object):
 ``segments`` is a list, one object per segment in ``Segment`` order (or just the one asked
-for, ``watch`` included): breadth, movers, sectors with their 5D and 1M changes,
-``breakouts`` lists and counts, ``oversold``/``overbought`` and ``flows``; every index object
-gains ``change_5d_pct``, ``change_1m_pct``, ``change_ytd_pct``, ``since`` (per anchor date)
-and ``relative`` (points against the benchmark for the day, 5D, 1M and each anchor);
-``alerts`` lists the alerts that would fire, each with ``at``, ``rule``, ``subject``,
-``value`` and ``message``. Percentages and ratios are rounded to 2 decimals; ``None`` stays
-``null`` (not known, never zero).
+for, ``watch`` included): breadth; the segment's index-style ``change_pct`` and
+``change_5d_pct``; ``upper_band``/``lower_band``, how many of its stocks sit at their price
+band; movers; sectors with their 5D and 1M changes; ``breakouts`` lists and counts,
+``oversold``/``overbought`` and ``flows``. Every index object gains ``change_5d_pct``,
+``change_1m_pct``, ``change_ytd_pct``, ``since`` (per anchor date) and ``relative`` (points
+against the benchmark for the day, 5D, 1M and each anchor); ``alerts`` lists the alerts that
+would fire, each with ``at``, ``rule``, ``subject``, ``value`` and ``message``. Percentages
+and ratios are rounded to 2 decimals; ``None`` stays ``null`` (not known, never zero).
 """
 
 from __future__ import annotations
@@ -64,7 +65,8 @@ def _flows_json(flows: FlowsView | None) -> dict[str, object] | None:
 def segments_json(
     views: Mapping[Scope, SegmentView], scopes: Sequence[Scope] = EVERY_SEGMENT
 ) -> list[dict[str, object]]:
-    """The ``segments`` list: breadth, movers and sectors of each of ``scopes``."""
+    """The ``segments`` list: breadth, change, band hits, movers and sectors of each of
+    ``scopes``."""
     out = []
     for segment in scopes:
         view = views[segment]
@@ -75,6 +77,10 @@ def segments_json(
                 "declines": view.breadth.declines,
                 "unchanged": view.breadth.unchanged,
                 "ad_ratio": _num(view.breadth.ad_ratio),
+                "change_pct": _num(view.change_pct),
+                "change_5d_pct": _num(view.change_5d_pct),
+                "upper_band": view.upper_band_count,
+                "lower_band": view.lower_band_count,
                 "gainers": _movers_json(view.gainers),
                 "losers": _movers_json(view.losers),
                 "sectors": [

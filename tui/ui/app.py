@@ -141,6 +141,9 @@ class CapwatchApp(App[None]):
         Binding("h", "horizon", "Sectors and movers over Day / 5D / 1M / Since", id="horizon"),
         Binding("b", "signals", "Breakout, 52-week and RSI lists of the segment", id="signals"),
         Binding("n", "news", "Earnings pane: results / announcements", id="news"),
+        Binding(
+            "k", "ratings_kind", "Ratings: all / analyst / technical / upgrades", id="ratings.kind"
+        ),
         Binding("r", "refresh", "Refresh now", id="refresh"),
         Binding("p", "pause", "Pause / resume", id="pause"),
         Binding("z", "zoom", "Zoom the pane / restore", id="zoom"),
@@ -535,6 +538,9 @@ class CapwatchApp(App[None]):
         anchor = anchors[min(self.anchor_index, len(anchors) - 1)] if anchors else None
         self.push_screen(IndexScreen(name, detail, self.anchor_index, anchor))
 
+    def action_ratings_kind(self) -> None:
+        self.query_one("#ratings", RatingsPane).cycle_kind()
+
     def action_zoom(self) -> None:
         if self.screen.maximized is not None:
             self.screen.minimize()
@@ -701,6 +707,11 @@ class CapwatchApp(App[None]):
         yield SystemCommand("Filter", "Show rows matching a symbol or name", self.action_filter)
         yield SystemCommand("Clear filter", "Show all rows again", self.action_clear_filter)
         yield SystemCommand("Sort", "Change the focused pane's sort order", self.action_sort)
+        yield SystemCommand(
+            "Ratings kind",
+            "Show all, analyst, technical or upgrade changes in the Ratings pane",
+            self.action_ratings_kind,
+        )
         yield SystemCommand("Zoom pane", "Maximise the focused pane / restore", self.action_zoom)
         yield SystemCommand("Next since-date", "Cycle display.anchors", self.action_anchor)
         yield SystemCommand(

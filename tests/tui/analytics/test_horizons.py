@@ -32,7 +32,7 @@ def test_basket_change_weights_at_the_start_equal_the_chain_linked_index():
     shares = np.array([10.0, 1.0, 5.0])
     start, middle, end = np.array([100.0, 50.0, 20.0]), [110.0, 40.0, 21.0], [99.0, 60.0, 25.0]
     ffmc_now = shares * end
-    by_method = returns.basket_change(ffmc_now, np.array(end), start)
+    by_method = returns.basket_change(shares, np.array(end), start)
     chained = (shares @ middle / (shares @ start)) * (shares @ end / (shares @ middle)) - 1
     assert by_method == pytest.approx(chained * 100)
     today_weights = returns.weighted_change(returns.pct_array(np.array(end), start), ffmc_now)
