@@ -30,7 +30,16 @@ BUILTINS: dict[str, tuple[str, frozenset[Part], str]] = {
     "nse": (
         "providers.nse:create",
         frozenset(
-            {Part.INDICES, Part.STOCKS, Part.BREADTH, Part.EARNINGS, Part.STATUS, Part.HISTORY}
+            {
+                Part.INDICES,
+                Part.STOCKS,
+                Part.BREADTH,
+                Part.EARNINGS,
+                Part.STATUS,
+                Part.HISTORY,
+                Part.FLOWS,
+                Part.ANNOUNCEMENTS,
+            }
         ),
         "NSE India website JSON (unofficial)",
     ),

@@ -17,10 +17,12 @@ from providers.base import reject_unknown_settings
 from providers.contract import (
     CAP_SEGMENTS,
     IST,
+    Announcement,
     Breadth,
     EarningsEvent,
     EarningsStatus,
     IndexQuote,
+    InstitutionalFlow,
     MarketPhase,
     MarketStatus,
     Part,
@@ -28,6 +30,7 @@ from providers.contract import (
     Snapshot,
     StockQuote,
 )
+from providers.demo import news
 from providers.demo.simulation import Simulation
 from providers.demo.universe import INDICES, MIN_STOCKS, SECTORS
 
@@ -45,6 +48,11 @@ DEFAULTS: Mapping[str, object] = {
 #: Upcoming results shown this many days ahead.
 EARNINGS_HORIZON = timedelta(days=21)
 _YEAR_ROWS = 250
+#: A day's volume is drawn around the stock's typical volume; on average it comes out this
+#: much higher (the lognormal's mean and the bigger volumes of big moves), which is what the
+#: demo reports as the 20-day average.
+_AVERAGE_VOLUME_FACTOR = 1.2
+_BENCHMARK_ROW = next(row for row, index in enumerate(INDICES) if index.name == "NIFTY 50")
 _MESSAGES = {
     MarketPhase.PRE_OPEN: "Pre-open",
     MarketPhase.OPEN: "Open",
@@ -89,10 +97,16 @@ class DemoProvider:
         self._earnings_day: date | None = None
         self._earnings: tuple[EarningsEvent, ...] = ()
         self._frame: tuple[int, pd.DataFrame] | None = None
+        self._news: tuple[date, tuple[Announcement, ...]] | None = None
 
     @property
     def simulation(self) -> Simulation:
         return self._sim
+
+    def next_time(self) -> datetime:
+        """The simulated time the next fetch will show: the demo's "next refresh" in its own
+        clock, so the status bar never mixes simulated and wall-clock times."""
+        return self._sim.next_time() if self._fetched else self._sim.now
 
     async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
         """The market at the simulated clock. The first call shows the start; every later
@@ -120,6 +134,8 @@ class DemoProvider:
                 part: self.name for part in Part if part in wanted and part is not Part.HISTORY
             },
             members=self._members if Part.INDICES in wanted else {},
+            flows=self._flows() if Part.FLOWS in wanted else (),
+            announcements=self._announcements() if Part.ANNOUNCEMENTS in wanted else (),
         )
 
     async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
@@ -142,6 +158,7 @@ class DemoProvider:
             self._quotes = [None] * u.size  # type: ignore[list-item]
         shares = u.free_float_shares
         now, opened = sim.now, session.opened
+        typical = u.free_float_shares * u.turnover * _AVERAGE_VOLUME_FACTOR  # as intraday draws
         for pos in np.flatnonzero(changed).tolist():
             last = float(session.last[pos])
             prev = float(session.prev_close[pos])
@@ -159,6 +176,7 @@ class DemoProvider:
                 band_pct=float(u.band[pos]),
                 day_high=float(session.high[pos]) if opened else None,
                 day_low=float(session.low[pos]) if opened else None,
+                avg_volume=float(typical[pos]),
             )
 
     def _indices(self) -> tuple[IndexQuote, ...]:
@@ -229,6 +247,27 @@ class DemoProvider:
             )
             self._earnings_day = day
         return self._earnings
+
+    def _flows(self) -> tuple[InstitutionalFlow, ...]:
+        sim = self._sim
+        nifty = sim.index_closes[:, _BENCHMARK_ROW]
+        today_change = (float(sim.index_last[_BENCHMARK_ROW]) / float(nifty[-1]) - 1) * 100
+        return news.flows_until(sim.seed, sim.days, nifty, sim.now, today_change)
+
+    def _announcements(self) -> tuple[Announcement, ...]:
+        """Today's and the previous session's filings made by now (made up once a day)."""
+        sim = self._sim
+        if self._news is None or self._news[0] != sim.day:
+            days = (*sim.days[-1:], sim.day)
+            declaring = {day: np.flatnonzero(sim.earnings.declared_on(day)) for day in days}
+            end_of_day = datetime.combine(sim.day, datetime.max.time(), IST)
+            u = sim.universe
+            every = news.announcements_until(
+                sim.seed, days, end_of_day, u.symbols, u.names, declaring
+            )
+            self._news = (sim.day, every)
+        now = sim.now
+        return tuple(item for item in self._news[1] if item.at <= now)
 
     def _status(self) -> MarketStatus:
         sim = self._sim

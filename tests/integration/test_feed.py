@@ -21,6 +21,7 @@ from tui.commands.monitor import build_app
 from tui.source.bus import MAX_BEAT_S
 from tui.ui.app import NEEDS_STANDALONE, CapwatchApp
 from tui.ui.screens.detail import DetailScreen
+from tui.ui.screens.index import IndexScreen
 from widgets.pane import Pane
 from widgets.status_bar import StatusBar
 from widgets.views import WATCH
@@ -175,6 +176,14 @@ async def test_viewer_detail_screen_shows_history_and_calls(nats_url: str) -> No
             assert screen.detail.calls  # technical calls, computed by the collector
             shown = str(screen.query_one("#detail").render())
             assert "Technical calls" in shown and "none known" not in shown.split("Rating")[0]
+            await pilot.press("escape")
+            app.query_one("#indices", Pane).focus()
+            await pilot.press("down", "enter")  # the second index of All: SENSEX
+            await until([pilot], lambda: isinstance(app.screen, IndexScreen), timeout=10)
+            index = app.screen
+            assert isinstance(index, IndexScreen) and index.detail is not None  # asked over NATS
+            assert index.index_name == "SENSEX" == index.detail.row.name
+            assert len(index.detail.closes) > 200  # the collector's daily history
 
 
 def test_a_viewer_never_imports_pandas_or_numpy(nats_url: str, tmp_path: Path) -> None:

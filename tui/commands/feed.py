@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 2
     try:
-        source, store, the_plan = build_local(args)
+        source, store, notices, the_plan = build_local(args)
     except (ConfigError, ValueError, ImportError, StoreError) as exc:
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
@@ -69,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
         _say(
             f"publishing {source.name} to {settings.url} (market {settings.market}); log {log_path}"
         )
+        for notice in notices:  # an unwritable history folder, a damaged watchlist file
+            _say(notice)
         asyncio.run(_collect(source, settings))
     except (OSError, RuntimeError) as exc:
         print(f"capwatch: {exc}", file=sys.stderr)

@@ -13,11 +13,15 @@ collector's Watch view and alerts reach it, delivered per its own ``[notificatio
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
     import pandas as pd
 
     from providers.base import Provider
@@ -32,9 +36,10 @@ GO_LIVE_HINT = "live data: capwatch config --init"
 
 def build_local(
     args: argparse.Namespace, the_plan: Plan | None = None
-) -> tuple[LocalSource, HistoryStore | None, Plan]:
+) -> tuple[LocalSource, HistoryStore | None, list[str], Plan]:
     """The local source for ``args`` (provider, analytics settings, store and schedule for
-    live data) and the store it writes to (None for the demo). Shared with ``capwatch feed``.
+    live data), the store it writes to (None for the demo or an unwritable folder) and the
+    notes for the user about how it starts. Shared with ``capwatch feed``.
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
     from tui.analytics.settings import AnalyticsSettings
     from tui.market.schedule import DEMO_INTERVAL_S
@@ -45,16 +50,19 @@ def build_local(
     provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
     display = the_plan.config.display
     analytics = AnalyticsSettings(
-        movers=display.movers, anchor=display.anchors[0] if display.anchors else None
+        movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
     )
     if provider.simulated:
         interval = args.interval or DEMO_INTERVAL_S
         source = LocalSource(provider, interval=interval, analytics_settings=analytics)
         store = None
+        notices: list[str] = []
     else:
-        source, store = _live_source(the_plan, provider, analytics)
+        source, store, notices = _live_source(the_plan, provider, analytics)
     _watch_and_alert(source, the_plan, demo=provider.simulated)
-    return source, store, the_plan
+    if source.watchlist.notice:
+        notices.append(source.watchlist.notice)
+    return source, store, notices, the_plan
 
 
 def _watch_and_alert(source: LocalSource, the_plan: Plan, *, demo: bool) -> None:
@@ -70,19 +78,19 @@ def _watch_and_alert(source: LocalSource, the_plan: Plan, *, demo: bool) -> None
 
 def _live_source(
     the_plan: Plan, provider: Provider, analytics: AnalyticsSettings
-) -> tuple[LocalSource, HistoryStore]:
+) -> tuple[LocalSource, HistoryStore | None, list[str]]:
     from tui.history.backfill import load_closes
-    from tui.history.store import HistoryStore
     from tui.market.clock import MarketClock, now_ist
     from tui.market.schedule import LiveSchedule
     from tui.source.local import LocalSource
 
     config = the_plan.config
     now = now_ist()
-    store = HistoryStore.open(the_plan.paths.history, now=now)
-    store.prune(
-        now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
-    )
+    store, unwritable = _open_history(the_plan.paths.history, now)
+    if store is not None:
+        store.prune(
+            now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
+        )
     schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
     keep_texts = getattr(provider, "use_text_cache", None)
     if keep_texts is not None:  # NSE's constituent lists survive a restart in the store
@@ -91,8 +99,11 @@ def _live_source(
     async def daily_work() -> pd.DataFrame:
         """Once per trading day, after the first screen: holidays, then daily closes."""
         await schedule.load_holidays(provider)
+        if store is None:
+            return await provider.history(None, 260)
         return await load_closes(provider, store, now_ist().date())
 
+    notices = [unwritable] if unwritable else list(store.notices if store else ())
     source = LocalSource(
         provider,
         interval=config.refresh.open,
@@ -101,7 +112,7 @@ def _live_source(
         history=daily_work,
         schedule=schedule,
     )
-    return source, store
+    return source, store, notices
 
 
 def feed_url(args: argparse.Namespace, the_plan: Plan) -> str | None:
@@ -129,16 +140,34 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
         app = CapwatchApp(source=FeedSource(settings, clock=now_ist))
         store = None
     else:
-        source, store, the_plan = build_local(args, the_plan)
-        notes = list(store.notices) if store is not None else []
-        if store is None and not the_plan.config.path:
-            notes.append(GO_LIVE_HINT)
-        if source.watchlist.notice:
-            notes.append(source.watchlist.notice)
-        app = CapwatchApp(source=source, hint="; ".join(notes) or None)
+        from providers.demo import DemoProvider
+
+        source, store, notices, the_plan = build_local(args, the_plan)
+        demo = source.provider if isinstance(source.provider, DemoProvider) else None
+        if source.simulated and not the_plan.config.path:
+            notices.insert(0, GO_LIVE_HINT)
+        app = CapwatchApp(
+            source=source,
+            hint="; ".join(notices) or None,
+            next_data_time=demo.next_time if demo is not None else None,
+        )
     app.delivery = the_plan.config.notifications
     _apply_theme(app, the_plan.config.display.theme, the_plan)
     return app, store
+
+
+def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str | None]:
+    """The history store, or None and why when its folder cannot be written: the monitor
+    then runs on live data alone (no offline start, no recorded closes) and says so."""
+    from tui.history.store import HistoryStore
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return None, f"no history ({_why(exc)}: {path.parent})"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return None, f"no history (not writable: {path.parent})"
+    return HistoryStore.open(path, now=now), None
 
 
 def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
@@ -154,18 +183,47 @@ def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.history.store import StoreError
     from tui.settings.config import ConfigError
-    from tui.settings.logs import log_to_file
-    from tui.settings.paths import resolve_paths
+    from tui.ui.driver import CapwatchDriver
+    from tui.ui.terminal import detect_charset, terminal_problem
 
-    log_to_file(resolve_paths(getattr(args, "config", None)).log_dir)
+    notice = _start_logging(args)
     try:
         app, store = build_app(args)
     except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
+    problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    if problem:  # after the settings, so a mistake in them is reported first
+        if store is not None:
+            store.close()
+        print(f"capwatch: {problem}", file=sys.stderr)
+        return 2
+    charset = detect_charset(getattr(args, "charset", None))
+    if notice:
+        app.hint = "; ".join(filter(None, (notice, app.hint)))
+    app.driver_class = CapwatchDriver.for_charset(charset)
     try:
         app.run()
     finally:
         if store is not None:
             store.close()
-    return 0
+    return app.return_code or 0
+
+
+def _start_logging(args: argparse.Namespace) -> str | None:
+    """Log to the user log directory; if it cannot be written, run without logs and return
+    the one notice that says so."""
+    from tui.settings.logs import log_nowhere, log_to_file
+    from tui.settings.paths import resolve_paths
+
+    log_dir = resolve_paths(getattr(args, "config", None)).log_dir
+    try:
+        log_to_file(log_dir)
+    except OSError as exc:
+        log_nowhere()
+        return f"no log file ({_why(exc)}: {log_dir})"
+    return None
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)

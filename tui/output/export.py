@@ -16,9 +16,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from providers.contract import (
+    Announcement,
     Breadth,
     EarningsEvent,
     IndexQuote,
+    InstitutionalFlow,
     Part,
     RatingChange,
     Snapshot,
@@ -127,6 +129,30 @@ def earnings_to_dict(event: EarningsEvent) -> dict[str, object]:
     }
 
 
+def flow_to_dict(flow: InstitutionalFlow) -> dict[str, object]:
+    """One day's FII/DII cash flows, rupees crore."""
+    return {
+        "date": _time(flow.day),
+        "fii_buy": _num(flow.fii_buy),
+        "fii_sell": _num(flow.fii_sell),
+        "fii_net": _num(flow.fii_net),
+        "dii_buy": _num(flow.dii_buy),
+        "dii_sell": _num(flow.dii_sell),
+        "dii_net": _num(flow.dii_net),
+    }
+
+
+def announcement_to_dict(item: Announcement) -> dict[str, object]:
+    return {
+        "symbol": item.symbol,
+        "name": item.name,
+        "subject": item.subject,
+        "text": item.text,
+        "at": _time(item.at),
+        "attachment": item.attachment,
+    }
+
+
 def snapshot_to_dict(
     snapshot: Snapshot,
     *,
@@ -162,6 +188,8 @@ def snapshot_to_dict(
         "ratings": [rating_to_dict(r) for r in snapshot.ratings],
         "earnings": [earnings_to_dict(e) for e in snapshot.earnings],
         "members": {name: list(symbols) for name, symbols in snapshot.members.items()},
+        "flows": [flow_to_dict(f) for f in snapshot.flows],
+        "announcements": [announcement_to_dict(a) for a in snapshot.announcements],
         "sources": _by_part(snapshot.sources),
         "errors": _by_part(snapshot.errors),
     }

@@ -53,6 +53,8 @@ class Sources:
     earnings: tuple[str, ...] = ("demo",)
     status: tuple[str, ...] = ("demo",)
     history: tuple[str, ...] = ("demo",)
+    flows: tuple[str, ...] = ("demo",)
+    announcements: tuple[str, ...] = ("demo",)
 
     def for_part(self, part: Part) -> tuple[str, ...]:
         return getattr(self, part.value)
@@ -93,6 +95,8 @@ class Display:
     #: Anchor dates for the "since" column; the first is shown. None set: the start of the
     #: Indian financial year (1 April), which moves with the calendar.
     anchors: tuple[date, ...] = ()
+    #: The index the relative columns measure against.
+    benchmark: str = "NIFTY 50"
     watchlist: tuple[str, ...] = ()
     theme: str = "textual-dark"
 
@@ -328,7 +332,7 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "sources": tuple(part.value for part in Part),
         "refresh": ("open", "closed", "heartbeat"),
-        "display": ("movers", "anchors", "watchlist", "theme"),
+        "display": ("movers", "anchors", "benchmark", "watchlist", "theme"),
         "history": ("intraday_days", "daily_years"),
         "feed": ("url", "market", "user", "password", "token", "tls_ca", "tls_cert", "tls_key"),
         "serve": ("password",),
@@ -476,6 +480,10 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
 )
 
 
+#: Data kinds added after configs were first written; see ``_read_sources``.
+LATER_KINDS = (Part.FLOWS.value, Part.ANNOUNCEMENTS.value)
+
+
 def _read_sources(reader: _Reader, data: object) -> Sources:
     kinds = [part.value for part in Part]
     table = reader.table(data, "sources", SECTION_KEYS["sources"])
@@ -483,6 +491,10 @@ def _read_sources(reader: _Reader, data: object) -> Sources:
     for kind in kinds:
         if kind in table:
             values[kind] = reader.strings(table[kind], f"sources.{kind}")
+    named = {name for names in values.values() for name in names}  # type: ignore[attr-defined]
+    if named - {"demo"}:  # a live config written before these kinds existed: none, not demo
+        for kind in LATER_KINDS:
+            values.setdefault(kind, ())
     return Sources(**values)
 
 
@@ -530,6 +542,8 @@ def _read_display(reader: _Reader, data: object) -> Display:
         values["anchors"] = tuple(
             reader.day(item, f"display.anchors[{i}]") for i, item in enumerate(anchors)
         )
+    if "benchmark" in table:
+        values["benchmark"] = reader.string(table["benchmark"], "display.benchmark")
     if "watchlist" in table:
         symbols = reader.strings(table["watchlist"], "display.watchlist")
         values["watchlist"] = tuple(s.upper() for s in symbols)
@@ -745,6 +759,8 @@ ratings = ["files"]            # analyst rating changes from your file, see [pro
 earnings = ["nse"]             # results calendar; "bse" and "files" also supply it
 status = ["nse"]               # market open/closed
 history = ["nse"]              # daily closes to backfill 5D, 1M, YTD, moving averages
+flows = ["nse"]                # FII/DII net cash flows (left out of a live config: none)
+announcements = ["nse"]        # corporate announcements (left out of a live config: none)
 
 [providers.nse]
 base_url = "https://www.nseindia.com"
@@ -777,7 +793,8 @@ heartbeat = {_REFRESH.heartbeat:<18g} # nights, weekends and holidays
 
 [display]
 movers = 10                    # gainers/losers per segment
-# anchors = [2025-04-07]       # "since" dates; the first is shown (default: 1 April, FY start)
+# anchors = [2025-04-07]       # "since" dates, first shown first, key a cycles (default: FY start)
+benchmark = "NIFTY 50"         # the index the Rel columns subtract
 watchlist = []                 # symbols, e.g. ["RELIANCE", "TCS"]
 theme = "textual-dark"         # any Textual theme name
 

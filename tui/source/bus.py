@@ -7,7 +7,9 @@ Subjects, per market (``[feed] market``, default ``india``), so one server carri
   the collector's watchlist), every refresh;
 - ``capwatch.<market>.status``: a ``FeedStatus``: after each refresh (with the alerts it
   fired), and as a heartbeat;
-- ``capwatch.<market>.detail``: request/reply, a symbol in, a ``StockDetail`` (or null) out.
+- ``capwatch.<market>.detail``: request/reply, a symbol in, a ``StockDetail`` (or null) out;
+- ``capwatch.<market>.index``: request/reply, an index name in, an ``IndexDetail`` (or null)
+  out.
 
 The first two are kept in a memory stream with one message per subject, so a viewer that
 joins draws at once. ``nats`` (nats-py) is imported only here and in the modules that use a
@@ -90,6 +92,10 @@ class Subjects:
     @property
     def detail(self) -> str:
         return f"{self.prefix}.detail"
+
+    @property
+    def index(self) -> str:
+        return f"{self.prefix}.index"
 
     def segment(self, segment: Scope) -> str:
         return f"{self.prefix}.segment.{segment.value}"

@@ -52,6 +52,7 @@ class Collector:
         """Refresh, publish and beat until ``stop`` is set; then say goodbye."""
         await ensure_stream(self.client, self.subjects)
         requests = await self.client.subscribe(self.subjects.detail, cb=self._answer_detail)
+        index_requests = await self.client.subscribe(self.subjects.index, cb=self._answer_index)
         failures = 0
         try:
             while not stop.is_set():
@@ -74,6 +75,7 @@ class Collector:
             await self._send_status(stale=True)
             try:
                 await requests.unsubscribe()
+                await index_requests.unsubscribe()
                 await self.client.flush(timeout=2)
             except Exception as exc:  # the server went first: nothing more to tell anyone
                 log.info("goodbye not flushed: %s", exc)
@@ -137,3 +139,10 @@ class Collector:
             await message.respond(wire.dumps(detail))
         except Exception as exc:  # one bad request must not stop the others
             log.warning("detail for %r failed: %s", symbol, exc)
+
+    async def _answer_index(self, message: Msg) -> None:
+        name = message.data.decode(errors="replace").strip()  # index names are mixed case
+        try:
+            await message.respond(wire.dumps(await self.source.index_detail(name)))
+        except Exception as exc:  # one bad request must not stop the others
+            log.warning("index detail for %r failed: %s", name, exc)

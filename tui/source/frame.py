@@ -18,7 +18,7 @@ from typing import Protocol
 from providers.contract import MarketStatus, Part, StockQuote
 from tui.alerts import AlertWatcher
 from tui.settings.watchlist import Watchlist
-from widgets.views import AlertRow, Scope, SegmentView, StockDetail
+from widgets.views import AlertRow, IndexDetail, Scope, SegmentView, StockDetail
 
 
 def _empty() -> Mapping:
@@ -98,6 +98,10 @@ class ViewSource(Protocol):
 
     async def detail(self, symbol: str) -> StockDetail | None:
         """The detail screen's data for ``symbol`` (None: not known)."""
+        ...
+
+    async def index_detail(self, name: str) -> IndexDetail | None:
+        """The index screen's data for index ``name`` (None: not known)."""
         ...
 
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None:

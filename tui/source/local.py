@@ -23,7 +23,7 @@ from tui.alerts import AlertWatcher, views_and_alerts
 from tui.market.schedule import CLOSED_INTERVAL_S
 from tui.settings.watchlist import Watchlist
 from tui.source.frame import Frame, RefreshFailed
-from widgets.views import AlertRow, MoverRow, Scope, SegmentView, StockDetail
+from widgets.views import AlertRow, IndexDetail, MoverRow, Scope, SegmentView, StockDetail
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,6 +44,8 @@ class Analytics(Protocol):
     def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
 
     def detail(self, symbol: str) -> StockDetail | None: ...
+
+    def index_detail(self, name: str) -> IndexDetail | None: ...
 
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None: ...
 
@@ -231,6 +233,9 @@ class LocalSource:
 
     async def detail(self, symbol: str) -> StockDetail | None:
         return self.analytics.detail(symbol) if self.analytics is not None else None
+
+    async def index_detail(self, name: str) -> IndexDetail | None:
+        return self.analytics.index_detail(name) if self.analytics is not None else None
 
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
         return self.analytics.watch_view(symbols) if self.analytics is not None else None

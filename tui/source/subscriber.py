@@ -15,7 +15,7 @@ import logging
 from collections.abc import AsyncIterator, Callable, Collection
 from datetime import datetime, timedelta
 from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from providers.contract import Segment
 from tui.alerts import AlertWatcher
@@ -24,7 +24,7 @@ from tui.settings.watchlist import Watchlist
 from tui.source import wire
 from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect
 from tui.source.frame import Frame
-from widgets.views import WATCH, AlertRow, Scope, SegmentView, StockDetail, scope_of
+from widgets.views import WATCH, AlertRow, IndexDetail, Scope, SegmentView, StockDetail, scope_of
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -185,15 +185,20 @@ class FeedSource:
         return CONNECT_RETRY_S if self._client is None else 0.0
 
     async def detail(self, symbol: str) -> StockDetail | None:
+        return await self._ask(self.subjects.detail, symbol, StockDetail | None)
+
+    async def index_detail(self, name: str) -> IndexDetail | None:
+        return await self._ask(self.subjects.index, name, IndexDetail | None)
+
+    async def _ask(self, subject: str, key: str, kind: Any) -> Any:
+        """The collector's answer about ``key``, or None if there is none in time."""
         if self._client is None or not self._client.is_connected:
             return None
         try:
-            reply = await self._client.request(
-                self.subjects.detail, symbol.encode(), timeout=DETAIL_TIMEOUT_S
-            )
-            return wire.loads(StockDetail | None, reply.data)
+            reply = await self._client.request(subject, key.encode(), timeout=DETAIL_TIMEOUT_S)
+            return wire.loads(kind, reply.data)
         except Exception as exc:  # no collector, a timeout: the screen says there is none
-            log.info("detail for %s: %s", symbol, exc)
+            log.info("%s for %s: %s", subject, key, exc)
             return None
 
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None:

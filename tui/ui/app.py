@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
@@ -25,6 +25,8 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
+from textual.filter import LineFilter
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -37,6 +39,7 @@ from tui.alerts.terminal import Delivery, sequences
 from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.source.frame import Frame, ViewSource
 from tui.source.local import Analytics, LocalSource, Schedule, SnapshotStore
+from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
@@ -47,7 +50,7 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
 from widgets.status_bar import Status, StatusBar
-from widgets.views import WATCH, AlertRow, Scope, SegmentView, scope_of
+from widgets.views import HORIZONS, WATCH, AlertRow, Scope, SegmentView, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +61,11 @@ if TYPE_CHECKING:
 
     from tui.analytics import AnalyticsSettings
     from tui.ui.screens.detail import DetailScreen
+    from tui.ui.screens.index import IndexScreen
 
+_NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
+#: Below this the panes cannot show a row of data each; the screen says so instead.
+MIN_SIZE = Size(60, 16)
 
 #: What a viewer says for what only the process with the analytics can do.
 NEEDS_STANDALONE = (
@@ -101,6 +108,10 @@ class CapwatchApp(App[None]):
         Binding("slash", "filter", "Filter by symbol or name", id="filter"),
         Binding("escape", "clear_filter", "Clear the filter", id="filter.clear"),
         Binding("s", "sort", "Change sort of the pane", id="sort"),
+        Binding("a", "anchor", "Next since-date (display.anchors)", id="anchor.next"),
+        Binding("h", "horizon", "Sectors and movers over Day / 5D / 1M / Since", id="horizon"),
+        Binding("b", "signals", "Breakout, 52-week and RSI lists of the segment", id="signals"),
+        Binding("n", "news", "Earnings pane: results / announcements", id="news"),
         Binding(
             "k", "ratings_kind", "Ratings: all / analyst / technical / upgrades", id="ratings.kind"
         ),
@@ -129,13 +140,16 @@ class CapwatchApp(App[None]):
         delivery: Delivery | None = None,
         terminal_write: Callable[[str], None] | None = None,
         in_tmux: bool | None = None,
+        next_data_time: Callable[[], datetime] | None = None,
     ) -> None:
         """Draw frames from ``source``, or from a ``tui.source.local.LocalSource`` built from
         ``provider`` and the keywords after ``interval`` (see there); ``hint`` is a standing
         note for the status bar. ``watchlist`` and ``alerts`` replace the source's (see
         ``ViewSource``); fired alerts are delivered per ``delivery`` through
         ``terminal_write`` (default: the terminal; wrapped for tmux when ``in_tmux``, default:
-        ``$TMUX`` is set)."""
+        ``$TMUX`` is set). ``next_data_time`` (a simulated market) gives the data time the
+        next refresh will show, which the status bar shows as "next" instead of the wall clock,
+        so only one clock is on screen."""
         super().__init__()
         if source is None:
             if provider is None:
@@ -162,6 +176,9 @@ class CapwatchApp(App[None]):
         self.segment: Scope = Segment.ALL
         self.views: Mapping[Scope, SegmentView] = {}
         self.viewer_log: list[AlertRow] = []  # a viewer's alerts: its collector keeps the journal
+        self.next_data_time = next_data_time
+        self.horizon_index = 0  # into HORIZONS: what Sectors and Gainers/Losers read
+        self.anchor_index = 0  # into the views' anchors: which since-date is shown
         self.paused = False
         self.refreshes = 0  # completed refreshes that drew new data (tests wait on it)
         self._frame: Frame | None = None
@@ -173,10 +190,16 @@ class CapwatchApp(App[None]):
         self._timer: Timer | None = None
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """``NO_COLOR``: no colour codes at all, instead of Textual's greys (``no_colour``)."""
+        if self.no_color:
+            return _NO_COLOUR
+        return super().get_line_filters()
+
     # --- layout ------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default")
+        return MainScreen(id="_default", min_size=MIN_SIZE)
 
     def compose(self) -> ComposeResult:
         yield SegmentBar(id="segments")
@@ -321,20 +344,35 @@ class CapwatchApp(App[None]):
         self._show_segment()
         if len(self.screen_stack) > 1:
             from tui.ui.screens.detail import DetailScreen
+            from tui.ui.screens.index import IndexScreen
+            from tui.ui.screens.signals import SignalsScreen
 
-            if isinstance(self.screen, DetailScreen):
-                self._fill_detail(self.screen)
+            screen = self.screen
+            if isinstance(screen, DetailScreen):
+                self._fill_detail(screen)
+            elif isinstance(screen, IndexScreen):
+                self._fill_index(screen)
+            elif isinstance(screen, SignalsScreen):
+                screen.show(self.views.get(self.segment))
 
     @work(exit_on_error=False, group="detail")
     async def _fill_detail(self, screen: DetailScreen) -> None:
         """Ask the source for the stock's latest detail and show it on ``screen``."""
         screen.show(await self.source.detail(screen.symbol))
 
+    @work(exit_on_error=False, group="detail")
+    async def _fill_index(self, screen: IndexScreen) -> None:
+        """Ask the source for the index's latest detail and show it on ``screen``."""
+        screen.show(await self.source.index_detail(screen.index_name))
+
     def _show_segment(self) -> None:
         view = self.views.get(self.segment)
         self.query_one(SegmentBar).show_segments(self.segment, self.views)
         if view is not None:
+            if self.anchor_index >= len(view.anchors):
+                self.anchor_index = 0
             for pane in self.panes:
+                pane.set_reading(HORIZONS[self.horizon_index], self.anchor_index)
                 pane.show(view)
         self._show_status()
 
@@ -355,7 +393,7 @@ class CapwatchApp(App[None]):
             market_time=market.as_of.astimezone(IST) if market else None,
             next_open=next_open.astimezone(IST) if next_open else None,
             as_of=frame.as_of.astimezone(IST) if frame else None,
-            next_at=next_at.astimezone(IST) if next_at else None,
+            next_at=self._next_shown(next_at),
             paused=self.paused,
             loading=frame is None,
             stale_for=stale_for,
@@ -365,6 +403,13 @@ class CapwatchApp(App[None]):
         self.query_one(StatusBar).show_status(status)
         for pane in self.panes:
             pane.set_stale(stale_for is not None)
+
+    def _next_shown(self, next_at: datetime | None) -> datetime | None:
+        """The next refresh as the status bar shows it: a simulated market's data time when
+        the app paces it (``next_data_time``), else the wall clock."""
+        if next_at is not None and self.next_data_time is not None and next_at == self._next_at:
+            next_at = self.next_data_time()
+        return next_at.astimezone(IST) if next_at is not None else None
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -400,6 +445,52 @@ class CapwatchApp(App[None]):
     def action_sort(self) -> None:
         if isinstance(focused := self.screen.focused, Pane):
             focused.cycle_sort()
+
+    def _set_reading(self) -> None:
+        for pane in self.panes:
+            pane.set_reading(HORIZONS[self.horizon_index], self.anchor_index)
+
+    def action_anchor(self) -> None:
+        """The next configured since-date (``--anchor`` first): Since columns, headers and the
+        Since horizon follow."""
+        view = self.views.get(self.segment)
+        count = len(view.anchors) if view is not None else 0
+        if count > 1:
+            self.anchor_index = (self.anchor_index + 1) % count
+            self._set_reading()
+        elif view is not None:
+            self.notify("Only one since-date: add more to display.anchors", timeout=4)
+
+    def action_horizon(self) -> None:
+        self.horizon_index = (self.horizon_index + 1) % len(HORIZONS)
+        self._set_reading()
+
+    def action_news(self) -> None:
+        self.query_one("#earnings", EarningsPane).toggle_news()
+
+    def action_signals(self) -> None:
+        from tui.ui.screens.signals import SignalsScreen
+
+        if not isinstance(self.screen, SignalsScreen):
+            self.push_screen(SignalsScreen(self.views.get(self.segment)))
+
+    @on(BreadthPane.ListsWanted)
+    def _lists_wanted(self) -> None:
+        self.action_signals()
+
+    @on(IndicesPane.IndexChosen)
+    def _index_chosen(self, message: IndicesPane.IndexChosen) -> None:
+        self.open_index(message.name)
+
+    @work(exit_on_error=False, group="detail")
+    async def open_index(self, name: str) -> None:
+        from tui.ui.screens.index import IndexScreen
+
+        detail = await self.source.index_detail(name)
+        view = self.views.get(self.segment)
+        anchors = view.anchors if view is not None else ()
+        anchor = anchors[min(self.anchor_index, len(anchors) - 1)] if anchors else None
+        self.push_screen(IndexScreen(name, detail, self.anchor_index, anchor))
 
     def action_ratings_kind(self) -> None:
         self.query_one("#ratings", RatingsPane).cycle_kind()
@@ -532,7 +623,7 @@ class CapwatchApp(App[None]):
         from tui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_rows()))
+            self.push_screen(HelpScreen(self.help_rows(), SYMBOLS, error=self._error))
 
     def help_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the help screen, from the live bindings."""
@@ -540,6 +631,8 @@ class CapwatchApp(App[None]):
             ("Tab / Shift+Tab", "Move between panes"),
             ("Up / Down / PgUp / PgDn", "Move inside a pane"),
             ("Enter", "Open the stock under the cursor (Gainers, Losers, Sectors, ...)"),
+            ("Enter on Indices", "Open the index: chart with 50/100/200-day averages, members"),
+            ("Enter on Breadth", "The lists behind its counts (same as b)"),
         ]
         seen: set[str] = set()
         for binding in self.BINDINGS:
@@ -582,7 +675,46 @@ class CapwatchApp(App[None]):
             self.action_ratings_kind,
         )
         yield SystemCommand("Zoom pane", "Maximise the focused pane / restore", self.action_zoom)
-        yield SystemCommand("Help", "List the keys", self.action_help)
+        yield SystemCommand("Next since-date", "Cycle display.anchors", self.action_anchor)
+        yield SystemCommand(
+            "Horizon", "Sectors and movers over Day / 5D / 1M / Since", self.action_horizon
+        )
+        yield SystemCommand(
+            "Signal lists", "Breakouts, 52-week highs/lows, RSI extremes", self.action_signals
+        )
+        yield SystemCommand("Announcements", "Earnings pane: results / news", self.action_news)
+        yield SystemCommand("Help", "List the keys and symbols", self.action_help)
+
+
+#: Every mark the panes draw, and what it means (the help screen lists them).
+SYMBOLS: list[tuple[str, str]] = [
+    ("▲ ▼", "up / down: a change's direction (also its sign and colour)"),
+    ("MA ▲▲▼", "Indices: price above ▲ or below ▼ its 50-, 100-, 200-day average (· unknown)"),
+    ("↑50 ↓200", "Cross: crossed above ↑ / below ↓ that day-average today"),
+    ("RDay R5D R1M RSince", "relative: the index's change minus the benchmark's, in points"),
+    ("Since 07 Apr", "change since the close on or before that date (a cycles the dates)"),
+    ("52wH", "Indices: % below the 52-week high; Breadth: new 52-week highs today"),
+    ("↑50DMA ↓50DMA", "Breadth: stocks that crossed above / below their 50-day average today"),
+    ("↑100 ↓200", "Breadth: the same crosses of the 100- and 200-day averages"),
+    ("52wL", "stocks below their lowest close of 52 weeks today"),
+    ("RSI14 ≤30 ≥70", "oversold / overbought by the 14-day RSI (Wilder's levels)"),
+    ("A/D 2.61x", "advances per decline; day a–bx is the day's low–high of that ratio"),
+    ("4x ⠁⠁⠁ ¼x", "Breadth: the day's A/D on a log scale, ¼x to 4x; the dotted line is 1.0"),
+    ("FII DII cr", "net cash flows of foreign / domestic institutions, ₹ crore; k = thousand"),
+    ("Nov … (18d)", "the month's flows so far and the trading days they cover"),
+    ("UC LC", "at the upper / lower price band (circuit) today"),
+    ("Vol", "shares traded today: K thousand, L lakh, Cr crore"),
+    ("Vol/avg 2.1×", "today's volume over its 20-day average"),
+    ("A  T", "Ratings: analyst rating change / technical-call change"),
+    ("●", "Ratings: new in the last 15 minutes"),
+    ("Hold → Buy ▲", "rating change; ▲ upgrade, ▼ downgrade, new = initiation"),
+    ("done  next", "Earnings: results declared today / coming"),
+    ("in 3d  2d ago", "Earnings: days until / since the results date"),
+    ("★ best today  #2", "Indices title: this cap segment's rank among the four today"),
+    ("STALE 5m", "the data shown is that old (stored, or the provider is failing)"),
+    ("DEMO", "simulated market, not real prices"),
+    ("↓3 more", "rows below: scroll, or z to zoom the pane"),
+]
 
 
 def _split_keys(binding: Binding) -> list[Binding]:
