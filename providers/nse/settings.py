@@ -27,6 +27,9 @@ DEFAULT_SEGMENTS: Mapping[str, Segment] = MappingProxyType(
 )
 #: One index per segment (the widest), so stocks cover all four segments in four requests.
 DEFAULT_CONSTITUENTS = ("NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMALLCAP 250", "NIFTY MICROCAP 250")
+#: The index asked once a refresh for every member's quote (NIFTY 500 + MICROCAP 250, about
+#: 750 stocks); segments come from the constituent lists. "" asks each index for its members.
+DEFAULT_TOTAL_MARKET = "NIFTY TOTAL MARKET"
 #: Endpoints whose index spelling can be overridden in ``index_names``.
 ENDPOINTS = ("indices", "constituents", "adu", "history")
 #: Endpoints that want allIndices' short ``indexSymbol`` (the rest take the long name).
@@ -112,6 +115,7 @@ class NseSettings:
     timeout: float = 10.0
     segments: Mapping[str, Segment] = field(default_factory=lambda: DEFAULT_SEGMENTS)
     constituents: tuple[str, ...] = DEFAULT_CONSTITUENTS
+    total_market: str = DEFAULT_TOTAL_MARKET  # one call for every member's quote ("" = off)
     history_indices: tuple[str, ...] = tuple(DEFAULT_SEGMENTS)
     index_names: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({e: MappingProxyType({}) for e in ENDPOINTS})
@@ -148,6 +152,7 @@ class NseSettings:
             timeout=_positive(settings, "timeout", 10.0),
             segments=segments,
             constituents=constituents,
+            total_market=str(settings.get("total_market", DEFAULT_TOTAL_MARKET)).strip(),
             history_indices=_names(settings, "history_indices", tuple(segments)),
             index_names=_index_names(settings),
             prime_path=str(settings.get("prime_path", "/option-chain")),

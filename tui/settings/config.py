@@ -404,6 +404,7 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
         "nse": {
             "segments": _string_table,  # index name -> segment id
             "constituents": _Reader.strings,
+            "total_market": _Reader.string,
             "history_indices": _Reader.strings,
             "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
             "prime_path": _Reader.string,
