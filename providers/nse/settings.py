@@ -48,9 +48,9 @@ DEFAULT_INDEX_SYMBOLS: Mapping[str, str] = MappingProxyType(
     }
 )
 #: Cookie renewal: stock-nse-india (src/index.ts) renews after cookieMaxAge 60 s or > 10 uses,
-#: one call at a time. A capwatch refresh is 5-6 calls in a burst, so 10 uses would re-prime
-#: every other refresh (~290 priming pages an hour at the default 10 s refresh); the 60 s
-#: timer is kept and the use count raised so a jar lives about a minute either way.
+#: one call at a time. A capwatch refresh is 2 calls in a burst (up to 6 when each index is
+#: asked for its members), so 10 uses would re-prime every few refreshes; the 60 s timer is
+#: kept and the use count raised so a jar lives about a minute either way.
 COOKIE_MAX_AGE_S = 60.0
 COOKIE_MAX_USES = 100
 

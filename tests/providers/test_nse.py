@@ -342,6 +342,17 @@ async def test_one_total_market_call_fills_every_segment_from_the_lists(fake: Fa
     assert not snapshot.errors
 
 
+async def test_a_refresh_costs_nse_two_calls_once_the_lists_are_kept(fake: FakeNse) -> None:
+    provider = make_provider(fake)
+    await provider.fetch(ALL_PARTS)
+    before = len(fake.requests)
+    snapshot = await provider.fetch(ALL_PARTS)
+    again = [r.url.path for r in fake.requests[before:]]
+    assert again == ["/api/allIndices", "/api/equity-stock-indices"]  # lists and calendar kept
+    assert {b.scope for b in snapshot.breadth} == set(NseSettings().segments)  # no -adu needed
+    assert not snapshot.errors
+
+
 async def test_stocks_outside_the_configured_lists_are_left_out(fake: FakeNse) -> None:
     payload = total_market_payload()
     outsider = {**payload["data"][1], "symbol": "NEXTFIFTY", "identifier": "NEXTFIFTYEQN"}
