@@ -163,6 +163,7 @@ class NseProvider:
         )
         self._past_levels: Mapping[str, tuple[PastLevel, ...]] = MappingProxyType({})
         self._symbols: dict[str, str] = {}  # upper-case long name -> allIndices indexSymbol
+        self._unanswered: set[str] = set()  # listed symbols an index's own answer lacked too
         self.sent: dict[tuple[str, str], EndpointUse] = {}  # (path, index) -> last use (doctor)
         self.text_cache: TextCache = MemoryTextCache()
         self._calendar: Every[Earnings] = Every("nse calendar", settings.calendar_every, now)
@@ -377,9 +378,13 @@ class NseProvider:
         their own members, concurrently."""
         asked = after if after is not None else _nothing()
         indices, lists = await asyncio.gather(asked, _attempt(self._lists.get(self._load_lists)))
-        found, rest = await self._from_total_market(lists[0] or {}, now)
+        listed = lists[0] or {}
+        found, rest = await self._from_total_market(listed, now)
         outcomes = await asyncio.gather(*(_attempt(self._constituents(n, now)) for n in rest))
         found.update(zip(rest, outcomes, strict=True))
+        for name, (result, _error) in zip(rest, outcomes, strict=True):
+            if result is not None and name in listed:  # NSE's own gaps, not a capped answer
+                self._unanswered.update(set(listed[name]) - set(result.symbols))
         return indices, {n: found[n] for n in self.settings.constituents}, lists
 
     async def _from_total_market(
@@ -388,7 +393,9 @@ class NseProvider:
         """Each configured index's members cut out of one total-market answer by its list,
         and the indices left to ask one by one: those without a list, every one when the call
         fails or is empty, and one whose listed members the answer lacks (a capped answer, a
-        list older than a rebalance), so a segment is never quietly short."""
+        list older than a rebalance), so a segment is never quietly short. A listed member the
+        index's own answer lacked too is NSE's gap, not the call's, and is not asked about
+        again."""
         names = list(self.settings.constituents)
         total = self.settings.total_market
         covered = [name for name in names if lists.get(name)]
@@ -404,7 +411,7 @@ class NseProvider:
         found: dict[str, Outcome[Constituents]] = {}
         rest = [name for name in names if name not in covered]
         for name in covered:
-            listed = tuple(lists[name])
+            listed = tuple(s for s in lists[name] if s not in self._unanswered)
             missing = [symbol for symbol in listed if symbol not in answered]
             if missing:
                 log.warning(

@@ -399,6 +399,33 @@ async def test_an_index_whose_listed_members_the_answer_lacks_is_asked_itself(
     assert snapshot.members["NIFTY MICROCAP 250"] == ("DANLAW", "BLKASHYAP", "ISGEC")
 
 
+async def test_a_listed_member_nse_leaves_out_everywhere_costs_one_extra_call_once(
+    fake: FakeNse,
+) -> None:
+    """A suspended stock, say: missing from the index's own answer too, so not a capped one."""
+    for route in (
+        f"/api/equity-stock-indices?{TOTAL_MARKET}",
+        "/api/equity-stock-indices?NIFTY 50",
+    ):
+        payload = fake.routes[route]
+        payload["data"] = [row for row in payload["data"] if row["symbol"] != "HDFCBANK"]
+    provider = make_provider(fake)
+    first = await provider.fetch([Part.STOCKS])
+    assert asked_for_members(fake) == ["NIFTY TOTAL MKT", "NIFTY 50"]
+    second = await provider.fetch([Part.STOCKS])
+    assert asked_for_members(fake)[2:] == ["NIFTY TOTAL MKT"]
+    assert (
+        first.members["NIFTY 50"]
+        == second.members["NIFTY 50"]
+        == (
+            "RELIANCE",
+            "LT",
+            "INFY",
+            "ITC",
+        )
+    )
+
+
 async def test_without_the_lists_each_index_is_asked(fake: FakeNse) -> None:
     """No membership to cut the total market by: the per-index answers say the segments."""
     provider = make_provider(fake, constituent_lists={i: "gone.csv" for i in SHORT})
