@@ -48,6 +48,8 @@ COOKIE_URL = "https://fc.yahoo.com"
 CRUMB_PATH = "/v1/test/getcrumb"
 #: Index name (as capwatch shows it) -> Yahoo symbol. Only these two are reliably fresh.
 DEFAULT_SYMBOLS: Mapping[str, str] = {"NIFTY 50": "^NSEI", "SENSEX": "^BSESN"}
+
+
 def impersonating_transport() -> httpx.AsyncBaseTransport | None:
     """A Chrome-impersonating transport when ``httpx-curl-cffi`` is installed, else None."""
     try:
