@@ -27,6 +27,9 @@ DEFAULT_SEGMENTS: Mapping[str, Segment] = MappingProxyType(
 )
 #: One index per segment (the widest), so stocks cover all four segments in four requests.
 DEFAULT_CONSTITUENTS = ("NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMALLCAP 250", "NIFTY MICROCAP 250")
+#: The index asked once a refresh for every member's quote (NIFTY 500 + MICROCAP 250, about
+#: 750 stocks); segments come from the constituent lists. "" asks each index for its members.
+DEFAULT_TOTAL_MARKET = "NIFTY TOTAL MARKET"
 #: Endpoints whose index spelling can be overridden in ``index_names``.
 ENDPOINTS = ("indices", "constituents", "adu", "history")
 #: Endpoints that want allIndices' short ``indexSymbol`` (the rest take the long name).
@@ -45,9 +48,9 @@ DEFAULT_INDEX_SYMBOLS: Mapping[str, str] = MappingProxyType(
     }
 )
 #: Cookie renewal: stock-nse-india (src/index.ts) renews after cookieMaxAge 60 s or > 10 uses,
-#: one call at a time. A capwatch refresh is 5-6 calls in a burst, so 10 uses would re-prime
-#: every other refresh (~290 priming pages an hour at the default 10 s refresh); the 60 s
-#: timer is kept and the use count raised so a jar lives about a minute either way.
+#: one call at a time. A capwatch refresh is 2 calls in a burst (up to 6 when each index is
+#: asked for its members), so 10 uses would re-prime every few refreshes; the 60 s timer is
+#: kept and the use count raised so a jar lives about a minute either way.
 COOKIE_MAX_AGE_S = 60.0
 COOKIE_MAX_USES = 100
 
@@ -112,6 +115,7 @@ class NseSettings:
     timeout: float = 10.0
     segments: Mapping[str, Segment] = field(default_factory=lambda: DEFAULT_SEGMENTS)
     constituents: tuple[str, ...] = DEFAULT_CONSTITUENTS
+    total_market: str = DEFAULT_TOTAL_MARKET  # one call for every member's quote ("" = off)
     history_indices: tuple[str, ...] = tuple(DEFAULT_SEGMENTS)
     index_names: Mapping[str, Mapping[str, str]] = field(
         default_factory=lambda: MappingProxyType({e: MappingProxyType({}) for e in ENDPOINTS})
@@ -129,6 +133,8 @@ class NseSettings:
     calendar_every: float = 3600.0  # seconds between results-calendar fetches
     lists_every: float = 86400.0  # seconds between constituent-list fetches
     holidays_every: float = 86400.0
+    flows_every: float = 1800.0  # FII/DII flows: published once a day, after the close
+    announcements_every: float = 300.0  # corporate announcements
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, object]) -> NseSettings:
@@ -148,6 +154,7 @@ class NseSettings:
             timeout=_positive(settings, "timeout", 10.0),
             segments=segments,
             constituents=constituents,
+            total_market=str(settings.get("total_market", DEFAULT_TOTAL_MARKET)).strip(),
             history_indices=_names(settings, "history_indices", tuple(segments)),
             index_names=_index_names(settings),
             prime_path=str(settings.get("prime_path", "/option-chain")),
@@ -163,6 +170,8 @@ class NseSettings:
             calendar_every=_positive(settings, "calendar_every", 3600.0),
             lists_every=_positive(settings, "lists_every", 86400.0),
             holidays_every=_positive(settings, "holidays_every", 86400.0),
+            flows_every=_positive(settings, "flows_every", 1800.0),
+            announcements_every=_positive(settings, "announcements_every", 300.0),
         )
 
     def endpoint_name(

@@ -97,7 +97,8 @@ async def test_panes_fill_then_failing_server_leaves_data_marked_stale(
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = text(app.query_one(StatusBar))
-        assert "STALE" in status and "HTTP 403" in status
+        assert "STALE" in status and "ERROR nse: blocked" in status
+        assert "Access Restricted" in app._error  # in full in the help screen; the bar cuts it
         for pane in app.panes:  # same rows, only the border says STALE
             assert str(pane.border_subtitle).startswith("STALE")
             assert text(pane).splitlines()[1:] == before[pane.id].splitlines()[1:]

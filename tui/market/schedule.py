@@ -25,7 +25,7 @@ class Refresh:
     """Seconds between refreshes: market open (and pre-open), closed but opening soon, and
     the slow heartbeat used on long closures (nights, weekends, holidays)."""
 
-    open: float = 10.0
+    open: float = 20.0  # two NSE calls a refresh; README "Request volume" says why not 10
     closed: float = 120.0
     heartbeat: float = 1800.0
 

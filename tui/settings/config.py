@@ -408,6 +408,7 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
         "nse": {
             "segments": _string_table,  # index name -> segment id
             "constituents": _Reader.strings,
+            "total_market": _Reader.string,
             "history_indices": _Reader.strings,
             "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
             "prime_path": _Reader.string,
@@ -423,6 +424,8 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "calendar_every": _Reader.number,
             "lists_every": _Reader.number,
             "holidays_every": _Reader.number,
+            "flows_every": _Reader.number,
+            "announcements_every": _Reader.number,
         },
         "bse": {
             "index_names": _string_table,
