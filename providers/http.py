@@ -101,8 +101,10 @@ async def read_capped(
     as the body, announced (Content-Length) or streamed (chunked, endless), passes the cap."""
     async with client.stream("GET", url, params=params, headers=headers) as response:
         announced = response.headers.get("content-length", "")
-        if announced.isdigit() and int(announced) > limit and "content-encoding" not in (
-            response.headers
+        if (
+            announced.isdigit()
+            and int(announced) > limit
+            and "content-encoding" not in (response.headers)
         ):
             raise BodyTooLarge(limit)
         chunks: list[bytes] = []
@@ -492,8 +494,10 @@ def _unclosed(text: str) -> bool:
 
 
 def _seconds(value: float) -> str:
-    return "an endless time" if value == float("inf") else (
-        f"{value / 3600:.3g} h" if value >= 3600 else f"{value:.0f} s"
+    return (
+        "an endless time"
+        if value == float("inf")
+        else (f"{value / 3600:.3g} h" if value >= 3600 else f"{value:.0f} s")
     )
 
 
