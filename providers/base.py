@@ -15,6 +15,9 @@ from providers.contract import Part, Snapshot
 if TYPE_CHECKING:  # pandas is heavy; providers import it lazily where they need it
     import pandas as pd
 
+#: The longest pause a source may impose (seconds): a longer ``Retry-After`` is capped to it.
+MAX_SERVER_DELAY_S = 3600.0
+
 
 class ProviderError(Exception):
     """Base of every error a provider raises; always names the provider."""

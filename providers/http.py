@@ -33,7 +33,7 @@ from typing import Any
 
 import httpx
 
-from providers.base import BadPayload, ProviderUnavailable, RateLimited
+from providers.base import MAX_SERVER_DELAY_S, BadPayload, ProviderUnavailable, RateLimited
 from providers.contract import IST
 
 BROWSER_USER_AGENT = (
@@ -51,8 +51,6 @@ Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 Params = Mapping[str, str | int | float] | None
 
-#: The longest pause a server's ``Retry-After`` may impose (seconds); longer asks are capped.
-MAX_SERVER_DELAY_S = 3600.0
 #: The largest answer read by default: 10x NSE's largest (NIFTY 500 constituents, ~0.5 MB).
 MAX_BODY_BYTES = 5 * 1024 * 1024
 

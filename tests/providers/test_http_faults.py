@@ -9,8 +9,7 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from providers.base import BadPayload, ProviderUnavailable, RateLimited
-from providers.http import MAX_SERVER_DELAY_S
+from providers.base import MAX_SERVER_DELAY_S, BadPayload, ProviderUnavailable, RateLimited
 from tests.providers.test_http import FakeTime, make_source
 
 

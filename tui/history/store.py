@@ -34,6 +34,7 @@ from providers.contract import (
     Breadth,
     EarningsEvent,
     EarningsStatus,
+    Part,
     RatingChange,
     RatingKind,
     Snapshot,
@@ -212,16 +213,25 @@ class HistoryStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def append_snapshot(self, snapshot: Snapshot) -> None:
+    def append_snapshot(self, snapshot: Snapshot, *, stale: Collection[Part] = ()) -> None:
         """Store one refresh in one transaction: the last snapshot (unless a newer one is
         already stored, e.g. by another process), breadth points, rating and earnings events,
-        and each index's and stock's latest price as that day's close."""
+        and each index's and stock's latest price as that day's close. The rows of ``stale``
+        parts (an earlier refresh's data kept on screen) are not recorded again."""
         if snapshot.simulated != self.simulated:
             kind = "simulated" if snapshot.simulated else "real"
             raise ValueError(f"{kind} snapshot offered to the {self._kind} store {self.path}")
         body = snapshot_to_json(snapshot)
-        closes = [(q.name, _ist_ordinal(q.time), q.last) for q in snapshot.indices]
-        closes += [(q.symbol, _ist_ordinal(q.time), q.last) for q in snapshot.stocks]
+
+        def fresh(part: Part, rows: tuple) -> tuple:
+            return () if part in stale else rows
+
+        closes = [
+            (q.name, _ist_ordinal(q.time), q.last) for q in fresh(Part.INDICES, snapshot.indices)
+        ]
+        closes += [
+            (q.symbol, _ist_ordinal(q.time), q.last) for q in fresh(Part.STOCKS, snapshot.stocks)
+        ]
         with self._write() as db:
             db.execute(
                 """INSERT INTO last_snapshot (id, as_of, provider, body) VALUES (1, ?, ?, ?)
@@ -233,17 +243,17 @@ class HistoryStore:
             self._upsert_closes(db, closes)
             db.executemany(
                 "INSERT OR REPLACE INTO breadth VALUES (?, ?, ?, ?, ?, ?)",
-                [_breadth_row(b) for b in snapshot.breadth],
+                [_breadth_row(b) for b in fresh(Part.BREADTH, snapshot.breadth)],
             )
             db.executemany(
                 "INSERT OR IGNORE INTO rating_event VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [_rating_row(r) for r in snapshot.ratings],
+                [_rating_row(r) for r in fresh(Part.RATINGS, snapshot.ratings)],
             )
             db.executemany(
                 """INSERT INTO earnings_event VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (symbol, day, purpose) DO UPDATE
                    SET status = excluded.status, name = excluded.name""",
-                [_earnings_row(e) for e in snapshot.earnings],
+                [_earnings_row(e) for e in fresh(Part.EARNINGS, snapshot.earnings)],
             )
 
     def append_daily_closes(self, frame: pd.DataFrame) -> int:
