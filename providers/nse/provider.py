@@ -143,7 +143,8 @@ class NseProvider:
                 errors[Part.EARNINGS] = earnings_error
 
         if wanted and set(errors) >= wanted:
-            raise self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
+            first = self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
+            raise first.with_parts(errors)
         return Snapshot(
             provider=self.name,
             as_of=now,

@@ -127,3 +127,26 @@ async def test_doctor_counts_the_rows_dropped() -> None:
     assert (stocks.works, stocks.cause, stocks.dropped) == (True, "bad rows", 1)
     assert "dropped 1 bad row(s), e.g. nse: stocks 'SYM0000': last -5.0" in stocks.detail
     assert "1 row(s) failed the sanity checks" in render(checks)
+
+
+async def test_a_total_failure_blames_each_part_on_its_own_endpoint(nse_server) -> None:
+    from providers.nse import create
+
+    nse_server.fail("500", paths={"/api/equity-stock-indices"})
+    nse_server.payloads["/api/allIndices"] = {"data": []}  # indices fail too, differently
+    nse_server.fail("500", paths={"/api/equity-stock-indices", "/api/allIndices"})
+    provider = create(
+        {"base_url": nse_server.base_url, "requests_per_second": 50, "max_retries": 0}
+    )
+    checks = await diagnose({"indices": ["nse"], "stocks": ["nse"]}, {"nse": provider})
+    indices, stocks = checks
+    assert "/api/allIndices" in indices.detail
+    assert "/api/equity-stock-indices" in stocks.detail and "allIndices" not in stocks.detail
+
+
+def test_a_huge_name_is_cut_in_the_text_table() -> None:
+    from tui.output.export import to_table
+
+    snapshot = _with_index(name="X" * 5000)
+    widest = max(len(line) for line in to_table(snapshot).splitlines())
+    assert widest < 120

@@ -131,8 +131,12 @@ def _failed(
         message = f"{name}: no answer within {timeout:g} s"
     else:
         message = f"{name}: {type(error).__name__}: {error}"
-    cause = classify(message, error)
-    return [Check(part, name, False, None, ms, cause, message) for part in parts]
+    own = error.parts if isinstance(error, ProviderError) else {}
+    return [
+        Check(part, name, False, None, ms, classify(why, error), why)
+        for part in parts
+        for why in [f"{name}: {own[part]}" if part in own else message]
+    ]
 
 
 async def _timed(

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import date
 
 from providers.contract import Segment
-from tui.output.export import text_table
+from tui.output.export import cut, text_table
 from widgets.views import MoverRow, SegmentView
 
 
@@ -115,7 +115,7 @@ def segments_table(views: Mapping[Segment, SegmentView], anchor: date | None) ->
             movers.append((segment.value if label == "gainers" else "", label, listed))
     parts.append(text_table(("SEGMENT", "MOVERS", "STOCKS"), movers))
     sectors = [
-        (segment.value, row.sector, _pct(row.change_pct), str(row.advances), str(row.declines))
+        (segment.value, cut(row.sector), _pct(row.change_pct), str(row.advances), str(row.declines))
         for segment in Segment
         for row in views[segment].sectors
     ]

@@ -31,7 +31,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from providers import sanity
-from providers.base import MAX_SERVER_DELAY_S, Provider, RateLimited
+from providers.base import MAX_SERVER_DELAY_S, Provider, ProviderError, RateLimited
 from providers.contract import IST, MarketPhase, Part, Segment, Snapshot
 from tui.market.last_good import LastGood, StalePart
 from tui.market.schedule import CLOSED_INTERVAL_S, MAX_INTERVAL_S
@@ -351,6 +351,8 @@ class CapwatchApp(App[None]):
     def _failed(self, exc: Exception, source: str | None = None) -> float:
         self._failures += 1
         self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
+        if isinstance(exc, ProviderError) and exc.parts:  # each part's own cause
+            self._error = "; ".join(f"{part}: {why}" for part, why in exc.parts.items())
         log.warning("refresh failed (%d in a row): %s", self._failures, self._error)
         delay = min(MAX_RETRY_S, self.interval * 2 ** min(self._failures - 1, 32))
         if isinstance(exc, RateLimited) and exc.retry_after:
