@@ -62,7 +62,7 @@ def test_check_passes_the_default_live_config(
 
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), 1e20, -1.0, 0.0])
 def test_the_interval_flag_refuses_unusable_values(value: float) -> None:
-    with pytest.raises(ValueError, match="--interval must be 0.1 to 86400 seconds"):
+    with pytest.raises(ValueError, match=r"--interval must be 0\.1 to 86400 seconds"):
         Config().with_overrides(interval=value)
 
 
