@@ -29,7 +29,10 @@ def test_a_broken_contract_is_reported(tmp_path: Path) -> None:
     lint = Path(sys.executable).with_name("lint-imports")
     result = subprocess.run(
         [str(lint), "--no-cache", "--config", str(config)],
-        cwd=REPO, capture_output=True, text=True, timeout=120,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert "BROKEN" in result.stdout

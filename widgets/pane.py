@@ -4,7 +4,7 @@ Over SSH every byte is latency, and Textual's DataTable repaints the whole table
 changes. A pane here keeps the strips it last put on screen (one per visible line, cursor and
 base style already applied); after any change — new data, scroll, cursor, focus, filter, sort,
 resize — it builds the new strips, compares them cell by cell with the old ones and refreshes
-only the changed runs of cells (``tui.ui.screens.main`` then has Textual write just those cells).
+only the changed runs of cells (the span compositor then has Textual write just those cells).
 Rendering is a list lookup.
 
 Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_rows()``,
@@ -28,7 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from widgets.format import DIM, clean, fit
-from widgets.views import SegmentView
+from widgets.views import WATCH, SegmentView
 
 CURSOR = Style(reverse=True)
 #: Runs of changed cells closer than this are refreshed as one region (fewer cursor moves).
@@ -125,6 +125,14 @@ def changed_runs(
     return runs
 
 
+def _empty_watchlist(view: SegmentView | None) -> bool:
+    """The Watch view with no watched stock in the data (none added, or none quoted)."""
+    if view is None or view.segment != WATCH:
+        return False
+    counts = view.breadth
+    return counts.advances + counts.declines + counts.unchanged == 0
+
+
 class Pane(Widget, can_focus=True):
     """A titled, focusable, scrollable list of lines with an optional cursor."""
 
@@ -157,6 +165,16 @@ class Pane(Widget, can_focus=True):
     SELECTABLE: ClassVar[bool] = True
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     WAITING: ClassVar[str] = "waiting for data…"
+    #: Repaint only the changed cells; off for a pane whose every line changes at once
+    #: (a search list), where one whole repaint costs less than diffing each line.
+    CELL_DIFF: ClassVar[bool] = True
+    #: What a pane shows in the Watch view while no watched stock is in the data (short
+    #: lines: they must fit a pane at 80x24).
+    NO_WATCHED: ClassVar[tuple[str, ...] | None] = (
+        "No watched stocks yet.",
+        "w on a stock row adds it;",
+        "g finds any stock by name.",
+    )
 
     class StockChosen(Message):
         """Enter (or a click) on a row that stands for a stock."""
@@ -205,6 +223,10 @@ class Pane(Widget, can_focus=True):
             lambda i: table_line(self.row_cells(rows[i]), self.COLUMNS, widths),
             [self.row_key(row) for row in rows],
         )
+
+    def shows_cursor(self) -> bool:
+        """Whether the cursor row is highlighted now: while the pane has the focus."""
+        return self.has_focus
 
     def has_content(self) -> bool:
         """Whether there is anything to draw yet (otherwise the pane says it is waiting)."""
@@ -256,7 +278,9 @@ class Pane(Widget, can_focus=True):
         width, height = self.size
         if not self.is_mounted or width <= 0 or height <= 0:
             return
-        if self.has_content():
+        if self.has_content() and self.NO_WATCHED and _empty_watchlist(self.view):
+            self._lines = Lines.of([Text(line, style=DIM) for line in self.NO_WATCHED])
+        elif self.has_content():
             self._lines = self.build_lines(width)
         else:
             self._lines = Lines.of([Text(self.WAITING, style=DIM)])
@@ -270,7 +294,7 @@ class Pane(Widget, can_focus=True):
         self.top = max(0, min(self.top, count - page))
 
         base = self.rich_style
-        show_cursor = self.SELECTABLE and self.has_focus and self.has_content()
+        show_cursor = self.SELECTABLE and self.shows_cursor() and self.has_content()
         console = self.app.console
         shown: list[Strip] = []
         visible: list[Text] = []
@@ -288,9 +312,12 @@ class Pane(Widget, can_focus=True):
 
         old = self._shown
         self._shown = shown
-        for y, strip in enumerate(shown):
-            for start, end in changed_runs(old[y] if y < len(old) else None, strip):
-                self.refresh(Region(start, y, end - start, 1))
+        if not self.CELL_DIFF:
+            self.refresh()
+        else:
+            for y, strip in enumerate(shown):
+                for start, end in changed_runs(old[y] if y < len(old) else None, strip):
+                    self.refresh(Region(start, y, end - start, 1))
         self._update_subtitle(count, page)
 
     def set_stale(self, stale: bool, note: str = "") -> None:

@@ -8,8 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from providers.contract import EarningsStatus, RatingKind, Segment
+
+
+class Watch(StrEnum):
+    """The view beside the cap segments that holds the user's watched stocks (a scope of its
+    own, not a market segment: no stock belongs to it by its market cap)."""
+
+    WATCH = "watch"
+
+
+WATCH = Watch.WATCH
+#: What the segment bar switches between: a cap segment (or All), or the watchlist.
+Scope = Segment | Watch
+
+
+def scope_of(value: str) -> Scope:
+    """``"small"`` -> ``Segment.SMALL``, ``"watch"`` -> ``WATCH``; ValueError otherwise."""
+    return WATCH if value == WATCH.value else Segment(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +120,9 @@ class EarningsRow:
 
 @dataclass(frozen=True, slots=True)
 class SegmentView:
-    """Everything the six panes show for one segment at one refresh."""
+    """Everything the six panes show for one segment (or the watchlist) at one refresh."""
 
-    segment: Segment
+    segment: Scope
     as_of: datetime
     indices: tuple[IndexRow, ...]
     breadth: BreadthView
@@ -143,3 +161,15 @@ class StockDetail:
     calls: tuple[tuple[date, str], ...]  # technical-call history: (day the call began, call)
     ratings: tuple[EventRow, ...]
     next_earnings: EarningsRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    """One fired alert, as the Alerts log lists it and a notification says it."""
+
+    at: datetime  # the time of the data that fired it
+    rule: str  # the rule's id
+    subject: str  # a symbol or a segment
+    value: str  # the figure that crossed, formatted
+    message: str  # one line for a person
+    stock: bool = False  # the subject is a stock symbol (Enter in the log opens it)

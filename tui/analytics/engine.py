@@ -19,7 +19,7 @@ Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -32,10 +32,12 @@ from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.settings import AnalyticsSettings
 from tui.analytics.technicals import Calls
 from widgets.views import (
+    WATCH,
     BreadthPoint,
     EarningsRow,
     EventRow,
     IndexRow,
+    MoverRow,
     SegmentView,
     StockDetail,
 )
@@ -71,12 +73,17 @@ class _Daily:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Tick:
-    """What ``detail`` needs from the last refresh."""
+    """What ``detail``, ``watch_view`` and ``quotes`` need from the last refresh."""
 
     snapshot: Snapshot
     columns: LiveColumns
     daily: _Daily
     earnings: dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]
+    indices: tuple[IndexRow, ...]
+    sector_order: np.ndarray
+    five_day: np.ndarray  # per universe position: % change over 5 sessions
+    upper: np.ndarray  # per universe position: at the upper price band
+    lower: np.ndarray
 
 
 def _history_key(closes: pd.DataFrame | None) -> tuple:
@@ -187,8 +194,68 @@ class MarketAnalytics:
                 upper_band_count=len(at_upper),
                 lower_band_count=len(at_lower),
             )
-        self._tick = _Tick(snapshot, columns, daily, earnings)
+        self._tick = _Tick(
+            snapshot, columns, daily, earnings, tuple(index_rows), order, five_day, upper, lower
+        )
         return views
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
+        """The Watch view of the last refresh: ``symbols`` (those in the data) as a segment.
+
+        Every watched stock is listed: Gainers has the risers and those unchanged or not yet
+        traded (best first, unknown last), Losers the fallers; the other panes show their
+        sectors, rating changes and results, and every index as the market around them. No
+        intraday breadth series (the list changes whenever the user edits it). Cheap enough
+        to call on the UI thread when the watchlist changes."""
+        tick = self._tick
+        if tick is None:
+            return None
+        universe, columns = tick.daily.universe, tick.columns
+        watched = set(symbols)
+        members = np.array(
+            sorted(p for s in watched if (p := universe.position.get(s)) is not None),
+            dtype=np.intp,
+        )
+        change = columns.change_pct
+        _, losers = movers.ranked(members, change, None)
+        rest = members[~(change[members] < 0)]
+        rest = rest[np.argsort(-np.nan_to_num(change[rest], nan=-np.inf), kind="stable")]
+        advances, declines, unchanged = breadth.count(change[members])
+        weights = columns.ffmc[members]
+        upcoming, declared = tick.earnings[Segment.ALL]
+        analyst = events.newest_first(
+            events.event_row(c) for c in tick.snapshot.ratings if c.symbol in watched
+        )
+        technical = [r for r in tick.daily.technical_rows[Segment.ALL] if r.symbol in watched]
+        return SegmentView(
+            segment=WATCH,
+            as_of=tick.snapshot.as_of,
+            indices=tick.indices,
+            breadth=breadth.view(advances, declines, unchanged, breadth.BreadthSeries()),
+            gainers=movers.rows(rest, universe, columns, tick.upper, tick.lower),
+            losers=movers.rows(losers, universe, columns, tick.upper, tick.lower),
+            sectors=sectors.rows(tick.sector_order, members, universe, columns),
+            events=events.feed(analyst, technical, limit=self.settings.max_events),
+            upcoming=tuple(row for row in upcoming if row.symbol in watched),
+            declared=tuple(row for row in declared if row.symbol in watched),
+            rank_today=None,
+            rank_5d=None,
+            change_pct=returns.weighted_change(change[members], weights),
+            change_5d_pct=returns.weighted_change(tick.five_day[members], weights),
+        )
+
+    def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]:
+        """Symbol -> its row as of the last refresh, for those of ``symbols`` in the data
+        (what alert rules on named stocks look at)."""
+        tick = self._tick
+        if tick is None:
+            return {}
+        universe = tick.daily.universe
+        found = [p for s in dict.fromkeys(symbols) if (p := universe.position.get(s)) is not None]
+        rows = movers.rows(
+            np.array(found, dtype=np.intp), universe, tick.columns, tick.upper, tick.lower
+        )
+        return {row.symbol: row for row in rows}
 
     def detail(self, symbol: str) -> StockDetail | None:
         """The drill-down for ``symbol`` as of the last refresh; None if it is not a stock there."""

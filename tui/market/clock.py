@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from providers.contract import IST, MarketPhase, MarketStatus
+from providers.contract import IST, MarketPhase
 from tui.market.holidays import BUNDLED_HOLIDAYS, merge_holidays
 
 PRE_OPEN_START = time(9, 0)
@@ -152,16 +152,6 @@ class MarketClock:
             return "Pre-open"
         opens = self.next_open(ist)
         return f"Closed — opens {_when(ist, opens)} {opens:%H:%M} IST"
-
-    def market_status(self, now: datetime) -> MarketStatus:
-        """The clock's view as a contract ``MarketStatus`` (for providers that have none)."""
-        ist = to_ist(now)
-        return MarketStatus(
-            phase=self.phase(ist),
-            message=self.status_text(ist),
-            as_of=ist,
-            next_open=self.next_open(ist),
-        )
 
     def refresh_interval(
         self, now: datetime, open_s: float, closed_s: float, heartbeat_s: float

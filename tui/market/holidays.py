@@ -6,8 +6,8 @@ Only weekdays are listed: a holiday on a Saturday or Sunday changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import date
 
 #: NSE capital-market trading holidays for 2026, as published by NSE in December 2025.
 NSE_HOLIDAYS_2026: dict[date, str] = {
@@ -44,31 +44,6 @@ NSE_HOLIDAYS_2027_PROVISIONAL: dict[date, str] = {
 
 #: Every bundled holiday, by date.
 BUNDLED_HOLIDAYS: dict[date, str] = {**NSE_HOLIDAYS_2026, **NSE_HOLIDAYS_2027_PROVISIONAL}
-
-
-class HolidayPayloadError(ValueError):
-    """The holiday-master payload was not in the expected shape; the message says where."""
-
-
-def parse_holiday_master(payload: Mapping[str, object], segment: str = "CM") -> dict[date, str]:
-    """Holidays of ``segment`` from NSE's holiday-master JSON:
-    ``{"CM": [{"tradingDate": "26-Jan-2026", "description": "Republic Day", ...}], ...}``."""
-    rows = payload.get(segment)
-    if not isinstance(rows, list):
-        raise HolidayPayloadError(f"holiday-master: {segment!r} is missing or not a list")
-    holidays: dict[date, str] = {}
-    for i, row in enumerate(rows):
-        if not isinstance(row, Mapping):
-            raise HolidayPayloadError(f"holiday-master: {segment}[{i}] is not an object")
-        text = row.get("tradingDate")
-        try:
-            day = datetime.strptime(str(text).strip(), "%d-%b-%Y").date()
-        except ValueError as exc:
-            raise HolidayPayloadError(
-                f"holiday-master: {segment}[{i}].tradingDate {text!r} is not like 26-Jan-2026"
-            ) from exc
-        holidays[day] = str(row.get("description") or "").strip()
-    return holidays
 
 
 def merge_holidays(bundled: Iterable[date], provided: Iterable[date]) -> frozenset[date]:

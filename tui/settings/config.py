@@ -22,7 +22,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
 
-from providers.contract import CAP_SEGMENTS, Part, Segment
+from providers.contract import Part
+from tui.alerts import rules as alert_rules
+from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
 from tui.market.schedule import MAX_INTERVAL_S, MIN_INTERVAL_S, Refresh
 
@@ -66,8 +68,7 @@ def _deep_freeze(value: object) -> object:
 
 @dataclass(frozen=True, slots=True)
 class Sources:
-    """Which providers supply each data kind, first choice first, then fallbacks.
-    ``technical_calls``: also compute technical-call changes from stored closes."""
+    """Which providers supply each data kind, first choice first, then fallbacks."""
 
     indices: tuple[str, ...] = ("demo",)
     stocks: tuple[str, ...] = ("demo",)
@@ -76,7 +77,6 @@ class Sources:
     earnings: tuple[str, ...] = ("demo",)
     status: tuple[str, ...] = ("demo",)
     history: tuple[str, ...] = ("demo",)
-    technical_calls: bool = True
 
     def for_part(self, part: Part) -> tuple[str, ...]:
         return getattr(self, part.value)
@@ -129,16 +129,6 @@ class Retention:
     daily_years: int = 3
 
 
-DEFAULT_SEGMENTS: Mapping[Segment, tuple[str, ...]] = MappingProxyType(
-    {
-        Segment.LARGE: ("NIFTY 50", "SENSEX"),
-        Segment.MID: ("NIFTY MIDCAP 100", "BSE MIDCAP"),
-        Segment.SMALL: ("NIFTY SMALLCAP 100", "NIFTY SMALLCAP 250", "BSE SMALLCAP"),
-        Segment.MICRO: ("NIFTY MICROCAP 250",),
-    }
-)
-
-
 @dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable. ``path`` is the file it came from (None: built-in defaults)."""
@@ -148,9 +138,10 @@ class Config:
     providers: Mapping[str, ProviderSettings] = field(default_factory=_frozen)
     refresh: Refresh = field(default_factory=Refresh)
     display: Display = field(default_factory=Display)
-    segments: Mapping[Segment, tuple[str, ...]] = field(default_factory=lambda: DEFAULT_SEGMENTS)
     special_sessions: tuple[SpecialSession, ...] = ()
     history: Retention = field(default_factory=Retention)
+    alerts: tuple[alert_rules.Rule, ...] = ()
+    notifications: Delivery = field(default_factory=Delivery)
 
     def provider_settings(self, name: str) -> Mapping[str, object]:
         """Settings for provider ``name`` (empty when it has no table)."""
@@ -344,10 +335,11 @@ def _join(parent: str, name: str) -> str:
 #: The plain keys of each section, for checking and for "it belongs in [display]" hints.
 SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "sources": (*(part.value for part in Part), "technical_calls"),
+        "sources": tuple(part.value for part in Part),
         "refresh": ("open", "closed", "heartbeat"),
         "display": ("movers", "anchors", "watchlist", "theme"),
         "history": ("intraday_days", "daily_years"),
+        "notifications": ("bell", "desktop"),
     }
 )
 
@@ -495,10 +487,6 @@ def _read_sources(reader: _Reader, data: object) -> Sources:
     for kind in kinds:
         if kind in table:
             values[kind] = reader.strings(table[kind], f"sources.{kind}")
-    if "technical_calls" in table:
-        values["technical_calls"] = reader.boolean(
-            table["technical_calls"], "sources.technical_calls"
-        )
     return Sources(**values)
 
 
@@ -559,14 +547,6 @@ def _read_display(reader: _Reader, data: object) -> Display:
     return Display(**values)
 
 
-def _read_segments(reader: _Reader, data: object) -> Mapping[Segment, tuple[str, ...]]:
-    table = reader.table(data, "segments", [s.value for s in CAP_SEGMENTS])
-    segments = dict(DEFAULT_SEGMENTS)
-    for name, value in table.items():
-        segments[Segment(name)] = reader.strings(value, f"segments.{name}", allow_empty=False)
-    return MappingProxyType(segments)
-
-
 def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSession, ...]:
     if not isinstance(data, list):
         reader.fail("special_sessions", "expected [[special_sessions]] tables")
@@ -587,6 +567,43 @@ def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSessio
     return tuple(sessions)
 
 
+def _read_alerts(reader: _Reader, data: object) -> tuple[alert_rules.Rule, ...]:
+    """``[[alerts]]``: each table's keys checked for its kind, ids unique."""
+    if not isinstance(data, list):
+        reader.fail("alerts", "expected [[alerts]] tables")
+    rules: list[alert_rules.Rule] = []
+    for i, item in enumerate(data):
+        key = f"alerts[{i}]"
+        table = reader.table(item, key, None)
+        for required in ("id", "kind"):
+            if required not in table:
+                reader.fail(f"{key}.{required}", "missing (every alert needs an id and a kind)")
+        try:
+            kind = alert_rules.parse_kind(table["kind"])
+            reader.table(table, key, alert_rules.keys_for(kind))
+            rule = alert_rules.build(table)
+        except alert_rules.RuleError as exc:
+            reader.fail(f"{key}.{exc.key}", exc.problem)
+        if any(other.id == rule.id for other in rules):
+            reader.fail(f"{key}.id", f"{rule.id!r} is used by another alert; ids must differ")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _read_notifications(reader: _Reader, data: object) -> Delivery:
+    table = reader.table(data, "notifications", SECTION_KEYS["notifications"])
+    values: dict[str, object] = {}
+    if "bell" in table:
+        values["bell"] = reader.boolean(table["bell"], "notifications.bell")
+    if "desktop" in table:
+        choice = table["desktop"]
+        if choice not in tuple(Desktop):
+            known = ", ".join(f'"{d.value}"' for d in Desktop)
+            reader.fail("notifications.desktop", f"expected one of {known}, got {choice!r}")
+        values["desktop"] = Desktop(choice)
+    return Delivery(**values)  # type: ignore[arg-type]
+
+
 def _read_retention(reader: _Reader, data: object) -> Retention:
     table = reader.table(data, "history", SECTION_KEYS["history"])
     ranges = {"intraday_days": INTRADAY_DAYS_RANGE, "daily_years": DAILY_YEARS_RANGE}
@@ -603,9 +620,10 @@ _SECTIONS = (
     "providers",
     "refresh",
     "display",
-    "segments",
     "special_sessions",
     "history",
+    "alerts",
+    "notifications",
 )
 
 
@@ -636,12 +654,14 @@ def parse_config(
         values["refresh"] = _read_refresh(reader, data["refresh"])
     if "display" in data:
         values["display"] = _read_display(reader, data["display"])
-    if "segments" in data:
-        values["segments"] = _read_segments(reader, data["segments"])
     if "special_sessions" in data:
         values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
     if "history" in data:
         values["history"] = _read_retention(reader, data["history"])
+    if "alerts" in data:
+        values["alerts"] = _read_alerts(reader, data["alerts"])
+    if "notifications" in data:
+        values["notifications"] = _read_notifications(reader, data["notifications"])
     config = Config(**values)
     if known_providers is not None:
         _check_provider_names(reader, config.sources, known_providers)
@@ -711,7 +731,6 @@ ratings = ["files"]            # analyst rating changes from your file, see [pro
 earnings = ["nse"]             # results calendar; "bse" and "files" also supply it
 status = ["nse"]               # market open/closed
 history = ["nse"]              # daily closes to backfill 5D, 1M, YTD, moving averages
-technical_calls = true         # compute technical-call changes from daily closes
 
 [providers.nse]
 base_url = "https://www.nseindia.com"
@@ -748,16 +767,20 @@ movers = 10                    # gainers/losers per segment
 watchlist = []                 # symbols, e.g. ["RELIANCE", "TCS"]
 theme = "textual-dark"         # any Textual theme name
 
-[segments]
-# Which indices represent each market-cap segment.
-large = ["NIFTY 50", "SENSEX"]
-mid = ["NIFTY MIDCAP 100", "BSE MIDCAP"]
-small = ["NIFTY SMALLCAP 100", "NIFTY SMALLCAP 250", "BSE SMALLCAP"]
-micro = ["NIFTY MICROCAP 250"]
-
 [history]
 intraday_days = 7              # keep intraday breadth this many days
 daily_years = 3                # keep daily closes this many years
+
+[notifications]
+bell = true                    # ring the terminal bell when an alert fires
+desktop = "off"                # "osc9" or "osc777": a desktop notification through the terminal
+
+# Alerts (README, "Alerts"): each has a stable id and a kind. For example:
+# [[alerts]]
+# id = "small-breadth"
+# kind = "breadth"             # a segment's A/D ratio
+# segment = "small"
+# above = 2.5
 
 # Extra sessions, e.g. Muhurat trading on Diwali (IST times):
 # [[special_sessions]]

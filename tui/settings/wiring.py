@@ -35,10 +35,6 @@ class Plan:
     def routes(self) -> dict[str, tuple[str, ...]]:
         return self.config.sources.routes()
 
-    @property
-    def is_demo(self) -> bool:
-        return set(self.config.sources.provider_names()) == {"demo"}
-
 
 def plan(args: argparse.Namespace) -> Plan:
     """Load the config named by ``--config``/``CAPWATCH_CONFIG`` (or defaults) and apply the

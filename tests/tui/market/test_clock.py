@@ -14,8 +14,6 @@ from tui.market.clock import MarketClock, SpecialSession, now_ist
 from tui.market.holidays import (
     BUNDLED_HOLIDAYS,
     NSE_HOLIDAYS_2026,
-    HolidayPayloadError,
-    parse_holiday_master,
 )
 
 NEW_YORK = ZoneInfo("America/New_York")
@@ -130,13 +128,6 @@ def test_now_ist_is_in_ist_whatever_the_machine_zone() -> None:
     assert abs(now.timestamp() - systime.time()) < 5
 
 
-def test_market_status_carries_the_phase_and_next_open() -> None:
-    status = CLOCK.market_status(ist(2026, 11, 21, 10, 0))
-    assert status.phase is MarketPhase.CLOSED
-    assert status.next_open == ist(2026, 11, 23, 9, 15)
-    assert status.message == "Closed — opens Mon 09:15 IST"
-
-
 # -- refresh pacing ------------------------------------------------------------------------------
 
 OPEN_S, CLOSED_S, HEARTBEAT_S = 10.0, 120.0, 1800.0
@@ -189,33 +180,3 @@ def test_bundled_holidays_are_weekdays_and_2026_is_complete() -> None:
     assert all(day.weekday() < 5 for day in BUNDLED_HOLIDAYS)
     assert len(NSE_HOLIDAYS_2026) == 15  # NSE's published count for 2026
     assert {d.year for d in BUNDLED_HOLIDAYS} == {2026, 2027}
-
-
-def test_holiday_master_payload_is_parsed_and_replaces_bundled_years() -> None:
-    payload = {
-        "CM": [
-            {"Sr_no": 1, "tradingDate": "26-Jan-2026", "weekDay": "Monday", "description": "R"},
-            {"Sr_no": 2, "tradingDate": " 23-Nov-2026 ", "weekDay": "Monday", "description": ""},
-        ],
-        "FO": [{"tradingDate": "27-Nov-2026"}],
-    }
-    parsed = parse_holiday_master(payload)
-    assert parsed == {date(2026, 1, 26): "R", date(2026, 11, 23): ""}
-    clock = CLOCK.with_holidays(parsed)
-    assert clock.phase(ist(2026, 11, 23, 11, 0)) is MarketPhase.CLOSED
-    assert clock.phase(ist(2026, 11, 24, 11, 0)) is MarketPhase.OPEN  # provider's 2026 wins
-    assert clock.phase(ist(2027, 1, 26, 11, 0)) is MarketPhase.CLOSED  # bundled 2027 kept
-
-
-@pytest.mark.parametrize(
-    ("payload", "message"),
-    [
-        ({"FO": []}, "'CM' is missing"),
-        ({"CM": ["26-Jan-2026"]}, r"CM\[0\] is not an object"),
-        ({"CM": [{"tradingDate": "2026-01-26"}]}, r"CM\[0\]\.tradingDate '2026-01-26'"),
-        ({"CM": [{"tradingDate": None}]}, r"CM\[0\]\.tradingDate None"),
-    ],
-)
-def test_bad_holiday_payloads_say_where(payload: dict, message: str) -> None:
-    with pytest.raises(HolidayPayloadError, match=message):
-        parse_holiday_master(payload)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from providers.contract import Part, Segment
+from providers.contract import Part
 from tui.cli import main
 from tui.market.clock import SpecialSession
 from tui.settings.config import (
@@ -38,12 +38,6 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_without_a_file_everything_comes_from_the_demo_market() -> None:
     config = Config()
     assert all(config.sources.for_part(part) == ("demo",) for part in Part)
-    assert config.segments[Segment.SMALL] == (
-        "NIFTY SMALLCAP 100",
-        "NIFTY SMALLCAP 250",
-        "BSE SMALLCAP",
-    )
-    assert config.segments[Segment.MICRO] == ("NIFTY MICROCAP 250",)
     assert config.path is None and config.provider_settings("nse") == {}
 
 
@@ -53,7 +47,7 @@ def test_the_default_file_selects_nse_with_yahoo_fallback_and_file_ratings() -> 
     assert sources.indices == ("nse", "yahoo")
     assert sources.stocks == sources.breadth == sources.earnings == ("nse",)
     assert sources.status == sources.history == ("nse",)
-    assert sources.ratings == ("files",) and sources.technical_calls
+    assert sources.ratings == ("files",)
     assert config.provider_settings("nse")["requests_per_second"] == 3
     assert config.provider_settings("files") == {}  # the example path is commented out
 
@@ -62,7 +56,7 @@ def test_the_default_file_documents_the_built_in_defaults() -> None:
     """Everything but the sources must match ``Config()``, so the two cannot drift apart."""
     written = parse_config(DEFAULT_CONFIG_TEXT)
     builtin = Config()
-    for name in ("refresh", "display", "segments", "special_sessions", "history"):
+    for name in ("refresh", "display", "special_sessions", "history"):
         assert getattr(written, name) == getattr(builtin, name), name
 
 
@@ -76,8 +70,6 @@ def test_a_full_file_is_read_into_typed_values(tmp_path: Path) -> None:
         movers = 5
         anchors = [2025-04-07, "2024-09-27"]
         watchlist = ["reliance", "TCS"]
-        [segments]
-        micro = ["NIFTY MICROCAP 250", "BSE MICROCAP"]
         [[special_sessions]]
         date = 2026-11-08
         start = 18:00:00
@@ -93,8 +85,6 @@ def test_a_full_file_is_read_into_typed_values(tmp_path: Path) -> None:
     assert config.display.movers == 5
     assert config.display.anchors == (date(2025, 4, 7), date(2024, 9, 27))
     assert config.display.watchlist == ("RELIANCE", "TCS")
-    assert config.segments[Segment.MICRO] == ("NIFTY MICROCAP 250", "BSE MICROCAP")
-    assert config.segments[Segment.LARGE] == ("NIFTY 50", "SENSEX")  # untouched default
     assert config.special_sessions == (
         SpecialSession(date(2026, 11, 8), time(18, 0), time(19, 0), "Muhurat trading"),
     )
@@ -138,7 +128,7 @@ def test_config_values_cannot_be_changed_in_place() -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         config.display.movers = 3  # type: ignore[misc]
     with pytest.raises(TypeError):
-        config.segments[Segment.LARGE] = ()  # type: ignore[index]
+        config.providers["nse"] = ProviderSettings()  # type: ignore[index]
 
 
 # -- errors: one message naming the file, the key and the line -----------------------------------
@@ -178,14 +168,16 @@ ERRORS = [
         "line 2: sources.indices[1]: expected a non-empty string, got an integer (5)",
     ),
     pytest.param(
-        "[sources]\ntechnical_calls = 1\n",
-        "line 2: sources.technical_calls: expected true or false, got an integer (1)",
+        "[sources]\ntechnical_calls = true\n",
+        "line 2: sources.technical_calls: unknown key"
+        " (known keys: breadth, earnings, history, indices, ratings, status, stocks)",
     ),
     pytest.param(
-        '[segments]\nhuge = ["NIFTY 50"]\n',
-        "line 2: segments.huge: unknown key (known keys: large, micro, mid, small)",
+        '[segments]\nmid = ["NIFTY 50"]\n',
+        "line 1: segments: unknown key"
+        " (known keys: alerts, display, history, notifications, providers, refresh, "
+        "sources, special_sessions)",
     ),
-    pytest.param("[segments]\nmid = []\n", "line 2: segments.mid: must not be empty"),
     pytest.param(
         '[display]\nanchors = ["7 April"]\n',
         "line 2: display.anchors[0]: expected a date like 2025-04-07, got a string ('7 April')",

@@ -45,14 +45,12 @@ def live_config(tmp_path: Path) -> Path:
 
 def test_no_config_means_the_demo_market() -> None:
     the_plan = wiring.plan(_args())
-    assert the_plan.is_demo
     assert the_plan.origin == "built-in defaults"
     assert isinstance(wiring.build_provider(the_plan, {}), DemoProvider)
 
 
 async def test_config_routes_compose_the_named_providers(live_config: Path) -> None:
     the_plan = wiring.plan(_args("--config", str(live_config)))
-    assert not the_plan.is_demo
     assert the_plan.routes["indices"] == ("nse", "yahoo")
     assert "ratings" not in the_plan.routes
     assert the_plan.config.display.movers == 7
@@ -73,7 +71,7 @@ def test_flags_beat_the_config(live_config: Path) -> None:
 
 def test_demo_flag_beats_a_live_config(live_config: Path) -> None:
     the_plan = wiring.plan(_args("--config", str(live_config), "--demo"))
-    assert the_plan.is_demo
+    assert set(the_plan.config.sources.provider_names()) == {"demo"}
     assert "--demo" in the_plan.origin
 
 

@@ -16,6 +16,7 @@ from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.help import HelpScreen
 from widgets.pane import Pane
 from widgets.status_bar import StatusBar
+from widgets.views import WATCH
 
 START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
 SIZE = (120, 40)
@@ -102,8 +103,11 @@ async def test_segments_switch_with_arrows_and_numbers() -> None:
         assert app.segment == Segment.MID
         assert all(p.view and p.view.segment == Segment.MID for p in app.panes)
         await pilot.press("left", "left", "left")
-        assert app.segment == Segment.MICRO  # wraps around
+        assert app.segment == WATCH  # wraps around to the watchlist, the sixth
+        await pilot.press("left")
+        assert app.segment == Segment.MICRO
         assert "5 Micro" in lines(app.query_one("#segments", Pane))[0]
+        assert "6 Watch" in lines(app.query_one("#segments", Pane))[0]
 
 
 async def test_mouse_picks_a_segment_and_a_row() -> None:
@@ -249,7 +253,7 @@ async def test_every_action_is_in_the_command_palette() -> None:
     assert expected | {f"Segment: {s.value.title()}" for s in Segment} <= titles
 
 
-async def test_failing_provider_keeps_the_panes_and_reports() -> None:
+async def test_failing_provider_keeps_the_panes_and_reports(caplog) -> None:
     provider = FlakyProvider(fail_from=2)
     now = [clock()]
     async with make_app(provider, clock=lambda: now[0]).run_test(size=SIZE) as pilot:
@@ -266,6 +270,8 @@ async def test_failing_provider_keeps_the_panes_and_reports() -> None:
         assert "next 11:33:10" in status  # first retry after the capped backoff (120 s)
         assert all(str(p.border_subtitle).startswith("STALE") for p in app.panes)
         assert app._timer is not None
+    logged = [r for r in caplog.records if r.exc_info and "connection refused" in r.getMessage()]
+    assert logged and logged[0].exc_info[0] is ProviderUnavailable  # the traceback is kept
 
 
 async def test_offline_start_paints_the_stored_snapshot_as_stale() -> None:
@@ -292,19 +298,6 @@ async def test_offline_start_paints_the_stored_snapshot_as_stale() -> None:
         assert "STALE 1d" in status and "as of 11:30:00" in status and "ERROR" in status
         assert pane(app, "gainers").view is not None
     assert appended == []  # nothing new was fetched, so nothing is stored
-
-
-def test_partial_updates_write_only_the_changed_cells() -> None:
-    from rich.console import Console
-    from rich.segment import Segment as RichSegment
-    from textual.strip import Strip
-
-    from tui.ui.screens.main import SpanUpdate
-
-    row = Strip([RichSegment("│"), RichSegment("NIFTY 50  28,390.31"), RichSegment("│")])
-    update = SpanUpdate(chops=[{0: row}], spans=[(0, 16, 19)], chop_ends=[[21]])
-    written = update.render_segments(Console(color_system=None, force_terminal=True))
-    assert written == "\x1b[1;17H" + "0.3"  # cursor to column 17 (1-based), cells 16-18 only
 
 
 def test_bad_option_values_exit_2_with_a_message(capsys) -> None:
