@@ -30,9 +30,10 @@ MAX_VOLUME = 1e15
 MAX_FFMC = 1e9
 #: last / previous close outside these is a bad index row: index trading halts at 20 %.
 INDEX_RATIO = (0.5, 2.0)
-#: ... and a bad stock row (price bands stop most at 20 %; unbanded F&O stocks rarely
-#: pass 100 %).
-STOCK_RATIO = (1 / 11, 11.0)
+INDEX_MOVE_PCT = (-50.0, 100.0)
+#: A stock's day move outside these (percent) is a bad row. Wide on purpose: re-listings,
+#: unbanded stocks and long simulated sessions move far; this only stops nonsense (2.7e306 %).
+STOCK_MOVE_PCT = (-100.0, 10_000.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +71,8 @@ def _price(value: float | None, field: str, *, optional: bool = False) -> None:
         raise _Bad(field, f"{value!r} is not a price")
 
 
-def _move(value: float | None, ratio: tuple[float, float]) -> None:
-    low, high = ((r - 1) * 100 for r in ratio)
+def _move(value: float | None, bounds: tuple[float, float]) -> None:
+    low, high = bounds
     if value is not None and not (math.isfinite(value) and low <= value <= high):
         raise _Bad("change_pct", f"{value!r}% is not a day's move")
 
@@ -91,7 +92,7 @@ def _index(quote: IndexQuote) -> None:
     _price(quote.prev_close, "prev_close", optional=True)
     for name in ("open", "high", "low", "year_high", "year_low"):
         _price(getattr(quote, name), name, optional=True)
-    _move(quote.change_pct, INDEX_RATIO)
+    _move(quote.change_pct, INDEX_MOVE_PCT)
     _against_close(quote.last, quote.prev_close, INDEX_RATIO)
     for name in ("advances", "declines", "unchanged"):
         _count(getattr(quote, name), name)
@@ -102,8 +103,7 @@ def _stock(quote: StockQuote) -> None:
     _price(quote.prev_close, "prev_close", optional=True)
     _price(quote.day_high, "day_high", optional=True)
     _price(quote.day_low, "day_low", optional=True)
-    _move(quote.change_pct, STOCK_RATIO)
-    _against_close(quote.last, quote.prev_close, STOCK_RATIO)
+    _move(quote.change_pct, STOCK_MOVE_PCT)
     if not 0 <= quote.volume <= MAX_VOLUME:
         raise _Bad("volume", f"{quote.volume!r} is not a volume")
     if quote.ffmc is not None and not (math.isfinite(quote.ffmc) and 0 <= quote.ffmc <= MAX_FFMC):
