@@ -2,13 +2,16 @@
 
 One ``HttpSource`` per provider owns one ``httpx.AsyncClient`` (HTTP/2 where the server
 speaks it) with browser-like headers, spaces requests to a per-provider budget, retries
-timeouts, dropped connections and 5xx with exponential backoff and jitter, and turns every
-failure into the typed errors of
+timeouts, dropped connections and 5xx with exponential backoff and jitter, honours
+``Retry-After`` on 429, and turns every failure into the typed errors of
 ``providers.base`` with a message that says *which* failure it was (the ``doctor``
-command shows it verbatim). Sites that need cookies first (NSE) pass a ``prime`` hook;
-on 401/403 the source re-primes once before giving up. A firewall block page ("Access
-Restricted") is not re-primed: it pauses every request for ``blocked_cooldown`` seconds,
-because asking again only extends the block.
+command shows it verbatim). Sites that need cookies first (NSE) pass a ``prime`` hook and
+a ``CookiePolicy`` (providers.cookies): the jar is renewed before it goes stale, started
+afresh after a dead-session sign, and a 401/403 re-primes once before giving up. A
+firewall block page ("Access Restricted") answering an API call is not re-primed: it
+pauses every request for ``blocked_cooldown`` seconds, because asking again only extends
+the block. The same page on a priming request is only a failed prime (retried by the
+policy's backoff), never a pause.
 
 A hostile or broken server must not be able to stop or swamp the monitor:
 - a 429 pauses every request to that host until its ``Retry-After`` (not just the request
@@ -21,11 +24,13 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import re
 import socket
 import ssl
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -35,6 +40,9 @@ import httpx
 
 from providers.base import MAX_SERVER_DELAY_S, BadPayload, ProviderUnavailable, RateLimited
 from providers.contract import IST
+from providers.cookies import CookiePolicy, CookieSession
+
+log = logging.getLogger(__name__)
 
 BROWSER_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -126,6 +134,15 @@ async def read_capped(
     )
 
 
+class PrimeRefused(ProviderUnavailable):
+    """The priming page itself was refused (403/5xx, an "Access Denied" page): retried by
+    the cookie policy's backoff, and never a reason to pause the source."""
+
+
+#: Seconds of request history kept for ``requests_in_last_hour`` (the doctor's column).
+REQUEST_LOG_SECONDS = 3600.0
+
+
 class RequestBudget:
     """Spaces requests at least ``1 / rate`` seconds apart (a token bucket one token deep).
 
@@ -149,6 +166,11 @@ class RequestBudget:
             if delay > 0:
                 await self._sleep(delay)
             self._next_at = max(self._clock(), self._next_at) + self.interval
+
+    def hold(self) -> None:
+        """No request before one interval from now: after a request whose arrival at the
+        site may have lagged its slot (the priming page opens the connection)."""
+        self._next_at = max(self._next_at, self._clock() + self.interval)
 
 
 Prime = Callable[["HttpSource"], Awaitable[None]]
@@ -187,6 +209,7 @@ class HttpSource:
         max_retry_after: float = 30.0,
         max_body_bytes: int = MAX_BODY_BYTES,
         prime: Prime | None = None,
+        cookie_policy: CookiePolicy | None = None,
         blocked_cooldown: float = 600.0,
         seed: int | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -206,8 +229,14 @@ class HttpSource:
         self._clock = clock
         self._rng = random.Random(seed)
         self._budget = RequestBudget(requests_per_second, clock=clock, sleep=sleep)
-        self._prime_lock = asyncio.Lock()
-        self._prime_generation = 0  # bumped by every successful (re-)prime
+        self.session = CookieSession(
+            name,
+            cookie_policy or CookiePolicy(),
+            clock=clock,
+            sleep=sleep,
+            backoff=self._backoff_delay,
+        )
+        self._sent: deque[tuple[float, str]] = deque()
         self._blocked_until = float("-inf")
         self._paused_until: dict[str, float] = {}  # host -> monotonic time a 429 lifts
         self._owns_client = client is None
@@ -226,7 +255,22 @@ class HttpSource:
 
     @property
     def primed(self) -> bool:
-        return self._prime_generation > 0
+        return self.session.generation > 0
+
+    def requests_in_last_hour(self, path: str | None = None) -> int:
+        """Requests sent (priming pages included) in the last hour, to ``path`` or in all."""
+        self._forget_old_requests()
+        return sum(1 for _, sent in self._sent if path is None or sent == path)
+
+    def sent_log(self) -> list[tuple[float, str]]:
+        """(clock time, path) of every request sent in the last hour, oldest first."""
+        self._forget_old_requests()
+        return list(self._sent)
+
+    def _forget_old_requests(self) -> None:
+        horizon = self._clock() - REQUEST_LOG_SECONDS
+        while self._sent and self._sent[0][0] < horizon:
+            self._sent.popleft()
 
     async def get_json(
         self, path: str, params: Params = None, *, max_bytes: int | None = None
@@ -247,12 +291,51 @@ class HttpSource:
         if self._owns_client:
             await self.client.aclose()
 
-    async def _ensure_primed(self, seen_generation: int) -> None:
-        """(Re-)prime unless another request already did since ``seen_generation``."""
-        async with self._prime_lock:
-            if self._prime is not None and self._prime_generation == seen_generation:
-                await self._prime(self)
-                self._prime_generation += 1
+    async def _prime_fresh_jar(self) -> None:
+        """The prime hook on an empty cookie jar (a stale cookie must not ride along)."""
+        assert self._prime is not None
+        self.client.cookies.clear()
+        try:
+            await self._prime(self)
+        finally:
+            self._budget.hold()
+
+    async def _send(
+        self,
+        path: str,
+        params: Params,
+        headers: Mapping[str, str] | None,
+        use_prime: bool,
+        limit: int,
+        paused: bool,
+    ) -> tuple[httpx.Response | httpx.TransportError, int]:
+        """One request when the session, the host's 429 pause (``paused``: not yet slept out
+        by this request) and the budget allow it, and the jar generation it went out with.
+        Requests queued behind a renewal wait for it and take a new slot. The body is read
+        up to ``limit`` bytes."""
+        host = self.client.base_url.join(path).host
+        while True:
+            self._check_not_blocked()
+            if paused:
+                await self._wait_for_host(host, path)
+            if use_prime:
+                await self.session.ready(self._prime_fresh_jar)
+            await self._budget.wait()
+            self._check_not_blocked()  # a request queued behind the one that got blocked
+            if not (use_prime and (self.session.renewing or self.session.dead)):
+                break
+        generation = self.session.generation
+        self._sent.append((self._clock(), path))
+        self._forget_old_requests()
+        try:
+            response = await read_capped(
+                self.client, path, limit=limit, params=params, headers=headers
+            )
+        except BodyTooLarge as exc:
+            raise BadPayload(self.name, "<body>", f"{path}: {exc}") from None
+        except httpx.TransportError as exc:
+            return exc, generation
+        return response, generation
 
     async def _request(
         self,
@@ -263,39 +346,41 @@ class HttpSource:
         primed: bool,
         max_bytes: int | None = None,
     ) -> httpx.Response:
-        use_prime = primed and self._prime is not None
+        priming = self.session.is_priming()
+        use_prime = primed and self._prime is not None and not priming
         host = self.client.base_url.join(path).host
-        if use_prime and not self.primed:
-            await self._ensure_primed(0)
+        limit = max_bytes or self.max_body_bytes
         reprimed = False
         attempt = 0
         slept_until = float("-inf")  # the end of a host pause this request already slept out
         while True:
-            self._check_not_blocked()
-            if self._paused_until.get(host, slept_until) > slept_until:
-                await self._wait_for_host(host, path)
-            await self._budget.wait()
-            self._check_not_blocked()  # a request queued behind the one that got blocked
-            generation = self._prime_generation
-            limit = max_bytes or self.max_body_bytes
-            try:
-                response = await read_capped(
-                    self.client, path, limit=limit, params=params, headers=headers
-                )
-            except BodyTooLarge as exc:
-                raise BadPayload(self.name, "<body>", f"{path}: {exc}") from None
-            except httpx.TransportError as exc:
-                error, retryable = self._transport_error(exc)
+            paused = self._paused_until.get(host, slept_until) > slept_until
+            response, generation = await self._send(path, params, headers, use_prime, limit, paused)
+            if isinstance(response, httpx.TransportError):
+                error, retryable = self._transport_error(response)
+                if priming:
+                    raise PrimeRefused(self.name, f"priming page {path}: {error.message}")
+                dead = use_prime and not reprimed
+                if dead and self.session.transport_failed(response, generation):
+                    reprimed = True  # a dead session: start again with a fresh jar
+                    await self.session.renew(self._prime_fresh_jar, generation, "dead")
+                    continue
                 if retryable and attempt < self.max_retries:
                     await self._sleep(self._backoff_delay(attempt))
                     attempt += 1
                     continue
-                raise error from exc
+                raise error from response
+            if use_prime:
+                self.session.answered()
             status = response.status_code
+            if priming and (status in (401, 403) or status >= 500):
+                page = _block_page_title(response)
+                said = f" ({page!r})" if page else ""
+                raise PrimeRefused(self.name, f"priming page {path}: HTTP {status}{said}")
             if status in (401, 403):
                 if use_prime and not reprimed and _block_page_title(response) is None:
                     reprimed = True
-                    await self._ensure_primed(generation)
+                    await self.session.renew(self._prime_fresh_jar, generation, "refused")
                     continue
                 raise self._refused(path, response, reprimed)
             if status == 429:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -27,6 +28,7 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from providers.contract import IST, Part
 from widgets.format import DIM, clean, fit
 from widgets.views import WATCH, SegmentView
 
@@ -175,6 +177,9 @@ class Pane(Widget, can_focus=True):
         "w on a stock row adds it;",
         "g finds any stock by name.",
     )
+    #: The data kind the pane shows, when the source may fetch it less often than every
+    #: refresh (then the border says how old it is).
+    PART: ClassVar[Part | None] = None
 
     class StockChosen(Message):
         """Enter (or a click) on a row that stands for a stock."""
@@ -190,6 +195,7 @@ class Pane(Widget, can_focus=True):
         self.filter_text = ""
         self.stale = False
         self.stale_note = ""
+        self.age_text = ""
         self.sort_index = 0
         self.cursor = 0
         self.top = 0
@@ -328,9 +334,20 @@ class Pane(Widget, can_focus=True):
             self.stale, self.stale_note = stale, note
             self.sync()
 
+    def set_age(self, fetched: datetime | None, now: datetime) -> None:
+        """Say in the border when the shown data was fetched ("as of 11:05, 40 min"),
+        for kinds the source asks hourly or daily; redrawn at each refresh, never ticking."""
+        text = ""
+        if fetched is not None:
+            minutes = max(0, int((now - fetched).total_seconds() // 60))
+            text = f"as of {fetched.astimezone(IST):%H:%M}, {minutes} min"
+        if text != self.age_text:
+            self.age_text = text
+            self.sync()
+
     def _update_subtitle(self, count: int, page: int) -> None:
         badge = f"STALE {clean(self.stale_note)}".strip() if self.stale else ""
-        words = [badge, self.subtitle()]
+        words = [badge, self.age_text, self.subtitle()]
         if self.filter_text:
             words.append(f"/{clean(self.filter_text)}")
         if count > page:

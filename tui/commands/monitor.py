@@ -86,6 +86,9 @@ def _live_app(
         now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
     )
     schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
+    keep_texts = getattr(provider, "use_text_cache", None)
+    if keep_texts is not None:  # NSE's constituent lists survive a restart in the store
+        keep_texts(store)
 
     async def daily_work() -> pd.DataFrame:
         """Once per trading day, after the first screen: holidays, then daily closes."""

@@ -23,7 +23,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from providers.base import Provider, ProviderError
-from providers.contract import Segment, Snapshot
+from providers.contract import IST, Segment, Snapshot
 from widgets.views import WATCH, Scope, scope_of
 
 if TYPE_CHECKING:
@@ -41,10 +41,17 @@ async def _one_snapshot(
         snapshot = await provider.fetch()
         history = None
         if with_history:
+            import pandas as pd
+
+            from tui.history.backfill import with_reference_closes
+
             try:
                 history = await provider.history()
             except ProviderError:
-                history = None
+                history = pd.DataFrame()
+            today = snapshot.as_of.astimezone(IST).date()
+            history = with_reference_closes(history, provider, today)
+            history = None if history.empty else history
         return snapshot, history
     finally:
         await provider.aclose()

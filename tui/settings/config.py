@@ -420,6 +420,12 @@ def _positive_int(reader: _Reader, value: object, key: str) -> int:
     return int(reader.number(value, key, integer=True))
 
 
+def _positive_ints(reader: _Reader, value: object, key: str) -> list[int]:
+    if not isinstance(value, list):
+        reader.fail(key, f"expected an array of numbers, got {_type_name(value)}")
+    return [_positive_int(reader, item, f"{key}[{i}]") for i, item in enumerate(value)]
+
+
 def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
     if value == 0 and type(value) is int:
         return 0
@@ -460,16 +466,27 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "earnings_days": _int_in(DAYS_AHEAD_RANGE),
             "max_retries": _int_in(RETRIES_RANGE),
             "blocked_cooldown": _number_in(COOLDOWN_RANGE),
+            "results_days": _positive_int,
+            "archives_url": _Reader.string,
+            "constituent_lists": _string_table,  # index name -> CSV file on the archives host
+            "cookie_max_age": _Reader.number,
+            "cookie_max_uses": _positive_int,
+            "primes_per_minute": _positive_int,
+            "calendar_every": _Reader.number,
+            "lists_every": _Reader.number,
+            "holidays_every": _Reader.number,
         },
         "bse": {
             "index_names": _string_table,
             "mover_indices": _string_table,
             "earnings_days": _int_in(DAYS_AHEAD_RANGE),
+            "index_board": _positive_ints,  # MktCapBoard categories for index levels
         },
         "yahoo": {
             "symbols": _symbol_table,
             "max_age_hours": _number_in(Range(0.01, 8760)),
             "cookie_url": _Reader.string,
+            "impersonate": _Reader.boolean,
         },
         "files": {
             "ratings": _Reader.string,
@@ -724,7 +741,7 @@ DEFAULT_CONFIG_TEXT = f"""\
 [sources]
 # Providers per data kind, first choice first, then fallbacks.
 # Built-ins: nse, bse, yahoo, files, demo; plugins add more (`capwatch providers`).
-indices = ["nse", "yahoo"]     # index levels; Yahoo if NSE is unreachable
+indices = ["nse", "bse", "yahoo"]  # levels from NSE and BSE together; Yahoo if both fail
 stocks = ["nse"]               # constituents' quotes (movers, sectors, breadth)
 breadth = ["nse"]              # advances/declines; add "bse" for BSE indices
 ratings = ["files"]            # analyst rating changes from your file, see [providers.files]
