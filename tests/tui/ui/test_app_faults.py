@@ -219,7 +219,7 @@ async def test_a_provider_failure_still_backs_off_and_recovers() -> None:
         await refreshed(pilot, app, 1)
         app.action_refresh()
         await refreshed(pilot, app, 2)
-        assert "STALE" in status(app) and "connection refused" in status(app)
+        assert "STALE" in status(app) and "ERROR scripted: connection" in status(app)
         app.action_refresh()
         await refreshed(pilot, app, 3)
         assert "STALE" not in status(app) and "ERROR" not in status(app)
