@@ -15,14 +15,26 @@ from providers.contract import Part, Snapshot
 if TYPE_CHECKING:  # pandas is heavy; providers import it lazily where they need it
     import pandas as pd
 
+#: The longest pause a source may impose (seconds): a longer ``Retry-After`` is capped to it.
+MAX_SERVER_DELAY_S = 3600.0
+
 
 class ProviderError(Exception):
-    """Base of every error a provider raises; always names the provider."""
+    """Base of every error a provider raises; always names the provider.
+
+    A fetch in which every part failed raises one of its parts' errors; ``parts`` then says
+    why each part failed, so a stocks failure is not blamed on the indices endpoint."""
 
     def __init__(self, provider: str, message: str) -> None:
         super().__init__(f"{provider}: {message}")
         self.provider = provider
         self.message = message
+        self.parts: Mapping[Part, str] = {}
+
+    def with_parts(self, parts: Mapping[Part, str]) -> ProviderError:
+        """This error, saying why each part failed (see the class docstring)."""
+        self.parts = dict(parts)
+        return self
 
 
 class ProviderUnavailable(ProviderError):

@@ -196,6 +196,7 @@ class Pane(Widget, can_focus=True):
         self.view: SegmentView | None = None
         self.filter_text = ""
         self.stale = False
+        self.stale_note = ""
         self.age_text = ""
         self.sort_index = 0
         self.horizon = "Day"  # what Sectors and Gainers/Losers read (``h`` cycles)
@@ -360,11 +361,12 @@ class Pane(Widget, can_focus=True):
                     self.refresh(Region(start, y, end - start, 1))
         self._update_subtitle(count, page)
 
-    def set_stale(self, stale: bool) -> None:
-        """Mark the data as old (a stored snapshot, or the provider failing): the pane keeps
-        drawing it, badged STALE; the status bar says how old and why."""
-        if stale != self.stale:
-            self.stale = stale
+    def set_stale(self, stale: bool, note: str = "") -> None:
+        """Mark the data as old (a stored snapshot, the provider failing, or only this pane's
+        part failing): the pane keeps drawing it, badged STALE, with ``note`` (its age and
+        why) when only some panes are stale; the status bar says the rest."""
+        if (stale, note) != (self.stale, self.stale_note):
+            self.stale, self.stale_note = stale, note
             self.sync()
 
     def set_age(self, fetched: datetime | None, now: datetime) -> None:
@@ -379,7 +381,8 @@ class Pane(Widget, can_focus=True):
             self.sync()
 
     def _update_subtitle(self, count: int, page: int) -> None:
-        words = ["STALE" if self.stale else "", self.age_text, self.subtitle()]
+        badge = f"STALE {clean(self.stale_note)}".strip() if self.stale else ""
+        words = [badge, self.age_text, self.subtitle()]
         if self.filter_text:
             words.append(f"/{clean(self.filter_text)}")
         if count > page:

@@ -265,7 +265,8 @@ class NseProvider:
 
         live = wanted - CACHED_PARTS or wanted  # a cached calendar is no sign NSE answers
         if set(errors) >= live and not any(fields.get(p.value) for p in live):
-            raise self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
+            first = self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
+            raise first.with_parts(errors)
         return Snapshot(
             provider=self.name,
             as_of=now,

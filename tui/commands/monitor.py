@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -131,12 +132,19 @@ def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str |
 
 def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
     """Config cannot check theme names (it must not import textual); the app can."""
-    if theme not in app.available_themes:
-        known = ", ".join(sorted(app.available_themes))
-        raise ValueError(
-            f"{the_plan.origin}: display.theme: unknown theme {theme!r}; known: {known}"
-        )
+    problem = theme_problem(theme, app.available_themes)
+    if problem:
+        from tui.settings.config import error_at
+
+        raise error_at(the_plan.config, "display.theme", problem)
     app.theme = theme
+
+
+def theme_problem(theme: str, known: Collection[str]) -> str | None:
+    """Why ``theme`` cannot be used, or None (shared with ``config --check``)."""
+    if theme in known:
+        return None
+    return f"unknown theme {theme!r}; known: {', '.join(sorted(known))}"
 
 
 def run(args: argparse.Namespace) -> int:

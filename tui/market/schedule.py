@@ -18,6 +18,11 @@ log = logging.getLogger(__name__)
 DEMO_INTERVAL_S = 2.0
 #: Without a schedule, a closed market is polled no faster than this (seconds).
 CLOSED_INTERVAL_S = 60.0
+#: The shortest refresh interval a user may set (seconds): faster only burns CPU, and live
+#: sources space requests by their own budget anyway.
+MIN_INTERVAL_S = 0.1
+#: The longest wait between refreshes (seconds): a day. Longer is a typo (or ``inf``).
+MAX_INTERVAL_S = 86400.0
 
 
 @dataclass(frozen=True, slots=True)

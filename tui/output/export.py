@@ -287,6 +287,16 @@ def _ratio(breadth: Breadth) -> str:
     return "-" if ratio is None else f"{ratio:.2f}x"
 
 
+#: The widest a name may be in a text table: a 5,000-character sector name must not make every
+#: row 5,000 columns wide (the JSON and CSV outputs keep the whole text).
+MAX_NAME_CHARS = 40
+
+
+def cut(name: str) -> str:
+    """``name`` for a table column: cut to ``MAX_NAME_CHARS`` with an ellipsis."""
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
+
+
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: str = "") -> str:
     """Aligned columns; ``right`` has an "r" at each position to right-align."""
     rows = [list(row) for row in rows]
@@ -314,7 +324,7 @@ def to_table(snapshot: Snapshot) -> str:
                 ("INDEX", "EXCH", "LAST", "CHANGE", "ADV", "DEC", "UNCH"),
                 (
                     (
-                        q.name,
+                        cut(q.name),
                         q.exchange,
                         _fmt_num(q.last),
                         _fmt_pct(q.change_pct),
@@ -332,7 +342,7 @@ def to_table(snapshot: Snapshot) -> str:
             text_table(
                 ("BREADTH", "ADV", "DEC", "UNCH", "A/D"),
                 (
-                    (b.scope, str(b.advances), str(b.declines), str(b.unchanged), _ratio(b))
+                    (cut(b.scope), str(b.advances), str(b.declines), str(b.unchanged), _ratio(b))
                     for b in snapshot.breadth
                 ),
                 right=" rrrr",

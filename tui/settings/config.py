@@ -12,6 +12,7 @@ Command-line flags beat the file: ``Config.with_overrides``.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 from collections.abc import Callable, Collection, Mapping
@@ -25,7 +26,31 @@ from providers.contract import Part
 from tui.alerts import rules as alert_rules
 from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
-from tui.market.schedule import Refresh
+from tui.market.schedule import MAX_INTERVAL_S, MIN_INTERVAL_S, Refresh
+
+#: Accepted ranges of the numeric settings: beyond them a value is a typo, or would freeze,
+#: crash or flood the monitor (an ``inf`` interval, 5,000 years of retention, 1e-300 requests
+#: per second). ``Range(low, high)`` is inclusive.
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    low: float
+    high: float
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int | float) and self.low <= value <= self.high
+
+
+INTERVAL_RANGE = Range(MIN_INTERVAL_S, MAX_INTERVAL_S)
+RATE_RANGE = Range(0.01, 100.0)  # requests per second: one per 100 s .. a hundred
+TIMEOUT_RANGE = Range(0.1, 600.0)
+MOVERS_RANGE = Range(1, 500)
+INTRADAY_DAYS_RANGE = Range(1, 3650)
+DAILY_YEARS_RANGE = Range(1, 100)
+DAYS_AHEAD_RANGE = Range(1, 366)
+RETRIES_RANGE = Range(0, 10)
+COOLDOWN_RANGE = Range(0, 86400)
 
 
 def _frozen(value: Mapping | None = None) -> Mapping:
@@ -151,13 +176,16 @@ class Config:
         """
         config = self
         if interval is not None:
-            if interval <= 0:
-                raise ValueError(f"--interval must be > 0 seconds, got {interval}")
+            if interval not in INTERVAL_RANGE:
+                raise ValueError(
+                    f"--interval must be {INTERVAL_RANGE.low:g} to {INTERVAL_RANGE.high:g} "
+                    f"seconds, got {interval}"
+                )
             closed = max(self.refresh.closed, interval)
             config = replace(config, refresh=replace(self.refresh, open=interval, closed=closed))
         if movers is not None:
-            if movers < 1:
-                raise ValueError(f"--movers must be >= 1, got {movers}")
+            if movers not in MOVERS_RANGE:
+                raise ValueError(f"--movers must be 1 to {MOVERS_RANGE.high:g}, got {movers}")
             config = replace(config, display=replace(config.display, movers=movers))
         if anchor is not None:
             day = _parse_anchor_flag(anchor)
@@ -252,15 +280,29 @@ class _Reader:
             self.fail(key, f"expected true or false, got {_type_name(value)}")
         return value
 
-    def number(self, value: object, key: str, *, integer: bool = False) -> float:
-        """A positive number (an integer when ``integer``)."""
+    def number(
+        self, value: object, key: str, *, integer: bool = False, within: Range | None = None
+    ) -> float:
+        """A finite positive number (an integer when ``integer``), inside ``within``."""
         kinds: tuple[type, ...] = (int,) if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kinds):
             expected = "a positive integer" if integer else "a positive number"
             self.fail(key, f"expected {expected}, got {_type_name(value)}")
-        if not value > 0:
+        if not math.isfinite(value):
+            self.fail(key, f"must be a finite number, got {value!r}")
+        if within is not None:
+            if value not in within:
+                self.fail(key, f"must be {within.low:g} to {within.high:g}, got {value!r}")
+        elif not value > 0:
             self.fail(key, f"must be > 0, got {value!r}")
         return value
+
+    def url(self, value: object, key: str) -> str:
+        """An http(s) URL with a host: a typo here would only show up as odd fetch errors."""
+        text = self.string(value, key)
+        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/\S*)?", text):
+            self.fail(key, f"expected an http:// or https:// URL, got {text!r}")
+        return text
 
     def strings(self, value: object, key: str, *, allow_empty: bool = True) -> tuple[str, ...]:
         if not isinstance(value, list):
@@ -394,16 +436,30 @@ def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
     return _positive_int(reader, value, key)
 
 
+def _int_in(within: Range) -> ExtraCheck:
+    def check(reader: _Reader, value: object, key: str) -> int:
+        return int(reader.number(value, key, integer=True, within=within))
+
+    return check
+
+
+def _number_in(within: Range) -> ExtraCheck:
+    def check(reader: _Reader, value: object, key: str) -> float:
+        return float(reader.number(value, key, within=within))
+
+    return check
+
+
 #: Provider-specific keys of the built-in providers, with their checks. Plugins (any other
 #: name) may use any keys; their values are passed on as parsed.
 BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType(
     {
         "demo": {
-            "seed": _non_negative_int,
+            "seed": _int_in(Range(0, 2**32 - 1)),
             "start": _Reader.string,
-            "step_seconds": _Reader.number,
-            "stocks": _positive_int,
-            "history_days": _positive_int,
+            "step_seconds": _number_in(Range(0.001, 86400)),
+            "stocks": _int_in(Range(1, 20_000)),
+            "history_days": _int_in(Range(1, 10_000)),
         },
         "nse": {
             "segments": _string_table,  # index name -> segment id
@@ -412,9 +468,9 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "history_indices": _Reader.strings,
             "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
             "prime_path": _Reader.string,
-            "earnings_days": _positive_int,
-            "max_retries": _non_negative_int,
-            "blocked_cooldown": _Reader.number,
+            "earnings_days": _int_in(DAYS_AHEAD_RANGE),
+            "max_retries": _int_in(RETRIES_RANGE),
+            "blocked_cooldown": _number_in(COOLDOWN_RANGE),
             "results_days": _positive_int,
             "archives_url": _Reader.string,
             "constituent_lists": _string_table,  # index name -> CSV file on the archives host
@@ -430,19 +486,19 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
         "bse": {
             "index_names": _string_table,
             "mover_indices": _string_table,
-            "earnings_days": _positive_int,
+            "earnings_days": _int_in(DAYS_AHEAD_RANGE),
             "index_board": _positive_ints,  # MktCapBoard categories for index levels
         },
         "yahoo": {
             "symbols": _symbol_table,
-            "max_age_hours": _Reader.number,
+            "max_age_hours": _number_in(Range(0.01, 8760)),
             "cookie_url": _Reader.string,
             "impersonate": _Reader.boolean,
         },
         "files": {
             "ratings": _Reader.string,
             "earnings": _Reader.string,
-            "url_refresh_seconds": _Reader.number,
+            "url_refresh_seconds": _number_in(INTERVAL_RANGE),
         },
     }
 )
@@ -480,13 +536,13 @@ def _read_provider(reader: _Reader, name: str, data: object) -> ProviderSettings
     rps = table.get("requests_per_second")
     timeout = table.get("timeout")
     return ProviderSettings(
-        base_url=reader.string(table["base_url"], f"{key}.base_url")
-        if "base_url" in table
-        else None,
+        base_url=reader.url(table["base_url"], f"{key}.base_url") if "base_url" in table else None,
         requests_per_second=None
         if rps is None
-        else float(reader.number(rps, f"{key}.requests_per_second")),
-        timeout=None if timeout is None else float(reader.number(timeout, f"{key}.timeout")),
+        else float(reader.number(rps, f"{key}.requests_per_second", within=RATE_RANGE)),
+        timeout=None
+        if timeout is None
+        else float(reader.number(timeout, f"{key}.timeout", within=TIMEOUT_RANGE)),
         extra=_frozen(extra),
     )
 
@@ -494,7 +550,10 @@ def _read_provider(reader: _Reader, name: str, data: object) -> ProviderSettings
 def _read_refresh(reader: _Reader, data: object) -> Refresh:
     table = reader.table(data, "refresh", SECTION_KEYS["refresh"])
     return Refresh(
-        **{k: float(reader.number(v, f"refresh.{k}")) for k, v in table.items()},
+        **{
+            k: float(reader.number(v, f"refresh.{k}", within=INTERVAL_RANGE))
+            for k, v in table.items()
+        },
     )
 
 
@@ -502,7 +561,9 @@ def _read_display(reader: _Reader, data: object) -> Display:
     table = reader.table(data, "display", SECTION_KEYS["display"])
     values: dict[str, object] = {}
     if "movers" in table:
-        values["movers"] = int(reader.number(table["movers"], "display.movers", integer=True))
+        values["movers"] = int(
+            reader.number(table["movers"], "display.movers", integer=True, within=MOVERS_RANGE)
+        )
     if "anchors" in table:
         anchors = table["anchors"]
         if not isinstance(anchors, list):
@@ -579,8 +640,12 @@ def _read_notifications(reader: _Reader, data: object) -> Delivery:
 
 def _read_retention(reader: _Reader, data: object) -> Retention:
     table = reader.table(data, "history", SECTION_KEYS["history"])
+    ranges = {"intraday_days": INTRADAY_DAYS_RANGE, "daily_years": DAILY_YEARS_RANGE}
     return Retention(
-        **{k: int(reader.number(v, f"history.{k}", integer=True)) for k, v in table.items()}
+        **{
+            k: int(reader.number(v, f"history.{k}", integer=True, within=ranges[k]))
+            for k, v in table.items()
+        }
     )
 
 
@@ -645,6 +710,16 @@ def _check_provider_names(reader: _Reader, sources: Sources, known: Collection[s
                     f"sources.{part.value}[{i}]",
                     f"unknown provider {name!r} (known: {', '.join(sorted(known))})",
                 )
+
+
+def error_at(config: Config, key: str, problem: str) -> ConfigError:
+    """A ``ConfigError`` about ``key`` found after reading (e.g. an unknown theme, which only
+    the UI can judge), with its line in the file ``config`` came from."""
+    try:
+        text = config.path.read_text(encoding="utf-8") if config.path else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return ConfigError(config.path, key, problem, _locate(text, key) if text else None)
 
 
 def load_config(path: Path | str, known_providers: Collection[str] | None = None) -> Config:

@@ -3,8 +3,12 @@
 One refresh is one worker: fetch a snapshot, turn it into per-segment views (in a thread, so
 keys stay responsive while the daily work runs), draw the chosen segment. The next refresh is
 armed only when the previous one has finished, so a slow provider cannot pile refreshes up,
-and nothing runs between refreshes (no ticking clocks on screen). A failed fetch keeps every
-pane as it was and says so in the status bar.
+and nothing runs between refreshes but a once-a-second check that only redraws when the data
+is old (no ticking clocks on screen). A failed fetch keeps every pane as it was and says so in
+the status bar; a failed, empty or insane part (``providers.sanity``) keeps that part's last
+good data on its panes, marked STALE with its age and the reason (``tui.market.last_good``).
+A refresh late by more than its interval (a hung server) marks the panes stale too. Whatever
+goes wrong, including in the scheduling itself, the next refresh is always armed.
 
 The same worker computes the Watch view (the watchlist as a sixth segment) and evaluates the
 alert rules on the fresh views (``tui.alerts``); fired alerts are delivered here, on the UI
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import os
 from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -32,11 +37,13 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-from providers.base import Provider, RateLimited
-from providers.contract import IST, MarketPhase, Segment, Snapshot
+from providers import sanity
+from providers.base import MAX_SERVER_DELAY_S, Provider, ProviderError, RateLimited
+from providers.contract import IST, MarketPhase, Part, Segment, Snapshot
 from tui.alerts import AlertWatcher, views_and_alerts
 from tui.alerts.terminal import Delivery, sequences
-from tui.market.schedule import CLOSED_INTERVAL_S
+from tui.market.last_good import LastGood, StalePart
+from tui.market.schedule import CLOSED_INTERVAL_S, MAX_INTERVAL_S
 from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
@@ -48,7 +55,7 @@ from widgets.pane import Pane
 from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
-from widgets.status_bar import Status, StatusBar
+from widgets.status_bar import Status, StatusBar, age
 from widgets.views import (
     HORIZONS,
     WATCH,
@@ -68,12 +75,31 @@ if TYPE_CHECKING:
 
     from tui.analytics import AnalyticsSettings
 
-#: While the market is closed the data does not move; poll this slowly.
 #: Failed fetches back off exponentially up to this.
 MAX_RETRY_S = 120.0
 _NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
 #: Below this the panes cannot show a row of data each; the screen says so instead.
 MIN_SIZE = Size(60, 16)
+#: How often the app checks whether the data shown has gone stale (seconds).
+WATCH_S = 1.0
+#: The panes that show each part: a stale part marks them.
+PANES_OF_PART: Mapping[Part, tuple[str, ...]] = {
+    Part.INDICES: ("indices",),
+    Part.STOCKS: ("gainers", "losers", "sectors", "breadth"),
+    Part.BREADTH: ("breadth",),
+    Part.RATINGS: ("ratings",),
+    Part.EARNINGS: ("earnings",),
+}
+#: A stale pane's reason is cut to this many characters (the status bar has it in full).
+REASON_CHARS = 60
+
+
+def bounded_delay(delay: float, fallback: float) -> float:
+    """``delay`` as a usable timer: NaN becomes ``fallback``, the rest is kept within
+    0..``MAX_INTERVAL_S`` (``timedelta`` overflows on inf or 1e20)."""
+    if math.isnan(delay):
+        return fallback
+    return min(max(delay, 0.0), MAX_INTERVAL_S)
 
 
 class Analytics(Protocol):
@@ -92,21 +118,22 @@ class Analytics(Protocol):
     def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]: ...
 
 
-class SnapshotStore(Protocol):
-    """What the app needs from ``tui.history.store.HistoryStore``: the last stored snapshot is drawn
-    at once on start, marked STALE; every fetched one is recorded."""
-
-    def last_snapshot(self) -> Snapshot | None: ...
-
-    def append_snapshot(self, snapshot: Snapshot) -> None: ...
-
-
 class Schedule(Protocol):
     """A live market's refresh pacing (``tui.market.schedule.LiveSchedule``)."""
 
     def interval(self, now: datetime) -> float: ...
 
     def next_open(self, now: datetime) -> datetime: ...
+
+
+class SnapshotStore(Protocol):
+    """What the app needs from ``tui.history.store.HistoryStore``: the last stored snapshot is
+    drawn at once on start, marked STALE; every fetched one is recorded, except the rows of
+    parts shown from an earlier refresh (``stale``)."""
+
+    def last_snapshot(self) -> Snapshot | None: ...
+
+    def append_snapshot(self, snapshot: Snapshot, *, stale: Collection[Part] = ()) -> None: ...
 
 
 def ist_now() -> datetime:
@@ -215,6 +242,10 @@ class CapwatchApp(App[None]):
         self._failures = 0
         self._error: str | None = None
         self._next_at: datetime | None = None
+        self._late_at: datetime | None = None  # no new data by then: the refresh is late
+        self._resume_at: datetime | None = None  # a rate limit lifts (RateLimited)
+        self._last_good = LastGood(provider.parts)
+        self._stale_parts: Mapping[Part, StalePart] = {}
         self._timer: Timer | None = None
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
 
@@ -255,6 +286,7 @@ class CapwatchApp(App[None]):
         self.query_one("#gainers", Pane).focus()
         self._show_status()
         self._refresh()
+        self.set_interval(WATCH_S, self._watch)
 
     async def on_unmount(self) -> None:
         await self.provider.aclose()
@@ -267,42 +299,75 @@ class CapwatchApp(App[None]):
         delay = self.interval
         try:
             delay = await self._refresh_once(draw=asked or not self.paused)
+        except Exception as exc:  # a bug in the refresh itself must not stop the refreshes
+            log.exception("refresh failed")
+            delay = self._failed(exc, source="refresh")
         finally:
             self._arm(delay)
 
     def _arm(self, delay: float) -> None:
-        """Schedule the next refresh ``delay`` seconds from now (none while paused)."""
+        """Schedule the next refresh ``delay`` seconds from now (none while paused). Never
+        raises: if scheduling fails, a plain retry timer is armed instead."""
+        try:
+            self._arm_timer(bounded_delay(delay, self.interval))
+        except Exception as exc:
+            log.exception("scheduling the next refresh failed")
+            self._error = f"scheduling: {exc}"
+            self._next_at = self._late_at = None
+            self._timer = self.set_timer(MAX_RETRY_S, self._refresh)
+        try:
+            self._show_status()
+        except Exception:
+            log.exception("status bar update failed")
+
+    def _arm_timer(self, delay: float) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if self.paused:
-            self._next_at = None
-        else:
-            self._next_at = self.clock() + timedelta(seconds=delay)
-            self._timer = self.set_timer(delay, self._refresh)
-        self._show_status()
+            self._next_at = self._late_at = None
+            return
+        self._timer = self.set_timer(delay, self._refresh)
+        now = self.clock()
+        self._next_at = now + timedelta(seconds=delay)
+        self._late_at = self._next_at + timedelta(seconds=max(delay, self.interval))
+
+    def _watch(self) -> None:
+        """Once a second: redraw the status and badges if the data has gone stale (a hung
+        refresh, an old stored snapshot); a no-op otherwise, as nothing else changes."""
+        try:
+            if self._stale_for() is not None or self._stale_parts:
+                self._show_status()
+        except Exception:  # a timer callback that raises would take the app down
+            log.exception("stale check failed")
 
     async def _refresh_once(self, draw: bool) -> float:
         """Fetch and draw once; return the seconds until the next refresh."""
         if self.store is not None and self._snapshot is None and not self._failures:
             await self._paint_stored(self.store)  # the offline start: last known data first
         try:
-            snapshot = await self.provider.fetch()
+            fetched = await self.provider.fetch()
         except Exception as exc:  # any provider failure must keep the screen
             return self._failed(exc)
+        received = self.clock()
         try:
             analytics = await self._ensure_analytics()
-            views, fired = await asyncio.to_thread(self._compute, analytics, snapshot, False)
+            snapshot, stale, views, fired = await asyncio.to_thread(
+                self._judge, analytics, fetched, received
+            )
         except Exception as exc:  # a bad snapshot must not take the app down
             return self._failed(exc, source="analytics")
         self._failures, self._error = 0, self._partial_errors(snapshot)
-        self._received_at, self._stale_since = self.clock(), None
+        self._received_at, self._stale_since, self._resume_at = received, None, None
+        self._stale_parts = stale
         if draw:
             self._draw(snapshot, views)
         self._deliver(fired)
         if self.store is not None:
             try:
-                await asyncio.to_thread(self.store.append_snapshot, snapshot)
+                await asyncio.to_thread(
+                    partial(self.store.append_snapshot, snapshot, stale=frozenset(stale))
+                )
             except Exception as exc:  # a full disk or locked file must not stop the monitor
                 self._note_error(exc, "store")
         if self._history_day != snapshot.as_of.astimezone(IST).date():
@@ -315,6 +380,17 @@ class CapwatchApp(App[None]):
         return (
             max(self.interval, CLOSED_INTERVAL_S) if phase is MarketPhase.CLOSED else self.interval
         )
+
+    def _judge(
+        self, analytics: Analytics, fetched: Snapshot, received: datetime
+    ) -> tuple[Snapshot, Mapping[Part, StalePart], dict[Scope, SegmentView], list[AlertRow]]:
+        """In a thread: drop insane rows, put back the last good data of parts that failed,
+        came back empty or lost every row, and build the views (and alerts) of the result.
+        Prices or breadth kept from an earlier refresh fire no alerts."""
+        merged = self._last_good.merge(sanity.check(fetched).snapshot, received)
+        old_prices = bool(merged.stale.keys() & {Part.INDICES, Part.STOCKS, Part.BREADTH})
+        views, fired = self._compute(analytics, merged.snapshot, old_prices)
+        return merged.snapshot, merged.stale, views, fired
 
     async def _ensure_analytics(self) -> Analytics:
         if self.analytics is None:
@@ -385,10 +461,15 @@ class CapwatchApp(App[None]):
     def _failed(self, exc: Exception, source: str | None = None) -> float:
         self._failures += 1
         self._note_error(exc, source)
+        if isinstance(exc, ProviderError) and exc.parts:  # each part's own cause
+            self._error = "; ".join(f"{part}: {why}" for part, why in exc.parts.items())
         log.warning("refresh failed %d times in a row", self._failures)
-        delay = min(MAX_RETRY_S, self.interval * 2 ** (self._failures - 1))
+        delay = min(MAX_RETRY_S, self.interval * 2 ** min(self._failures - 1, 32))
         if isinstance(exc, RateLimited) and exc.retry_after:
-            delay = max(delay, exc.retry_after)
+            wait = bounded_delay(exc.retry_after, delay)
+            wait = min(wait, MAX_SERVER_DELAY_S)  # a plugin's inf: the HTTP core caps its own
+            self._resume_at = self.clock() + timedelta(seconds=wait)
+            delay = max(delay, wait)
         return delay
 
     @staticmethod
@@ -409,6 +490,7 @@ class CapwatchApp(App[None]):
             self._note_error(exc, "store")
             return
         self._stale_since = snapshot.as_of
+        self._last_good.remember(snapshot, snapshot.as_of)
         self._draw(snapshot, views)
 
     # --- drawing -----------------------------------------------------------------------------
@@ -446,13 +528,21 @@ class CapwatchApp(App[None]):
                 pane.show(view)
         self._show_status()
 
+    def _stale_for(self) -> timedelta | None:
+        """How old the data shown is, when it is old: a stored snapshot, failing fetches, or
+        a refresh late by more than its interval (a hung server)."""
+        now = self.clock()
+        if self._stale_since is not None:
+            return now - self._stale_since
+        if self._received_at is None:
+            return None
+        late = self._late_at is not None and now > self._late_at and not self.paused
+        return now - self._received_at if self._failures or late else None
+
     def _show_status(self) -> None:
         snapshot = self._snapshot
-        stale_for = None
-        if self._stale_since is not None:
-            stale_for = self.clock() - self._stale_since
-        elif self._failures and self._received_at is not None:
-            stale_for = self.clock() - self._received_at
+        stale_for = self._stale_for()
+        now = self.clock()
         market = snapshot.status if snapshot is not None else None
         next_open = market.next_open if market else None
         if next_open is None and self.schedule is not None:
@@ -470,10 +560,26 @@ class CapwatchApp(App[None]):
             stale_for=stale_for,
             error=self._error,
             hint=self.hint,
+            resume_at=self._resume_at if self._failures else None,
+            today=now.astimezone(IST).date(),
         )
         self.query_one(StatusBar).show_status(status)
+        notes = self._pane_notes(now)
         for pane in self.panes:
-            pane.set_stale(stale_for is not None)
+            note = notes.get(pane.id or "")
+            pane.set_stale(stale_for is not None or note is not None, note or "")
+
+    def _pane_notes(self, now: datetime) -> dict[str, str]:
+        """Pane id -> "3m: why" for the panes showing a stale part (the oldest part wins)."""
+        notes: dict[str, tuple[datetime, str]] = {}
+        for part, stale in self._stale_parts.items():
+            reason = " ".join(stale.reason.split())
+            if len(reason) > REASON_CHARS:
+                reason = reason[: REASON_CHARS - 1] + "…"
+            for pane_id in PANES_OF_PART.get(part, ()):
+                if pane_id not in notes or stale.since < notes[pane_id][0]:
+                    notes[pane_id] = (stale.since, f"{age(now - stale.since)}: {reason}")
+        return {pane_id: note for pane_id, (_, note) in notes.items()}
 
     def _next_shown(self) -> datetime | None:
         if self._next_at is None or self.next_data_time is None:
