@@ -21,7 +21,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
 
+from providers import registry
 from providers.contract import Part
+from providers.schema import PLUGIN_COMMON, SettingError
+from providers.schema import type_name as _type_name
 from tui.alerts import rules as alert_rules
 from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
@@ -196,29 +199,6 @@ class ConfigError(Exception):
 # Reading and validation
 
 
-#: Keys every ``[providers.NAME]`` table may have.
-COMMON_PROVIDER_KEYS = ("base_url", "requests_per_second", "timeout")
-
-_TYPE_NAMES = {
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    str: "a string",
-    list: "an array",
-    dict: "a table",
-    datetime: "a date-time",
-    date: "a date",
-    time: "a time",
-}
-
-
-def _type_name(value: object) -> str:
-    for kind, name in _TYPE_NAMES.items():  # bool before int, datetime before date
-        if isinstance(value, kind):
-            return f"{name} ({value!r})" if not isinstance(value, dict | list) else name
-    return type(value).__name__
-
-
 class _Reader:
     """Validates one parsed file; every failure raises a ``ConfigError`` with the key's line."""
 
@@ -390,57 +370,6 @@ def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
     return _positive_int(reader, value, key)
 
 
-#: Provider-specific keys of the built-in providers, with their checks. Plugins (any other
-#: name) may use any keys; their values are passed on as parsed.
-BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType(
-    {
-        "demo": {
-            "seed": _non_negative_int,
-            "start": _Reader.string,
-            "step_seconds": _Reader.number,
-            "stocks": _positive_int,
-            "history_days": _positive_int,
-        },
-        "nse": {
-            "segments": _string_table,  # index name -> segment id
-            "constituents": _Reader.strings,
-            "history_indices": _Reader.strings,
-            "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
-            "prime_path": _Reader.string,
-            "earnings_days": _positive_int,
-            "max_retries": _non_negative_int,
-            "blocked_cooldown": _Reader.number,
-            "results_days": _positive_int,
-            "archives_url": _Reader.string,
-            "constituent_lists": _string_table,  # index name -> CSV file on the archives host
-            "cookie_max_age": _Reader.number,
-            "cookie_max_uses": _positive_int,
-            "primes_per_minute": _positive_int,
-            "calendar_every": _Reader.number,
-            "lists_every": _Reader.number,
-            "holidays_every": _Reader.number,
-        },
-        "bse": {
-            "index_names": _string_table,
-            "mover_indices": _string_table,
-            "earnings_days": _positive_int,
-            "index_board": _positive_ints,  # MktCapBoard categories for index levels
-        },
-        "yahoo": {
-            "symbols": _symbol_table,
-            "max_age_hours": _Reader.number,
-            "cookie_url": _Reader.string,
-            "impersonate": _Reader.boolean,
-        },
-        "files": {
-            "ratings": _Reader.string,
-            "earnings": _Reader.string,
-            "url_refresh_seconds": _Reader.number,
-        },
-    }
-)
-
-
 def _read_sources(reader: _Reader, data: object) -> Sources:
     kinds = [part.value for part in Part]
     table = reader.table(data, "sources", SECTION_KEYS["sources"])
@@ -452,27 +381,27 @@ def _read_sources(reader: _Reader, data: object) -> Sources:
 
 
 def _read_provider(reader: _Reader, name: str, data: object) -> ProviderSettings:
+    """A built-in's table checked against its declared ``SPEC``; a plugin's common keys
+    checked, the rest passed on as written (frozen)."""
     key = f"providers.{name}"
-    builtin = BUILTIN_PROVIDER_KEYS.get(name)
-    known = None if builtin is None else [*COMMON_PROVIDER_KEYS, *builtin]
-    table = reader.table(data, key, known)
-    extra = {}
+    spec = registry.builtin_spec(name) if name in registry.BUILTINS else None
+    table = reader.table(data, key, spec.keys if spec else None)
+    declared = {s.key: s for s in (spec.settings if spec else PLUGIN_COMMON)}
+    values: dict[str, object] = {}
     for item, value in table.items():
-        if item in COMMON_PROVIDER_KEYS:
+        setting = declared.get(item)
+        if setting is None:
+            values[item] = _deep_freeze(value)
             continue
-        check = builtin.get(item) if builtin else None
-        extra[item] = check(reader, value, f"{key}.{item}") if check else _deep_freeze(value)
-    rps = table.get("requests_per_second")
-    timeout = table.get("timeout")
+        try:
+            values[item] = setting.check(name, value)
+        except SettingError as exc:
+            reader.fail(f"{key}.{exc.key}", exc.problem)
     return ProviderSettings(
-        base_url=reader.string(table["base_url"], f"{key}.base_url")
-        if "base_url" in table
-        else None,
-        requests_per_second=None
-        if rps is None
-        else float(reader.number(rps, f"{key}.requests_per_second")),
-        timeout=None if timeout is None else float(reader.number(timeout, f"{key}.timeout")),
-        extra=_frozen(extra),
+        base_url=values.pop("base_url", None),  # type: ignore[arg-type]
+        requests_per_second=values.pop("requests_per_second", None),  # type: ignore[arg-type]
+        timeout=values.pop("timeout", None),  # type: ignore[arg-type]
+        extra=_frozen(values),
     )
 
 
