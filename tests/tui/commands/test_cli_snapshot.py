@@ -134,3 +134,15 @@ def test_providers_command_lists_builtins_with_parts(capsys: pytest.CaptureFixtu
     demo = next(line for line in lines if line.startswith("demo"))
     assert "built-in" in demo and "history" in demo and "ratings" in demo
     assert any(line.startswith("nse") for line in lines)
+
+
+def test_providers_name_prints_the_declared_settings(capsys: pytest.CaptureFixture[str]) -> None:
+    from providers import registry
+
+    assert main(["providers", "nse"]) == 0
+    out = capsys.readouterr().out
+    keys = [line.split()[0] for line in out.splitlines()[3:]]
+    assert keys == list(registry.builtin_spec("nse").keys)
+    assert "env CAPWATCH_NSE_BASE_URL" in out and "(>= 0)" in out
+    assert main(["providers", "nope"]) == 2
+    assert "not a built-in provider" in capsys.readouterr().err
