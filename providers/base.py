@@ -7,7 +7,7 @@ stock symbol, values are closes) because analytics consumes it vectorised.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from providers.contract import Part, Snapshot
@@ -43,18 +43,6 @@ class BadPayload(ProviderError):
     def __init__(self, provider: str, field: str, message: str) -> None:
         super().__init__(provider, f"bad payload at {field!r}: {message}")
         self.field = field
-
-
-def reject_unknown_settings(
-    provider: str, settings: Mapping[str, object], known: Collection[str]
-) -> None:
-    """A typo in ``[providers.NAME]`` must not be silently ignored: name every unknown key."""
-    unknown = sorted(set(settings) - set(known))
-    if unknown:
-        raise ValueError(
-            f"providers.{provider}: unknown setting(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(known))}"
-        )
 
 
 @runtime_checkable

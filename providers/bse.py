@@ -54,7 +54,7 @@ if TYPE_CHECKING:
 
 NAME = "bse"
 SITE = "https://www.bseindia.com"
-_DEFAULTS = {setting.key: setting.default for setting in SPEC.settings}
+_DEFAULTS = SPEC.defaults
 #: Indices whose gainers/losers are fetched, and the cap segment each stands for.
 DEFAULT_MOVER_INDICES: Mapping[str, Segment] = {
     k: Segment(v)

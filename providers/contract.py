@@ -27,15 +27,16 @@ class Segment(StrEnum):
     MICRO = "micro"  # beyond 1000
 
     @classmethod
-    def for_rank(cls, rank: int) -> Segment:
-        """The segment of a stock ranked ``rank`` (1 = largest) by free-float market cap."""
+    def for_rank(cls, rank: int, small_last: int = 1000) -> Segment:
+        """The segment of a stock ranked ``rank`` (1 = largest) by free-float market cap;
+        ``small_last`` is the last small-cap rank (SEBI sets none: sources differ)."""
         if rank < 1:
             raise ValueError(f"rank must be >= 1, got {rank}")
         if rank <= 100:
             return cls.LARGE
         if rank <= 250:
             return cls.MID
-        if rank <= 1000:
+        if rank <= small_last:
             return cls.SMALL
         return cls.MICRO
 

@@ -341,7 +341,7 @@ def _summary(label: str, problems: tuple[str, ...]) -> str:
     return f"{label}: skipped {len(problems)} bad row(s): {shown}{suffix}"
 
 
-_DEFAULTS = {setting.key: setting.default for setting in SPEC.settings}
+_DEFAULTS = SPEC.defaults
 
 
 class FileFeedProvider:

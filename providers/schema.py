@@ -234,6 +234,11 @@ class ProviderSpec:
     def keys(self) -> tuple[str, ...]:
         return tuple(s.key for s in self.settings)
 
+    @property
+    def defaults(self) -> dict[str, object]:
+        """Key -> default, for the provider classes' keyword defaults."""
+        return {s.key: s.default for s in self.settings}
+
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)
 

@@ -44,7 +44,7 @@ log = logging.getLogger(__name__)
 
 NAME = "yahoo"
 CRUMB_PATH = "/v1/test/getcrumb"
-_DEFAULTS = {setting.key: setting.default for setting in SPEC.settings}
+_DEFAULTS = SPEC.defaults
 
 
 def impersonating_transport() -> httpx.AsyncBaseTransport | None:

@@ -71,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="only this segment's tables (watch: your watchlist); CSV: only its stocks",
     )
 
+    hist = sub.add_parser(
+        "history", help="print the daily index closes behind 5D/1M/YTD (CSV or JSON) and exit"
+    )
+    _source_options(hist)
+    hist.add_argument(
+        "--days", type=int, default=260, metavar="N", help="trading days, newest last (260)"
+    )
+    hist.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    hist.add_argument("--stocks", action="store_true", help="add a column per stock")
+
     conf = sub.add_parser("config", help="show, create or check the config file")
     conf.add_argument("--config", metavar="PATH", help="config file to use")
     action = conf.add_mutually_exclusive_group(required=True)

@@ -129,16 +129,18 @@ class SegmentView:
     gainers: tuple[MoverRow, ...]
     losers: tuple[MoverRow, ...]
     sectors: tuple[SectorRow, ...]  # ranked best first
-    events: tuple[EventRow, ...]  # newest first
+    events: tuple[EventRow, ...]  # newest first; at most max_events of each kind
     upcoming: tuple[EarningsRow, ...]  # soonest first
     declared: tuple[EarningsRow, ...]  # declared today (latest first)
     rank_today: int | None  # 1 = best-performing cap segment today (None for ALL)
     rank_5d: int | None
-    change_pct: float | None = None  # the segment's stocks, free-float-cap weighted, today
-    change_5d_pct: float | None = None  # the same over 5 sessions (what rank_5d ranks)
-    upper_band: tuple[MoverRow, ...] = ()  # at the upper price band, best first (top N)
-    lower_band: tuple[MoverRow, ...] = ()  # at the lower price band, worst first (top N)
-    upper_band_count: int = 0  # all stocks at the upper band (upper_band may show fewer)
+    #: The segment's stocks as an index: free-float-cap weighted with the caps at the previous
+    #: close (today) and chain-linked daily (5 sessions, what rank_5d ranks).
+    change_pct: float | None = None
+    change_5d_pct: float | None = None
+    upper_band: tuple[MoverRow, ...] = ()  # every stock at its upper price band, best first
+    lower_band: tuple[MoverRow, ...] = ()  # every stock at its lower price band, worst first
+    upper_band_count: int = 0  # len(upper_band)
     lower_band_count: int = 0
 
 

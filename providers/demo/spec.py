@@ -26,9 +26,9 @@ SPEC = ProviderSpec(
         Setting(
             "stocks",
             Kind.INTEGER,
-            1600,
-            "stocks in the simulated universe (at least 1250)",
-            low=1250,
+            2400,
+            "stocks in the simulated universe (enough to fill every index)",
+            low=1750,
             low_inclusive=True,
         ),
         Setting(
@@ -42,4 +42,4 @@ SPEC = ProviderSpec(
     ),
 )
 #: Setting -> default (``start`` None = now, IST).
-DEFAULTS = {setting.key: setting.default for setting in SPEC.settings}
+DEFAULTS = SPEC.defaults

@@ -120,4 +120,4 @@ SPEC = ProviderSpec(
     ),
 )
 #: Setting -> default.
-DEFAULTS = {setting.key: setting.default for setting in SPEC.settings}
+DEFAULTS = SPEC.defaults

@@ -162,8 +162,9 @@ async def test_index_levels_are_merged_and_the_last_resort_stands_in_only_when_a
     assert {q.name: q.last for q in snap.indices} == {"NIFTY 50": 24000.0, "SENSEX": 82000.0}
     assert snap.sources[Part.INDICES] == "nse+bse" and yahoo.calls == []
 
-    down_nse, down_bse = FakeProvider("nse", {Part.INDICES}, down("nse")), FakeProvider(
-        "bse", {Part.INDICES}, down("bse")
+    down_nse, down_bse = (
+        FakeProvider("nse", {Part.INDICES}, down("nse")),
+        FakeProvider("bse", {Part.INDICES}, down("bse")),
     )
     snap = await ComposedProvider({Part.INDICES: [down_nse, down_bse, yahoo]}).fetch()
     assert [q.last for q in snap.indices] == [81000.0]

@@ -66,7 +66,7 @@ class _Daily:
     closes: DailyCloses
     refs: returns.References
     calls: Calls
-    stock_five_day: np.ndarray  # per universe position: the close 5 sessions back (NaN unknown)
+    stock_recent: np.ndarray  # (5, universe): closes of the last 5 sessions (NaN unknown)
     segment_of: dict[str, tuple[Segment, ...]]  # symbol or index name -> views it shows in
     technical_rows: dict[Segment, list[EventRow]]  # events.newest_first order
 
@@ -81,7 +81,7 @@ class _Tick:
     earnings: dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]
     indices: tuple[IndexRow, ...]
     sector_order: np.ndarray
-    five_day: np.ndarray  # per universe position: % change over 5 sessions
+    recent: np.ndarray  # (5, universe): closes 5 sessions back .. the previous close, oldest first
     upper: np.ndarray  # per universe position: at the upper price band
     lower: np.ndarray
 
@@ -146,13 +146,17 @@ class MarketAnalytics:
         daily = self._daily_for(today, universe, snapshot.indices)
         upper, lower = movers.band_flags(columns)
         order = sectors.sector_order(universe, columns)
-        five_day = returns.pct_array(columns.last, daily.stock_five_day)
+        # The 5-day path: four past closes, then today's previous close, then the live price.
+        recent = np.vstack([daily.stock_recent[:-1], columns.prev_close])
         today_change, five_day_change = {}, {}
         for segment in Segment:
             members = universe.members[segment]
-            weights = columns.ffmc[members]
-            today_change[segment] = returns.weighted_change(columns.change_pct[members], weights)
-            five_day_change[segment] = returns.weighted_change(five_day[members], weights)
+            today_change[segment] = returns.weighted_change(
+                columns.change_pct[members], columns.cap_prev[members]
+            )
+            five_day_change[segment] = returns.chain_linked_change(
+                recent[:, members], columns.shares[members], columns.last[members]
+            )
         rank_today = returns.rank({s: today_change[s] for s in CAP_SEGMENTS})
         rank_5d = returns.rank({s: five_day_change[s] for s in CAP_SEGMENTS})
         index_rows = self._index_rows(snapshot.indices, daily)
@@ -168,7 +172,6 @@ class MarketAnalytics:
             gainers, losers = movers.ranked(members, columns.change_pct, self.settings.movers)
             at_upper, _ = movers.ranked(members[upper[members]], columns.change_pct, None)
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
-            shown = self.settings.movers
             upcoming, declared = earnings[segment]
             views[segment] = SegmentView(
                 segment=segment,
@@ -189,13 +192,13 @@ class MarketAnalytics:
                 rank_5d=rank_5d.get(segment),
                 change_pct=today_change[segment],
                 change_5d_pct=five_day_change[segment],
-                upper_band=movers.rows(at_upper[:shown], universe, columns, upper, lower),
-                lower_band=movers.rows(at_lower[:shown], universe, columns, upper, lower),
+                upper_band=movers.rows(at_upper, universe, columns, upper, lower),
+                lower_band=movers.rows(at_lower, universe, columns, upper, lower),
                 upper_band_count=len(at_upper),
                 lower_band_count=len(at_lower),
             )
         self._tick = _Tick(
-            snapshot, columns, daily, earnings, tuple(index_rows), order, five_day, upper, lower
+            snapshot, columns, daily, earnings, tuple(index_rows), order, recent, upper, lower
         )
         return views
 
@@ -221,7 +224,6 @@ class MarketAnalytics:
         rest = members[~(change[members] < 0)]
         rest = rest[np.argsort(-np.nan_to_num(change[rest], nan=-np.inf), kind="stable")]
         advances, declines, unchanged = breadth.count(change[members])
-        weights = columns.ffmc[members]
         upcoming, declared = tick.earnings[Segment.ALL]
         analyst = events.newest_first(
             events.event_row(c) for c in tick.snapshot.ratings if c.symbol in watched
@@ -240,8 +242,10 @@ class MarketAnalytics:
             declared=tuple(row for row in declared if row.symbol in watched),
             rank_today=None,
             rank_5d=None,
-            change_pct=returns.weighted_change(change[members], weights),
-            change_5d_pct=returns.weighted_change(tick.five_day[members], weights),
+            change_pct=returns.weighted_change(change[members], columns.cap_prev[members]),
+            change_5d_pct=returns.chain_linked_change(
+                tick.recent[:, members], columns.shares[members], columns.last[members]
+            ),
         )
 
     def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]:
@@ -318,9 +322,12 @@ class MarketAnalytics:
             closes, calls = cut, Calls.compute(cut)
         refs = returns.References.build(closes, today, self.settings.anchor)
         stock_columns = closes.gather(universe.symbols)
-        stock_five_day = np.full(len(universe.symbols), np.nan)
         found = stock_columns >= 0
-        stock_five_day[found] = refs.five_day[stock_columns[found]]
+        rows = closes.before(today)
+        stock_recent = np.full((returns.FIVE_DAY_SESSIONS, len(universe.symbols)), np.nan)
+        if rows >= returns.FIVE_DAY_SESSIONS:
+            window = closes.values[rows - returns.FIVE_DAY_SESSIONS : rows]
+            stock_recent[:, found] = window[:, stock_columns[found]]
         names = dict(zip(universe.symbols, universe.names, strict=True))
         names.update({quote.name: quote.name for quote in indices})
         segment_of = self._segment_map(universe, indices)
@@ -331,7 +338,7 @@ class MarketAnalytics:
             closes=closes,
             refs=refs,
             calls=calls,
-            stock_five_day=stock_five_day,
+            stock_recent=stock_recent,
             segment_of=segment_of,
             technical_rows=_by_segment(map(events.event_row, technical), segment_of),
         )
@@ -385,9 +392,12 @@ class MarketAnalytics:
         if cached is not None and cached[1] is daily and cached[0] == snapshot.ratings:
             return cached[2]
         analyst = _by_segment(map(events.event_row, snapshot.ratings), daily.segment_of)
+        limit = self.settings.max_events
+        # The cap is per kind: a busy day of technical changes never pushes analyst ones out.
         feeds = {
             segment: events.feed(
-                analyst[segment], daily.technical_rows[segment], limit=self.settings.max_events
+                events.feed(analyst[segment], limit=limit),
+                events.feed(daily.technical_rows[segment], limit=limit),
             )
             for segment in Segment
         }

@@ -2,9 +2,11 @@
 
 The JSON keys are a public interface (``tui.output.export`` adds them to the snapshot object):
 ``segments`` is a list, one object per segment in ``Segment`` order (or just the one asked
-for, ``watch`` included), and every index object gains ``change_5d_pct``, ``change_1m_pct``
-and ``change_ytd_pct``; ``alerts`` lists the alerts that would fire, each with ``at``,
-``rule``, ``subject``, ``value`` and ``message``. Percentages and ratios are
+for, ``watch`` included): breadth; the segment's index-style ``change_pct`` and
+``change_5d_pct``; ``upper_band``/``lower_band``, how many of its stocks sit at their price
+band; movers; sectors. Every index object gains ``change_5d_pct``, ``change_1m_pct`` and
+``change_ytd_pct``; ``alerts`` lists the alerts that would fire, each with ``at``, ``rule``,
+``subject``, ``value`` and ``message``. Percentages and ratios are
 rounded to 2 decimals; ``None`` stays ``null`` (not known, never zero).
 """
 
@@ -35,7 +37,8 @@ def _movers_json(rows: tuple[MoverRow, ...]) -> list[dict[str, object]]:
 def segments_json(
     views: Mapping[Scope, SegmentView], scopes: Sequence[Scope] = EVERY_SEGMENT
 ) -> list[dict[str, object]]:
-    """The ``segments`` list: breadth, movers and sectors of each of ``scopes``."""
+    """The ``segments`` list: breadth, change, band hits, movers and sectors of each of
+    ``scopes``."""
     out = []
     for segment in scopes:
         view = views[segment]
@@ -46,6 +49,10 @@ def segments_json(
                 "declines": view.breadth.declines,
                 "unchanged": view.breadth.unchanged,
                 "ad_ratio": _num(view.breadth.ad_ratio),
+                "change_pct": _num(view.change_pct),
+                "change_5d_pct": _num(view.change_5d_pct),
+                "upper_band": view.upper_band_count,
+                "lower_band": view.lower_band_count,
                 "gainers": _movers_json(view.gainers),
                 "losers": _movers_json(view.losers),
                 "sectors": [

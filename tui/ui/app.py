@@ -125,6 +125,9 @@ class CapwatchApp(App[None]):
         Binding("slash", "filter", "Filter by symbol or name", id="filter"),
         Binding("escape", "clear_filter", "Clear the filter", id="filter.clear"),
         Binding("s", "sort", "Change sort of the pane", id="sort"),
+        Binding(
+            "k", "ratings_kind", "Ratings: all / analyst / technical / upgrades", id="ratings.kind"
+        ),
         Binding("r", "refresh", "Refresh now", id="refresh"),
         Binding("p", "pause", "Pause / resume", id="pause"),
         Binding("z", "zoom", "Zoom the pane / restore", id="zoom"),
@@ -462,6 +465,9 @@ class CapwatchApp(App[None]):
         if isinstance(focused := self.screen.focused, Pane):
             focused.cycle_sort()
 
+    def action_ratings_kind(self) -> None:
+        self.query_one("#ratings", RatingsPane).cycle_kind()
+
     def action_zoom(self) -> None:
         if self.screen.maximized is not None:
             self.screen.minimize()
@@ -626,6 +632,11 @@ class CapwatchApp(App[None]):
         yield SystemCommand("Filter", "Show rows matching a symbol or name", self.action_filter)
         yield SystemCommand("Clear filter", "Show all rows again", self.action_clear_filter)
         yield SystemCommand("Sort", "Change the focused pane's sort order", self.action_sort)
+        yield SystemCommand(
+            "Ratings kind",
+            "Show all, analyst, technical or upgrade changes in the Ratings pane",
+            self.action_ratings_kind,
+        )
         yield SystemCommand("Zoom pane", "Maximise the focused pane / restore", self.action_zoom)
         yield SystemCommand("Help", "List the keys", self.action_help)
 

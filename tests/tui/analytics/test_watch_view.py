@@ -52,8 +52,11 @@ def test_watch_view_lists_every_watched_stock_once() -> None:
     assert [e.symbol for e in view.events] == ["DANLAW"]
     assert [r.symbol for r in view.upcoming] == ["ISGEC"] and view.declared == ()
     assert [row.name for row in view.indices] == ["NIFTY 50"]
-    # ffmc-weighted: (19.99 * 100 - 7.39 * 100 + 0 * 200) / 400; NEWLIST has no change
-    assert view.change_pct is not None and abs(view.change_pct - 3.15) < 1e-9
+    # weighted by the previous close's free-float cap (ffmc / (1 + change)), as the segments
+    # are; NEWLIST has no change
+    caps = {"ISGEC": 100 / 1.1999, "DANLAW": 100 / (1 - 0.0739), "FLAT": 200.0}
+    expected = (19.99 * caps["ISGEC"] - 7.39 * caps["DANLAW"]) / sum(caps.values())
+    assert view.change_pct is not None and abs(view.change_pct - expected) < 1e-9
     empty = analytics.watch_view([])
     assert empty is not None and empty.gainers == () and empty.breadth.ad_ratio is None
 

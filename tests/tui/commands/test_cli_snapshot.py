@@ -146,3 +146,14 @@ def test_providers_name_prints_the_declared_settings(capsys: pytest.CaptureFixtu
     assert "env CAPWATCH_NSE_BASE_URL" in out and "(>= 0)" in out
     assert main(["providers", "nope"]) == 2
     assert "not a built-in provider" in capsys.readouterr().err
+
+
+def test_the_readme_small_cap_day_opens_as_the_readme_says() -> None:
+    """README "Demo market": seed 8 at 2026-03-18 15:29 is the article's kind of day."""
+    data = json.loads(run_headless(["snapshot", "--demo", "--seed", "8", "--start",
+                                    "2026-03-18T15:29", "--format", "json"]))  # fmt: skip
+    small = next(s for s in data["segments"] if s["id"] == "small")
+    assert small["change_pct"] >= 2.0
+    assert 2.0 <= small["ad_ratio"] <= 4.0
+    assert (small["advances"], small["declines"]) == (908, 321)
+    assert small["upper_band"] >= 1
