@@ -4,7 +4,15 @@ config checking and ``capwatch providers`` need not import the provider."""
 from __future__ import annotations
 
 from providers.contract import Part, Segment
-from providers.schema import Kind, ProviderSpec, Setting, base_url, requests_per_second, timeout
+from providers.schema import (
+    Kind,
+    ProviderSpec,
+    Setting,
+    base_url,
+    requests_per_second,
+    timeout,
+    within,
+)
 
 API_PATH = "/BseIndiaAPI/api"
 BASE_URL = f"https://api.bseindia.com{API_PATH}"
@@ -28,7 +36,13 @@ SPEC = ProviderSpec(
             choices=tuple(s.value for s in Segment),
         ),
         Setting("index_names", Kind.TEXT_TABLE, {}, "index name -> BSE's spelling of it"),
-        Setting("earnings_days", Kind.INTEGER, 14, "days of forthcoming results to list", low=0),
+        Setting(
+            "earnings_days",
+            Kind.INTEGER,
+            14,
+            "days of forthcoming results to list",
+            **within(1, 366),
+        ),
         Setting(
             "index_board",
             Kind.INTEGERS,

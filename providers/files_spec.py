@@ -4,7 +4,7 @@ so config checking and ``capwatch providers`` need not import the provider."""
 from __future__ import annotations
 
 from providers.contract import Part
-from providers.schema import Kind, ProviderSpec, Setting, timeout
+from providers.schema import Kind, ProviderSpec, Setting, timeout, within
 
 SPEC = ProviderSpec(
     name="files",
@@ -14,7 +14,13 @@ SPEC = ProviderSpec(
     settings=(
         Setting("ratings", Kind.STRING, None, "CSV/JSON file or URL of analyst rating changes"),
         Setting("earnings", Kind.STRING, None, "CSV/JSON file or URL of results dates"),
-        Setting("url_refresh_seconds", Kind.NUMBER, 300.0, "seconds between reads of a URL", low=0),
+        Setting(
+            "url_refresh_seconds",
+            Kind.NUMBER,
+            300.0,
+            "seconds between reads of a URL",
+            **within(0.1, 86400),
+        ),
         timeout(10.0),
     ),
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -27,6 +28,7 @@ class Kind(StrEnum):
     NUMBER = "number"
     INTEGER = "integer"
     STRING = "string"
+    URL = "URL"  # http:// or https:// with a host
     MOMENT = "date-time"  # an ISO 8601 string or a TOML date-time
     BOOLEAN = "boolean"
     STRINGS = "array of strings"
@@ -70,6 +72,14 @@ def type_name(value: object) -> str:
     return type(value).__name__
 
 
+_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/\S*)?")
+
+
+def _text(number: float) -> str:
+    """4294967295, 0.01, 86400: no exponent for a whole bound."""
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
 class _Problem(Exception):
     """Raised inside ``Setting.check`` with the sub-key (``[1]``, ``.NIFTY 50``) it concerns."""
 
@@ -110,11 +120,13 @@ class Setting:
 
     def range_text(self) -> str:
         """``> 0``, ``>= 260``, ``> 0 and <= 5`` ('' when unbounded)."""
+        if self.low is not None and self.low_inclusive and self.high is not None:
+            return f"{_text(self.low)} to {_text(self.high)}"
         bounds = []
         if self.low is not None:
-            bounds.append(f"{'>=' if self.low_inclusive else '>'} {self.low:g}")
+            bounds.append(f"{'>=' if self.low_inclusive else '>'} {_text(self.low)}")
         if self.high is not None:
-            bounds.append(f"<= {self.high:g}")
+            bounds.append(f"<= {_text(self.high)}")
         return " and ".join(bounds)
 
     def _check(self, value: object) -> object:
@@ -125,6 +137,11 @@ class Setting:
                 return int(self._number(value, ""))
             case Kind.STRING:
                 return self._string(value, "", allow_empty=False)
+            case Kind.URL:
+                text = self._string(value, "", allow_empty=False)
+                if not _URL.fullmatch(text):
+                    raise _Problem("", f"expected an http:// or https:// URL, got {text!r}")
+                return text
             case Kind.MOMENT:
                 return self._moment(value)
             case Kind.BOOLEAN:
@@ -200,11 +217,13 @@ class Setting:
     def _number(self, value: object, where: str) -> float | int:
         integer = self.kind is Kind.INTEGER
         kinds: tuple[type, ...] = (int,) if integer else (int, float)
-        positive = self.low == 0 and not self.low_inclusive and self.high is None
-        if isinstance(value, bool) or not isinstance(value, kinds) or math.isnan(value):
+        positive = self.low is not None and (self.low > 0 or not self.low_inclusive)
+        if isinstance(value, bool) or not isinstance(value, kinds):
             article = "a positive" if positive else ("an" if integer else "a")
             expected = f"{article} {'integer' if integer else 'number'}"
             raise _Problem(where, f"expected {expected}, got {type_name(value)}")
+        if not math.isfinite(value):
+            raise _Problem(where, f"must be a finite number, got {value!r}")
         too_low = self.low is not None and (
             value < self.low if self.low_inclusive else value <= self.low
         )
@@ -276,18 +295,39 @@ class ProviderSpec:
 
 def base_url(default: str | None, *, env: str | None = None) -> Setting:
     return Setting(
-        "base_url", Kind.STRING, default, "where the API is (a mirror or test server)", env=env
+        "base_url", Kind.URL, default, "where the API is (a mirror or test server)", env=env
     )
 
 
-def requests_per_second(default: float | None, *, high: float | None = None) -> Setting:
+def requests_per_second(default: float | None, *, high: float = 100.0) -> Setting:
+    """One request per 100 s at the slowest; beyond ``high`` a source blocks us."""
     return Setting(
-        "requests_per_second", Kind.NUMBER, default, "request rate cap", low=0, high=high
+        "requests_per_second",
+        Kind.NUMBER,
+        default,
+        "request rate cap",
+        low=0.01,
+        low_inclusive=True,
+        high=high,
     )
 
 
 def timeout(default: float | None) -> Setting:
-    return Setting("timeout", Kind.NUMBER, default, "seconds to wait for an answer", low=0)
+    return Setting(
+        "timeout",
+        Kind.NUMBER,
+        default,
+        "seconds to wait for an answer",
+        low=0.1,
+        low_inclusive=True,
+        high=600.0,
+    )
+
+
+def within(low: float, high: float) -> dict[str, object]:
+    """``Setting`` keywords for an inclusive range (past it a value is a typo, or would
+    freeze, crash or flood the monitor)."""
+    return {"low": low, "low_inclusive": True, "high": high}
 
 
 #: What config checks in the table of a plugin (any other keys pass through as written).

@@ -4,7 +4,15 @@ config checking and ``capwatch providers`` need not import the provider."""
 from __future__ import annotations
 
 from providers.contract import Part
-from providers.schema import Kind, ProviderSpec, Setting, base_url, requests_per_second, timeout
+from providers.schema import (
+    Kind,
+    ProviderSpec,
+    Setting,
+    base_url,
+    requests_per_second,
+    timeout,
+    within,
+)
 
 BASE_URL = "https://query2.finance.yahoo.com"
 COOKIE_URL = "https://fc.yahoo.com"
@@ -27,7 +35,13 @@ SPEC = ProviderSpec(
             'index name -> Yahoo symbol, added to the defaults ("" removes one)',
             allow_empty=True,
         ),
-        Setting("max_age_hours", Kind.NUMBER, 72.0, "reject quotes older than this", low=0),
+        Setting(
+            "max_age_hours",
+            Kind.NUMBER,
+            72.0,
+            "reject quotes older than this",
+            **within(0.01, 8760),
+        ),
         Setting("cookie_url", Kind.STRING, COOKIE_URL, "page that hands out the session cookie"),
         Setting(
             "impersonate", Kind.BOOLEAN, True, "look like Chrome when httpx-curl-cffi is installed"

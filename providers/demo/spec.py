@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from providers.contract import Part
-from providers.schema import Kind, ProviderSpec, Setting
+from providers.schema import Kind, ProviderSpec, Setting, within
 
 SPEC = ProviderSpec(
     name="demo",
@@ -16,28 +16,31 @@ SPEC = ProviderSpec(
             Kind.INTEGER,
             0,
             "random seed: equal seeds, equal markets",
-            low=0,
-            low_inclusive=True,
+            **within(0, 2**32 - 1),
         ),
         Setting(
             "start", Kind.MOMENT, None, "simulated clock start, ISO 8601 (naive = IST; unset = now)"
         ),
-        Setting("step_seconds", Kind.NUMBER, 30.0, "simulated seconds per refresh", low=0),
+        Setting(
+            "step_seconds",
+            Kind.NUMBER,
+            30.0,
+            "simulated seconds per refresh",
+            **within(0.001, 86400),
+        ),
         Setting(
             "stocks",
             Kind.INTEGER,
             2400,
             "stocks in the simulated universe (enough to fill every index)",
-            low=1750,
-            low_inclusive=True,
+            **within(1750, 20_000),
         ),
         Setting(
             "history_days",
             Kind.INTEGER,
             300,
             "trading days of simulated daily closes",
-            low=260,
-            low_inclusive=True,
+            **within(260, 10_000),
         ),
     ),
 )

@@ -8,7 +8,15 @@ from types import MappingProxyType
 
 from providers.contract import Part, Segment
 from providers.nse.lists import DEFAULT_LIST_FILES
-from providers.schema import Kind, ProviderSpec, Setting, base_url, requests_per_second, timeout
+from providers.schema import (
+    Kind,
+    ProviderSpec,
+    Setting,
+    base_url,
+    requests_per_second,
+    timeout,
+    within,
+)
 
 DEFAULT_BASE_URL = "https://www.nseindia.com"
 DEFAULT_ARCHIVES_URL = "https://nsearchives.nseindia.com"
@@ -38,10 +46,6 @@ COOKIE_MAX_USES = 100
 
 def _positive(key: str, kind: Kind, default: float, help: str) -> Setting:
     return Setting(key, kind, default, help, low=0)
-
-
-def _non_negative(key: str, kind: Kind, default: float, help: str) -> Setting:
-    return Setting(key, kind, default, help, low=0, low_inclusive=True)
 
 
 SPEC = ProviderSpec(
@@ -82,16 +86,27 @@ SPEC = ProviderSpec(
             keys=ENDPOINTS,
         ),
         Setting("prime_path", Kind.STRING, "/option-chain", "page fetched for session cookies"),
-        _positive("earnings_days", Kind.INTEGER, 30, "days of the results calendar to list"),
-        _positive("results_days", Kind.INTEGER, 3, "declared results: filings of the last N days"),
-        _non_negative(
-            "max_retries", Kind.INTEGER, 3, "retries on timeouts, dropped connections, 5xx, 429"
+        Setting(
+            "earnings_days",
+            Kind.INTEGER,
+            30,
+            "days of the results calendar to list",
+            **within(1, 366),
         ),
-        _non_negative(
+        _positive("results_days", Kind.INTEGER, 3, "declared results: filings of the last N days"),
+        Setting(
+            "max_retries",
+            Kind.INTEGER,
+            3,
+            "retries on timeouts, dropped connections, 5xx, 429",
+            **within(0, 10),
+        ),
+        Setting(
             "blocked_cooldown",
             Kind.NUMBER,
             600.0,
             'seconds without requests after "Access Restricted"',
+            **within(0, 86400),
         ),
         Setting(
             "archives_url", Kind.STRING, DEFAULT_ARCHIVES_URL, "host of the constituent lists (CSV)"

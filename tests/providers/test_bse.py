@@ -294,7 +294,7 @@ async def test_configured_spelling_is_asked_first(server: FakeBse) -> None:
 
 
 def test_create_checks_settings() -> None:
-    with pytest.raises(ValueError, match=r"bse\.requests_per_second: must be > 0 and <= 8, got 10"):
+    with pytest.raises(ValueError, match=r"bse\.requests_per_second: must be 0\.01 to 8, got 10"):
         create({"requests_per_second": 10})
     with pytest.raises(ValueError, match="unknown setting"):
         create({"base_ur1": "http://127.0.0.1"})

@@ -109,3 +109,12 @@ def test_listing_providers_and_checking_config_stay_light() -> None:
 def test_every_part_is_supplied_by_some_builtin() -> None:
     supplied = set().union(*(registry.builtin_spec(n).parts for n in registry.BUILTINS))
     assert supplied == set(Part)
+
+
+def test_urls_and_non_finite_numbers_are_refused_with_the_key() -> None:
+    with pytest.raises(ConfigError, match=r"providers\.nse\.base_url: expected an http"):
+        parse_config('[providers.nse]\nbase_url = "www.nseindia.com"\n')
+    with pytest.raises(ConfigError, match=r"providers\.yahoo\.timeout: must be a finite number"):
+        parse_config("[providers.yahoo]\ntimeout = inf\n")
+    with pytest.raises(ConfigError, match=r"providers\.demo\.seed: must be 0 to 4294967295"):
+        parse_config("[providers.demo]\nseed = -1\n")

@@ -143,7 +143,7 @@ def test_providers_name_prints_the_declared_settings(capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     keys = [line.split()[0] for line in out.splitlines()[3:]]
     assert keys == list(registry.builtin_spec("nse").keys)
-    assert "env CAPWATCH_NSE_BASE_URL" in out and "(>= 0)" in out
+    assert "env CAPWATCH_NSE_BASE_URL" in out and "(0 to 10)" in out
     assert main(["providers", "nope"]) == 2
     assert "not a built-in provider" in capsys.readouterr().err
 
