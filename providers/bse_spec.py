@@ -15,7 +15,7 @@ from providers.schema import (
 )
 
 API_PATH = "/BseIndiaAPI/api"
-BASE_URL = f"https://api.bseindia.com{API_PATH}"
+BASE_URL = "https://api.bseindia.com"  # the API path is added by providers.bse.api_root
 #: BSE answers faster clients with errors; the cap protects the user's IP.
 MAX_REQUESTS_PER_SECOND = 8.0
 
@@ -26,7 +26,7 @@ SPEC = ProviderSpec(
     description="BSE India website JSON (unofficial)",
     settings=(
         base_url(BASE_URL),
-        requests_per_second(4.0, high=MAX_REQUESTS_PER_SECOND),
+        requests_per_second(5.0, high=MAX_REQUESTS_PER_SECOND),
         timeout(10.0),
         Setting(
             "mover_indices",

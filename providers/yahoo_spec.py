@@ -26,7 +26,7 @@ SPEC = ProviderSpec(
     description="Yahoo Finance chart API (index levels)",
     settings=(
         base_url(BASE_URL),
-        requests_per_second(2.0),
+        requests_per_second(1.0),
         timeout(10.0),
         Setting(
             "symbols",

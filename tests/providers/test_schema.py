@@ -118,3 +118,16 @@ def test_urls_and_non_finite_numbers_are_refused_with_the_key() -> None:
         parse_config("[providers.yahoo]\ntimeout = inf\n")
     with pytest.raises(ConfigError, match=r"providers\.demo\.seed: must be 0 to 4294967295"):
         parse_config("[providers.demo]\nseed = -1\n")
+
+
+def test_the_written_config_says_the_declared_defaults() -> None:
+    from tui.settings.config import DEFAULT_CONFIG_TEXT
+
+    config = parse_config(DEFAULT_CONFIG_TEXT)
+    for name in ("nse", "bse", "yahoo"):
+        written = config.provider_settings(name)
+        assert written and written == {
+            key: value
+            for key, value in registry.builtin_spec(name).defaults.items()
+            if key in written
+        }

@@ -587,6 +587,18 @@ def load_config_or_default(
 
 
 _REFRESH = Refresh()
+
+
+def _said(name: str, key: str) -> str:
+    """A built-in's default for ``key`` as TOML, from its SPEC (so the template cannot drift)."""
+    value = registry.builtin_spec(name).defaults[key]
+    return f'"{value}"' if isinstance(value, str) else f"{value:g}"  # type: ignore[str-format]
+
+
+_NSE, _BSE, _YAHOO = (
+    {key: _said(name, key) for key in ("base_url", "requests_per_second", "timeout")}
+    for name in ("nse", "bse", "yahoo")
+)
 DEFAULT_CONFIG_TEXT = f"""\
 # capwatch configuration (TOML). Written by `capwatch config --init`;
 # check it with `capwatch config --check`. Command-line flags override these values.
@@ -604,20 +616,20 @@ status = ["nse"]               # market open/closed
 history = ["nse"]              # daily closes to backfill 5D, 1M, YTD, moving averages
 
 [providers.nse]
-base_url = "https://www.nseindia.com"
-requests_per_second = 3        # NSE blocks faster clients for 10 minutes
-timeout = 10                   # seconds
+base_url = {_NSE["base_url"]}
+requests_per_second = {_NSE["requests_per_second"]:<8} # NSE blocks faster clients for 10 minutes
+timeout = {_NSE["timeout"]:<20} # seconds
 
 [providers.bse]
-base_url = "https://api.bseindia.com"
-requests_per_second = 5
-timeout = 10
+base_url = {_BSE["base_url"]}
+requests_per_second = {_BSE["requests_per_second"]}
+timeout = {_BSE["timeout"]}
 
 [providers.yahoo]
-base_url = "https://query2.finance.yahoo.com"
-requests_per_second = 1
-timeout = 10
-# max_age_hours = 72          # reject quotes older than this
+base_url = {_YAHOO["base_url"]}
+requests_per_second = {_YAHOO["requests_per_second"]}
+timeout = {_YAHOO["timeout"]}
+# max_age_hours = {_said("yahoo", "max_age_hours"):<11} # reject quotes older than this
 # [providers.yahoo.symbols]    # index name -> Yahoo symbol
 # "NIFTY 50" = "^NSEI"
 # "SENSEX" = "^BSESN"
