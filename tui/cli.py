@@ -51,6 +51,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--anchor", metavar="DATE", help="anchor date for the 'since' column (YYYY-MM-DD)"
     )
+    charset = parser.add_mutually_exclusive_group()
+    charset.add_argument(
+        "--utf8",
+        dest="charset",
+        action="store_const",
+        const="utf-8",
+        help="draw with UTF-8 (arrows, box lines) whatever the locale says",
+    )
+    charset.add_argument(
+        "--ascii",
+        dest="charset",
+        action="store_const",
+        const="ascii",
+        help="draw with ASCII only (default when the locale is not UTF-8: Latin-1 keeps its "
+        "own letters)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     prov = sub.add_parser("providers", help="list the providers found and what each supplies")

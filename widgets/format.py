@@ -104,8 +104,11 @@ def resample(values: Sequence[float], width: int) -> list[float]:
     return [values[round(i * step)] for i in range(width)] if width > 1 else [values[-1]]
 
 
-def split_bar(parts: Sequence[tuple[int, Style]], width: int, char: str = "█") -> Text:
-    """A horizontal bar of ``width`` cells divided in proportion to ``parts``."""
+def split_bar(
+    parts: Sequence[tuple[int, Style]], width: int, char: str = "█", fills: Sequence[str] = ()
+) -> Text:
+    """A horizontal bar of ``width`` cells divided in proportion to ``parts``, each drawn
+    with ``char`` or its own character from ``fills`` (told apart without colour)."""
     total = sum(count for count, _ in parts)
     bar = Text()
     if total <= 0 or width <= 0:
@@ -114,7 +117,7 @@ def split_bar(parts: Sequence[tuple[int, Style]], width: int, char: str = "█")
     for index, (count, style) in enumerate(parts):
         cells = width - used if index == len(parts) - 1 else round(count / total * width)
         cells = max(0, min(cells, width - used))
-        bar.append(char * cells, style=style)
+        bar.append((fills[index] if fills else char) * cells, style=style)
         used += cells
     return bar
 

@@ -4,6 +4,7 @@ starred."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Text
@@ -24,6 +25,32 @@ SEGMENTS: tuple[Scope, ...] = (
     WATCH,
 )
 CHOSEN = Style(reverse=True, bold=True)
+KEY_HINT = "  ←/→ or 1-6"
+_SHORT = {"Large": "Lrg", "Small": "Sml", "Micro": "Mic", "Watch": "Wch"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """How much the bar says: per-segment figures (``"all"``, ``"chosen"``, ``"none"``)."""
+
+    decimals: int = 1
+    arrows: bool = True
+    spaced: bool = True
+    figures: str = "all"
+    short: bool = False
+    hint: bool = False
+
+
+#: Richest first; the first that fits the width is drawn.
+_FORMS = (
+    _Form(decimals=2, hint=True),
+    _Form(hint=True),
+    _Form(),
+    _Form(arrows=False, spaced=False),  # all six in 80 columns
+    _Form(spaced=False, figures="chosen"),
+    _Form(spaced=False, figures="none"),
+    _Form(spaced=False, figures="none", short=True),
+)
 
 
 class SegmentBar(Pane, can_focus=False):
@@ -55,31 +82,43 @@ class SegmentBar(Pane, can_focus=False):
         return True
 
     def build_lines(self, width: int) -> Lines:
+        """The richest form that fits, dropping detail by priority: the key hint, arrows and
+        spacing, the other segments' figures, all figures, then long names; every segment
+        stays (at 60 columns "5 Micro" used to fall off the end)."""
+        for form in _FORMS:
+            line, spans = self._line(form)
+            if line.cell_len <= width:
+                break
+        self._spans = spans
+        return Lines.of([line])
+
+    def _line(self, form: _Form) -> tuple[Text, list[tuple[int, int, Scope]]]:
         line = Text()
-        self._spans = []
-        # all six fit in 80 columns: one decimal, the sign without the arrow, one space apart
-        narrow = width < 100
-        pad = "" if narrow else " "
+        spans: list[tuple[int, int, Scope]] = []
+        pad = " " if form.spaced else ""
         for number, segment in enumerate(SEGMENTS, start=1):
             view = self.views.get(segment)
-            label = Text(f"{pad}{number} {segment.value.title()}")
+            name = segment.value.title()
+            label = Text(f"{pad}{number} {_SHORT.get(name, name) if form.short else name}")
             if view is not None and view.rank_today == 1:
                 label.append(" ★")
             change = view.change_pct if view is not None else None
-            # the watchlist's change would push a narrow bar past 80 columns
-            if change is not None and not (narrow and segment == WATCH):
+            shown = form.figures == "all" or (form.figures == "chosen" and segment == self.chosen)
+            crowded = segment == WATCH and form.figures == "all" and not form.spaced
+            if change is not None and shown and not crowded:
+                # the watchlist's change goes with the spacing: it would push 80 columns over
                 label.append(" ").append_text(
-                    pct(change, arrowed=not narrow, decimals=1 if narrow else 2)
+                    pct(change, decimals=form.decimals, arrowed=form.arrows)
                 )
             label.append(" ")
             if segment == self.chosen:
                 label.stylize(CHOSEN)
             start = line.cell_len
             line.append_text(label)
-            self._spans.append((start, line.cell_len, segment))
-        if line.cell_len + 14 <= width:
-            line.append("  ←/→ or 1-6", style=DIM)
-        return Lines.of([line])
+            spans.append((start, line.cell_len, segment))
+        if form.hint:
+            line.append(KEY_HINT, style=DIM)
+        return line, spans
 
     def on_click(self, event: events.Click) -> None:
         for start, end, segment in self._spans:

@@ -29,7 +29,7 @@ class Status:
     market_time: datetime | None = None  # IST, from the data
     next_open: datetime | None = None  # IST; shown while closed
     as_of: datetime | None = None
-    next_at: datetime | None = None  # when the next refresh starts (wall clock, IST)
+    next_at: datetime | None = None  # when the next refresh starts (IST; the demo's own clock)
     paused: bool = False
     loading: bool = False
     stale_for: timedelta | None = None  # set when the data shown is old (stored, or fetches fail)
@@ -46,7 +46,17 @@ def age(delta: timedelta) -> str:
     return f"{seconds}s"
 
 
-def status_line(status: Status) -> Text:
+#: Narrow terminals shorten or drop parts in this order; "? help" is never dropped.
+_DEGRADE = ("hint", "market", "as_of", "next", "provider", "next", "as_of", "market")
+#: Parts cut with "…" to the room left rather than dropped, first served first, with the
+#: fewest cells each keeps before other parts are shortened or dropped.
+_CUTTABLE = {"error": 24, "hint": 20}
+
+
+def status_line(status: Status, width: int | None = None) -> Text:
+    """The status line, fitted to ``width`` cells by priority (see ``_DEGRADE``): the badges
+    and "? help" stay, an error or note is cut with "…" to the room left (``?`` shows the
+    whole error)."""
     line = Text(" ")
     if status.simulated:
         line.append(" DEMO ", style=BADGE).append(" ")
@@ -54,27 +64,80 @@ def status_line(status: Status) -> Text:
         line.append(f" STALE {age(status.stale_for)} ", style=BADGE).append(" ")
     if status.paused:
         line.append(" PAUSED ", style=BADGE).append(" ")
-    parts: list[Text] = [Text(clean(status.provider) or "no provider")]
+    forms = _part_forms(status)
+    level = dict.fromkeys(forms, 0)
+    steps = iter(_DEGRADE)
+    while True:
+        parts = {key: texts[level[key]] for key, texts in forms.items()}
+        parts = {key: text for key, text in parts.items() if text is not None}
+        if width is None or _fit_cuttable(parts, width - line.cell_len):
+            break
+        key = next(steps, None)
+        if key is None:
+            break
+        if key in level:
+            level[key] = min(level[key] + 1, len(forms[key]) - 1)
+    return line + Text(SEPARATOR, style=DIM).join(parts.values())
+
+
+def _fit_cuttable(parts: dict[str, Text], width: int) -> bool:
+    """Cut the cuttable parts (in place) so all of ``parts`` fit ``width``; False when that
+    would leave one of them below its minimum (then they are cut as far as possible)."""
+    room = width - len(SEPARATOR) * (len(parts) - 1)
+    room -= sum(text.cell_len for key, text in parts.items() if key not in _CUTTABLE)
+    cuttable = [key for key in _CUTTABLE if key in parts]
+    fits = True
+    for index, key in enumerate(cuttable):
+        later = sum(min(_CUTTABLE[k], parts[k].cell_len) for k in cuttable[index + 1 :])
+        cells = min(parts[key].cell_len, room - later)
+        if cells < min(_CUTTABLE[key], parts[key].cell_len):
+            fits = False
+        if cells < parts[key].cell_len:
+            parts[key] = _cut(parts[key], cells)
+        room -= max(cells, 1)
+    return fits and room >= 0
+
+
+def _part_forms(status: Status) -> dict[str, list[Text | None]]:
+    """Each part of the line, longest form first; ``None`` means dropped."""
+    forms: dict[str, list[Text | None]] = {}
+    forms["provider"] = [Text(clean(status.provider) or "no provider"), None]
     if status.phase is not None:
-        market = f"{_PHASE_MARK.get(status.phase, '')} {status.phase.value.upper()}"
-        if status.market_time is not None:
-            market += f" {status.market_time:%H:%M} IST"
+        mark = f"{_PHASE_MARK.get(status.phase, '')} {status.phase.value.upper()}"
+        time = f" {status.market_time:%H:%M}" if status.market_time is not None else ""
+        opens = ""
         if status.phase is MarketPhase.CLOSED and status.next_open is not None:
             same_day = status.market_time and status.market_time.date() == status.next_open.date()
-            market += f" — opens {status.next_open:{'%H:%M' if same_day else '%a %H:%M'}}"
-        parts.append(Text(market))
+            opens = f" — opens {status.next_open:{'%H:%M' if same_day else '%a %H:%M'}}"
+        ist = " IST" if time else ""
+        forms["market"] = [Text(mark + time + ist + opens), Text(mark + time + opens), Text(mark)]
     if status.as_of is not None:
-        parts.append(Text(f"as of {status.as_of:%H:%M:%S}"))
+        forms["as_of"] = [
+            Text(f"as of {status.as_of:%H:%M:%S}"),
+            Text(f"{status.as_of:%H:%M:%S}"),
+            None,
+        ]
     elif status.loading:
-        parts.append(Text("loading…", style=DIM))
+        forms["as_of"] = [Text("loading…", style=DIM)]
     if status.next_at is not None and not status.paused:
-        parts.append(Text(f"next {status.next_at:%H:%M:%S}", style=DIM))
+        forms["next"] = [
+            Text(f"next {status.next_at:%H:%M:%S}", style=DIM),
+            Text(f"next {status.next_at:%H:%M}", style=DIM),
+            None,
+        ]
     if status.error:
-        parts.append(Text("ERROR ", style=BADGE).append(clean(status.error), style=Style()))
+        error = Text("ERROR ", style=BADGE).append(clean(status.error), style=Style())
+        forms["error"] = [error]
     if status.hint:
-        parts.append(Text(status.hint, style=DIM))
-    parts.append(Text("? help", style=DIM))
-    return line + Text(SEPARATOR, style=DIM).join(parts)
+        forms["hint"] = [Text(status.hint, style=DIM), None]
+    forms["help"] = [Text("? help", style=DIM)]
+    return forms
+
+
+def _cut(text: Text, cells: int) -> Text:
+    cut = text.copy()
+    cut.truncate(max(1, cells), overflow="ellipsis")
+    return cut
 
 
 class StatusBar(Pane, can_focus=False):
@@ -92,7 +155,7 @@ class StatusBar(Pane, can_focus=False):
             self.sync()
 
     def build_lines(self, width: int) -> Lines:
-        return Lines.of([status_line(self.status)])
+        return Lines.of([status_line(self.status, width)])
 
     def has_content(self) -> bool:
         return True

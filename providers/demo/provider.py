@@ -86,6 +86,11 @@ class DemoProvider:
     def simulation(self) -> Simulation:
         return self._sim
 
+    def next_time(self) -> datetime:
+        """The simulated time the next fetch will show: the demo's "next refresh" in its own
+        clock, so the status bar never mixes simulated and wall-clock times."""
+        return self._sim.next_time() if self._fetched else self._sim.now
+
     async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
         """The market at the simulated clock. The first call shows the start; every later
         call first moves the clock one step (``step_seconds``)."""

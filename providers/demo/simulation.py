@@ -173,6 +173,16 @@ class Simulation:
         self._track_indices(reset=False)
         return changed
 
+    def next_time(self) -> datetime:
+        """The clock after the next :meth:`advance` (what the status bar calls "next")."""
+        if self.phase is MarketPhase.CLOSED:
+            if self._closed_steps < CLOSED_STEPS:
+                return self.now + self.step
+            return days.at(days.next_trading_day(self.day), _ROLL_TO)
+        if self.phase is MarketPhase.OPEN:
+            return min(self.now + self.step, days.at(self.day, days.CLOSE))
+        return self.now + self.step
+
     def _roll(self) -> None:
         """Today's closes join the history; the next trading day starts in pre-open."""
         self.day = days.next_trading_day(self.day)

@@ -476,3 +476,11 @@ def test_unchanged_stocks_and_band_hits_look_like_the_exchange(
     twenty = np.concatenate([s.band_hits[20.0] for s in market_stats])
     assert twenty[busy].mean() >= 2  # routine on busy days
     assert twenty.mean() < twenty[busy].mean()
+
+
+async def test_next_time_is_the_time_the_next_fetch_shows() -> None:
+    """The status bar's "next" in the demo's own clock, across the close and the roll."""
+    provider = create({"seed": 7, "start": datetime(2026, 2, 13, 15, 29, tzinfo=IST)})
+    for _ in range(9):
+        expected = provider.next_time()
+        assert (await provider.fetch()).as_of == expected

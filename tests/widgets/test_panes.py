@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+import pytest
 from factories.views import event, mover, sector, segment_view
 from rich.segment import Segment as Seg
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
 
-from providers.contract import RatingKind, Segment
+from providers.contract import IST, MarketPhase, RatingKind, Segment
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
 from widgets.indices import IndicesPane
@@ -20,7 +21,7 @@ from widgets.pane import Column, Pane, changed_runs, fit_columns
 from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SegmentBar
-from widgets.status_bar import Status, StatusBar
+from widgets.status_bar import Status, StatusBar, status_line
 
 
 class Host(App[None]):
@@ -244,3 +245,74 @@ def test_changed_runs_merge_close_cells() -> None:
     b = Strip([Seg("aXcdXfghiY")])
     assert changed_runs(a, b, merge_gap=3) == [(1, 5), (9, 10)]
     assert changed_runs(a, a) == []
+
+
+def _bar_line(width: int, chosen: Segment = Segment.ALL) -> str:
+    bar = SegmentBar()
+    ranked = {seg: replace(segment_view(seg), rank_today=n) for n, seg in enumerate(Segment)}
+    bar.chosen, bar.views = chosen, ranked
+    return bar.build_lines(width).line(0).plain
+
+
+@pytest.mark.parametrize("width", [100, 80, 60, 50, 40])
+def test_segment_bar_keeps_every_segment_as_it_narrows(width: int) -> None:
+    """At 60 columns "5 Micro" used to fall off the end."""
+    line = _bar_line(width, Segment.SMALL)
+    assert len(line) <= width
+    full = ("All", "Large", "Mid", "Small", "Micro", "Watch")
+    names = full if width >= 50 else ("All", "Lrg", "Mid", "Sml", "Mic", "Wch")
+    assert all(f"{n} {name}" in line for n, name in enumerate(names, start=1)), line
+    if width >= 60:
+        assert "4 Small +0.8%" in line or "4 Small ▲+0.8" in line  # the chosen one's move
+
+
+def test_segment_bar_drops_the_key_hint_then_other_figures() -> None:
+    assert "←/→ or 1-6" in _bar_line(120)
+    assert "←/→" not in _bar_line(80) and _bar_line(80).count("%") == 5
+    assert _bar_line(60, Segment.MID).count("%") == 1
+
+
+def _status(**changes: object) -> Status:
+    at = datetime(2026, 11, 30, 10, 1, 30, tzinfo=IST)
+    base = Status(
+        provider="demo",
+        simulated=True,
+        phase=MarketPhase.OPEN,
+        market_time=at,
+        as_of=at,
+        next_at=at + timedelta(seconds=30),
+        hint="live data: capwatch config --init",
+    )
+    return replace(base, **changes)
+
+
+@pytest.mark.parametrize("width", [140, 120, 100, 80, 60, 40])
+def test_status_bar_fits_by_priority_and_keeps_help(width: int) -> None:
+    """At 80 columns "? help" used to be cut off."""
+    line = status_line(_status(), width).plain
+    assert len(line) <= width and line.rstrip().endswith("? help")
+    assert "DEMO" in line and "OPEN 10:01" in line
+    if width >= 120:
+        assert "live data: capwatch config --init" in line and "as of 10:01:30" in line
+    if width <= 80:
+        assert "live data" not in line  # the hint goes first
+
+
+def test_long_error_is_cut_to_fit_and_help_stays() -> None:
+    error = "nse: /api/equity-stockIndices?index=NIFTY%20SMALLCAP%20250: HTTP 503 " * 4
+    for width in (200, 120, 80, 60):
+        line = status_line(_status(error=error), width).plain
+        assert len(line) <= width and line.endswith("? help"), (width, line)
+        assert "ERROR nse: /api/" in line and "…" in line
+
+
+async def test_breadth_bar_tells_parts_apart_by_shape_without_colour() -> None:
+    pane = BreadthPane()
+    async with Host(pane).run_test(size=(40, 8)) as pilot:
+        pane.show(segment_view())
+        coloured = screen_lines(pane)[2]
+        pilot.app.no_color = True
+        pane.sync()
+        plain = screen_lines(pane)[2]
+    assert set(coloured) == {"█"}
+    assert "█" in plain and "░" in plain and plain.startswith("█")

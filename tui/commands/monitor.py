@@ -11,10 +11,14 @@ watchlist and the day's alerts in the user data dir, the demo's in files of its 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from datetime import datetime
+    from pathlib import Path
+
     import pandas as pd
 
     from providers.base import Provider
@@ -29,6 +33,7 @@ GO_LIVE_HINT = "live data: capwatch config --init"
 def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
     """The app for ``args`` and the history store it writes to (None for the demo).
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
+    from providers.demo import DemoProvider
     from tui.analytics.settings import AnalyticsSettings
     from tui.market.schedule import DEMO_INTERVAL_S
     from tui.settings import wiring
@@ -47,6 +52,7 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
             interval=args.interval or DEMO_INTERVAL_S,
             analytics_settings=analytics,
             hint=None if the_plan.config.path else GO_LIVE_HINT,
+            next_data_time=provider.next_time if isinstance(provider, DemoProvider) else None,
         )
     else:
         store, app = _live_app(the_plan, provider, analytics)
@@ -71,19 +77,19 @@ def _watch_and_alert(app: CapwatchApp, the_plan: Plan, *, demo: bool) -> None:
 
 def _live_app(
     the_plan: Plan, provider: Provider, analytics: AnalyticsSettings
-) -> tuple[HistoryStore, CapwatchApp]:
+) -> tuple[HistoryStore | None, CapwatchApp]:
     from tui.history.backfill import load_closes
-    from tui.history.store import HistoryStore
     from tui.market.clock import MarketClock, now_ist
     from tui.market.schedule import LiveSchedule
     from tui.ui.app import CapwatchApp
 
     config = the_plan.config
     now = now_ist()
-    store = HistoryStore.open(the_plan.paths.history, now=now)
-    store.prune(
-        now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
-    )
+    store, unwritable = _open_history(the_plan.paths.history, now)
+    if store is not None:
+        store.prune(
+            now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
+        )
     schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
     keep_texts = getattr(provider, "use_text_cache", None)
     if keep_texts is not None:  # NSE's constituent lists survive a restart in the store
@@ -92,8 +98,11 @@ def _live_app(
     async def daily_work() -> pd.DataFrame:
         """Once per trading day, after the first screen: holidays, then daily closes."""
         await schedule.load_holidays(provider)
+        if store is None:
+            return await provider.history(None, 260)
         return await load_closes(provider, store, now_ist().date())
 
+    notices = [unwritable] if unwritable else list(store.notices if store else ())
     app = CapwatchApp(
         provider,
         interval=config.refresh.open,
@@ -101,9 +110,23 @@ def _live_app(
         store=store,
         history=daily_work,
         schedule=schedule,
-        hint="; ".join(store.notices) or None,
+        hint="; ".join(notices) or None,
     )
     return store, app
+
+
+def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str | None]:
+    """The history store, or None and why when its folder cannot be written: the monitor
+    then runs on live data alone (no offline start, no recorded closes) and says so."""
+    from tui.history.store import HistoryStore
+
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        return None, f"no history ({_why(exc)}: {path.parent})"
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        return None, f"no history (not writable: {path.parent})"
+    return HistoryStore.open(path, now=now), None
 
 
 def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
@@ -119,18 +142,47 @@ def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
 def run(args: argparse.Namespace) -> int:
     from tui.history.store import StoreError
     from tui.settings.config import ConfigError
-    from tui.settings.logs import log_to_file
-    from tui.settings.paths import resolve_paths
+    from tui.ui.driver import CapwatchDriver
+    from tui.ui.terminal import detect_charset, terminal_problem
 
-    log_to_file(resolve_paths(getattr(args, "config", None)).log_dir)
+    notice = _start_logging(args)
     try:
         app, store = build_app(args)
     except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
+    problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    if problem:  # after the settings, so a mistake in them is reported first
+        if store is not None:
+            store.close()
+        print(f"capwatch: {problem}", file=sys.stderr)
+        return 2
+    charset = detect_charset(getattr(args, "charset", None))
+    if notice:
+        app.hint = "; ".join(filter(None, (notice, app.hint)))
+    app.driver_class = CapwatchDriver.for_charset(charset)
     try:
         app.run()
     finally:
         if store is not None:
             store.close()
-    return 0
+    return app.return_code or 0
+
+
+def _start_logging(args: argparse.Namespace) -> str | None:
+    """Log to the user log directory; if it cannot be written, run without logs and return
+    the one notice that says so."""
+    from tui.settings.logs import log_nowhere, log_to_file
+    from tui.settings.paths import resolve_paths
+
+    log_dir = resolve_paths(getattr(args, "config", None)).log_dir
+    try:
+        log_to_file(log_dir)
+    except OSError as exc:
+        log_nowhere()
+        return f"no log file ({_why(exc)}: {log_dir})"
+    return None
+
+
+def _why(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)

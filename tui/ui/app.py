@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -25,6 +25,8 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
+from textual.filter import LineFilter
+from textual.geometry import Size
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
@@ -36,6 +38,7 @@ from tui.alerts import AlertWatcher, views_and_alerts
 from tui.alerts.terminal import Delivery, sequences
 from tui.market.schedule import CLOSED_INTERVAL_S
 from tui.settings.watchlist import Watchlist, WatchlistError
+from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
@@ -58,6 +61,9 @@ if TYPE_CHECKING:
 #: While the market is closed the data does not move; poll this slowly.
 #: Failed fetches back off exponentially up to this.
 MAX_RETRY_S = 120.0
+_NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
+#: Below this the panes cannot show a row of data each; the screen says so instead.
+MIN_SIZE = Size(60, 16)
 
 
 class Analytics(Protocol):
@@ -152,6 +158,7 @@ class CapwatchApp(App[None]):
         delivery: Delivery | None = None,
         terminal_write: Callable[[str], None] | None = None,
         in_tmux: bool | None = None,
+        next_data_time: Callable[[], datetime] | None = None,
     ) -> None:
         """``history`` is the daily work that returns daily closes (default: the provider's
         own history); ``schedule`` paces refreshes while the data does not say the market is
@@ -159,13 +166,17 @@ class CapwatchApp(App[None]):
         while closed); ``hint`` is a standing note for the status bar. ``watchlist`` (default:
         empty, in memory) is what ``w`` edits and Watch shows; ``alerts`` evaluates the rules
         each refresh, delivered per ``delivery`` through ``terminal_write`` (default: the
-        terminal; wrapped for tmux when ``in_tmux``, default: ``$TMUX`` is set)."""
+        terminal; wrapped for tmux when ``in_tmux``, default: ``$TMUX`` is set).
+        ``next_data_time`` (a simulated market) gives the data time the next refresh will
+        show, which the status bar shows as "next" instead of the wall clock, so only one
+        clock is on screen."""
         super().__init__()
         self.provider = provider
         self.interval = interval
         self.history = history or provider.history
         self.schedule = schedule
         self.hint = hint
+        self.next_data_time = next_data_time
         self.analytics_settings = analytics_settings
         self.analytics = analytics
         self.clock = clock
@@ -189,10 +200,16 @@ class CapwatchApp(App[None]):
         self._timer: Timer | None = None
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """``NO_COLOR``: no colour codes at all, instead of Textual's greys (``no_colour``)."""
+        if self.no_color:
+            return _NO_COLOUR
+        return super().get_line_filters()
+
     # --- layout ------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default")
+        return MainScreen(id="_default", min_size=MIN_SIZE)
 
     def compose(self) -> ComposeResult:
         yield SegmentBar(id="segments")
@@ -419,7 +436,7 @@ class CapwatchApp(App[None]):
             market_time=market.as_of.astimezone(IST) if market else None,
             next_open=next_open.astimezone(IST) if next_open else None,
             as_of=snapshot.as_of.astimezone(IST) if snapshot else None,
-            next_at=self._next_at,
+            next_at=self._next_shown(),
             paused=self.paused,
             loading=snapshot is None,
             stale_for=stale_for,
@@ -429,6 +446,11 @@ class CapwatchApp(App[None]):
         self.query_one(StatusBar).show_status(status)
         for pane in self.panes:
             pane.set_stale(stale_for is not None)
+
+    def _next_shown(self) -> datetime | None:
+        if self._next_at is None or self.next_data_time is None:
+            return self._next_at
+        return self.next_data_time().astimezone(IST)
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -588,7 +610,7 @@ class CapwatchApp(App[None]):
         from tui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_rows()))
+            self.push_screen(HelpScreen(self.help_rows(), error=self._error))
 
     def help_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the help screen, from the live bindings."""

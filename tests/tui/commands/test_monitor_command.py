@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 
 from tui.cli import build_parser, main
-from tui.commands.monitor import GO_LIVE_HINT, build_app
+from tui.commands.monitor import GO_LIVE_HINT, _start_logging, build_app
 
 
 def _build(*argv: str):
@@ -62,6 +63,44 @@ def test_bad_config_exits_2_naming_file_and_line(
     assert main(["--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert "display.movers" in err and "line 2" in err
+
+
+def _blocked(tmp_path: Path, name: str) -> Path:
+    """A path no folder can be made under, even as root: a regular file stands in the way."""
+    blocker = tmp_path / name
+    blocker.write_text("not a folder")
+    return blocker
+
+
+def test_unwritable_log_folder_runs_without_logs_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A read-only XDG_STATE_HOME made even ``capwatch --demo`` exit with a traceback."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(_blocked(tmp_path, "state")))
+    try:
+        notice = _start_logging(build_parser().parse_args(["--demo"]))
+        logging.getLogger("tui.ui.app").warning("refresh failed")
+    finally:
+        for name in ("providers", "tui"):
+            for handler in list(logging.getLogger(name).handlers):
+                logging.getLogger(name).removeHandler(handler)
+    assert notice is not None and "state" in notice
+    assert notice.startswith("no log file (not a directory: ")
+    assert "refresh failed" not in capsys.readouterr().err  # nothing over the screen
+
+
+def test_unwritable_history_folder_runs_live_without_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(_blocked(tmp_path, "data")))
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[sources]\nindices = ["yahoo"]\nstocks = []\nbreadth = []\nratings = []\n'
+        "earnings = []\nstatus = []\nhistory = []\n"
+    )
+    app, store = _build("--config", str(config))
+    assert store is None and app.store is None
+    assert app.hint is not None and app.hint.startswith("no history (not a directory: ")
 
 
 def test_watchlist_and_alerts_come_from_the_config_and_the_data_dir(tmp_path: Path) -> None:

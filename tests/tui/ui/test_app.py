@@ -6,12 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
+import pytest
 from textual.pilot import Pilot
+from textual.widgets import Static
 
 from providers.base import ProviderUnavailable
 from providers.contract import IST, Part, Segment, Snapshot
 from providers.demo import create
 from tui.ui.app import CapwatchApp
+from tui.ui.no_colour import NoColour
 from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.help import HelpScreen
 from widgets.pane import Pane
@@ -305,3 +308,47 @@ def test_bad_option_values_exit_2_with_a_message(capsys) -> None:
 
     assert main(["--demo", "--anchor", "7 April"]) == 2
     assert "--anchor must be a date like 2025-04-07, got '7 April'" in capsys.readouterr().err
+
+
+async def test_demo_status_bar_shows_one_clock() -> None:
+    """The demo's "next" used to be wall-clock time beside the simulated market time."""
+    demo = create({"seed": 7, "start": START})
+    async with make_app(demo, next_data_time=demo.next_time).run_test(size=SIZE) as pilot:
+        app = await started(pilot)
+        status = app.query_one(StatusBar).status
+        assert status.next_at == demo.next_time()
+        assert status.market_time is not None and status.next_at is not None
+        assert timedelta(0) < status.next_at - status.market_time <= timedelta(minutes=1)
+        assert f"next {status.next_at:%H:%M:%S}" in lines(app.query_one(StatusBar))[0]
+
+
+async def test_help_shows_the_whole_of_a_long_error() -> None:
+    async with make_app(FlakyProvider(fail_from=2)).run_test(size=(80, 30)) as pilot:
+        app = await started(pilot)
+        await pilot.press("r")
+        await until(pilot, lambda: app.query_one(StatusBar).status.error)
+        await pilot.press("question_mark")
+        error = app.screen.query_one("#error", Static)
+        assert "connection refused" in str(error.render())
+
+
+async def test_below_the_minimum_size_it_says_how_big_it_needs() -> None:
+    async with make_app().run_test(size=(50, 20)) as pilot:
+        app = pilot.app
+        await pilot.pause()
+        assert app.screen.has_class("-too-small")
+        message = str(app.screen.query_one("#too-small", Static).render())
+        assert "needs at least 60x16" in message and "50x20" in message
+        assert not app.query_one("#panes").display
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not app.screen.has_class("-too-small")
+        assert app.query_one("#panes").display
+
+
+async def test_no_color_filter_replaces_textual_greys(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app()
+    assert [type(f) for f in app.get_line_filters()] == [NoColour]
+    monkeypatch.delenv("NO_COLOR")
+    assert NoColour not in [type(f) for f in make_app().get_line_filters()]

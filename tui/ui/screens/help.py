@@ -5,11 +5,14 @@ from __future__ import annotations
 from typing import ClassVar
 
 from rich.table import Table
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from widgets.format import clean
 
 
 class HelpScreen(ModalScreen[None]):
@@ -19,14 +22,17 @@ class HelpScreen(ModalScreen[None]):
         width: 76; max-width: 100%; height: auto; max-height: 100%;
         border: round $accent; padding: 0 1; background: $surface;
     }
+    HelpScreen #error { margin-bottom: 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,question_mark,f1", "app.pop_screen", "Close help", id="help.close"),
     ]
 
-    def __init__(self, rows: list[tuple[str, str]]) -> None:
+    def __init__(self, rows: list[tuple[str, str]], error: str | None = None) -> None:
+        """``error``: the last error in full (the status bar cuts a long one to fit)."""
         super().__init__()
         self.rows = rows
+        self.error = error
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -38,4 +44,6 @@ class HelpScreen(ModalScreen[None]):
         scroll.border_title = "Keys"
         scroll.border_subtitle = "Esc closes"
         with scroll:
+            if self.error:
+                yield Static(Text.assemble(("Last error: ", "bold"), clean(self.error)), id="error")
             yield Static(table)

@@ -1,0 +1,207 @@
+"""The terminal driver: Textual's Linux driver, made to quit when the terminal goes away.
+
+Textual's input thread loops without pause once its input reaches end-of-file (upstream
+Textualize/textual PR 6690), and a dead terminal (an SSH client gone while SIGHUP is ignored,
+as under ``nohup``) turns every read into EIO: the monitor spun at 100% CPU and never exited.
+Here end-of-file or an error on input, an error writing the screen, SIGHUP, SIGTERM and
+SIGQUIT all end the app the ordinary way, which restores the terminal (main screen, cursor,
+mouse reporting, bracketed paste, kitty keyboard mode, line settings). If that cannot finish
+(a stalled link leaves the screen writer blocked on a full terminal) within ``QUIT_GRACE_S``,
+or a second signal comes meanwhile, it restores what it can without waiting and exits.
+
+Output goes through :class:`TerminalOutput`, which encodes for the terminal's charset
+(``tui.ui.terminal``) and turns a write error into "the terminal is gone" instead of a dead
+writer thread that blocks the app's shutdown.
+
+This leans on ``LinuxDriver``'s internals and Textual's private key parser (textual is pinned
+in constraints.txt); ``tests/test_terminal.py`` runs the real thing in a pty.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import os
+import selectors
+import signal
+import sys
+import termios
+from codecs import getincrementaldecoder
+from collections.abc import Callable
+from threading import Event, Timer
+from typing import IO, TYPE_CHECKING, Any, ClassVar
+
+from textual._xterm_parser import XTermParser
+from textual.drivers.linux_driver import LinuxDriver
+
+from tui.ui.terminal import Charset, is_tty
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+#: Signals that end the monitor; SIGHUP only when it was not ignored at start (``nohup``):
+#: then a terminal that is really gone still shows up as end-of-file or EIO on input.
+QUIT_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
+#: Everything Textual turns on, turned off: kitty keyboard, bracketed paste, mouse modes,
+#: focus events, line wrap back on, cursor shown, main screen.
+RESET_SEQUENCE = (
+    "\x1b[<u\x1b[?2004l\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?1016l"
+    "\x1b[?1004l\x1b[?2048l\x1b[?7h\x1b[?25h\x1b[?1049l"
+)
+_RETRY = (errno.EINTR, errno.EAGAIN)
+#: Seconds the ordinary exit may take before the process restores what it can and exits.
+QUIT_GRACE_S = 5.0
+
+
+def read_terminal(
+    fd: int,
+    feed: Callable[[str], None],
+    tick: Callable[[], None],
+    stop: Event,
+    encoding: str = "utf-8",
+) -> bool:
+    """Read ``fd`` and pass the decoded text to ``feed`` until ``stop`` is set (returns
+    False) or the input ends — end-of-file or a read error such as EIO (returns True).
+    ``tick`` runs at least every 0.1 s (the key parser's timeouts, e.g. a lone Esc)."""
+    decode = getincrementaldecoder(encoding)(errors="replace").decode
+    with selectors.DefaultSelector() as selector:
+        selector.register(fd, selectors.EVENT_READ)
+        while not stop.is_set():
+            if selector.select(0.1):
+                try:
+                    data = os.read(fd, 4096)
+                except OSError as exc:
+                    if exc.errno in _RETRY:
+                        continue
+                    return True
+                if not data:
+                    return True
+                if text := decode(data):
+                    feed(text)
+            tick()
+    return False
+
+
+class TerminalOutput:
+    """The file the writer thread writes the screen to: text fitted to the terminal's
+    charset, encoded here (so ``--utf8`` works under any locale), and a write error taken
+    as the terminal having gone (``on_gone``) rather than raised in the writer thread."""
+
+    def __init__(self, stream: IO[str], charset: Charset, on_gone: Callable[[], None]) -> None:
+        self._stream = stream
+        self._binary = stream.buffer  # type: ignore[attr-defined]
+        self.charset = charset
+        self._on_gone = on_gone
+        self.gone = False
+
+    def write(self, text: str) -> None:
+        if self.gone:
+            return
+        data = self.charset.fit(text).encode(self.charset.encoding, errors="replace")
+        self._guard(self._binary.write, data)
+
+    def flush(self) -> None:
+        if not self.gone:
+            self._guard(self._binary.flush)
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    def _guard(self, call: Callable[..., Any], *args: Any) -> None:
+        try:
+            call(*args)
+        except (OSError, ValueError):  # EIO/EPIPE: hung up; ValueError: closed
+            self.gone = True
+            self._on_gone()
+
+
+class CapwatchDriver(LinuxDriver):
+    """``LinuxDriver`` that quits cleanly when its terminal goes away or on a quit signal."""
+
+    charset: ClassVar[Charset] = Charset("utf-8", "default")
+
+    def __init__(self, app: App, **kwargs: Any) -> None:
+        super().__init__(app, **kwargs)
+        # Draw where there is a terminal: stderr as Textual does, else stdout (`2>log`).
+        stream = sys.__stderr__ if is_tty(sys.__stderr__) else sys.__stdout__
+        assert stream is not None
+        self._file = TerminalOutput(stream, self.charset, self._terminal_gone)
+        self._quitting = False
+        self._signals: list[int] = []
+
+    @classmethod
+    def for_charset(cls, charset: Charset) -> type[CapwatchDriver]:
+        """The driver class for a terminal with ``charset``."""
+        return type(cls.__name__, (cls,), {"charset": charset})
+
+    def start_application_mode(self) -> None:
+        super().start_application_mode()
+        loop = asyncio.get_running_loop()
+        for signum in QUIT_SIGNALS:
+            if signal.getsignal(signum) is signal.SIG_IGN:
+                continue  # nohup / trap '' HUP: respected; a dead tty is noticed on input
+            loop.add_signal_handler(signum, self._quit_signal, signum)
+            self._signals.append(signum)
+
+    def stop_application_mode(self) -> None:
+        super().stop_application_mode()
+        self._remove_signal_handlers()
+
+    def _remove_signal_handlers(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        for signum in self._signals:
+            loop.remove_signal_handler(signum)
+        self._signals.clear()
+
+    def run_input_thread(self) -> None:
+        parser = XTermParser(self._debug)
+
+        def feed(text: str) -> None:
+            for event in parser.feed(text):
+                self.process_message(event)
+
+        def tick() -> None:
+            for event in parser.tick():
+                self.process_message(event)
+
+        encoding = self.charset.input_encoding
+        if read_terminal(self.fileno, feed, tick, self.exit_event, encoding):
+            self._terminal_gone()
+
+    def _terminal_gone(self) -> None:
+        """Input ended or the screen cannot be written: nobody is watching; quit."""
+        self._quit(return_code=0)
+
+    def _quit_signal(self, signum: int) -> None:
+        if self._quitting:  # a second signal: the clean way is stuck, so restore and go
+            self._force_exit(128 + signum)
+        self._quit(return_code=128 + signum)
+
+    def _quit(self, return_code: int) -> None:
+        """Exit the ordinary way; if that has not finished within ``QUIT_GRACE_S`` (a stalled
+        link: the screen writer blocks on a full terminal, the app cannot finish), exit anyway."""
+        if not self._quitting:
+            self._quitting = True
+            self._app.call_later(self._app.exit, None, return_code)
+            watchdog = Timer(QUIT_GRACE_S, self._force_exit, args=(return_code,))
+            watchdog.daemon = True
+            watchdog.start()
+
+    def _force_exit(self, return_code: int) -> None:
+        self._restore_now()
+        os._exit(return_code)
+
+    def _restore_now(self) -> None:
+        """Best effort, straight to the terminal, never waiting on it: the reset sequence
+        and the line settings."""
+        with contextlib.suppress(OSError):
+            fd = self._file.fileno()
+            os.set_blocking(fd, False)
+            os.write(fd, RESET_SEQUENCE.encode("ascii"))
+        if self.attrs_before is not None:
+            with contextlib.suppress(termios.error):
+                termios.tcsetattr(self.fileno, termios.TCSANOW, self.attrs_before)
