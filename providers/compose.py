@@ -45,9 +45,13 @@ PART_FIELDS: Mapping[Part, str] = {
     Part.RATINGS: "ratings",
     Part.EARNINGS: "earnings",
     Part.STATUS: "status",
+    Part.FLOWS: "flows",
+    Part.ANNOUNCEMENTS: "announcements",
 }
 #: Parts whose rows from several providers can sensibly be listed together.
-MERGEABLE: frozenset[Part] = frozenset({Part.RATINGS, Part.EARNINGS, Part.INDICES})
+MERGEABLE: frozenset[Part] = frozenset(
+    {Part.RATINGS, Part.EARNINGS, Part.INDICES, Part.ANNOUNCEMENTS}
+)
 #: Parts merged unless the caller says otherwise.
 DEFAULT_MERGE: tuple[Part, ...] = (Part.RATINGS, Part.INDICES)
 

@@ -74,6 +74,8 @@ class Part(StrEnum):
     EARNINGS = "earnings"
     STATUS = "status"
     HISTORY = "history"
+    FLOWS = "flows"
+    ANNOUNCEMENTS = "announcements"
 
 
 class RatingKind(StrEnum):
@@ -142,6 +144,7 @@ class StockQuote:
     band_pct: float | None = None  # price band (circuit) in percent, e.g. 5, 10, 20
     day_high: float | None = None
     day_low: float | None = None
+    avg_volume: float | None = None  # 20-session average daily volume, where the source has it
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +181,34 @@ class EarningsEvent:
 
 
 @dataclass(frozen=True, slots=True)
+class InstitutionalFlow:
+    """One day's institutional cash-market flows, in rupees crore (NSE's FII/DII report).
+
+    ``None`` is "not reported", never zero; ``net`` is ``buy - sell`` as the source states it.
+    """
+
+    day: date
+    fii_buy: float | None
+    fii_sell: float | None
+    fii_net: float | None
+    dii_buy: float | None
+    dii_sell: float | None
+    dii_net: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A corporate announcement filed with the exchange (results, orders, capex, ...)."""
+
+    symbol: str
+    name: str
+    subject: str  # the exchange's short heading, e.g. "Outcome of Board Meeting"
+    text: str  # the one-paragraph summary the exchange shows
+    at: datetime
+    attachment: str | None = None  # URL of the filing
+
+
+@dataclass(frozen=True, slots=True)
 class MarketStatus:
     phase: MarketPhase
     message: str
@@ -197,7 +228,8 @@ class Snapshot:
     ``sources`` maps a part to the provider that supplied it (composed providers differ);
     ``members`` maps an index name to its constituent symbols, where known;
     ``fetched`` maps a part served on a slower cadence than the refresh (results calendar) to
-    when its data was fetched from the source, so its pane can show how old it is.
+    when its data was fetched from the source, so its pane can show how old it is; ``flows``
+    are the FII/DII days the source knows this month, ``announcements`` recent filings.
     """
 
     provider: str
@@ -213,6 +245,8 @@ class Snapshot:
     sources: Mapping[Part, str] = field(default_factory=_frozen_map)
     members: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
     fetched: Mapping[Part, datetime] = field(default_factory=_frozen_map)
+    flows: tuple[InstitutionalFlow, ...] = ()  # oldest first
+    announcements: tuple[Announcement, ...] = ()  # newest first
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None:

@@ -1,4 +1,5 @@
-"""The Earnings pane: results declared today, then upcoming results soonest first."""
+"""The Earnings pane: results declared today, then upcoming results soonest first; or (``n``)
+the segment's corporate announcements, newest first."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from rich.text import Text
 from providers.contract import EarningsStatus, Part
 from widgets.format import BOLD, clean
 from widgets.pane import Column, Pane
-from widgets.views import EarningsRow
+from widgets.ratings import when
+from widgets.views import AnnouncementRow, EarningsRow
 
 
 def days_to_go(row: EarningsRow) -> Text:
@@ -32,11 +34,35 @@ class EarningsPane(Pane):
         Column("Name", 16, align="left", flex=True, priority=2),
         Column("Purpose", 18, align="left", priority=3),
     )
+    NEWS_COLUMNS = (
+        Column("When", 6, align="left"),
+        Column("Symbol", 10, align="left"),
+        Column("Subject", 20, align="left", flex=True, min_width=12),
+        Column("Name", 16, align="left", priority=2),
+    )
     WAITING = "waiting for results calendar…"
+    news = False  # showing announcements instead of results
 
-    def table_rows(self) -> Sequence[EarningsRow]:
-        """Declared today first, then upcoming (each list keeps its order unless sorted)."""
+    def toggle_news(self) -> None:
+        self.news = not self.news
+        self.cursor = self.top = 0
+        self.sync()
+
+    def title(self) -> str:
+        return "Announcements" if self.news else self.TITLE
+
+    def columns(self) -> tuple[Column, ...]:
+        return self.NEWS_COLUMNS if self.news else self.COLUMNS
+
+    def table_rows(self) -> Sequence[EarningsRow | AnnouncementRow]:
+        """Declared today first, then upcoming (each list keeps its order unless sorted);
+        in news mode the announcements, newest first."""
         assert self.view is not None
+        if self.news:
+            news = [a for a in self.view.announcements if self.matches(a.symbol, a.name)]
+            if self.sort_key == "symbol":
+                news.sort(key=lambda a: a.symbol)
+            return news
         declared = [r for r in self.view.declared if self.matches(r.symbol, r.name)]
         upcoming = [r for r in self.view.upcoming if self.matches(r.symbol, r.name)]
         if self.sort_key == "symbol":
@@ -45,10 +71,18 @@ class EarningsPane(Pane):
         return declared + upcoming
 
     def row_key(self, row: object) -> str | None:
-        assert isinstance(row, EarningsRow)
+        assert isinstance(row, EarningsRow | AnnouncementRow)
         return row.symbol
 
     def row_cells(self, row: object) -> Sequence[str | Text]:
+        if isinstance(row, AnnouncementRow):
+            assert self.view is not None
+            return (
+                when(row.at, self.view.as_of),
+                clean(row.symbol),
+                clean(row.subject),
+                clean(row.name),
+            )
         assert isinstance(row, EarningsRow)
         declared = row.status == EarningsStatus.DECLARED
         return (

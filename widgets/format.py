@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from datetime import date
 
 from rich.cells import cell_len, set_cell_size
 from rich.style import Style
@@ -44,16 +45,32 @@ def arrow(value: float | None) -> str:
 
 def pct(value: float | None, *, arrowed: bool = True, decimals: int = 2) -> Text:
     """A signed percentage, e.g. ``▲+1.25%``; ``—`` when unknown. One decimal fewer from 10%
-    up, so a column of them keeps its width (``▲+12.5%``)."""
+    up and none from 100%, so a column of them keeps its width (``▲+12.5%``, ``▲+222%``)."""
     if value is None or math.isnan(value):
         return Text(MISSING, style=DIM)
-    if abs(value) >= 9.995 and decimals > 1:
+    if abs(value) >= 99.95:
+        decimals = 0  # ▲+222%: a column keeps its width
+    elif abs(value) >= 9.995 and decimals > 1:
         decimals -= 1
     shown = round(value, decimals) or 0.0  # -0.001 shows as +0.00%, not -0.00%
     body = f"{shown:+.{decimals}f}%"
     if arrowed:
         body = arrow(shown) + body
     return Text(body, style=direction_style(shown))
+
+
+def since_label(day: date | None) -> str:
+    """``Since 07 Apr`` (``Since`` alone before the date is known)."""
+    return "Since" if day is None else f"Since {day:%d %b}"
+
+
+def crore(value: float | None) -> str:
+    """Rupees crore, signed and short: ``+1,361``, ``-12.3k`` (thousand crore)."""
+    if value is None or math.isnan(value):
+        return MISSING
+    if abs(value) >= 10_000:
+        return f"{value / 1000:+.1f}k"
+    return f"{value:+,.0f}"
 
 
 def price(value: float | None) -> str:

@@ -1,4 +1,5 @@
-"""The Gainers and Losers panes: top stocks of the segment by % change, with price band hits."""
+"""The Gainers and Losers panes: top stocks of the segment by % change, with price band hits;
+over the day or (``h``) over 5D / 1M / since the anchor date."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class MoversPane(Pane):
 
     #: "at band": every stock of the segment at its price band (not only the top N).
     SORTS = ("change", "volume", "name", "at band")
+    HORIZONED = True
     COLUMNS = (
         Column("#", 2, priority=4),
         Column("Symbol", 10, align="left"),
@@ -35,6 +37,11 @@ class MoversPane(Pane):
     def rows_of(self, view: SegmentView) -> tuple[MoverRow, ...]:
         if self.sort_key == "at band":
             return view.upper_band if self.side == "gainers" else view.lower_band
+        if self.horizon != "Day":
+            found = view.horizon(self.horizon, self.anchor_index)
+            if found is None:
+                return ()
+            return found.gainers if self.side == "gainers" else found.losers
         return view.gainers if self.side == "gainers" else view.losers
 
     def table_rows(self) -> Sequence[tuple[int, MoverRow]]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -29,7 +29,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from providers.contract import IST, Part
-from widgets.format import DIM, clean, fit
+from widgets.format import DIM, clean, fit, since_label
 from widgets.views import WATCH, SegmentView
 
 CURSOR = Style(reverse=True)
@@ -166,6 +166,8 @@ class Pane(Widget, can_focus=True):
     #: Whether rows can be chosen with a cursor (otherwise Up/Down just scroll).
     SELECTABLE: ClassVar[bool] = True
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
+    #: Whether the pane reads ``horizon`` (its title then names it).
+    HORIZONED: ClassVar[bool] = False
     WAITING: ClassVar[str] = "waiting for data…"
     #: Repaint only the changed cells; off for a pane whose every line changes at once
     #: (a search list), where one whole repaint costs less than diffing each line.
@@ -196,6 +198,8 @@ class Pane(Widget, can_focus=True):
         self.stale = False
         self.age_text = ""
         self.sort_index = 0
+        self.horizon = "Day"  # what Sectors and Gainers/Losers read (``h`` cycles)
+        self.anchor_index = 0  # which since-date the since columns use (``a`` cycles)
         self.cursor = 0
         self.top = 0
         self._lines = Lines.of(())
@@ -216,16 +220,22 @@ class Pane(Widget, can_focus=True):
         """One cell per column of ``COLUMNS``."""
         return ()
 
+    def columns(self) -> tuple[Column, ...]:
+        """The table's columns now (``COLUMNS``; a pane whose headers carry a date or the
+        horizon read overrides it)."""
+        return self.COLUMNS
+
     def build_lines(self, width: int) -> Lines:
-        """The pane's content at ``width`` cells. Default: a table from ``COLUMNS``."""
-        widths = fit_columns(self.COLUMNS, width)
+        """The pane's content at ``width`` cells. Default: a table from ``columns()``."""
+        columns = self.columns()
+        widths = fit_columns(columns, width)
         rows = self.table_rows()
-        header = table_line([c.title for c in self.COLUMNS], self.COLUMNS, widths)
+        header = table_line([c.title for c in columns], columns, widths)
         header.stylize(DIM)
         return Lines(
             header,
             len(rows),
-            lambda i: table_line(self.row_cells(rows[i]), self.COLUMNS, widths),
+            lambda i: table_line(self.row_cells(rows[i]), columns, widths),
             [self.row_key(row) for row in rows],
         )
 
@@ -237,6 +247,12 @@ class Pane(Widget, can_focus=True):
         """Whether there is anything to draw yet (otherwise the pane says it is waiting)."""
         return self.view is not None
 
+    def title(self) -> str:
+        """The top border's words: ``TITLE``, plus the horizon read when it is not the day."""
+        if self.HORIZONED and self.horizon != "Day":
+            return f"{self.TITLE} · {self.horizon_label()}"
+        return self.TITLE
+
     def subtitle(self) -> str:
         """Extra words for the bottom border (sort order, badges)."""
         return f"by {self.SORTS[self.sort_index]}" if len(self.SORTS) > 1 else ""
@@ -247,6 +263,25 @@ class Pane(Widget, can_focus=True):
         """Draw ``view`` (the current segment at the latest refresh)."""
         self.view = view
         self.sync()
+
+    def set_reading(self, horizon: str, anchor_index: int) -> None:
+        """Read the view over ``horizon`` (``views.HORIZONS``) and the ``anchor_index``-th
+        since-date; a pane that uses neither ignores them."""
+        if (horizon, anchor_index) != (self.horizon, self.anchor_index):
+            self.horizon, self.anchor_index = horizon, anchor_index
+            self.cursor = self.top = 0 if self.SELECTABLE else self.top
+            self.sync()
+
+    def anchor_date(self) -> date | None:
+        """The since-date in use, from the view's anchors (None before data)."""
+        anchors = self.view.anchors if self.view is not None else ()
+        return anchors[min(self.anchor_index, len(anchors) - 1)] if anchors else None
+
+    def horizon_label(self) -> str:
+        """``Day``, ``5D``, ``1M`` or ``Since 07 Apr``."""
+        if self.horizon == "Since":
+            return since_label(self.anchor_date())
+        return self.horizon
 
     def set_filter(self, text: str) -> None:
         text = text.strip().lower()
@@ -349,9 +384,13 @@ class Pane(Widget, can_focus=True):
             words.append(f"/{clean(self.filter_text)}")
         if count > page:
             words.append(f"{self.top + 1}-{min(count, self.top + page)}/{count}")
+            if self.top + page < count:
+                words.append(f"↓{count - self.top - page} more")
         subtitle = " ".join(w for w in words if w)
         if subtitle != (self.border_subtitle or ""):
             self.border_subtitle = subtitle
+        if (title := self.title()) != self.border_title:
+            self.border_title = title
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._shown):

@@ -94,9 +94,11 @@ class RatingsPane(Pane):
     def cycle_kind(self) -> None:
         """All -> Analyst -> Technical -> Upgrades -> All; the title names the choice."""
         self.kind_index = (self.kind_index + 1) % len(KINDS)
-        self.border_title = self.TITLE if self.kind_index == 0 else f"{self.TITLE} · {self.kind}"
         self.cursor = self.top = 0
         self.sync()
+
+    def title(self) -> str:
+        return self.TITLE if self.kind_index == 0 else f"{self.TITLE} · {self.kind}"
 
     def table_rows(self) -> Sequence[EventRow]:
         assert self.view is not None

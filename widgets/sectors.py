@@ -1,4 +1,5 @@
-"""The Sectors pane: sectors ranked by move, with breadth and each one's leader and laggard."""
+"""The Sectors pane: sectors ranked by move, with breadth and each one's leader and laggard,
+over the day or (``h``) over 5D / 1M / since the anchor date, by the index methodology."""
 
 from __future__ import annotations
 
@@ -30,18 +31,32 @@ class SectorsPane(Pane):
 
     TITLE = "Sectors"
     SORTS = ("change", "A/D", "name")
+    HORIZONED = True
     COLUMNS = (
         Column("Sector", 14, align="left", flex=True),
         Column("Chg", 7),
         Column("A/D", 7),
+        Column("5D", 6, priority=5),
+        Column("1M", 6, priority=6),
         Column("Median", 6, priority=4),
         Column("Leader", 17, align="left", priority=2),
         Column("Laggard", 17, align="left", priority=3),
     )
+    #: Over a longer horizon the Chg column is that horizon's: no separate 5D/1M.
+    LONGER = tuple(c for c in COLUMNS if c.title not in ("5D", "1M"))
+
+    def columns(self) -> tuple[Column, ...]:
+        return self.COLUMNS if self.horizon == "Day" else self.LONGER
+
+    def horizon_rows(self) -> tuple[SectorRow, ...]:
+        assert self.view is not None
+        if self.horizon == "Day":
+            return self.view.sectors
+        found = self.view.horizon(self.horizon, self.anchor_index)
+        return found.sectors if found is not None else ()
 
     def table_rows(self) -> Sequence[SectorRow]:
-        assert self.view is not None
-        rows = [r for r in self.view.sectors if self.matches(r.sector, r.leader, r.laggard)]
+        rows = [r for r in self.horizon_rows() if self.matches(r.sector, r.leader, r.laggard)]
         if self.sort_key == "A/D":
             rows.sort(key=lambda r: (-(r.advances - r.declines), r.sector))
         elif self.sort_key == "name":
@@ -54,10 +69,16 @@ class SectorsPane(Pane):
 
     def row_cells(self, row: object) -> Sequence[str | Text]:
         assert isinstance(row, SectorRow)
+        longer = (
+            (pct(row.change_5d_pct, arrowed=False), pct(row.change_1m_pct, arrowed=False))
+            if self.horizon == "Day"
+            else ()
+        )
         return (
             clean(row.sector),
             pct(row.change_pct),
             advance_decline(row.advances, row.declines),
+            *longer,
             pct(row.median_pct, arrowed=False),
             named_move(row.leader, row.leader_pct),
             named_move(row.laggard, row.laggard_pct),

@@ -12,6 +12,33 @@ from enum import StrEnum
 
 from providers.contract import EarningsStatus, RatingKind, Segment
 
+#: The horizons Sectors and Gainers/Losers can be read over (``h`` cycles them).
+HORIZONS: tuple[str, ...] = ("Day", "5D", "1M", "Since")
+#: Wilder's RSI(14) levels: at or below is oversold, at or above overbought.
+OVERSOLD, OVERBOUGHT = 30.0, 70.0
+#: Breakout signals, in the order the Breadth pane and the list view show them.
+SIGNALS: tuple[str, ...] = (
+    "↑50DMA",
+    "↓50DMA",
+    "↑100DMA",
+    "↓100DMA",
+    "↑200DMA",
+    "↓200DMA",
+    "52wH",
+    "52wL",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Relative:
+    """An index's change minus the benchmark's over the same horizon, in percentage points."""
+
+    benchmark: str
+    day: float | None
+    five_day: float | None
+    one_month: float | None
+    since: tuple[float | None, ...]  # per ``SegmentView.anchors``
+
 
 class Watch(StrEnum):
     """The view beside the cap segments that holds the user's watched stocks (a scope of its
@@ -46,6 +73,8 @@ class IndexRow:
     crossed_today: tuple[int, ...]  # signed MA lengths crossed today: 50 = up through, -50 = down
     relative_pct: float | None  # day change minus the benchmark's day change
     call: str | None  # technical call (TECHNICAL_SCALE)
+    since_pcts: tuple[float | None, ...] = ()  # per ``SegmentView.anchors`` (first = since_anchor)
+    relative: Relative | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,8 +112,11 @@ class MoverRow:
 
 @dataclass(frozen=True, slots=True)
 class SectorRow:
+    """A sector over one horizon: ``change_pct`` is over that horizon (index methodology),
+    ``advances``/``declines``, median, leader and laggard count the same horizon's moves."""
+
     sector: str
-    change_pct: float | None  # free-float-cap weighted
+    change_pct: float | None  # free-float-cap weighted, weights at the period start
     median_pct: float | None
     advances: int
     declines: int
@@ -92,6 +124,66 @@ class SectorRow:
     leader_pct: float | None
     laggard: str | None
     laggard_pct: float | None
+    change_5d_pct: float | None = None  # the same sector over 5 sessions (day rows only)
+    change_1m_pct: float | None = None  # and over one month (day rows only)
+
+
+@dataclass(frozen=True, slots=True)
+class HorizonView:
+    """Sectors and movers of a segment over a longer horizon than the day."""
+
+    horizon: str  # one of HORIZONS other than "Day"
+    anchor: date | None  # for "Since": the anchor date; else None
+    sectors: tuple[SectorRow, ...]
+    gainers: tuple[MoverRow, ...]
+    losers: tuple[MoverRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SignalRow:
+    """A stock in a signal list: a breakout, a 52-week extreme, oversold or overbought."""
+
+    symbol: str
+    name: str
+    sector: str
+    last: float
+    change_pct: float | None
+    rsi: float | None  # RSI(14) with today's price
+    volume_ratio: float | None  # today's volume / 20-day average volume
+
+
+@dataclass(frozen=True, slots=True)
+class Breakouts:
+    """Per signal (``SIGNALS``), the segment's stocks showing it today, best move first."""
+
+    lists: tuple[tuple[str, tuple[SignalRow, ...]], ...] = ()
+
+    def rows(self, signal: str) -> tuple[SignalRow, ...]:
+        return next((rows for name, rows in self.lists if name == signal), ())
+
+    def count(self, signal: str) -> int:
+        return len(self.rows(signal))
+
+
+@dataclass(frozen=True, slots=True)
+class FlowsView:
+    """FII/DII net cash flows (rupees crore): the latest day and the month so far."""
+
+    day: date
+    fii_net: float | None
+    dii_net: float | None
+    month_fii_net: float | None
+    month_dii_net: float | None
+    month_days: int  # trading days the month's sums cover (what the source has given)
+
+
+@dataclass(frozen=True, slots=True)
+class AnnouncementRow:
+    at: datetime
+    symbol: str
+    name: str
+    subject: str
+    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,6 +234,20 @@ class SegmentView:
     lower_band: tuple[MoverRow, ...] = ()  # every stock at its lower price band, worst first
     upper_band_count: int = 0  # len(upper_band)
     lower_band_count: int = 0
+    anchors: tuple[date, ...] = ()  # the since-dates, in the order a key cycles them
+    horizons: tuple[HorizonView, ...] = ()  # 5D, 1M, then Since per anchor
+    breakouts: Breakouts = Breakouts()
+    oversold: tuple[SignalRow, ...] = ()  # RSI(14) <= 30, lowest first
+    overbought: tuple[SignalRow, ...] = ()  # RSI(14) >= 70, highest first
+    flows: FlowsView | None = None  # market-wide: the same in every segment
+    announcements: tuple[AnnouncementRow, ...] = ()  # newest first
+
+    def horizon(self, name: str, anchor_index: int = 0) -> HorizonView | None:
+        """The 5D/1M view, or Since at the ``anchor_index``-th anchor; None for Day/unknown."""
+        found = [h for h in self.horizons if h.horizon == name]
+        if name == "Since" and found:
+            return found[min(anchor_index, len(found) - 1)]
+        return found[0] if found else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,6 +269,32 @@ class StockDetail:
     calls: tuple[tuple[date, str], ...]  # technical-call history: (day the call began, call)
     ratings: tuple[EventRow, ...]
     next_earnings: EarningsRow | None
+    rsi: float | None = None  # RSI(14) with today's price
+    volume: int | None = None  # traded today so far
+    avg_volume: float | None = None  # 20-day average daily volume
+
+
+@dataclass(frozen=True, slots=True)
+class SectorShare:
+    sector: str
+    weight_pct: float  # share of the index's free-float cap
+    change_pct: float | None  # the sector's members in the index, today
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDetail:
+    """The drill-down screen for one index: its chart, breadth, members and sector mix."""
+
+    row: IndexRow
+    dates: tuple[date, ...]  # session dates of ``closes``, oldest first; today last
+    closes: tuple[float, ...]  # daily closes, then today's level
+    averages: tuple[tuple[int, tuple[float | None, ...]], ...]  # (n, n-day MA per close)
+    advances: int | None
+    declines: int | None
+    unchanged: int | None
+    best: tuple[MoverRow, ...]
+    worst: tuple[MoverRow, ...]
+    sectors: tuple[SectorShare, ...]  # largest weight first
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,10 +16,12 @@ import numpy as np
 from providers.contract import (
     CAP_SEGMENTS,
     IST,
+    Announcement,
     Breadth,
     EarningsEvent,
     EarningsStatus,
     IndexQuote,
+    InstitutionalFlow,
     MarketPhase,
     MarketStatus,
     Part,
@@ -27,6 +29,7 @@ from providers.contract import (
     Snapshot,
     StockQuote,
 )
+from providers.demo import news
 from providers.demo.simulation import Simulation
 from providers.demo.spec import DEFAULTS, SPEC
 from providers.demo.universe import INDICES, SECTORS
@@ -37,6 +40,11 @@ if TYPE_CHECKING:
 #: Upcoming results shown this many days ahead.
 EARNINGS_HORIZON = timedelta(days=21)
 _YEAR_ROWS = 250
+#: A day's volume is drawn around the stock's typical volume; on average it comes out this
+#: much higher (the lognormal's mean and the bigger volumes of big moves), which is what the
+#: demo reports as the 20-day average.
+_AVERAGE_VOLUME_FACTOR = 1.2
+_BENCHMARK_ROW = next(row for row, index in enumerate(INDICES) if index.name == "NIFTY 50")
 _MESSAGES = {
     MarketPhase.PRE_OPEN: "Pre-open",
     MarketPhase.OPEN: "Open",
@@ -81,6 +89,7 @@ class DemoProvider:
         self._earnings_day: date | None = None
         self._earnings: tuple[EarningsEvent, ...] = ()
         self._frame: tuple[int, pd.DataFrame] | None = None
+        self._news: tuple[date, tuple[Announcement, ...]] | None = None
 
     @property
     def simulation(self) -> Simulation:
@@ -117,6 +126,8 @@ class DemoProvider:
                 part: self.name for part in Part if part in wanted and part is not Part.HISTORY
             },
             members=self._members if Part.INDICES in wanted else {},
+            flows=self._flows() if Part.FLOWS in wanted else (),
+            announcements=self._announcements() if Part.ANNOUNCEMENTS in wanted else (),
         )
 
     async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
@@ -139,6 +150,7 @@ class DemoProvider:
             self._quotes = [None] * u.size  # type: ignore[list-item]
         shares = u.free_float_shares
         now, opened = sim.now, session.opened
+        typical = u.free_float_shares * u.turnover * _AVERAGE_VOLUME_FACTOR  # as intraday draws
         for pos in np.flatnonzero(changed).tolist():
             last = float(session.last[pos])
             prev = float(session.prev_close[pos])
@@ -156,6 +168,7 @@ class DemoProvider:
                 band_pct=float(u.band[pos]),
                 day_high=float(session.high[pos]) if opened else None,
                 day_low=float(session.low[pos]) if opened else None,
+                avg_volume=float(typical[pos]),
             )
 
     def _indices(self) -> tuple[IndexQuote, ...]:
@@ -226,6 +239,27 @@ class DemoProvider:
             )
             self._earnings_day = day
         return self._earnings
+
+    def _flows(self) -> tuple[InstitutionalFlow, ...]:
+        sim = self._sim
+        nifty = sim.index_closes[:, _BENCHMARK_ROW]
+        today_change = (float(sim.index_last[_BENCHMARK_ROW]) / float(nifty[-1]) - 1) * 100
+        return news.flows_until(sim.seed, sim.days, nifty, sim.now, today_change)
+
+    def _announcements(self) -> tuple[Announcement, ...]:
+        """Today's and the previous session's filings made by now (made up once a day)."""
+        sim = self._sim
+        if self._news is None or self._news[0] != sim.day:
+            days = (*sim.days[-1:], sim.day)
+            declaring = {day: np.flatnonzero(sim.earnings.declared_on(day)) for day in days}
+            end_of_day = datetime.combine(sim.day, datetime.max.time(), IST)
+            u = sim.universe
+            every = news.announcements_until(
+                sim.seed, days, end_of_day, u.symbols, u.names, declaring
+            )
+            self._news = (sim.day, every)
+        now = sim.now
+        return tuple(item for item in self._news[1] if item.at <= now)
 
     def _status(self) -> MarketStatus:
         sim = self._sim

@@ -25,8 +25,10 @@ from providers.cadence import Every
 from providers.contract import (
     CAP_SEGMENTS,
     IST,
+    Announcement,
     Breadth,
     EarningsEvent,
+    InstitutionalFlow,
     MarketStatus,
     Part,
     Segment,
@@ -35,10 +37,11 @@ from providers.contract import (
 )
 from providers.cookies import CookiePolicy
 from providers.http import HTML_ACCEPT, HttpSource, NotFound, browser_headers, prime_with_page
-from providers.nse import payloads
+from providers.nse import extras, payloads
 from providers.nse.lists import LIST_PATH, Company, MemoryTextCache, TextCache, parse_list
 from providers.nse.payloads import AllIndices, Constituents, EmptyConstituents, PastLevel
 from providers.nse.settings import NseSettings
+from providers.nse.spec import SPEC
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -104,9 +107,7 @@ class NseProvider:
     """Live NSE data: indices, constituents' quotes, breadth, status, earnings, history."""
 
     name = "nse"
-    parts = frozenset(
-        {Part.INDICES, Part.STOCKS, Part.BREADTH, Part.EARNINGS, Part.STATUS, Part.HISTORY}
-    )
+    parts = SPEC.parts
     simulated = False
 
     def __init__(
@@ -151,6 +152,7 @@ class NseProvider:
             **http_options,
         )
         self._past_levels: Mapping[str, tuple[PastLevel, ...]] = MappingProxyType({})
+        self._flow_book = extras.FlowBook()
         self._symbols: dict[str, str] = {}  # upper-case long name -> allIndices indexSymbol
         self.sent: dict[tuple[str, str], EndpointUse] = {}  # (path, index) -> last use (doctor)
         self.text_cache: TextCache = MemoryTextCache()
@@ -180,6 +182,10 @@ class NseProvider:
             jobs["names"] = _attempt(self._lists.get(self._load_lists))
         if Part.EARNINGS in wanted:
             jobs["earnings"] = _attempt(self._calendar.get(lambda: self._load_calendar(today)))
+        if Part.FLOWS in wanted:
+            jobs["flows"] = _attempt(self._flows())
+        if Part.ANNOUNCEMENTS in wanted:
+            jobs["announcements"] = _attempt(self._announcements(today))
         done = dict(zip(jobs, await asyncio.gather(*jobs.values()), strict=True))
         if "constituents" in done:  # allIndices went first: its failure is the one to tell
             indices_outcome, members = done.pop("constituents")
@@ -222,6 +228,12 @@ class NseProvider:
                 errors[Part.EARNINGS] = earnings_error
             if self._calendar.fetched_at is not None:
                 fetched[Part.EARNINGS] = self._calendar.fetched_at
+        for part, key in ((Part.FLOWS, "flows"), (Part.ANNOUNCEMENTS, "announcements")):
+            if part in wanted:
+                value, error = done[key]
+                fields[key] = value or ()
+                if error:
+                    errors[part] = str(error)
 
         live = wanted - CACHED_PARTS or wanted  # a cached calendar is no sign NSE answers
         if set(errors) >= live and not any(fields.get(p.value) for p in live):
@@ -321,6 +333,16 @@ class NseProvider:
         self._record("/api/allIndices", "", "", len(result.quotes))
         self._past_levels = MappingProxyType(dict(result.past_levels))
         return result
+
+    async def _flows(self) -> tuple[InstitutionalFlow, ...]:
+        """This month's FII/DII days seen so far (NSE answers only the latest day)."""
+        payload = await self.source.get_json(extras.FLOWS_PATH)
+        return self._flow_book.add(extras.parse_flows(payload))
+
+    async def _announcements(self, today: date) -> tuple[Announcement, ...]:
+        params = extras.announcement_params(today)
+        payload = await self.source.get_json(extras.ANNOUNCEMENTS_PATH, params)
+        return tuple(extras.parse_announcements(payload))
 
     async def _constituents_as(self, index: str, name: str, now: datetime) -> Constituents:
         """Members of ``index`` asked under ``name``; the old endpoint only if the new 404s."""

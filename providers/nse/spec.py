@@ -52,7 +52,16 @@ SPEC = ProviderSpec(
     name="nse",
     factory="providers.nse:create",
     parts=frozenset(
-        {Part.INDICES, Part.STOCKS, Part.BREADTH, Part.EARNINGS, Part.STATUS, Part.HISTORY}
+        {
+            Part.INDICES,
+            Part.STOCKS,
+            Part.BREADTH,
+            Part.EARNINGS,
+            Part.STATUS,
+            Part.HISTORY,
+            Part.FLOWS,
+            Part.ANNOUNCEMENTS,
+        }
     ),
     description="NSE India website JSON (unofficial)",
     settings=(

@@ -7,16 +7,25 @@ from datetime import date, datetime
 
 from providers.contract import IST, EarningsStatus, RatingKind, Segment
 from widgets.views import (
+    AnnouncementRow,
     BreadthView,
+    Breakouts,
     EarningsRow,
     EventRow,
+    FlowsView,
+    HorizonView,
+    IndexDetail,
     IndexRow,
     MoverRow,
+    Relative,
     SectorRow,
+    SectorShare,
     SegmentView,
+    SignalRow,
 )
 
 AS_OF = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
+ANCHORS = (date(2026, 4, 7), date(2026, 1, 1))
 
 
 def index(name: str = "NIFTY 50", last: float = 24350.55, change: float | None = 0.42) -> IndexRow:
@@ -35,6 +44,8 @@ def index(name: str = "NIFTY 50", last: float = 24350.55, change: float | None =
         crossed_today=(50,),
         relative_pct=0.0,
         call="Mildly Bullish",
+        since_pcts=(3.5, 7.25),
+        relative=Relative("NIFTY 50", (change or 0.0) - 0.42, 0.8, -1.5, (1.9, -0.6)),
     )
 
 
@@ -98,6 +109,105 @@ def results(symbol: str, days: int) -> EarningsRow:
     )
 
 
+def signal(symbol: str, change: float, rsi: float, volume_ratio: float | None = 1.4) -> SignalRow:
+    return SignalRow(
+        symbol=symbol,
+        name=f"{symbol.title()} Ltd",
+        sector="Defence",
+        last=250.0,
+        change_pct=change,
+        rsi=rsi,
+        volume_ratio=volume_ratio,
+    )
+
+
+BREAKOUTS = Breakouts(
+    (
+        ("↑50DMA", (signal("ISGEC", 19.99, 78.0, 4.2), signal("ALPHA", 4.5, 61.0))),
+        ("↓50DMA", (signal("DANLAW", -7.39, 24.0, 2.5),)),
+        ("↑100DMA", (signal("ALPHA", 4.5, 61.0),)),
+        ("↓100DMA", ()),
+        ("↑200DMA", ()),
+        ("↓200DMA", (signal("DANLAW", -7.39, 24.0, 2.5),)),
+        ("52wH", (signal("ISGEC", 19.99, 78.0, 4.2),)),
+        ("52wL", ()),
+    )
+)
+FLOWS = FlowsView(date(2026, 11, 19), -2407.87, 1361.43, -12345.6, 9876.5, 14)
+NEWS = (
+    AnnouncementRow(
+        AS_OF.replace(hour=10, minute=16),
+        "ISGEC",
+        "Isgec Heavy Engineering Ltd",
+        "Award of Order / Receipt of Order",
+        "Isgec has informed the Exchange about an order win.",
+    ),
+    AnnouncementRow(
+        AS_OF.replace(day=19, hour=21, minute=30),
+        "TCIEXP",
+        "TCI Express Ltd",
+        "Financial Results",
+        "TCI Express has submitted its financial results.",
+    ),
+)
+
+
+def horizons() -> tuple[HorizonView, ...]:
+    """5D, 1M and Since for each anchor, with made-up movers and sectors."""
+    out = []
+    for name, anchor, scale in (
+        ("5D", None, 1.9),
+        ("1M", None, 4.0),
+        ("Since", ANCHORS[0], 13.2),
+        ("Since", ANCHORS[1], 6.0),
+    ):
+        out.append(
+            HorizonView(
+                horizon=name,
+                anchor=anchor,
+                sectors=(sector("Defence", scale), sector("Fertilisers", scale / 2)),
+                gainers=(mover("ISGEC", scale * 3), mover("JWL", scale * 2)),
+                losers=(mover("DANLAW", -scale),),
+            )
+        )
+    return tuple(out)
+
+
+def index_detail(sessions: int = 260) -> IndexDetail:
+    """An index that fell, then recovered above its averages: a smooth made-up curve."""
+    import math
+
+    closes = tuple(
+        10000 + 800 * math.sin(i / 30) + 6 * i - 900 * math.exp(-((i - 150) ** 2) / 800)
+        for i in range(sessions)
+    )
+    start = date(2025, 11, 1).toordinal()
+    dates = tuple(date.fromordinal(start + round(i * 1.45)) for i in range(sessions))
+
+    def average(n: int) -> tuple[float | None, ...]:
+        return tuple(
+            None if i + 1 < n else sum(closes[i + 1 - n : i + 1]) / n for i in range(sessions)
+        )
+
+    row = replace(index("NIFTY SMALLCAP 100", closes[-1], 2.52), name="NIFTY SMALLCAP 100")
+    return IndexDetail(
+        row=row,
+        dates=dates,
+        closes=closes,
+        averages=tuple((n, average(n)) for n in (50, 100, 200)),
+        advances=78,
+        declines=21,
+        unchanged=1,
+        best=(mover("ISGEC", 19.99), mover("JWL", 8.1)),
+        worst=(mover("DANLAW", -7.39),),
+        sectors=(
+            SectorShare("Capital Goods", 24.5, 3.1),
+            SectorShare("Chemicals", 18.0, 1.2),
+            SectorShare("IT", 9.5, -0.8),
+        ),
+    )
+
+
 def segment_view(segment: Segment = Segment.ALL, **changes: object) -> SegmentView:
     """A full view; keyword arguments replace fields (e.g. ``gainers=(...)``)."""
     view = SegmentView(
@@ -114,5 +224,12 @@ def segment_view(segment: Segment = Segment.ALL, **changes: object) -> SegmentVi
         rank_today=1 if segment != Segment.ALL else None,
         rank_5d=2 if segment != Segment.ALL else None,
         change_pct=0.8,
+        anchors=ANCHORS,
+        horizons=horizons(),
+        breakouts=BREAKOUTS,
+        oversold=(signal("DANLAW", -7.39, 24.0, 2.5),),
+        overbought=(signal("ISGEC", 19.99, 78.0, 4.2),),
+        flows=FLOWS,
+        announcements=NEWS,
     )
     return replace(view, **changes)

@@ -355,6 +355,11 @@ class FakeNseServer:
             return self._history(params)
         if path == "/api/holiday-master":
             return _json(_load(FIXTURES / "holidays.json"))
+        if path == "/api/fiidiiTradeReact":
+            return _json(_load(FIXTURES / "fiidiiTradeReact.json"))
+        if path == "/api/corporate-announcements":
+            rows = _load(FIXTURES / "corporate_announcements.json")
+            return _json(self._moved(rows, params, ("an_dt", "exchdisstime"), "to_date"))
         return Reply(404, b'{"error": "Not Found"}')
 
     @staticmethod

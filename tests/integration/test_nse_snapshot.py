@@ -74,7 +74,22 @@ def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) 
     snapshot = json.loads(result.stdout)
     assert snapshot["provider"] == "nse" and snapshot["simulated"] is False
     assert snapshot["errors"] == {}
-    assert set(snapshot["sources"]) == {"indices", "stocks", "breadth", "earnings", "status"}
+    assert set(snapshot["sources"]) == {
+        "indices",
+        "stocks",
+        "breadth",
+        "earnings",
+        "status",
+        "flows",
+        "announcements",
+    }
+    (flow,) = snapshot["flows"]
+    assert (flow["date"], flow["fii_net"], flow["dii_net"]) == ("2026-05-26", -2407.87, 1361.43)
+    news = snapshot["announcements"]
+    assert [a["symbol"] for a in news] == ["ISGEC", "RELIANCE", "TCIEXP"]  # newest first
+    assert news[0]["subject"] == "Award of Order / Receipt of Order"
+    small = next(s for s in snapshot["segments"] if s["id"] == "small")
+    assert small["flows"]["month_days"] == 1  # NSE gives one day: the month so far is that day
     indices = {q["name"]: q for q in snapshot["indices"]}
     assert indices["NIFTY SMALLCAP 100"]["last"] == 17950.25
     assert indices["NIFTY SMALLCAP 100"]["change_pct"] == 1.43  # percentChange, as sent
@@ -110,7 +125,9 @@ def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) 
     # Short names went to the constituents endpoint; the long ones were never needed.
     asked = {r.params["index"] for r in nse_server.requests_to("/api/equity-stock-indices")}
     assert asked == {"NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMLCAP 250", "NIFTY MICROCAP250"}
-    assert nse_server.requests[0].path == "/option-chain"
+    # Priming first among the www requests (the archives CSVs need no cookie and may race it).
+    www = [r for r in nse_server.requests if not r.path.startswith("/content/")]
+    assert www[0].path == "/option-chain"
     assert not nse_server.requests_to("/api/equity-stockIndices")  # the new endpoint answered
     assert not nse_server.requests_to("/api/marketStatus")  # status came with the members
     assert nse_server.max_requests_per_second(window=0.95, www_only=True) <= 3

@@ -20,7 +20,17 @@ from providers.nse import payloads as nse_payloads
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "nse"
 NOW = datetime(2026, 5, 27, 11, 55, tzinfo=IST)
-ALL_PARTS = frozenset({Part.INDICES, Part.STOCKS, Part.BREADTH, Part.STATUS, Part.EARNINGS})
+ALL_PARTS = frozenset(
+    {
+        Part.INDICES,
+        Part.STOCKS,
+        Part.BREADTH,
+        Part.STATUS,
+        Part.EARNINGS,
+        Part.FLOWS,
+        Part.ANNOUNCEMENTS,
+    }
+)
 
 
 def fixture(name: str) -> Any:
@@ -57,6 +67,8 @@ class FakeNse:
             "/api/equity-stockIndices": httpx.Response(404, text="Not Found"),
             "/api/equity-stockIndices-adu": fixture("adu_NIFTY_SMLCAP_250.json"),
             "/api/holiday-master": fixture("holidays.json"),
+            "/api/fiidiiTradeReact": fixture("fiidiiTradeReact.json"),
+            "/api/corporate-announcements": fixture("corporate_announcements.json"),
             "/api/equity-stock-indices": {"data": [], "timestamp": "27-May-2026 11:54:31"},
         }
         for index, short in SHORT.items():

@@ -207,7 +207,8 @@ async def test_indices_and_breadth() -> None:
         breadth.show(segment_view())
         lines = screen_lines(breadth)
     assert "▲ 873 adv" in lines[0] and "▼ 335 dec" in lines[0]
-    assert "2.61x" in lines[1] and lines[2].startswith("█") and lines[3].endswith("▁▄█")
+    assert "2.61x" in lines[1] and "day 1.20–2.61x" in lines[1]  # the day's range
+    assert lines[2].startswith(" 4x ") and lines[3].startswith(" ¼x ")  # the stated scale
 
 
 async def test_status_bar_badges() -> None:
@@ -307,12 +308,15 @@ def test_long_error_is_cut_to_fit_and_help_stays() -> None:
 
 
 async def test_breadth_bar_tells_parts_apart_by_shape_without_colour() -> None:
+    def bar(lines: list[str]) -> str:
+        return next(line for line in lines if line and set(line) <= {"█", "░", "·"})
+
     pane = BreadthPane()
-    async with Host(pane).run_test(size=(40, 8)) as pilot:
+    async with Host(pane).run_test(size=(40, 16)) as pilot:
         pane.show(segment_view())
-        coloured = screen_lines(pane)[2]
+        coloured = bar(screen_lines(pane))
         pilot.app.no_color = True
         pane.sync()
-        plain = screen_lines(pane)[2]
+        plain = bar(screen_lines(pane))
     assert set(coloured) == {"█"}
     assert "█" in plain and "░" in plain and plain.startswith("█")

@@ -27,17 +27,22 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from providers.contract import CAP_SEGMENTS, IST, EarningsEvent, IndexQuote, Segment, Snapshot
-from tui.analytics import breadth, events, movers, returns, sectors
+from tui.analytics import breadth, events, flows, index_detail, movers, returns, sectors
 from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.settings import AnalyticsSettings
+from tui.analytics.signals import LiveSignals, StockDaily
 from tui.analytics.technicals import Calls
 from widgets.views import (
     WATCH,
+    AnnouncementRow,
     BreadthPoint,
     EarningsRow,
     EventRow,
+    HorizonView,
+    IndexDetail,
     IndexRow,
     MoverRow,
+    Relative,
     SegmentView,
     StockDetail,
 )
@@ -66,6 +71,7 @@ class _Daily:
     closes: DailyCloses
     refs: returns.References
     calls: Calls
+    stock: StockDaily  # per universe position: the references of today's signals and horizons
     stock_recent: np.ndarray  # (5, universe): closes of the last 5 sessions (NaN unknown)
     segment_of: dict[str, tuple[Segment, ...]]  # symbol or index name -> views it shows in
     technical_rows: dict[Segment, list[EventRow]]  # events.newest_first order
@@ -84,6 +90,19 @@ class _Tick:
     recent: np.ndarray  # (5, universe): closes 5 sessions back .. the previous close, oldest first
     upper: np.ndarray  # per universe position: at the upper price band
     lower: np.ndarray
+    signals: LiveSignals
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class _Horizon:
+    """One longer horizon of a tick: per stock its reference price, change and start weight."""
+
+    name: str
+    anchor: date | None
+    reference: np.ndarray
+    change: np.ndarray
+    weights: np.ndarray
+    order: np.ndarray  # sectors.sector_order by ``change``
 
 
 def _history_key(closes: pd.DataFrame | None) -> tuple:
@@ -117,6 +136,7 @@ class MarketAnalytics:
         self._feed_cache: tuple[tuple, _Daily, dict] | None = None
         self._earnings_cache: tuple[tuple, _Daily, dict] | None = None
         self._tick: _Tick | None = None
+        self._horizon_cache: tuple[tuple, Universe, dict] | None = None
 
     def load_history(self, closes: pd.DataFrame) -> None:
         """Use ``closes`` (wide daily closes, see ``providers.base``) from the next refresh.
@@ -132,7 +152,7 @@ class MarketAnalytics:
 
     @property
     def anchor_date(self) -> date | None:
-        """The "since" date in use (None before the first refresh), for column headers."""
+        """The first "since" date in use (None before the first refresh), for headers."""
         return None if self._daily is None else self._daily.refs.anchor_date
 
     def refresh(self, snapshot: Snapshot) -> dict[Segment, SegmentView]:
@@ -148,6 +168,10 @@ class MarketAnalytics:
         order = sectors.sector_order(universe, columns)
         # The 5-day path: four past closes, then today's previous close, then the live price.
         recent = np.vstack([daily.stock_recent[:-1], columns.prev_close])
+        live = LiveSignals.compute(daily.stock, columns).with_rows(universe, columns)
+        horizon_parts = self._horizon_views(snapshot, daily, universe, columns, (upper, lower))
+        flows_view = flows.view(snapshot.flows)
+        news = self._announcements(snapshot, daily)
         today_change, five_day_change = {}, {}
         for segment in Segment:
             members = universe.members[segment]
@@ -160,6 +184,7 @@ class MarketAnalytics:
         rank_today = returns.rank({s: today_change[s] for s in CAP_SEGMENTS})
         rank_5d = returns.rank({s: five_day_change[s] for s in CAP_SEGMENTS})
         index_rows = self._index_rows(snapshot.indices, daily)
+        anchors = daily.refs.anchor_dates
         feeds = self._feeds(snapshot, daily)
         earnings = self._earnings(snapshot, today, daily)
 
@@ -173,6 +198,8 @@ class MarketAnalytics:
             at_upper, _ = movers.ranked(members[upper[members]], columns.change_pct, None)
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
             upcoming, declared = earnings[segment]
+            oversold, overbought = live.extremes(members)
+            horizon_views, longer = horizon_parts[segment]
             views[segment] = SegmentView(
                 segment=segment,
                 as_of=snapshot.as_of,
@@ -184,7 +211,13 @@ class MarketAnalytics:
                 breadth=breadth.view(advances, declines, unchanged, series),
                 gainers=movers.rows(gainers, universe, columns, upper, lower),
                 losers=movers.rows(losers, universe, columns, upper, lower),
-                sectors=sectors.rows(order, members, universe, columns),
+                sectors=sectors.rows(
+                    order,
+                    members,
+                    universe,
+                    columns,
+                    longer=longer,
+                ),
                 events=feeds[segment],
                 upcoming=upcoming,
                 declared=declared,
@@ -196,9 +229,25 @@ class MarketAnalytics:
                 lower_band=movers.rows(at_lower, universe, columns, upper, lower),
                 upper_band_count=len(at_upper),
                 lower_band_count=len(at_lower),
+                anchors=anchors,
+                horizons=horizon_views,
+                breakouts=live.breakouts(members, columns),
+                oversold=oversold,
+                overbought=overbought,
+                flows=flows_view,
+                announcements=news[segment],
             )
         self._tick = _Tick(
-            snapshot, columns, daily, earnings, tuple(index_rows), order, recent, upper, lower
+            snapshot,
+            columns,
+            daily,
+            earnings,
+            tuple(index_rows),
+            order,
+            recent,
+            upper,
+            lower,
+            live,
         )
         return views
 
@@ -305,6 +354,27 @@ class MarketAnalytics:
                 [row for row in daily.technical_rows[Segment.ALL] if row.symbol == symbol],
             ),
             next_earnings=next((row for row in upcoming if row.symbol == symbol), None),
+            rsi=_known(tick.signals.rsi[position]),
+            volume=quote.volume,
+            avg_volume=quote.avg_volume,
+        )
+
+    def index_detail(self, name: str) -> IndexDetail | None:
+        """The drill-down for index ``name`` as of the last refresh; None if it is not there."""
+        tick = self._tick
+        row = None if tick is None else next((r for r in tick.indices if r.name == name), None)
+        if tick is None or row is None:
+            return None
+        quote = next(q for q in tick.snapshot.indices if q.name == name)
+        return index_detail.build(
+            quote,
+            row,
+            tick.daily.closes,
+            tick.snapshot.as_of.astimezone(IST).date(),
+            tick.snapshot.members.get(name, ()),
+            tick.daily.universe,
+            tick.columns,
+            (tick.upper, tick.lower),
         )
 
     # -- caches ---------------------------------------------------------------------------
@@ -320,7 +390,10 @@ class MarketAnalytics:
         cut = closes.through(today)
         if cut is not closes:  # a replayed history reaching past today
             closes, calls = cut, Calls.compute(cut)
-        refs = returns.References.build(closes, today, self.settings.anchor)
+        anchors = self.settings.anchors
+        refs = returns.References.build(
+            closes, today, anchors[0] if anchors else None, tuple(anchors[1:])
+        )
         stock_columns = closes.gather(universe.symbols)
         found = stock_columns >= 0
         rows = closes.before(today)
@@ -338,6 +411,7 @@ class MarketAnalytics:
             closes=closes,
             refs=refs,
             calls=calls,
+            stock=StockDaily.build(closes, refs, universe, closes.before(today)),
             stock_recent=stock_recent,
             segment_of=segment_of,
             technical_rows=_by_segment(map(events.event_row, technical), segment_of),
@@ -356,15 +430,89 @@ class MarketAnalytics:
         )
         return {name: tuple(dict.fromkeys(segs)) for name, segs in segment_of.items()}
 
-    def _index_rows(self, indices: Sequence[IndexQuote], daily: _Daily) -> list[IndexRow]:
-        benchmark = next((q for q in indices if q.name == self.settings.benchmark), None)
-        benchmark_change = _index_change(benchmark)
-        rows = []
-        for quote in indices:
-            change = _index_change(quote)
-            figures = returns.horizons(
-                daily.refs, quote.name, quote.last, quote.year_high, quote.year_low
+    def _horizon_views(
+        self,
+        snapshot: Snapshot,
+        daily: _Daily,
+        universe: Universe,
+        columns: LiveColumns,
+        bands: tuple[np.ndarray, np.ndarray],
+    ) -> dict[Segment, tuple[tuple[HorizonView, ...], tuple[np.ndarray, np.ndarray]]]:
+        """Per segment, its 5D/1M/Since views and its sectors' 5D and 1M changes.
+
+        Recomputed at most once a minute of data time (and whenever the day or the universe
+        changes): these horizons move little within a minute, and ranking every sector and
+        stock over four of them would otherwise cost most of a tick."""
+        minute = snapshot.as_of.replace(second=0, microsecond=0)
+        key = (daily.key, minute)
+        cached = self._horizon_cache
+        if cached is not None and cached[0] == key and cached[1] is universe:
+            return cached[2]
+        upper, lower = bands
+        shown = self.settings.movers
+        horizons = self._horizons(daily, universe, columns)
+        out = {}
+        for segment in Segment:
+            members = universe.members[segment]
+            views = []
+            for h in horizons:
+                gainers, losers = movers.ranked(members, h.change, shown)
+                views.append(
+                    HorizonView(
+                        horizon=h.name,
+                        anchor=h.anchor,
+                        sectors=sectors.rows(
+                            h.order, members, universe, columns, change=h.change, weights=h.weights
+                        ),
+                        gainers=movers.rows(
+                            gainers, universe, columns, upper, lower, reference=h.reference
+                        ),
+                        losers=movers.rows(
+                            losers, universe, columns, upper, lower, reference=h.reference
+                        ),
+                    )
+                )
+            five, month = (
+                sectors.weighted_by_sector(members, universe, h.change, h.weights)
+                for h in horizons[:2]
             )
+            out[segment] = (tuple(views), (five, month))
+        self._horizon_cache = (key, universe, out)
+        return out
+
+    def _horizons(self, daily: _Daily, universe: Universe, columns: LiveColumns) -> list[_Horizon]:
+        """5D, 1M and Since (each anchor): every stock's change and start-of-period weight."""
+        stock = daily.stock
+        named = [("5D", None, stock.five_day), ("1M", None, stock.one_month)]
+        named += [("Since", day, stock.anchors[k]) for k, day in enumerate(daily.refs.anchor_dates)]
+        out = []
+        for name, anchor, reference in named:
+            change = returns.pct_array(columns.last, reference)
+            out.append(
+                _Horizon(
+                    name=name,
+                    anchor=anchor,
+                    reference=reference,
+                    change=change,
+                    weights=returns.start_weights(columns.shares, reference),
+                    order=sectors.sector_order(universe, columns, change),
+                )
+            )
+        return out
+
+    def _index_rows(self, indices: Sequence[IndexQuote], daily: _Daily) -> list[IndexRow]:
+        all_figures = [
+            returns.horizons(daily.refs, q.name, q.last, q.year_high, q.year_low) for q in indices
+        ]
+        benchmark_name = self.settings.benchmark
+        benchmark = next(
+            ((q, f) for q, f in zip(indices, all_figures, strict=True) if q.name == benchmark_name),
+            None,
+        )
+        benchmark_change = _index_change(benchmark[0]) if benchmark else None
+        rows = []
+        for quote, figures in zip(indices, all_figures, strict=True):
+            change = _index_change(quote)
             rows.append(
                 IndexRow(
                     name=quote.name,
@@ -383,9 +531,35 @@ class MarketAnalytics:
                     if change is None or benchmark_change is None
                     else change - benchmark_change,
                     call=daily.calls.latest(quote.name),
+                    since_pcts=figures.since_pcts,
+                    relative=None
+                    if benchmark is None
+                    else Relative(
+                        benchmark=benchmark_name,
+                        day=_minus(change, benchmark_change),
+                        five_day=_minus(figures.change_5d_pct, benchmark[1].change_5d_pct),
+                        one_month=_minus(figures.change_1m_pct, benchmark[1].change_1m_pct),
+                        since=tuple(
+                            _minus(mine, theirs)
+                            for mine, theirs in zip(
+                                figures.since_pcts, benchmark[1].since_pcts, strict=True
+                            )
+                        ),
+                    ),
                 )
             )
         return rows
+
+    def _announcements(
+        self, snapshot: Snapshot, daily: _Daily
+    ) -> dict[Segment, tuple[AnnouncementRow, ...]]:
+        """Filings per segment view, newest first; a symbol outside the universe shows in All."""
+        out: dict[Segment, list[AnnouncementRow]] = {segment: [] for segment in Segment}
+        for item in sorted(snapshot.announcements, key=lambda a: a.at, reverse=True):
+            row = AnnouncementRow(item.at, item.symbol, item.name, item.subject, item.text)
+            for segment in daily.segment_of.get(item.symbol, (Segment.ALL,)):
+                out[segment].append(row)
+        return {segment: tuple(rows) for segment, rows in out.items()}
 
     def _feeds(self, snapshot: Snapshot, daily: _Daily) -> dict[Segment, tuple[EventRow, ...]]:
         cached = self._feed_cache
@@ -417,6 +591,14 @@ class MarketAnalytics:
         split = {segment: events.split_earnings(by_segment[segment], today) for segment in Segment}
         self._earnings_cache = (snapshot.earnings, daily, split)
         return split
+
+
+def _minus(value: float | None, benchmark: float | None) -> float | None:
+    return None if value is None or benchmark is None else value - benchmark
+
+
+def _known(value: float) -> float | None:
+    return None if np.isnan(value) else float(value)
 
 
 def _by_segment(

@@ -94,6 +94,7 @@ class LiveColumns:
     band_pct: np.ndarray
     shares: np.ndarray
     cap_prev: np.ndarray
+    avg_volume: np.ndarray
 
     @classmethod
     def from_stocks(cls, stocks: Sequence[StockQuote]) -> LiveColumns:
@@ -115,6 +116,7 @@ class LiveColumns:
             band_pct=_floats(stocks, "band_pct"),
             shares=shares,
             cap_prev=shares * prev,
+            avg_volume=_floats(stocks, "avg_volume"),
         )
 
 

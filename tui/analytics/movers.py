@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 
 from tui.analytics.frames import LiveColumns, Universe
+from tui.analytics.returns import pct_array
 from widgets.views import MoverRow
 
 TICK = 0.05  # rupees, the equity price step on NSE and BSE
@@ -52,13 +53,21 @@ def rows(
     columns: LiveColumns,
     upper: np.ndarray,
     lower: np.ndarray,
+    *,
+    reference: np.ndarray | None = None,
 ) -> tuple[MoverRow, ...]:
-    """MoverRows for ``positions``, in that order; NaN becomes None."""
+    """MoverRows for ``positions``, in that order; NaN becomes None. The change is the
+    day's, or from ``reference`` prices (a longer horizon's start) when given."""
+    if reference is None:
+        change, change_pct = columns.change, columns.change_pct
+    else:
+        change = columns.last - reference
+        change_pct = pct_array(columns.last, reference)
     fields = zip(
         positions.tolist(),
         columns.last[positions].tolist(),
-        _nan_to_none(columns.change[positions]),
-        _nan_to_none(columns.change_pct[positions]),
+        _nan_to_none(change[positions]),
+        _nan_to_none(change_pct[positions]),
         np.nan_to_num(columns.volume[positions]).astype(np.int64).tolist(),
         upper[positions].tolist(),
         lower[positions].tolist(),

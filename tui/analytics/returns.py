@@ -13,16 +13,22 @@ from the history, or a history too short — never 0):
 - 1-month: against the last close on or before the same day one calendar month earlier.
 - YTD: against the last close of the previous calendar year (on or before 31 December).
 - since anchor: against the last close on or before the anchor date (default: 31 March, the
-  close before the Indian financial year; see ``effective_anchor``).
+  close before the Indian financial year; see ``effective_anchor``). Several anchors may be
+  configured; each gets its own reference row, the first is the one shown first.
 - 52-week high/low: the highest/lowest of the closes of the last 52 weeks, today's price and
   the source's own ``year_high``/``year_low`` when it reports them.
 - Moving averages (50, 100, 200 sessions) include today's live price with the last n-1 closes;
   "crossed today" means yesterday's close was on the other side of yesterday's average.
-- Relative performance: the day change minus the benchmark's day change (points).
+- Relative performance: a horizon's change minus the benchmark's change over the same
+  horizon (percentage points), for the day, 5D, 1M and each since-anchor.
 - Segment performance, index methodology: the free-float-cap-weighted % change of the
   segment's stocks with the weights at the start of the period — today, the caps at the
   previous close; over 5 sessions, each session's change weighted by the caps at the close
   before it, chain-linked (``chain_linked_change``). The cap segments are ranked 1 = best.
+- Baskets over 5D/1M/since (sectors, movers' sectors): the same methodology from the
+  period's start close to the live price (``start_weights``: free-float shares x the start
+  price). With the basket's shares fixed, one step from the start equals the chain-linked
+  daily steps (the ratios telescope), so no per-session walk is needed.
 """
 
 from __future__ import annotations
@@ -83,13 +89,22 @@ class References:
     one_month: np.ndarray
     year_end: np.ndarray
     anchor: np.ndarray
+    anchor_dates: tuple[date, ...]  # every configured anchor, ``anchor_date`` first
+    anchors: np.ndarray  # (len(anchor_dates), columns): the close each anchor refers to
     high_52w: np.ndarray
     low_52w: np.ndarray
     ma_partial: np.ndarray  # (len(MA_LENGTHS), columns): sum of the last n-1 closes
     above_prev: np.ndarray  # (len(MA_LENGTHS), columns): 1.0/0.0 last close above its MA, NaN
 
     @classmethod
-    def build(cls, closes: DailyCloses, today: date, anchor: date | None) -> References:
+    def build(
+        cls,
+        closes: DailyCloses,
+        today: date,
+        anchor: date | None,
+        more_anchors: tuple[date, ...] = (),
+    ) -> References:
+        """``anchor`` (None: the financial-year start) first, then ``more_anchors``."""
         rows = closes.before(today)
         values = closes.values[:rows]
         width = values.shape[1] if values.ndim == 2 else 0
@@ -100,6 +115,7 @@ class References:
 
         month_ago = month_before(today)
         anchor_day = effective_anchor(anchor, today)
+        anchor_days = tuple(dict.fromkeys((anchor_day, *more_anchors)))
         window = values[closes.before(today - YEAR_WINDOW + timedelta(days=1)) :]
         partial = np.full((len(MA_LENGTHS), width), np.nan)
         above = np.full((len(MA_LENGTHS), width), np.nan)
@@ -117,6 +133,10 @@ class References:
             one_month=row_at(closes.on_or_before(month_ago, rows)),
             year_end=row_at(closes.on_or_before(date(today.year - 1, 12, 31), rows)),
             anchor=row_at(closes.on_or_before(anchor_day, rows)),
+            anchor_dates=anchor_days,
+            anchors=np.array(
+                [row_at(closes.on_or_before(day, rows)) for day in anchor_days]
+            ).reshape(len(anchor_days), width),
             high_52w=np.fmax.reduce(window, axis=0) if len(window) else missing,
             low_52w=np.fmin.reduce(window, axis=0) if len(window) else missing,
             ma_partial=partial,
@@ -136,6 +156,7 @@ class Horizons:
     from_52w_low_pct: float | None
     above_ma: tuple[bool | None, ...]  # per MA_LENGTHS
     crossed_today: tuple[int, ...]  # +n crossed up through the n-day MA today, -n down
+    since_pcts: tuple[float | None, ...] = ()  # per ``References.anchor_dates``
 
 
 def horizons(
@@ -159,6 +180,7 @@ def horizons(
             from_52w_low_pct=None if low is None else pct(last, low),
             above_ma=(None,) * len(MA_LENGTHS),
             crossed_today=(),
+            since_pcts=(None,) * len(refs.anchor_dates),
         )
     above: list[bool | None] = []
     crossed: list[int] = []
@@ -183,6 +205,7 @@ def horizons(
         from_52w_low_pct=None if low is None else pct(last, low),
         above_ma=tuple(above),
         crossed_today=tuple(crossed),
+        since_pcts=tuple(pct(last, ref) for ref in refs.anchors[:, column].tolist()),
     )
 
 
@@ -207,9 +230,21 @@ def _extreme(
 
 def weighted_change(change_pct: np.ndarray, weights: np.ndarray) -> float | None:
     """Weighted mean of the known changes with positive weights; None when there are none."""
-    usable = ~np.isnan(change_pct) & (weights > 0)
+    usable = ~np.isnan(change_pct) & (weights > 0)  # NaN weights compare False
     total = float(weights[usable].sum())
     return float((change_pct[usable] * weights[usable]).sum() / total) if total else None
+
+
+def start_weights(shares: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Free-float cap at the period's start: free-float shares x the reference price (NaN
+    where either is unknown) — the weights ``chain_linked_change`` uses for its first step."""
+    return shares * reference
+
+
+def basket_change(shares: np.ndarray, last: np.ndarray, reference: np.ndarray) -> float | None:
+    """A basket's % change from ``reference`` prices to ``last`` by the index methodology
+    (module docstring): start-of-period free-float-cap weights; None when nothing is known."""
+    return weighted_change(pct_array(last, reference), start_weights(shares, reference))
 
 
 def chain_linked_change(closes: np.ndarray, shares: np.ndarray, last: np.ndarray) -> float | None:

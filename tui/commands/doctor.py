@@ -30,7 +30,7 @@ T = TypeVar("T")
 #: Seconds one provider may take for its whole check (its own retries included).
 DOCTOR_TIMEOUT = 60.0
 #: Kinds for which an empty answer is normal (no rating changes today, no results due).
-MAY_BE_EMPTY = frozenset({Part.RATINGS, Part.EARNINGS})
+MAY_BE_EMPTY = frozenset({Part.RATINGS, Part.EARNINGS, Part.ANNOUNCEMENTS})
 
 #: (cause, pattern in the message), first match wins: the most specific causes come first.
 _CAUSES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(

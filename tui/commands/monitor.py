@@ -43,7 +43,7 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
     provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
     display = the_plan.config.display
     analytics = AnalyticsSettings(
-        movers=display.movers, anchor=display.anchors[0] if display.anchors else None
+        movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
     )
     if provider.simulated:
         store = None

@@ -62,7 +62,8 @@ def render(
     fmt: str,
     movers: int = 10,
     history: pd.DataFrame | None = None,
-    anchor: date | None = None,
+    anchors: tuple[date, ...] = (),
+    benchmark: str = "NIFTY 50",
     *,
     segment: Scope | None = None,
     watchlist: Sequence[str] = (),
@@ -85,7 +86,9 @@ def render(
     from tui.analytics import AnalyticsSettings, MarketAnalytics
     from tui.output import report
 
-    analytics = MarketAnalytics(AnalyticsSettings(movers=movers, anchor=anchor))
+    analytics = MarketAnalytics(
+        AnalyticsSettings(movers=movers, anchors=anchors, benchmark=benchmark)
+    )
     if history is not None:
         analytics.load_history(history)
     watcher = AlertWatcher(rules)  # nothing fired yet today; nothing recorded
@@ -120,7 +123,6 @@ def run(args: argparse.Namespace) -> int:
 
     config = the_plan.config
     display = config.display
-    anchor = display.anchors[0] if display.anchors else None
     path = the_plan.paths.watchlist(demo=provider.simulated)
     watchlist = Watchlist.load(path, seed=display.watchlist)
     segment = None if args.segment is None else scope_of(args.segment)
@@ -135,7 +137,8 @@ def run(args: argparse.Namespace) -> int:
             args.format,
             display.movers,
             history,
-            anchor,
+            display.anchors,
+            display.benchmark,
             segment=segment,
             watchlist=watchlist.symbols,
             rules=config.alerts,

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from providers.contract import (
     Breadth,
     IndexQuote,
+    InstitutionalFlow,
     RatingChange,
     Snapshot,
     StockQuote,
@@ -26,6 +27,7 @@ from tui.history.codec import Layout, Style, encoder
 
 if TYPE_CHECKING:
     import pandas as pd
+
 
 def _num(value: float, places: int = 2) -> float:
     return round(value, places) + 0.0  # no "-0.0" in the output
@@ -73,6 +75,9 @@ _LAYOUTS: dict[type, Layout] = {
     RatingChange: _pairs(
         "symbol", "name", "kind", ("from", "from_rating"), ("to", "to_rating"), "at", "source"
     ),
+    InstitutionalFlow: _pairs(
+        ("date", "day"), "fii_buy", "fii_sell", "fii_net", "dii_buy", "dii_sell", "dii_net"
+    ),
     Snapshot: _pairs(
         "provider",
         "simulated",
@@ -84,6 +89,8 @@ _LAYOUTS: dict[type, Layout] = {
         "ratings",
         "earnings",
         "members",
+        "flows",
+        "announcements",
         "sources",
         "errors",
     ),

@@ -4,10 +4,12 @@ The JSON keys are a public interface (``tui.output.export`` adds them to the sna
 ``segments`` is a list, one object per segment in ``Segment`` order (or just the one asked
 for, ``watch`` included): breadth; the segment's index-style ``change_pct`` and
 ``change_5d_pct``; ``upper_band``/``lower_band``, how many of its stocks sit at their price
-band; movers; sectors. Every index object gains ``change_5d_pct``, ``change_1m_pct`` and
-``change_ytd_pct``; ``alerts`` lists the alerts that would fire, each with ``at``, ``rule``,
-``subject``, ``value`` and ``message``. Percentages and ratios are
-rounded to 2 decimals; ``None`` stays ``null`` (not known, never zero).
+band; movers; sectors with their 5D and 1M changes; ``breakouts`` lists and counts,
+``oversold``/``overbought`` and ``flows``. Every index object gains ``change_5d_pct``,
+``change_1m_pct``, ``change_ytd_pct``, ``since`` (per anchor date) and ``relative`` (points
+against the benchmark for the day, 5D, 1M and each anchor); ``alerts`` lists the alerts that
+would fire, each with ``at``, ``rule``, ``subject``, ``value`` and ``message``. Percentages
+and ratios are rounded to 2 decimals; ``None`` stays ``null`` (not known, never zero).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from datetime import date
 
 from providers.contract import Segment
 from tui.output.export import text_table
-from widgets.views import AlertRow, MoverRow, Scope, SegmentView
+from widgets.views import SIGNALS, AlertRow, FlowsView, MoverRow, Scope, SegmentView, SignalRow
 
 EVERY_SEGMENT: tuple[Scope, ...] = tuple(Segment)
 
@@ -32,6 +34,32 @@ def _pct(value: float | None) -> str:
 
 def _movers_json(rows: tuple[MoverRow, ...]) -> list[dict[str, object]]:
     return [{"symbol": r.symbol, "change_pct": _num(r.change_pct)} for r in rows]
+
+
+def _signals_json(rows: tuple[SignalRow, ...]) -> list[dict[str, object]]:
+    return [
+        {
+            "symbol": r.symbol,
+            "last": _num(r.last),
+            "change_pct": _num(r.change_pct),
+            "rsi": _num(r.rsi),
+            "volume_ratio": _num(r.volume_ratio),
+        }
+        for r in rows
+    ]
+
+
+def _flows_json(flows: FlowsView | None) -> dict[str, object] | None:
+    if flows is None:
+        return None
+    return {
+        "date": flows.day.isoformat(),
+        "fii_net": _num(flows.fii_net),
+        "dii_net": _num(flows.dii_net),
+        "month_fii_net": _num(flows.month_fii_net),
+        "month_dii_net": _num(flows.month_dii_net),
+        "month_days": flows.month_days,
+    }
 
 
 def segments_json(
@@ -59,11 +87,22 @@ def segments_json(
                     {
                         "sector": row.sector,
                         "change_pct": _num(row.change_pct),
+                        "change_5d_pct": _num(row.change_5d_pct),
+                        "change_1m_pct": _num(row.change_1m_pct),
                         "advances": row.advances,
                         "declines": row.declines,
                     }
                     for row in view.sectors
                 ],
+                "breakouts": {
+                    "counts": {signal: view.breakouts.count(signal) for signal in SIGNALS},
+                    "lists": {
+                        signal: _signals_json(view.breakouts.rows(signal)) for signal in SIGNALS
+                    },
+                },
+                "oversold": _signals_json(view.oversold),
+                "overbought": _signals_json(view.overbought),
+                "flows": _flows_json(view.flows),
             }
         )
     return out
@@ -85,14 +124,27 @@ def alerts_json(alerts: Sequence[AlertRow]) -> list[dict[str, object]]:
 
 def index_horizons_json(views: Mapping[Scope, SegmentView]) -> dict[str, dict[str, object]]:
     """Per index name, the horizon keys its JSON object gains."""
-    return {
-        row.name: {
+    view = views[Segment.ALL]
+    anchors = [day.isoformat() for day in view.anchors]
+    out: dict[str, dict[str, object]] = {}
+    for row in view.indices:
+        relative = row.relative
+        out[row.name] = {
             "change_5d_pct": _num(row.change_5d_pct),
             "change_1m_pct": _num(row.change_1m_pct),
             "change_ytd_pct": _num(row.change_ytd_pct),
+            "since": {day: _num(v) for day, v in zip(anchors, row.since_pcts, strict=True)},
+            "relative": None
+            if relative is None
+            else {
+                "benchmark": relative.benchmark,
+                "day": _num(relative.day),
+                "5d": _num(relative.five_day),
+                "1m": _num(relative.one_month),
+                "since": {day: _num(v) for day, v in zip(anchors, relative.since, strict=True)},
+            },
         }
-        for row in views[Segment.ALL].indices
-    }
+    return out
 
 
 def segments_table(

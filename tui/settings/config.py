@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -55,6 +55,8 @@ class Sources:
     earnings: tuple[str, ...] = ("demo",)
     status: tuple[str, ...] = ("demo",)
     history: tuple[str, ...] = ("demo",)
+    flows: tuple[str, ...] = ("demo",)
+    announcements: tuple[str, ...] = ("demo",)
 
     def for_part(self, part: Part) -> tuple[str, ...]:
         return getattr(self, part.value)
@@ -95,6 +97,8 @@ class Display:
     #: Anchor dates for the "since" column; the first is shown. None set: the start of the
     #: Indian financial year (1 April), which moves with the calendar.
     anchors: tuple[date, ...] = ()
+    #: The index the relative columns measure against.
+    benchmark: str = "NIFTY 50"
     watchlist: tuple[str, ...] = ()
     theme: str = "textual-dark"
 
@@ -275,7 +279,7 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
         "sources": tuple(part.value for part in Part),
         "refresh": ("open", "closed", "heartbeat"),
-        "display": ("movers", "anchors", "watchlist", "theme"),
+        "display": ("movers", "anchors", "benchmark", "watchlist", "theme"),
         "history": ("intraday_days", "daily_years"),
         "notifications": ("bell", "desktop"),
     }
@@ -332,42 +336,8 @@ def _toml_syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
     return int(found.group(1)), f"{message[: found.start()]} (column {found.group(2)})"
 
 
-ExtraCheck = Callable[[_Reader, object, str], object]
-
-
-def _string_table(
-    reader: _Reader, value: object, key: str, *, allow_empty: bool = False
-) -> Mapping[str, str]:
-    table = reader.table(value, key, None)
-    return _frozen(
-        {k: reader.string(v, _join(key, k), allow_empty=allow_empty) for k, v in table.items()}
-    )
-
-
-def _symbol_table(reader: _Reader, value: object, key: str) -> Mapping[str, str]:
-    """Index name -> symbol, where ``""`` removes a default symbol."""
-    return _string_table(reader, value, key, allow_empty=True)
-
-
-def _table_of_string_tables(reader: _Reader, value: object, key: str) -> Mapping[str, object]:
-    table = reader.table(value, key, None)
-    return _frozen({k: _string_table(reader, v, _join(key, k)) for k, v in table.items()})
-
-
-def _positive_int(reader: _Reader, value: object, key: str) -> int:
-    return int(reader.number(value, key, integer=True))
-
-
-def _positive_ints(reader: _Reader, value: object, key: str) -> list[int]:
-    if not isinstance(value, list):
-        reader.fail(key, f"expected an array of numbers, got {_type_name(value)}")
-    return [_positive_int(reader, item, f"{key}[{i}]") for i, item in enumerate(value)]
-
-
-def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
-    if value == 0 and type(value) is int:
-        return 0
-    return _positive_int(reader, value, key)
+#: Data kinds added after configs were first written; see ``_read_sources``.
+LATER_KINDS = (Part.FLOWS.value, Part.ANNOUNCEMENTS.value)
 
 
 def _read_sources(reader: _Reader, data: object) -> Sources:
@@ -377,6 +347,10 @@ def _read_sources(reader: _Reader, data: object) -> Sources:
     for kind in kinds:
         if kind in table:
             values[kind] = reader.strings(table[kind], f"sources.{kind}")
+    named = {name for names in values.values() for name in names}  # type: ignore[attr-defined]
+    if named - {"demo"}:  # a live config written before these kinds existed: none, not demo
+        for kind in LATER_KINDS:
+            values.setdefault(kind, ())
     return Sources(**values)
 
 
@@ -424,6 +398,8 @@ def _read_display(reader: _Reader, data: object) -> Display:
         values["anchors"] = tuple(
             reader.day(item, f"display.anchors[{i}]") for i, item in enumerate(anchors)
         )
+    if "benchmark" in table:
+        values["benchmark"] = reader.string(table["benchmark"], "display.benchmark")
     if "watchlist" in table:
         symbols = reader.strings(table["watchlist"], "display.watchlist")
         values["watchlist"] = tuple(s.upper() for s in symbols)
@@ -614,6 +590,8 @@ ratings = ["files"]            # analyst rating changes from your file, see [pro
 earnings = ["nse"]             # results calendar; "bse" and "files" also supply it
 status = ["nse"]               # market open/closed
 history = ["nse"]              # daily closes to backfill 5D, 1M, YTD, moving averages
+flows = ["nse"]                # FII/DII net cash flows (left out of a live config: none)
+announcements = ["nse"]        # corporate announcements (left out of a live config: none)
 
 [providers.nse]
 base_url = {_NSE["base_url"]}
@@ -646,7 +624,8 @@ heartbeat = {_REFRESH.heartbeat:<18g} # nights, weekends and holidays
 
 [display]
 movers = 10                    # gainers/losers per segment
-# anchors = [2025-04-07]       # "since" dates; the first is shown (default: 1 April, FY start)
+# anchors = [2025-04-07]       # "since" dates, first shown first, key a cycles (default: FY start)
+benchmark = "NIFTY 50"         # the index the Rel columns subtract
 watchlist = []                 # symbols, e.g. ["RELIANCE", "TCS"]
 theme = "textual-dark"         # any Textual theme name
 

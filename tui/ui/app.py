@@ -49,7 +49,17 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
 from widgets.status_bar import Status, StatusBar
-from widgets.views import WATCH, AlertRow, MoverRow, Scope, SegmentView, StockDetail, scope_of
+from widgets.views import (
+    HORIZONS,
+    WATCH,
+    AlertRow,
+    IndexDetail,
+    MoverRow,
+    Scope,
+    SegmentView,
+    StockDetail,
+    scope_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +84,8 @@ class Analytics(Protocol):
     def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
 
     def detail(self, symbol: str) -> StockDetail | None: ...
+
+    def index_detail(self, name: str) -> IndexDetail | None: ...
 
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None: ...
 
@@ -131,6 +143,10 @@ class CapwatchApp(App[None]):
         Binding("slash", "filter", "Filter by symbol or name", id="filter"),
         Binding("escape", "clear_filter", "Clear the filter", id="filter.clear"),
         Binding("s", "sort", "Change sort of the pane", id="sort"),
+        Binding("a", "anchor", "Next since-date (display.anchors)", id="anchor.next"),
+        Binding("h", "horizon", "Sectors and movers over Day / 5D / 1M / Since", id="horizon"),
+        Binding("b", "signals", "Breakout, 52-week and RSI lists of the segment", id="signals"),
+        Binding("n", "news", "Earnings pane: results / announcements", id="news"),
         Binding(
             "k", "ratings_kind", "Ratings: all / analyst / technical / upgrades", id="ratings.kind"
         ),
@@ -188,6 +204,8 @@ class CapwatchApp(App[None]):
         self.in_tmux = "TMUX" in os.environ if in_tmux is None else in_tmux
         self.segment: Scope = Segment.ALL
         self.views: Mapping[Scope, SegmentView] = {}
+        self.horizon_index = 0  # into HORIZONS: what Sectors and Gainers/Losers read
+        self.anchor_index = 0  # into the views' anchors: which since-date is shown
         self.paused = False
         self.refreshes = 0  # completed refreshes that drew new data (tests wait on it)
         self._snapshot: Snapshot | None = None
@@ -406,15 +424,25 @@ class CapwatchApp(App[None]):
         self._show_segment()
         if len(self.screen_stack) > 1 and self.analytics is not None:
             from tui.ui.screens.detail import DetailScreen
+            from tui.ui.screens.index import IndexScreen
+            from tui.ui.screens.signals import SignalsScreen
 
-            if isinstance(self.screen, DetailScreen):
-                self.screen.show(self.analytics.detail(self.screen.symbol))
+            screen = self.screen
+            if isinstance(screen, DetailScreen):
+                screen.show(self.analytics.detail(screen.symbol))
+            elif isinstance(screen, IndexScreen):
+                screen.show(self.analytics.index_detail(screen.index_name))
+            elif isinstance(screen, SignalsScreen):
+                screen.show(self.views.get(self.segment))
 
     def _show_segment(self) -> None:
         view = self.views.get(self.segment)
         self.query_one(SegmentBar).show_segments(self.segment, self.views)
         if view is not None:
+            if self.anchor_index >= len(view.anchors):
+                self.anchor_index = 0
             for pane in self.panes:
+                pane.set_reading(HORIZONS[self.horizon_index], self.anchor_index)
                 pane.show(view)
         self._show_status()
 
@@ -486,6 +514,51 @@ class CapwatchApp(App[None]):
     def action_sort(self) -> None:
         if isinstance(focused := self.screen.focused, Pane):
             focused.cycle_sort()
+
+    def _set_reading(self) -> None:
+        for pane in self.panes:
+            pane.set_reading(HORIZONS[self.horizon_index], self.anchor_index)
+
+    def action_anchor(self) -> None:
+        """The next configured since-date (``--anchor`` first): Since columns, headers and the
+        Since horizon follow."""
+        view = self.views.get(self.segment)
+        count = len(view.anchors) if view is not None else 0
+        if count > 1:
+            self.anchor_index = (self.anchor_index + 1) % count
+            self._set_reading()
+        elif view is not None:
+            self.notify("Only one since-date: add more to display.anchors", timeout=4)
+
+    def action_horizon(self) -> None:
+        self.horizon_index = (self.horizon_index + 1) % len(HORIZONS)
+        self._set_reading()
+
+    def action_news(self) -> None:
+        self.query_one("#earnings", EarningsPane).toggle_news()
+
+    def action_signals(self) -> None:
+        from tui.ui.screens.signals import SignalsScreen
+
+        if not isinstance(self.screen, SignalsScreen):
+            self.push_screen(SignalsScreen(self.views.get(self.segment)))
+
+    @on(BreadthPane.ListsWanted)
+    def _lists_wanted(self) -> None:
+        self.action_signals()
+
+    @on(IndicesPane.IndexChosen)
+    def _index_chosen(self, message: IndicesPane.IndexChosen) -> None:
+        self.open_index(message.name)
+
+    def open_index(self, name: str) -> None:
+        from tui.ui.screens.index import IndexScreen
+
+        detail = self.analytics.index_detail(name) if self.analytics is not None else None
+        view = self.views.get(self.segment)
+        anchors = view.anchors if view is not None else ()
+        anchor = anchors[min(self.anchor_index, len(anchors) - 1)] if anchors else None
+        self.push_screen(IndexScreen(name, detail, self.anchor_index, anchor))
 
     def action_ratings_kind(self) -> None:
         self.query_one("#ratings", RatingsPane).cycle_kind()
@@ -610,7 +683,7 @@ class CapwatchApp(App[None]):
         from tui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.help_rows(), error=self._error))
+            self.push_screen(HelpScreen(self.help_rows(), SYMBOLS, error=self._error))
 
     def help_rows(self) -> list[tuple[str, str]]:
         """(keys, what they do) for the help screen, from the live bindings."""
@@ -618,6 +691,8 @@ class CapwatchApp(App[None]):
             ("Tab / Shift+Tab", "Move between panes"),
             ("Up / Down / PgUp / PgDn", "Move inside a pane"),
             ("Enter", "Open the stock under the cursor (Gainers, Losers, Sectors, ...)"),
+            ("Enter on Indices", "Open the index: chart with 50/100/200-day averages, members"),
+            ("Enter on Breadth", "The lists behind its counts (same as b)"),
         ]
         seen: set[str] = set()
         for binding in self.BINDINGS:
@@ -660,7 +735,46 @@ class CapwatchApp(App[None]):
             self.action_ratings_kind,
         )
         yield SystemCommand("Zoom pane", "Maximise the focused pane / restore", self.action_zoom)
-        yield SystemCommand("Help", "List the keys", self.action_help)
+        yield SystemCommand("Next since-date", "Cycle display.anchors", self.action_anchor)
+        yield SystemCommand(
+            "Horizon", "Sectors and movers over Day / 5D / 1M / Since", self.action_horizon
+        )
+        yield SystemCommand(
+            "Signal lists", "Breakouts, 52-week highs/lows, RSI extremes", self.action_signals
+        )
+        yield SystemCommand("Announcements", "Earnings pane: results / news", self.action_news)
+        yield SystemCommand("Help", "List the keys and symbols", self.action_help)
+
+
+#: Every mark the panes draw, and what it means (the help screen lists them).
+SYMBOLS: list[tuple[str, str]] = [
+    ("▲ ▼", "up / down: a change's direction (also its sign and colour)"),
+    ("MA ▲▲▼", "Indices: price above ▲ or below ▼ its 50-, 100-, 200-day average (· unknown)"),
+    ("↑50 ↓200", "Cross: crossed above ↑ / below ↓ that day-average today"),
+    ("RDay R5D R1M RSince", "relative: the index's change minus the benchmark's, in points"),
+    ("Since 07 Apr", "change since the close on or before that date (a cycles the dates)"),
+    ("52wH", "Indices: % below the 52-week high; Breadth: new 52-week highs today"),
+    ("↑50DMA ↓50DMA", "Breadth: stocks that crossed above / below their 50-day average today"),
+    ("↑100 ↓200", "Breadth: the same crosses of the 100- and 200-day averages"),
+    ("52wL", "stocks below their lowest close of 52 weeks today"),
+    ("RSI14 ≤30 ≥70", "oversold / overbought by the 14-day RSI (Wilder's levels)"),
+    ("A/D 2.61x", "advances per decline; day a–bx is the day's low–high of that ratio"),
+    ("4x ⠁⠁⠁ ¼x", "Breadth: the day's A/D on a log scale, ¼x to 4x; the dotted line is 1.0"),
+    ("FII DII cr", "net cash flows of foreign / domestic institutions, ₹ crore; k = thousand"),
+    ("Nov … (18d)", "the month's flows so far and the trading days they cover"),
+    ("UC LC", "at the upper / lower price band (circuit) today"),
+    ("Vol", "shares traded today: K thousand, L lakh, Cr crore"),
+    ("Vol/avg 2.1×", "today's volume over its 20-day average"),
+    ("A  T", "Ratings: analyst rating change / technical-call change"),
+    ("●", "Ratings: new in the last 15 minutes"),
+    ("Hold → Buy ▲", "rating change; ▲ upgrade, ▼ downgrade, new = initiation"),
+    ("done  next", "Earnings: results declared today / coming"),
+    ("in 3d  2d ago", "Earnings: days until / since the results date"),
+    ("★ best today  #2", "Indices title: this cap segment's rank among the four today"),
+    ("STALE 5m", "the data shown is that old (stored, or the provider is failing)"),
+    ("DEMO", "simulated market, not real prices"),
+    ("↓3 more", "rows below: scroll, or z to zoom the pane"),
+]
 
 
 def _split_keys(binding: Binding) -> list[Binding]:

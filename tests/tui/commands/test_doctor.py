@@ -303,7 +303,7 @@ def test_doctor_without_config_checks_the_demo(
     assert main(["doctor"]) == 0
     out = capsys.readouterr().out
     assert "built-in defaults" in out
-    assert "7 of 7 data kinds have a working provider." in out
+    assert "9 of 9 data kinds have a working provider." in out
 
 
 def test_doctor_reports_config_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

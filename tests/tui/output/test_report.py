@@ -29,22 +29,36 @@ def test_segments_json_by_hand():
     assert large["ad_ratio"] == 1.0
     assert large["gainers"] == [{"symbol": "UP", "change_pct": 2.35}]  # rounded to 2
     assert large["losers"] == [{"symbol": "DOWN", "change_pct": -1.0}]
+    no_history = {"change_5d_pct": None, "change_1m_pct": None}  # the stocks have none
     assert large["sectors"] == [
-        {"sector": "Banks", "change_pct": 2.35, "advances": 1, "declines": 0},
-        {"sector": "IT", "change_pct": None, "advances": 0, "declines": 1},  # no market cap
-    ]
+        {"sector": "Banks", "change_pct": 2.35, **no_history, "advances": 1, "declines": 0},
+        {"sector": "IT", "change_pct": None, **no_history, "advances": 0, "declines": 1},
+    ]  # IT: no market cap
+    assert large["breakouts"]["counts"]["↑50DMA"] == 0 and large["breakouts"]["lists"]["52wH"] == []
     assert segments[2]["ad_ratio"] is None and segments[2]["sectors"] == []
     json.dumps(segments, allow_nan=False)  # no inf/NaN can slip through
 
 
 def test_index_horizons_are_null_without_history():
     horizons = report.index_horizons_json(_views())
+    fy_start = "2026-03-31"  # the default anchor, before the 30 sessions of history
     assert horizons["NIFTY 50"] == {
         "change_5d_pct": 10.0,
         "change_1m_pct": 10.0,
         "change_ytd_pct": None,
+        "since": {fy_start: None},
+        "relative": {  # the benchmark against itself
+            "benchmark": "NIFTY 50",
+            "day": 0.0,
+            "5d": 0.0,
+            "1m": 0.0,
+            "since": {fy_start: None},
+        },
     }
-    assert horizons["NEW"] == dict.fromkeys(("change_5d_pct", "change_1m_pct", "change_ytd_pct"))
+    new = horizons["NEW"]
+    assert new["change_5d_pct"] is new["change_1m_pct"] is new["change_ytd_pct"] is None
+    assert new["relative"]["day"] == 15.0  # +25% against the benchmark's +10%
+    assert new["relative"]["5d"] is None  # no history: unknown, never 0
 
 
 def test_segments_table_shows_the_same_figures():

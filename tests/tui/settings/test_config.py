@@ -48,8 +48,28 @@ def test_the_default_file_selects_nse_and_bse_with_yahoo_last_and_file_ratings()
     assert sources.stocks == sources.breadth == sources.earnings == ("nse",)
     assert sources.status == sources.history == ("nse",)
     assert sources.ratings == ("files",)
+    assert sources.flows == sources.announcements == ("nse",)
     assert config.provider_settings("nse")["requests_per_second"] == 3
     assert config.provider_settings("files") == {}  # the example path is commented out
+
+
+def test_a_live_config_from_before_flows_gets_none_not_the_demo() -> None:
+    """A [sources] naming live providers but not the kinds added later must still start: the
+    demo for those would mix simulated and real data, which compose refuses."""
+    live = parse_config('[sources]\nindices = ["nse"]\nstocks = ["nse"]\n', "old.toml")
+    assert live.sources.flows == live.sources.announcements == ()
+    demo = parse_config('[sources]\nindices = ["demo"]\n', "demo.toml")
+    assert demo.sources.flows == demo.sources.announcements == ("demo",)
+    chosen = parse_config('[sources]\nindices = ["nse"]\nflows = ["nse"]\n', "new.toml")
+    assert chosen.sources.flows == ("nse",) and chosen.sources.announcements == ()
+
+
+def test_the_benchmark_is_configurable() -> None:
+    assert Config().display.benchmark == "NIFTY 50"
+    config = parse_config('[display]\nbenchmark = "SENSEX"\n', "c.toml")
+    assert config.display.benchmark == "SENSEX"
+    with pytest.raises(ConfigError, match=r"display\.benchmark"):
+        parse_config('[display]\nbenchmark = ""\n', "c.toml")
 
 
 def test_the_default_file_documents_the_built_in_defaults() -> None:
@@ -168,7 +188,8 @@ ERRORS = [
     pytest.param(
         "[sources]\ntechnical_calls = true\n",
         "line 2: sources.technical_calls: unknown key"
-        " (known keys: breadth, earnings, history, indices, ratings, status, stocks)",
+        " (known keys: announcements, breadth, earnings, flows, history, indices, ratings,"
+        " status, stocks)",
     ),
     pytest.param(
         '[segments]\nmid = ["NIFTY 50"]\n',

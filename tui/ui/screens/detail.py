@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from widgets.format import BOLD, DIM, clean, pct, price, resample, sparkline
+from widgets.format import BOLD, DIM, DOWN, UP, clean, pct, price, resample, sparkline, volume
 from widgets.ratings import change
-from widgets.views import StockDetail
+from widgets.views import OVERBOUGHT, OVERSOLD, StockDetail
 
 RANGE_WIDTH = 30
 
@@ -32,6 +32,30 @@ def range_bar(low: float | None, high: float | None, value: float | None) -> Tex
     return bar.append(f" {price(high)}")
 
 
+def rsi_text(rsi: float | None) -> Text:
+    """``28 oversold`` / ``74 overbought`` / ``51``: Wilder's 30/70 levels named."""
+    if rsi is None:
+        return Text("—", style=DIM)
+    text = Text(f"{rsi:.0f}", style=BOLD)
+    if rsi <= OVERSOLD:
+        text.append("  oversold (≤30)", style=DOWN)
+    elif rsi >= OVERBOUGHT:
+        text.append("  overbought (≥70)", style=UP)
+    return text
+
+
+def volume_text(traded: int | None, average: float | None) -> Text:
+    """``12.3L today · 2.1× the 20-day average (5.9L)``."""
+    if traded is None:
+        return Text("—", style=DIM)
+    text = Text(f"{volume(traded)} today")
+    if average:
+        text.append(f" · {traded / average:.1f}× the 20-day average ({volume(round(average))})")
+    else:
+        text.append(" · 20-day average not known", style=DIM)
+    return text
+
+
 def detail_text(detail: StockDetail, width: int = 100, *, watched: bool = False) -> Text:
     """The whole drill-down as one text (rebuilt on every refresh, drawn only if it changed)."""
     out = Text()
@@ -44,6 +68,8 @@ def detail_text(detail: StockDetail, width: int = 100, *, watched: bool = False)
     out.append("Day range  ").append_text(range_bar(detail.day_low, detail.day_high, detail.last))
     out.append("\n52 weeks   ")
     out.append_text(range_bar(detail.year_low, detail.year_high, detail.last))
+    out.append("\nRSI(14)    ").append_text(rsi_text(detail.rsi))
+    out.append("\nVolume     ").append_text(volume_text(detail.volume, detail.avg_volume))
     out.append("\n\n")
     closes = detail.closes
     if closes:
