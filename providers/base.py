@@ -57,18 +57,6 @@ class BadPayload(ProviderError):
         self.field = field
 
 
-def reject_unknown_settings(
-    provider: str, settings: Mapping[str, object], known: Collection[str]
-) -> None:
-    """A typo in ``[providers.NAME]`` must not be silently ignored: name every unknown key."""
-    unknown = sorted(set(settings) - set(known))
-    if unknown:
-        raise ValueError(
-            f"providers.{provider}: unknown setting(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(known))}"
-        )
-
-
 @runtime_checkable
 class Provider(Protocol):
     """What the monitor needs from a data source."""

@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from providers.base import reject_unknown_settings
 from providers.contract import (
     ANALYST_SCALE,
     IST,
@@ -35,6 +34,7 @@ from providers.contract import (
     RatingKind,
     Snapshot,
 )
+from providers.files_spec import SPEC
 from providers.http import BodyTooLarge, read_capped
 from providers.parse import clean_text, parse_date, parse_datetime
 
@@ -449,6 +449,9 @@ def _summary(label: str, problems: tuple[str, ...]) -> str:
     return f"{label}: skipped {len(problems)} bad row(s): {shown}{suffix}"
 
 
+_DEFAULTS = SPEC.defaults
+
+
 class FileFeedProvider:
     """Ratings and/or earnings from the user's own files or URLs (see module docstring)."""
 
@@ -460,8 +463,8 @@ class FileFeedProvider:
         ratings: str | None = None,
         earnings: str | None = None,
         *,
-        url_refresh_seconds: float = 300.0,
-        timeout: float = 10.0,
+        url_refresh_seconds: float = _DEFAULTS["url_refresh_seconds"],  # type: ignore[assignment]
+        timeout: float = _DEFAULTS["timeout"],  # type: ignore[assignment]
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
         monotonic: Callable[[], float] = time.monotonic,
@@ -522,22 +525,4 @@ class FileFeedProvider:
 
 def create(settings: Mapping[str, object]) -> FileFeedProvider:
     """Analyst ratings and earnings from your CSV/JSON file or URL."""
-    reject_unknown_settings(
-        "files", settings, {"ratings", "earnings", "url_refresh_seconds", "timeout"}
-    )
-
-    def location(key: str) -> str | None:
-        value = settings.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"files provider: {key!r} must be a path or URL string")
-        return value or None
-
-    return FileFeedProvider(
-        ratings=location("ratings"),
-        earnings=location("earnings"),
-        url_refresh_seconds=float(settings.get("url_refresh_seconds", 300.0)),  # type: ignore[arg-type]
-        timeout=float(settings.get("timeout", 10.0)),  # type: ignore[arg-type]
-    )
-
-
-create.PARTS = ("ratings", "earnings")  # type: ignore[attr-defined]
+    return FileFeedProvider(**SPEC.resolve(settings))  # type: ignore[arg-type]

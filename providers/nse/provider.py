@@ -44,6 +44,7 @@ from providers.nse import extras, payloads
 from providers.nse.lists import LIST_PATH, Company, MemoryTextCache, TextCache, parse_list
 from providers.nse.payloads import AllIndices, Constituents, EmptyConstituents, PastLevel
 from providers.nse.settings import NseSettings
+from providers.nse.spec import SPEC
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -117,18 +118,7 @@ class NseProvider:
     """Live NSE data: indices, constituents' quotes, breadth, status, earnings, history."""
 
     name = "nse"
-    parts = frozenset(
-        {
-            Part.INDICES,
-            Part.STOCKS,
-            Part.BREADTH,
-            Part.EARNINGS,
-            Part.STATUS,
-            Part.HISTORY,
-            Part.FLOWS,
-            Part.ANNOUNCEMENTS,
-        }
-    )
+    parts = SPEC.parts
     simulated = False
 
     def __init__(

@@ -925,7 +925,7 @@ def test_base_url_from_settings_then_env_then_default(monkeypatch: pytest.Monkey
         ({"timeout": "fast"}, "timeout"),
         ({"segments": {"NIFTY 50": "giant"}}, "segments"),
         ({"constituents": ["NIFTY BANK"]}, "not in providers.nse.segments"),
-        ({"constituents": "NIFTY 50"}, "list of index names"),
+        ({"constituents": "NIFTY 50"}, "expected an array of strings"),
         ({"index_names": {"nowhere": {}}}, "index_names"),
         ({"bsae_url": "x"}, "unknown setting"),
         ({"max_retries": -1}, "max_retries"),

@@ -1,9 +1,10 @@
 """The history store: what the monitor saw, kept in one SQLite file between runs.
 
 It holds daily closes per index and stock (so 5D/1M/YTD/since-anchor and moving averages work
-even when a provider has no history endpoint), the intraday breadth series, rating and
-technical-call events, earnings events, and the last full snapshot (painted at once, marked
-stale, when the monitor starts).
+even when a provider has no history endpoint) and the last full snapshot (painted at once,
+marked stale, when the monitor starts). It also journals the intraday breadth points, rating
+and technical-call events and earnings events, pruned like the rest, for ``sqlite3`` users
+and later features; the monitor itself does not read them back.
 
 Safety, because the monitor runs all day and often twice (two SSH sessions):
 - WAL mode and a busy timeout, and every write is one ``BEGIN IMMEDIATE`` transaction, so two
@@ -35,10 +36,8 @@ from providers.contract import (
     IST,
     Breadth,
     EarningsEvent,
-    EarningsStatus,
     Part,
     RatingChange,
-    RatingKind,
     Snapshot,
 )
 from tui.history.codec import SnapshotDecodeError, snapshot_from_json, snapshot_to_json
@@ -400,40 +399,6 @@ class HistoryStore:
             ).fetchone()
         return found[::-1]
 
-    def breadth_series(self, scope: str, day: date) -> tuple[Breadth, ...]:
-        """The day's (IST) breadth points for ``scope`` (a segment id or index name), oldest
-        first, for the intraday A/D sparkline."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT ts, advances, declines, unchanged FROM breadth"
-                " WHERE scope = ? AND day = ? ORDER BY ts",
-                (str(scope), day.isoformat()),
-            ).fetchall()
-        return tuple(
-            Breadth(str(scope), adv, dec, unch, _from_micros(ts)) for ts, adv, dec, unch in rows
-        )
-
-    def rating_events(self, since: date) -> tuple[RatingChange, ...]:
-        """Rating and technical-call changes on or after ``since`` (IST), oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT symbol, name, kind, from_rating, to_rating, source, at FROM rating_event"
-                " WHERE day >= ? ORDER BY at",
-                (since.isoformat(),),
-            ).fetchall()
-        return tuple(
-            RatingChange(
-                sym,
-                name,
-                RatingKind(kind),
-                old,
-                new,
-                source,
-                datetime.fromisoformat(at).astimezone(IST),
-            )
-            for sym, name, kind, old, new, source, at in rows
-        )
-
     def load_text(self, key: str) -> tuple[str, datetime] | None:
         """A text a provider stored with ``save_text`` and when it was fetched (IST)."""
         row = self._db.execute(
@@ -448,19 +413,6 @@ class HistoryStore:
                 "INSERT OR REPLACE INTO fetched_text VALUES (?, ?, ?)",
                 (key, _epoch_micros(fetched_at), text),
             )
-
-    def earnings_events(self, start: date, end: date) -> tuple[EarningsEvent, ...]:
-        """Earnings events dated ``start``..``end`` inclusive, by date."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT symbol, name, day, status, purpose FROM earnings_event"
-                " WHERE day BETWEEN ? AND ? ORDER BY day, symbol",
-                (start.isoformat(), end.isoformat()),
-            ).fetchall()
-        return tuple(
-            EarningsEvent(sym, name, date.fromisoformat(day), EarningsStatus(status), purpose)
-            for sym, name, day, status, purpose in rows
-        )
 
     @property
     def _kind(self) -> str:

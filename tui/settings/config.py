@@ -15,14 +15,17 @@ import difflib
 import math
 import re
 import tomllib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
 
+from providers import registry
 from providers.contract import Part
+from providers.schema import PLUGIN_COMMON, SettingError
+from providers.schema import type_name as _type_name
 from tui.alerts import rules as alert_rules
 from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
@@ -43,14 +46,9 @@ class Range:
 
 
 INTERVAL_RANGE = Range(MIN_INTERVAL_S, MAX_INTERVAL_S)
-RATE_RANGE = Range(0.01, 100.0)  # requests per second: one per 100 s .. a hundred
-TIMEOUT_RANGE = Range(0.1, 600.0)
 MOVERS_RANGE = Range(1, 500)
 INTRADAY_DAYS_RANGE = Range(1, 3650)
 DAILY_YEARS_RANGE = Range(1, 100)
-DAYS_AHEAD_RANGE = Range(1, 366)
-RETRIES_RANGE = Range(0, 10)
-COOLDOWN_RANGE = Range(0, 86400)
 
 
 def _frozen(value: Mapping | None = None) -> Mapping:
@@ -228,29 +226,6 @@ class ConfigError(Exception):
 # Reading and validation
 
 
-#: Keys every ``[providers.NAME]`` table may have.
-COMMON_PROVIDER_KEYS = ("base_url", "requests_per_second", "timeout")
-
-_TYPE_NAMES = {
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    str: "a string",
-    list: "an array",
-    dict: "a table",
-    datetime: "a date-time",
-    date: "a date",
-    time: "a time",
-}
-
-
-def _type_name(value: object) -> str:
-    for kind, name in _TYPE_NAMES.items():  # bool before int, datetime before date
-        if isinstance(value, kind):
-            return f"{name} ({value!r})" if not isinstance(value, dict | list) else name
-    return type(value).__name__
-
-
 class _Reader:
     """Validates one parsed file; every failure raises a ``ConfigError`` with the key's line."""
 
@@ -296,13 +271,6 @@ class _Reader:
         elif not value > 0:
             self.fail(key, f"must be > 0, got {value!r}")
         return value
-
-    def url(self, value: object, key: str) -> str:
-        """An http(s) URL with a host: a typo here would only show up as odd fetch errors."""
-        text = self.string(value, key)
-        if not re.fullmatch(r"https?://[A-Za-z0-9.\-\[\]:]+(/\S*)?", text):
-            self.fail(key, f"expected an http:// or https:// URL, got {text!r}")
-        return text
 
     def strings(self, value: object, key: str, *, allow_empty: bool = True) -> tuple[str, ...]:
         if not isinstance(value, list):
@@ -398,112 +366,6 @@ def _toml_syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
     return int(found.group(1)), f"{message[: found.start()]} (column {found.group(2)})"
 
 
-ExtraCheck = Callable[[_Reader, object, str], object]
-
-
-def _string_table(
-    reader: _Reader, value: object, key: str, *, allow_empty: bool = False
-) -> Mapping[str, str]:
-    table = reader.table(value, key, None)
-    return _frozen(
-        {k: reader.string(v, _join(key, k), allow_empty=allow_empty) for k, v in table.items()}
-    )
-
-
-def _symbol_table(reader: _Reader, value: object, key: str) -> Mapping[str, str]:
-    """Index name -> symbol, where ``""`` removes a default symbol."""
-    return _string_table(reader, value, key, allow_empty=True)
-
-
-def _table_of_string_tables(reader: _Reader, value: object, key: str) -> Mapping[str, object]:
-    table = reader.table(value, key, None)
-    return _frozen({k: _string_table(reader, v, _join(key, k)) for k, v in table.items()})
-
-
-def _positive_int(reader: _Reader, value: object, key: str) -> int:
-    return int(reader.number(value, key, integer=True))
-
-
-def _positive_ints(reader: _Reader, value: object, key: str) -> list[int]:
-    if not isinstance(value, list):
-        reader.fail(key, f"expected an array of numbers, got {_type_name(value)}")
-    return [_positive_int(reader, item, f"{key}[{i}]") for i, item in enumerate(value)]
-
-
-def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
-    if value == 0 and type(value) is int:
-        return 0
-    return _positive_int(reader, value, key)
-
-
-def _int_in(within: Range) -> ExtraCheck:
-    def check(reader: _Reader, value: object, key: str) -> int:
-        return int(reader.number(value, key, integer=True, within=within))
-
-    return check
-
-
-def _number_in(within: Range) -> ExtraCheck:
-    def check(reader: _Reader, value: object, key: str) -> float:
-        return float(reader.number(value, key, within=within))
-
-    return check
-
-
-#: Provider-specific keys of the built-in providers, with their checks. Plugins (any other
-#: name) may use any keys; their values are passed on as parsed.
-BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType(
-    {
-        "demo": {
-            "seed": _int_in(Range(0, 2**32 - 1)),
-            "start": _Reader.string,
-            "step_seconds": _number_in(Range(0.001, 86400)),
-            "stocks": _int_in(Range(1, 20_000)),
-            "history_days": _int_in(Range(1, 10_000)),
-        },
-        "nse": {
-            "segments": _string_table,  # index name -> segment id
-            "constituents": _Reader.strings,
-            "total_market": _Reader.string,
-            "history_indices": _Reader.strings,
-            "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
-            "prime_path": _Reader.string,
-            "earnings_days": _int_in(DAYS_AHEAD_RANGE),
-            "max_retries": _int_in(RETRIES_RANGE),
-            "blocked_cooldown": _number_in(COOLDOWN_RANGE),
-            "results_days": _positive_int,
-            "archives_url": _Reader.string,
-            "constituent_lists": _string_table,  # index name -> CSV file on the archives host
-            "cookie_max_age": _Reader.number,
-            "cookie_max_uses": _positive_int,
-            "primes_per_minute": _positive_int,
-            "calendar_every": _Reader.number,
-            "lists_every": _Reader.number,
-            "holidays_every": _Reader.number,
-            "flows_every": _Reader.number,
-            "announcements_every": _Reader.number,
-        },
-        "bse": {
-            "index_names": _string_table,
-            "mover_indices": _string_table,
-            "earnings_days": _int_in(DAYS_AHEAD_RANGE),
-            "index_board": _positive_ints,  # MktCapBoard categories for index levels
-        },
-        "yahoo": {
-            "symbols": _symbol_table,
-            "max_age_hours": _number_in(Range(0.01, 8760)),
-            "cookie_url": _Reader.string,
-            "impersonate": _Reader.boolean,
-        },
-        "files": {
-            "ratings": _Reader.string,
-            "earnings": _Reader.string,
-            "url_refresh_seconds": _number_in(INTERVAL_RANGE),
-        },
-    }
-)
-
-
 #: Data kinds added after configs were first written; see ``_read_sources``.
 LATER_KINDS = (Part.FLOWS.value, Part.ANNOUNCEMENTS.value)
 
@@ -523,27 +385,27 @@ def _read_sources(reader: _Reader, data: object) -> Sources:
 
 
 def _read_provider(reader: _Reader, name: str, data: object) -> ProviderSettings:
+    """A built-in's table checked against its declared ``SPEC``; a plugin's common keys
+    checked, the rest passed on as written (frozen)."""
     key = f"providers.{name}"
-    builtin = BUILTIN_PROVIDER_KEYS.get(name)
-    known = None if builtin is None else [*COMMON_PROVIDER_KEYS, *builtin]
-    table = reader.table(data, key, known)
-    extra = {}
+    spec = registry.builtin_spec(name) if name in registry.BUILTINS else None
+    table = reader.table(data, key, spec.keys if spec else None)
+    declared = {s.key: s for s in (spec.settings if spec else PLUGIN_COMMON)}
+    values: dict[str, object] = {}
     for item, value in table.items():
-        if item in COMMON_PROVIDER_KEYS:
+        setting = declared.get(item)
+        if setting is None:
+            values[item] = _deep_freeze(value)
             continue
-        check = builtin.get(item) if builtin else None
-        extra[item] = check(reader, value, f"{key}.{item}") if check else _deep_freeze(value)
-    rps = table.get("requests_per_second")
-    timeout = table.get("timeout")
+        try:
+            values[item] = setting.check(name, value)
+        except SettingError as exc:
+            reader.fail(f"{key}.{exc.key}", exc.problem)
     return ProviderSettings(
-        base_url=reader.url(table["base_url"], f"{key}.base_url") if "base_url" in table else None,
-        requests_per_second=None
-        if rps is None
-        else float(reader.number(rps, f"{key}.requests_per_second", within=RATE_RANGE)),
-        timeout=None
-        if timeout is None
-        else float(reader.number(timeout, f"{key}.timeout", within=TIMEOUT_RANGE)),
-        extra=_frozen(extra),
+        base_url=values.pop("base_url", None),  # type: ignore[arg-type]
+        requests_per_second=values.pop("requests_per_second", None),  # type: ignore[arg-type]
+        timeout=values.pop("timeout", None),  # type: ignore[arg-type]
+        extra=_frozen(values),
     )
 
 
@@ -750,6 +612,18 @@ def load_config_or_default(
 
 
 _REFRESH = Refresh()
+
+
+def _said(name: str, key: str) -> str:
+    """A built-in's default for ``key`` as TOML, from its SPEC (so the template cannot drift)."""
+    value = registry.builtin_spec(name).defaults[key]
+    return f'"{value}"' if isinstance(value, str) else f"{value:g}"  # type: ignore[str-format]
+
+
+_NSE, _BSE, _YAHOO = (
+    {key: _said(name, key) for key in ("base_url", "requests_per_second", "timeout")}
+    for name in ("nse", "bse", "yahoo")
+)
 DEFAULT_CONFIG_TEXT = f"""\
 # capwatch configuration (TOML). Written by `capwatch config --init`;
 # check it with `capwatch config --check`. Command-line flags override these values.
@@ -769,20 +643,20 @@ flows = ["nse"]                # FII/DII net cash flows (left out of a live conf
 announcements = ["nse"]        # corporate announcements (left out of a live config: none)
 
 [providers.nse]
-base_url = "https://www.nseindia.com"
-requests_per_second = 3        # NSE blocks faster clients for 10 minutes
-timeout = 10                   # seconds
+base_url = {_NSE["base_url"]}
+requests_per_second = {_NSE["requests_per_second"]:<8} # NSE blocks faster clients for 10 minutes
+timeout = {_NSE["timeout"]:<20} # seconds
 
 [providers.bse]
-base_url = "https://api.bseindia.com"
-requests_per_second = 5
-timeout = 10
+base_url = {_BSE["base_url"]}
+requests_per_second = {_BSE["requests_per_second"]}
+timeout = {_BSE["timeout"]}
 
 [providers.yahoo]
-base_url = "https://query2.finance.yahoo.com"
-requests_per_second = 1
-timeout = 10
-# max_age_hours = 72          # reject quotes older than this
+base_url = {_YAHOO["base_url"]}
+requests_per_second = {_YAHOO["requests_per_second"]}
+timeout = {_YAHOO["timeout"]}
+# max_age_hours = {_said("yahoo", "max_age_hours"):<11} # reject quotes older than this
 # [providers.yahoo.symbols]    # index name -> Yahoo symbol
 # "NIFTY 50" = "^NSEI"
 # "SENSEX" = "^BSESN"
