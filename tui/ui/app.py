@@ -17,7 +17,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.screen import Screen
@@ -29,6 +29,7 @@ from providers.base import Provider, RateLimited
 from providers.contract import IST, MarketPhase, Segment, Snapshot
 from tui.market.schedule import CLOSED_INTERVAL_S
 from tui.ui.screens.main import MainScreen
+from tui.ui.terminal import FramedApp
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
 from widgets.indices import IndicesPane
@@ -83,7 +84,7 @@ def ist_now() -> datetime:
     return datetime.now(IST)
 
 
-class CapwatchApp(App[None]):
+class CapwatchApp(FramedApp):
     """Six live panes over the five cap segments; see ``BINDINGS`` for the keys."""
 
     CSS_PATH = "app.tcss"
