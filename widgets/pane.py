@@ -173,6 +173,7 @@ class Pane(Widget, can_focus=True):
         self.stale = False
         self.sort_index = 0
         self.cursor = 0
+        self._focused_when_app_blurred = False
         self.top = 0
         self._lines = Lines.of(())
         self._shown: list[Strip] = []
@@ -269,7 +270,8 @@ class Pane(Widget, can_focus=True):
         self.top = max(0, min(self.top, count - page))
 
         base = self.rich_style
-        show_cursor = self.SELECTABLE and self.has_focus and self.has_content()
+        focused = self.has_focus or self._focused_when_app_blurred
+        show_cursor = self.SELECTABLE and focused and self.has_content()
         console = self.app.console
         shown: list[Strip] = []
         visible: list[Text] = []
@@ -331,9 +333,13 @@ class Pane(Widget, can_focus=True):
         self.sync_soon()
 
     def on_focus(self) -> None:
+        self._focused_when_app_blurred = False
         self.sync_soon()
 
     def on_blur(self) -> None:
+        # Alt-tab away takes focus off the pane; keep its cursor, so only the border restyles
+        # (and the terminal is sent a few border cells, not the pane).
+        self._focused_when_app_blurred = not self.app.app_focus
         self.sync_soon()
 
     def notify_style_update(self) -> None:

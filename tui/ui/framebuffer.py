@@ -35,23 +35,67 @@ def _absolute(x: int, y: int) -> str:
 
 
 def _move(cursor: tuple[int, int] | None, x: int, y: int) -> str:
-    """The shortest sequence that moves the cursor from ``cursor`` (None: unknown) to x, y."""
+    """The shortest sequence that moves the cursor from ``cursor`` (None: unknown) to x, y.
+    Relative moves never scroll: the target is always on screen."""
     if cursor is None:
         return _absolute(x, y)
     cx, cy = cursor
     if (cx, cy) == (x, y):
         return ""
-    best = _absolute(x, y)
+    if x == 0 and y == cy + 1:
+        return "\r\n"  # column 0 of the next row, with or without the tty's CR/LF mapping
     relative = ""
     if y > cy:
         relative += "\x1b[B" if y == cy + 1 else f"\x1b[{y - cy}B"
     elif y < cy:
         relative += "\x1b[A" if y == cy - 1 else f"\x1b[{cy - y}A"
-    if x > cx:
+    if x == 0 and cx:
+        relative = "\r" + relative
+    elif x > cx:
         relative += "\x1b[C" if x == cx + 1 else f"\x1b[{x - cx}C"
     elif x < cx:
         relative += "\b" if x == cx - 1 else f"\x1b[{cx - x}D"
+    best = _absolute(x, y)
     return relative if len(relative) < len(best) else best
+
+
+def _sgr_parts(code: str) -> tuple[frozenset[str], str, str]:
+    """(attributes, foreground, background) of an SGR sequence made by ``sgr`` (``\x1b[0;...m``)."""
+    tokens = code[2:-1].split(";")
+    attributes: set[str] = set()
+    fg = bg = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in ("38", "48"):
+            length = 5 if tokens[i + 1 : i + 2] == ["2"] else 3
+            color = ";".join(tokens[i : i + length])
+            fg, bg = (color, bg) if token == "38" else (fg, color)
+            i += length
+            continue
+        if token and token != "0":
+            number = int(token)
+            if 30 <= number <= 39 or 90 <= number <= 97:
+                fg = token
+            elif 40 <= number <= 49 or 100 <= number <= 107:
+                bg = token
+            else:
+                attributes.add(token)
+        i += 1
+    return frozenset(attributes), fg, bg
+
+
+def _pen_change(pen: str, code: str) -> str:
+    """The shortest SGR from style ``pen`` to style ``code``: only what differs, unless an
+    attribute must be switched off (then the full sequence, which starts with a reset)."""
+    if not pen:
+        return code
+    had, want = _sgr_parts(pen), _sgr_parts(code)
+    if not had[0] <= want[0] or (had[1] and not want[1]) or (had[2] and not want[2]):
+        return code
+    parts = sorted(want[0] - had[0])
+    parts += [part for part, old in zip(want[1:], had[1:], strict=True) if part != old]
+    return f"\x1b[{';'.join(parts)}m" if parts else ""
 
 
 def _changed_runs(want: list[Cell], had: list[Cell] | None) -> list[tuple[int, int]]:
@@ -82,6 +126,7 @@ class FrameBuffer:
         """``sgr`` turns a style into the SGR sequence that sets it from a reset."""
         self._sgr = sgr
         self._sgr_cache: dict[Style | None, str] = {}
+        self._pen_cache: dict[tuple[str, str], str] = {}
         self._lock = threading.Lock()
         self.width = 0
         self.height = 0
@@ -161,6 +206,13 @@ class FrameBuffer:
                 row[end] = (" ", row[end][1])
             self._dirty.add(y)
 
+    def _pen_change(self, pen: str, code: str) -> str:
+        key = (pen, code)
+        change = self._pen_cache.get(key)
+        if change is None:
+            change = self._pen_cache[key] = _pen_change(pen, code)
+        return change
+
     def row_text(self, y: int) -> str:
         """The wanted text of row ``y`` (for tests and benchmarks)."""
         with self._lock:
@@ -180,7 +232,7 @@ class FrameBuffer:
                     out.append(_move(cursor, start, y))
                     for text, code in want[start:end]:
                         if code != pen:
-                            out.append(code)
+                            out.append(self._pen_change(pen, code))
                             pen = code
                         out.append(text)
                     # At the right edge the cursor waits to wrap: its place is terminal-specific.
