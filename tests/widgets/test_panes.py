@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from factories.views import event, mover, sector, segment_view
 from rich.segment import Segment as Seg
+from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
@@ -216,3 +217,27 @@ def test_changed_runs_merge_close_cells() -> None:
     b = Strip([Seg("aXcdXfghiY")])
     assert changed_runs(a, b, merge_gap=3) == [(1, 5), (9, 10)]
     assert changed_runs(a, a) == []
+
+
+def _has_cursor(strip: Strip) -> bool:
+    return any(style is not None and style.reverse for _, style, _ in strip)
+
+
+async def test_alt_tab_keeps_the_cursor_so_only_the_border_restyles() -> None:
+    pane = LosersPane()
+    host = Host(pane)
+    async with host.run_test(size=(60, 8)) as pilot:
+        pane.show(segment_view())
+        pane.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        focused_lines = [pane.render_line(y) for y in range(pane.size.height)]
+        host.post_message(events.AppBlur())
+        await pilot.pause()
+        assert not pane.has_focus
+        away_lines = [pane.render_line(y) for y in range(pane.size.height)]
+        host.post_message(events.AppFocus())
+        await pilot.pause()
+        assert pane.has_focus
+    assert _has_cursor(focused_lines[2])
+    assert away_lines == focused_lines  # the content is unchanged: the border alone restyles

@@ -28,13 +28,20 @@ GO_LIVE_HINT = "live data: capwatch config --init"
 def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
     """The app for ``args`` and the history store it writes to (None for the demo).
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
-    from tui.analytics.settings import AnalyticsSettings
-    from tui.market.schedule import DEMO_INTERVAL_S
+    from concurrent.futures import ThreadPoolExecutor
+
     from tui.settings import wiring
-    from tui.ui.app import CapwatchApp
 
     the_plan = wiring.plan(args)
-    provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
+    with ThreadPoolExecutor(1) as pool:  # the provider builds while textual and the app load
+        building = pool.submit(
+            wiring.build_provider, the_plan, wiring.provider_settings(the_plan, args)
+        )
+        from tui.analytics.settings import AnalyticsSettings
+        from tui.market.schedule import DEMO_INTERVAL_S
+        from tui.ui.app import CapwatchApp
+
+        provider = building.result()
     display = the_plan.config.display
     analytics = AnalyticsSettings(
         movers=display.movers, anchor=display.anchors[0] if display.anchors else None

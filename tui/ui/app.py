@@ -240,6 +240,7 @@ class CapwatchApp(FramedApp):
             except Exception as exc:  # a full disk or locked file must not stop the monitor
                 self._note_error(exc, "store")
         if self._history_day != snapshot.as_of.astimezone(IST).date():
+            await self._painted()  # the daily work (pandas, in a thread) waits for the paint
             await self._load_history(analytics, snapshot, draw)
         phase = snapshot.status.phase if snapshot.status is not None else None
         if phase in (MarketPhase.OPEN, MarketPhase.PRE_OPEN):  # the source knows best
@@ -249,6 +250,12 @@ class CapwatchApp(FramedApp):
         return (
             max(self.interval, CLOSED_INTERVAL_S) if phase is MarketPhase.CLOSED else self.interval
         )
+
+    async def _painted(self) -> None:
+        """Returns once the screen has been refreshed with what is drawn so far."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
 
     async def _ensure_analytics(self) -> Analytics:
         if self.analytics is None:
@@ -316,6 +323,7 @@ class CapwatchApp(FramedApp):
         self.views = views
         self.refreshes += 1
         self._show_segment()
+        self.release_frames()  # the first data is on screen: no "waiting" frame goes out
         if len(self.screen_stack) > 1 and self.analytics is not None:
             from tui.ui.screens.detail import DetailScreen
 

@@ -28,6 +28,7 @@ from rich.style import Style
 from textual.app import App
 from textual.driver import Driver
 from textual.screen import Screen
+from textual.timer import Timer
 
 from tui.ui.framebuffer import RESET, FrameBuffer
 
@@ -181,8 +182,19 @@ def framed_driver(base: type[Driver]) -> type[Driver] | None:
     return FramedDriver
 
 
+#: Longest the first frame waits for :meth:`FramedApp.release_frames` (the data's first draw).
+FIRST_FRAME_WAIT_S = 1.0
+
+
 class FramedApp(App[None]):
-    """An app whose frames go through a FrameBuffer and FrameWriter when the driver allows."""
+    """An app whose frames go through a FrameBuffer and FrameWriter when the driver allows.
+
+    The first frames are held until :meth:`release_frames` (or ``FIRST_FRAME_WAIT_S``): a
+    "waiting" screen that data replaces a moment later would cost a whole extra screen of
+    bytes on the link, and time before the screen a person wants."""
+
+    _frames_held = True
+    _hold_timer: Timer | None = None
 
     def get_driver_class(self) -> type[Driver]:
         base = super().get_driver_class()
@@ -204,9 +216,23 @@ class FramedApp(App[None]):
         try:
             x, y = self.screen.outer_size.clamp_offset(self.cursor_position)
             frames.place_cursor(x, y)
-            driver.frame_ready(self._sync_available)  # type: ignore[union-attr]
+            if not self._frames_held:
+                driver.frame_ready(self._sync_available)  # type: ignore[union-attr]
+            elif self._hold_timer is None:
+                self._hold_timer = self.set_timer(FIRST_FRAME_WAIT_S, self.release_frames)
         finally:
             self.post_display_hook()
+
+    def release_frames(self) -> None:
+        """Let frames out (the first real content is painted); sends what is on screen now."""
+        if not self._frames_held:
+            return
+        self._frames_held = False
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+        driver = self._driver
+        if getattr(driver, "frames", None) is not None:
+            self.call_after_refresh(driver.frame_ready, self._sync_available)  # type: ignore
 
     def _paint(self, frames: FrameBuffer, renderable: RenderableType) -> bool:
         """Paint a compositor update into ``frames``; False for anything else (which then

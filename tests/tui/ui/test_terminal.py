@@ -11,8 +11,10 @@ import pyte
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
+from textual.app import ComposeResult
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.drivers.linux_driver import LinuxDriver
+from textual.widgets import Static
 
 from tui.ui import terminal
 from tui.ui.framebuffer import FrameBuffer
@@ -136,3 +138,51 @@ def test_a_changed_textual_falls_back_with_one_log_line(monkeypatch, caplog) -> 
     with caplog.at_level(logging.WARNING, logger="tui.ui.terminal"):
         assert framed_driver(LinuxDriver) is None
     assert "framed output unavailable" in caplog.text
+
+
+class Counter(Static):
+    pass
+
+
+class Framed(terminal.FramedApp):
+    def compose(self) -> ComposeResult:
+        yield Counter("count 0", id="counter")
+        yield Static("a line that stays put")
+
+
+async def test_compositor_updates_paint_the_buffer_and_a_change_sends_its_cells() -> None:
+    app = Framed()
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        frames = FrameBuffer(sgr_maker(app.console))
+        assert app._paint(frames, app.screen._compositor.render_update(full=True))
+        first = frames.diff()
+        updates: list[object] = []
+        app._display = lambda screen, update: updates.append(update)  # headless skips it
+        app.query_one("#counter", Counter).update("count 7")
+        await pilot.pause()
+        await pilot.pause()
+        painted = [app._paint(frames, update) for update in updates if update is not None]
+        second = frames.diff()
+    assert painted and all(painted)
+    assert frames.row_text(0).rstrip() == "count 7"
+    assert _screen(first, second)[:2] == ["count 7", "a line that stays put"]
+    assert "stays" not in second and len(second) < 60
+
+
+async def test_first_frames_wait_for_the_content_then_go_out_once() -> None:
+    app = Framed()
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        ready: list[bool] = []
+        driver = app._driver
+        driver.frames = FrameBuffer(sgr_maker(app.console))  # type: ignore[union-attr]
+        driver.frame_ready = ready.append  # type: ignore[union-attr]
+        app.query_one("#counter", Counter).update("count 1")  # a "waiting" repaint
+        await pilot.pause()
+        held = list(ready)
+        app.query_one("#counter", Counter).update("count 2")  # the content
+        app.release_frames()
+        await pilot.pause()
+        await pilot.pause()
+    assert held == []
+    assert len(ready) >= 1
+    assert driver.frames.row_text(0).rstrip() == "count 2"  # type: ignore[union-attr]
