@@ -51,6 +51,8 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
         app = CapwatchApp(
             provider,
             interval=args.interval or DEMO_INTERVAL_S,
+            # closes as arrays where the provider has them: a monitor without pandas (~30 MB)
+            history=getattr(provider, "closes_table", None),
             analytics_settings=analytics,
             hint=None if the_plan.config.path else GO_LIVE_HINT,
         )

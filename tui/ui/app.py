@@ -26,7 +26,7 @@ from textual.widget import Widget
 from textual.widgets import Input
 
 from providers.base import Provider, RateLimited
-from providers.contract import IST, MarketPhase, Segment, Snapshot
+from providers.contract import IST, ClosesTable, MarketPhase, Segment, Snapshot
 from tui.market.schedule import CLOSED_INTERVAL_S
 from tui.ui.screens.main import MainScreen
 from tui.ui.terminal import FramedApp
@@ -56,7 +56,7 @@ MAX_RETRY_S = 120.0
 class Analytics(Protocol):
     """What the app needs from ``tui.analytics.MarketAnalytics`` (a fake in tests)."""
 
-    def load_history(self, closes: pd.DataFrame) -> None: ...
+    def load_history(self, closes: pd.DataFrame | ClosesTable) -> None: ...
 
     def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
 
@@ -127,7 +127,7 @@ class CapwatchApp(FramedApp):
         analytics: Analytics | None = None,
         clock: Callable[[], datetime] = ist_now,
         store: SnapshotStore | None = None,
-        history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
+        history: Callable[[], Awaitable[pd.DataFrame | ClosesTable]] | None = None,
         schedule: Schedule | None = None,
         hint: str | None = None,
     ) -> None:
