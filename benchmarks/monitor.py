@@ -69,7 +69,10 @@ def key_bytes(session: PtySession, keys: list[str]) -> int:
     for key in keys:
         session.send(key)
         session.pump(0.05)
-    session.settle()
+    # On a busy machine the answer can take a while: wait for it (keys the bare app ignores
+    # answer nothing), then until the screen has been quiet for a while.
+    session.pump(1.5, lambda: session.bytes > before)
+    session.settle(quiet=0.6)
     return session.bytes - before
 
 
