@@ -72,16 +72,21 @@ class FrameWriter(threading.Thread):
         self._items: list[str | _Frame] = []
         self._sync = False
         self._stopping = False
+        self._broken = False  # the file failed: nothing more is queued
         self.frames_written = 0  # frames that sent something (tests and benchmarks read it)
 
     def write(self, text: str) -> None:
         with self._ready:
+            if self._broken:
+                return
             self._items.append(text)
             self._ready.notify()
 
     def frame_ready(self, sync: bool) -> None:
         """A repaint happened: send the screen at the next chance (once, however many)."""
         with self._ready:
+            if self._broken:
+                return
             if _FRAME in self._items:
                 self._items.remove(_FRAME)
             self._items.append(_FRAME)
@@ -104,9 +109,16 @@ class FrameWriter(threading.Thread):
                 elif body := self._frames.diff():
                     out.append(f"{SYNC_START}{body}{SYNC_END}" if sync else body)
                     self.frames_written += 1
-            if text := "".join(out):
+            if not (text := "".join(out)):
+                continue
+            try:
                 self._file.write(text)
                 self._file.flush()
+            except OSError as exc:  # the terminal has gone (a dropped SSH session)
+                log.warning("terminal output stopped: %s", exc)
+                with self._ready:
+                    self._broken = True
+                    self._items.clear()
 
     def stop(self) -> None:
         """Write what is queued, then end the thread."""

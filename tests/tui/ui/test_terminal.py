@@ -186,3 +186,24 @@ async def test_first_frames_wait_for_the_content_then_go_out_once() -> None:
     assert held == []
     assert len(ready) >= 1
     assert driver.frames.row_text(0).rstrip() == "count 2"  # type: ignore[union-attr]
+
+
+class GoneTerminal:
+    def write(self, text: str) -> None:
+        raise BrokenPipeError("gone")
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_terminal_that_goes_away_stops_the_queue_growing(caplog) -> None:
+    writer = FrameWriter(GoneTerminal(), _frames())  # type: ignore[arg-type]
+    writer.start()
+    writer.write("first")
+    time.sleep(0.1)
+    for n in range(100):
+        writer.write(f"line {n}")
+        writer.frame_ready(sync=False)
+    assert writer._items == []
+    writer.stop()
+    assert "terminal output stopped" in caplog.text
