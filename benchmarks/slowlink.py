@@ -2,7 +2,7 @@
 
 Three pieces, all on 127.0.0.1 and started here:
 
-- an SSH server (``asyncssh``, a benchmark-only dependency: ``.venv/bin/pip install asyncssh``)
+- an SSH server (``asyncssh``, benchmark-only: ``.venv/bin/pip install -c constraints.txt -e ".[bench]"``)
   that runs ``capwatch --demo`` in a pseudo-terminal per session;
 - a shaping TCP proxy in front of it: a rate (bytes/s) and a one-way delay per direction, a
   small bottleneck buffer (like a congested link, not an unbounded queue), and a freeze that
@@ -47,7 +47,7 @@ from pty_session import PtySession
 try:
     import asyncssh
 except ImportError:  # pragma: no cover - told to the person running it
-    raise SystemExit("slowlink needs asyncssh: .venv/bin/pip install asyncssh") from None
+    raise SystemExit("slowlink needs asyncssh: pip install -c constraints.txt -e \".[bench]\"") from None
 
 COLS, ROWS = 120, 40
 BOTTLENECK_BYTES = 16 * 1024  # what the slow link's queue holds (TCP buffers are kept this small)
