@@ -2,8 +2,9 @@
 
 Three pieces, all on 127.0.0.1 and started here:
 
-- an SSH server (``asyncssh``, benchmark-only: ``.venv/bin/pip install -c constraints.txt -e ".[bench]"``)
-  that runs ``capwatch --demo`` in a pseudo-terminal per session;
+- an SSH server (``asyncssh``, benchmark-only:
+  ``.venv/bin/pip install -c constraints.txt -e ".[bench]"``) that runs ``capwatch --demo``
+  in a pseudo-terminal per session;
 - a shaping TCP proxy in front of it: a rate (bytes/s) and a one-way delay per direction, a
   small bottleneck buffer (like a congested link, not an unbounded queue), and a freeze that
   stops both directions (a link that hangs);
@@ -47,7 +48,7 @@ from pty_session import PtySession
 try:
     import asyncssh
 except ImportError:  # pragma: no cover - told to the person running it
-    raise SystemExit("slowlink needs asyncssh: pip install -c constraints.txt -e \".[bench]\"") from None
+    raise SystemExit('needs asyncssh: pip install -c constraints.txt -e ".[bench]"') from None
 
 COLS, ROWS = 120, 40
 BOTTLENECK_BYTES = 16 * 1024  # what the slow link's queue holds (TCP buffers are kept this small)
