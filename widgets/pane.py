@@ -177,6 +177,7 @@ class Pane(Widget, can_focus=True):
         self.top = 0
         self._lines = Lines.of(())
         self._shown: list[Strip] = []
+        self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
         self._sync_pending = False
 
     # --- what subclasses provide -------------------------------------------------------------
@@ -278,12 +279,18 @@ class Pane(Widget, can_focus=True):
         if self._lines.header is not None:
             visible.append(self._lines.header)
         visible.extend(map(self._lines.line, range(self.top, min(count, self.top + page))))
+        cache, self._strips = self._strips, {}
         for offset, text in enumerate(visible):
-            strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
             style = base
             if show_cursor and offset - header_height + self.top == self.cursor:
                 style = base + CURSOR
-            shown.append(Strip(Segment.apply_style(strip, style), width).simplify())
+            key = (text.plain, tuple(text.spans), text.style, style, width)
+            line = cache.get(key) or self._strips.get(key)
+            if line is None:  # most lines are as they were: a tick changes a few numbers
+                strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
+                line = Strip(Segment.apply_style(strip, style), width).simplify()
+            self._strips[key] = line
+            shown.append(line)
         blank = Strip.blank(width, base)
         shown.extend(blank for _ in range(height - len(shown)))
 

@@ -241,3 +241,17 @@ async def test_alt_tab_keeps_the_cursor_so_only_the_border_restyles() -> None:
         assert pane.has_focus
     assert _has_cursor(focused_lines[2])
     assert away_lines == focused_lines  # the content is unchanged: the border alone restyles
+
+
+async def test_a_tick_reuses_the_lines_it_did_not_change() -> None:
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(80, 8)) as pilot:
+        view = segment_view()
+        pane.show(view)
+        await pilot.pause()
+        before = list(pane._shown)
+        moved = replace(view.gainers[1], last=101.5)
+        pane.show(replace(view, gainers=(view.gainers[0], moved, view.gainers[2])))
+        after = list(pane._shown)
+    assert after[1] is before[1] and after[3] is before[3]  # untouched rows: the same strips
+    assert after[2] is not before[2] and "101.50" in after[2].text
