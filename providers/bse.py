@@ -1,8 +1,17 @@
-"""BSE India website JSON (unofficial): index breadth, segment movers, results calendar.
+"""BSE India website JSON (unofficial): index levels, index breadth, segment movers, results
+calendar.
 
 Settings: ``base_url``, ``requests_per_second``, ``timeout``, ``mover_indices`` (index name ->
 segment, default BSE SMALLCAP -> small, BSE MIDCAP -> mid), ``index_names`` (index name ->
-the spelling to send BSE), ``earnings_days`` (results window, default 14).
+the spelling to send BSE), ``earnings_days`` (results window, default 14), ``index_board``
+(the ``MktCapBoard`` categories to read levels from, default [1]: SENSEX, BSE MIDCAP, BSE
+SMALLCAP, BSE 100, BSE 500...).
+
+Index levels come from BSE's index board, ``MktCapBoard/w?cat=1&type=2`` -> ``{"RealTime":
+[{"IndexName": "S&P BSE SmallCap", "Curvalue", "Prev_Close", "Chg", "ChgPer", "I_open",
+"High", "Low", "Week52High", "Week52Low", "DT_TM"}, ...]}``, as public clients read it (a Java
+client's ``BseRealTimeData`` model, a C# index downloader); BSE's own levels are the only
+first-hand source for SENSEX and the BSE cap indices.
 
 BSE wants browser headers with ``Origin``/``Referer`` but no cookies, and blocks fast
 clients, so requests are spaced to ``requests_per_second`` (default 4, well under the ~8/s
@@ -29,10 +38,12 @@ from providers.contract import (
     Breadth,
     EarningsEvent,
     EarningsStatus,
+    IndexQuote,
     Part,
     Segment,
     Snapshot,
     StockQuote,
+    segment_of_index,
 )
 from providers.http import HttpSource, browser_headers
 from providers.parse import clean_text, parse_date, parse_datetime, to_float, to_int
@@ -96,6 +107,48 @@ def parse_breadth(payload: Any, now: datetime) -> tuple[Breadth, ...]:
     return tuple(found)
 
 
+#: Index-board names shown under the name the rest of capwatch uses ("SENSEX" in config).
+DISPLAY_NAMES = {"BSE SENSEX": "SENSEX"}
+
+
+def parse_index_board(payload: Any, now: datetime) -> tuple[IndexQuote, ...]:
+    """MktCapBoard ``RealTime`` rows -> IndexQuotes named without "S&P " ("BSE SMALLCAP",
+    "SENSEX"); rows without a level ("-") are skipped."""
+    rows = payload.get("RealTime") if isinstance(payload, dict) else None
+    if not isinstance(rows, list):
+        raise BadPayload(NAME, "MktCapBoard.RealTime", "expected a list of index rows")
+    quotes = []
+    for row in (r for r in rows if isinstance(r, dict)):
+        key = index_key(str(row.get("IndexName") or ""))
+        last = to_float(row.get("Curvalue"))
+        if not key or last is None:
+            continue
+        name = DISPLAY_NAMES.get(key, key)
+        prev_close = to_float(row.get("Prev_Close"))
+        change = to_float(row.get("ChgPer"))
+        if change is None and prev_close:
+            change = (last / prev_close - 1) * 100
+        quotes.append(
+            IndexQuote(
+                name=name,
+                segment=segment_of_index(name),
+                last=last,
+                prev_close=prev_close,
+                change_pct=change,
+                time=parse_datetime(row.get("DT_TM")) or now,
+                exchange="BSE",
+                open=to_float(row.get("I_open")),
+                high=to_float(row.get("High")),
+                low=to_float(row.get("Low")),
+                year_high=to_float(row.get("Week52High")),
+                year_low=to_float(row.get("Week52Low")),
+            )
+        )
+    if rows and not quotes:
+        raise BadPayload(NAME, "MktCapBoard.RealTime.Curvalue", "no row had a level")
+    return tuple(quotes)
+
+
 def parse_movers(payload: Any, segment: Segment, now: datetime) -> tuple[StockQuote, ...]:
     """MktRGainerLoserData rows -> StockQuotes; rows without a last price are skipped."""
     quotes = []
@@ -142,10 +195,10 @@ def parse_results_calendar(payload: Any, today: date) -> tuple[EarningsEvent, ..
 
 
 class BseProvider:
-    """BSE breadth per index, Smallcap/Midcap gainers and losers, forthcoming results."""
+    """BSE index levels and breadth, Smallcap/Midcap gainers and losers, forthcoming results."""
 
     name = NAME
-    parts = frozenset({Part.BREADTH, Part.STOCKS, Part.EARNINGS})
+    parts = frozenset({Part.INDICES, Part.BREADTH, Part.STOCKS, Part.EARNINGS})
     simulated = False
 
     def __init__(
@@ -157,6 +210,7 @@ class BseProvider:
         mover_indices: Mapping[str, Segment] = DEFAULT_MOVER_INDICES,
         index_names: Mapping[str, str] | None = None,
         earnings_days: int = 14,
+        index_board: tuple[int, ...] = (1,),
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
         **http_options: Any,
@@ -177,11 +231,13 @@ class BseProvider:
         self.mover_indices = dict(mover_indices)
         self.index_names = {index_key(k): v for k, v in (index_names or {}).items()}
         self.earnings_days = earnings_days
+        self.index_board = index_board
         self._now = now
 
     async def fetch(self, parts: Collection[Part] | None = None) -> Snapshot:
         now = self._now()
         loaders = {
+            Part.INDICES: self._indices,
             Part.BREADTH: self._breadth,
             Part.STOCKS: self._movers,
             Part.EARNINGS: self._earnings,
@@ -207,6 +263,14 @@ class BseProvider:
             sources={p: NAME for p in wanted if p not in errors},
             **fields,
         )
+
+    async def _indices(self, now: datetime) -> tuple[IndexQuote, ...]:
+        """Levels from each configured index-board category (one request each)."""
+        boards = await asyncio.gather(
+            *(self.http.get_json("MktCapBoard/w", {"cat": c, "type": 2}) for c in self.index_board)
+        )
+        quotes = {q.name: q for board in boards for q in parse_index_board(board, now)}
+        return tuple(quotes.values())
 
     async def _breadth(self, now: datetime) -> tuple[Breadth, ...]:
         return parse_breadth(await self.http.get_json("advanceDecline/w", {"val": "Index"}), now)
@@ -267,6 +331,7 @@ def create(settings: Mapping[str, object]) -> BseProvider:
         "mover_indices",
         "index_names",
         "earnings_days",
+        "index_board",
     )
     reject_unknown_settings("bse", settings, known)
     options: dict[str, Any] = {}
@@ -277,6 +342,11 @@ def create(settings: Mapping[str, object]) -> BseProvider:
             options[key] = float(settings[key])  # type: ignore[arg-type]
     if "earnings_days" in settings:
         options["earnings_days"] = int(settings["earnings_days"])  # type: ignore[call-overload]
+    if "index_board" in settings:
+        board = settings["index_board"]
+        if isinstance(board, str) or not all(isinstance(c, int) for c in board):  # type: ignore[union-attr]
+            raise ValueError("bse provider: index_board must be a list of category numbers")
+        options["index_board"] = tuple(board)  # type: ignore[arg-type]
     if "index_names" in settings:
         names = settings["index_names"]
         if not isinstance(names, Mapping):
@@ -293,4 +363,4 @@ def create(settings: Mapping[str, object]) -> BseProvider:
     return BseProvider(**options)
 
 
-create.PARTS = ("breadth", "stocks", "earnings")  # type: ignore[attr-defined]
+create.PARTS = ("indices", "breadth", "stocks", "earnings")  # type: ignore[attr-defined]

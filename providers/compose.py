@@ -8,8 +8,11 @@ parts it is asked for, concurrently with the others; a provider that raised is n
 in the same refresh. A part fails over when its provider raised or put ``errors[part]`` in its
 snapshot.
 
-Merge mode (default for ratings): every provider of the part is asked in round one and the data
-of all that answered is concatenated (exact duplicates dropped), instead of falling back.
+Merge mode (default for ratings and index levels): every provider of the part is asked in round
+one and the data of all that answered is concatenated (exact duplicates dropped; an index
+quoted by two providers is kept from the first), instead of falling back. A provider marked
+``last_resort`` (Yahoo) is left out of that round and asked only when no other provider of the
+part delivered: NSE and BSE levels are merged, Yahoo stands in when both fail.
 
 The result says where each part came from in ``Snapshot.sources`` (merged parts list every
 contributor joined by "+") and, in ``Snapshot.errors``, what failed. When every provider of a
@@ -44,7 +47,13 @@ PART_FIELDS: Mapping[Part, str] = {
     Part.STATUS: "status",
 }
 #: Parts whose rows from several providers can sensibly be listed together.
-MERGEABLE: frozenset[Part] = frozenset({Part.RATINGS, Part.EARNINGS})
+MERGEABLE: frozenset[Part] = frozenset({Part.RATINGS, Part.EARNINGS, Part.INDICES})
+#: Parts merged unless the caller says otherwise.
+DEFAULT_MERGE: tuple[Part, ...] = (Part.RATINGS, Part.INDICES)
+
+
+def _last_resort(provider: Provider) -> bool:
+    return bool(getattr(provider, "last_resort", False))
 
 
 def _failure(provider: Provider, exc: BaseException) -> str:
@@ -107,7 +116,7 @@ class ComposedProvider:
         self,
         routes: Mapping[Part, Sequence[Provider]],
         *,
-        merge: Collection[Part] = (Part.RATINGS,),
+        merge: Collection[Part] = DEFAULT_MERGE,
         name: str | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
     ) -> None:
@@ -129,7 +138,7 @@ class ComposedProvider:
         self.merge = frozenset(Part(part) for part in merge)
         if not self.merge <= MERGEABLE:
             bad = ", ".join(sorted(p.value for p in self.merge - MERGEABLE))
-            raise ValueError(f"only ratings and earnings can be merged, not {bad}")
+            raise ValueError(f"only ratings, earnings and indices can be merged, not {bad}")
         self._providers = list({id(p): p for ps in self.routes.values() for p in ps}.values())
         simulated = sorted({p.name for p in self._providers if p.simulated})
         real = sorted({p.name for p in self._providers if not p.simulated})
@@ -167,7 +176,10 @@ class ComposedProvider:
             await refresh.run(requests)
             for part, candidates in plan.items():
                 succeeded = [refresh.judge(part, provider) for provider in candidates]
-                if part in self.merge or any(succeeded):
+                delivered = any(p is q for p, _ in refresh.used.get(part, []) for q in candidates)
+                if part in self.merge and (first_round and not delivered):
+                    next_choice[part] = 1  # nobody delivered: ask the last-resort providers
+                elif part in self.merge or any(succeeded):
                     undecided.discard(part)
                 else:
                     next_choice[part] += 1
@@ -187,7 +199,11 @@ class ComposedProvider:
         """Who to ask for ``part`` this round; a provider that already raised counts as failed."""
         providers = self.routes[part]
         if part in self.merge:
-            return providers if first_round else ()
+            regular = tuple(p for p in providers if not _last_resort(p)) or providers
+            if first_round:
+                return regular
+            spare = tuple(p for p in providers if p not in regular)
+            return spare if next_choice[part] == 1 else ()
         while next_choice[part] < len(providers):
             provider = providers[next_choice[part]]
             if refresh.raised(provider) is None:
@@ -201,6 +217,7 @@ class ComposedProvider:
         sources: dict[Part, str] = {}
         errors: dict[Part, str] = {}
         members: dict[str, tuple[str, ...]] = {}
+        fetched: dict[Part, datetime] = {}
         as_of: datetime | None = None
         for part in wanted:
             used = refresh.used.get(part, [])
@@ -218,12 +235,20 @@ class ComposedProvider:
             field = PART_FIELDS[part]
             if part is Part.STATUS or len(used) == 1:
                 data[field] = getattr(used[0][1], field)  # as supplied: no copy, no hashing
+            elif part is Part.INDICES:  # one quote per index name, from the first provider
+                quotes = {}
+                for _, snap in used:
+                    for quote in snap.indices:
+                        quotes.setdefault(quote.name, quote)
+                data[field] = tuple(quotes.values())
             else:
                 data[field] = tuple(dict.fromkeys(r for _, s in used for r in getattr(s, field)))
             for _, snap in used:
                 as_of = snap.as_of if as_of is None else max(as_of, snap.as_of)
                 for index, symbols in snap.members.items():
                     members.setdefault(index, symbols)
+                if part in snap.fetched:
+                    fetched[part] = min(snap.fetched[part], fetched.get(part, snap.fetched[part]))
         return Snapshot(
             provider=self.name,
             as_of=as_of or self._now(),
@@ -231,6 +256,7 @@ class ComposedProvider:
             errors=errors,
             sources=sources,
             members=members,
+            fetched=fetched,
             **data,
         )
 
@@ -246,6 +272,24 @@ class ComposedProvider:
             except ProviderError as exc:
                 log.warning("holiday list from %s failed: %s", provider.name, exc)
         return []
+
+    def reference_closes(self) -> pd.DataFrame:
+        """The past levels the first indices provider that quotes them gives (the optional
+        ``reference_closes()`` capability, e.g. NSE's allIndices); empty if none does."""
+        import pandas as pd
+
+        for provider in self.routes.get(Part.INDICES, ()):
+            quoted = getattr(provider, "reference_closes", None)
+            if quoted is not None and not (frame := quoted()).empty:
+                return frame
+        return pd.DataFrame()
+
+    def use_text_cache(self, cache: object) -> None:
+        """Hand a text cache (the history store) to every provider that keeps texts."""
+        for provider in self._providers:
+            keep = getattr(provider, "use_text_cache", None)
+            if keep is not None:
+                keep(cache)
 
     async def history(self, names: Collection[str] | None = None, days: int = 260) -> pd.DataFrame:
         """Closes from the first history provider that returns a non-empty frame."""
@@ -278,7 +322,7 @@ def build_from_config(
     routes: Mapping[str, str | Sequence[str]],
     provider_settings: Mapping[str, Mapping[str, object]],
     *,
-    merge: Collection[str] = ("ratings",),
+    merge: Collection[str] = tuple(part.value for part in DEFAULT_MERGE),
 ) -> ComposedProvider:
     """A ComposedProvider from plain config data.
 

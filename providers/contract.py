@@ -27,17 +27,37 @@ class Segment(StrEnum):
     MICRO = "micro"  # beyond 1000
 
     @classmethod
-    def for_rank(cls, rank: int) -> Segment:
-        """The segment of a stock ranked ``rank`` (1 = largest) by free-float market cap."""
+    def for_rank(cls, rank: int, small_last: int = 1000) -> Segment:
+        """The segment of a stock ranked ``rank`` (1 = largest) by free-float market cap;
+        ``small_last`` is the last small-cap rank (SEBI sets none: sources differ)."""
         if rank < 1:
             raise ValueError(f"rank must be >= 1, got {rank}")
         if rank <= 100:
             return cls.LARGE
         if rank <= 250:
             return cls.MID
-        if rank <= 1000:
+        if rank <= small_last:
             return cls.SMALL
         return cls.MICRO
+
+
+#: Words in an index name that say which cap segment it tracks, most specific first.
+_SEGMENT_WORDS = (
+    ("MICROCAP", Segment.MICRO),
+    ("SMALLCAP", Segment.SMALL),
+    ("SMLCAP", Segment.SMALL),
+    ("MIDCAP", Segment.MID),
+    ("MIDSMALL", Segment.ALL),
+    ("500", Segment.ALL),
+    ("TOTAL", Segment.ALL),
+    ("ALLCAP", Segment.ALL),
+)
+
+
+def segment_of_index(index_name: str) -> Segment:
+    """The cap segment an index tracks, from its name; broad names default to large caps."""
+    upper = index_name.upper().replace(" ", "")
+    return next((seg for word, seg in _SEGMENT_WORDS if word in upper), Segment.LARGE)
 
 
 #: The four segments a stock can belong to (``ALL`` is their union).
@@ -175,7 +195,9 @@ class Snapshot:
 
     ``errors`` maps a part to a message for parts that failed (the rest are still good);
     ``sources`` maps a part to the provider that supplied it (composed providers differ);
-    ``members`` maps an index name to its constituent symbols, where known.
+    ``members`` maps an index name to its constituent symbols, where known;
+    ``fetched`` maps a part served on a slower cadence than the refresh (results calendar) to
+    when its data was fetched from the source, so its pane can show how old it is.
     """
 
     provider: str
@@ -190,11 +212,12 @@ class Snapshot:
     errors: Mapping[Part, str] = field(default_factory=_frozen_map)
     sources: Mapping[Part, str] = field(default_factory=_frozen_map)
     members: Mapping[str, tuple[str, ...]] = field(default_factory=_frozen_map)
+    fetched: Mapping[Part, datetime] = field(default_factory=_frozen_map)
 
     def __post_init__(self) -> None:
         if self.as_of.tzinfo is None:
             raise ValueError("Snapshot.as_of must be timezone-aware")
-        for name in ("errors", "sources", "members"):
+        for name in ("errors", "sources", "members", "fetched"):
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, _frozen_map(value))

@@ -5,21 +5,26 @@ speaks it) with browser-like headers, spaces requests to a per-provider budget, 
 timeouts, dropped connections and 5xx with exponential backoff and jitter, honours
 ``Retry-After`` on 429, and turns every failure into the typed errors of
 ``providers.base`` with a message that says *which* failure it was (the ``doctor``
-command shows it verbatim). Sites that need cookies first (NSE) pass a ``prime`` hook;
-on 401/403 the source re-primes once before giving up. A firewall block page ("Access
-Restricted") is not re-primed: it pauses every request for ``blocked_cooldown`` seconds,
-because asking again only extends the block.
+command shows it verbatim). Sites that need cookies first (NSE) pass a ``prime`` hook and
+a ``CookiePolicy`` (providers.cookies): the jar is renewed before it goes stale, started
+afresh after a dead-session sign, and a 401/403 re-primes once before giving up. A
+firewall block page ("Access Restricted") answering an API call is not re-primed: it
+pauses every request for ``blocked_cooldown`` seconds, because asking again only extends
+the block. The same page on a priming request is only a failed prime (retried by the
+policy's backoff), never a pause.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import random
 import re
 import socket
 import ssl
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -28,6 +33,9 @@ from typing import Any
 import httpx
 
 from providers.base import BadPayload, ProviderUnavailable, RateLimited
+from providers.cookies import CookiePolicy, CookieSession
+
+log = logging.getLogger(__name__)
 
 BROWSER_USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
@@ -63,6 +71,15 @@ class NotFound(ProviderUnavailable):
     """HTTP 404: the endpoint moved or the name asked for is unknown (lets callers fall back)."""
 
 
+class PrimeRefused(ProviderUnavailable):
+    """The priming page itself was refused (403/5xx, an "Access Denied" page): retried by
+    the cookie policy's backoff, and never a reason to pause the source."""
+
+
+#: Seconds of request history kept for ``requests_in_last_hour`` (the doctor's column).
+REQUEST_LOG_SECONDS = 3600.0
+
+
 class RequestBudget:
     """Spaces requests at least ``1 / rate`` seconds apart (a token bucket one token deep).
 
@@ -86,6 +103,11 @@ class RequestBudget:
             if delay > 0:
                 await self._sleep(delay)
             self._next_at = max(self._clock(), self._next_at) + self.interval
+
+    def hold(self) -> None:
+        """No request before one interval from now: after a request whose arrival at the
+        site may have lagged its slot (the priming page opens the connection)."""
+        self._next_at = max(self._next_at, self._clock() + self.interval)
 
 
 Prime = Callable[["HttpSource"], Awaitable[None]]
@@ -123,6 +145,7 @@ class HttpSource:
         max_backoff: float = 30.0,
         max_retry_after: float = 30.0,
         prime: Prime | None = None,
+        cookie_policy: CookiePolicy | None = None,
         blocked_cooldown: float = 600.0,
         seed: int | None = None,
         sleep: Sleep = asyncio.sleep,
@@ -141,8 +164,14 @@ class HttpSource:
         self._clock = clock
         self._rng = random.Random(seed)
         self._budget = RequestBudget(requests_per_second, clock=clock, sleep=sleep)
-        self._prime_lock = asyncio.Lock()
-        self._prime_generation = 0  # bumped by every successful (re-)prime
+        self.session = CookieSession(
+            name,
+            cookie_policy or CookiePolicy(),
+            clock=clock,
+            sleep=sleep,
+            backoff=self._backoff_delay,
+        )
+        self._sent: deque[tuple[float, str]] = deque()
         self._blocked_until = float("-inf")
         self._owns_client = client is None
         if client is None:
@@ -160,7 +189,22 @@ class HttpSource:
 
     @property
     def primed(self) -> bool:
-        return self._prime_generation > 0
+        return self.session.generation > 0
+
+    def requests_in_last_hour(self, path: str | None = None) -> int:
+        """Requests sent (priming pages included) in the last hour, to ``path`` or in all."""
+        self._forget_old_requests()
+        return sum(1 for _, sent in self._sent if path is None or sent == path)
+
+    def sent_log(self) -> list[tuple[float, str]]:
+        """(clock time, path) of every request sent in the last hour, oldest first."""
+        self._forget_old_requests()
+        return list(self._sent)
+
+    def _forget_old_requests(self) -> None:
+        horizon = self._clock() - REQUEST_LOG_SECONDS
+        while self._sent and self._sent[0][0] < horizon:
+            self._sent.popleft()
 
     async def get_json(self, path: str, params: Params = None) -> Any:
         """GET ``path`` and decode JSON; HTML or broken JSON raises ``BadPayload('<body>')``."""
@@ -178,40 +222,70 @@ class HttpSource:
         if self._owns_client:
             await self.client.aclose()
 
-    async def _ensure_primed(self, seen_generation: int) -> None:
-        """(Re-)prime unless another request already did since ``seen_generation``."""
-        async with self._prime_lock:
-            if self._prime is not None and self._prime_generation == seen_generation:
-                await self._prime(self)
-                self._prime_generation += 1
+    async def _prime_fresh_jar(self) -> None:
+        """The prime hook on an empty cookie jar (a stale cookie must not ride along)."""
+        assert self._prime is not None
+        self.client.cookies.clear()
+        try:
+            await self._prime(self)
+        finally:
+            self._budget.hold()
+
+    async def _send(
+        self, path: str, params: Params, headers: Mapping[str, str] | None, use_prime: bool
+    ) -> tuple[httpx.Response | httpx.TransportError, int]:
+        """One request when the session and the budget allow it, and the jar generation it
+        went out with. Requests queued behind a renewal wait for it and take a new slot."""
+        while True:
+            self._check_not_blocked()
+            if use_prime:
+                await self.session.ready(self._prime_fresh_jar)
+            await self._budget.wait()
+            self._check_not_blocked()  # a request queued behind the one that got blocked
+            if not (use_prime and (self.session.renewing or self.session.dead)):
+                break
+        generation = self.session.generation
+        self._sent.append((self._clock(), path))
+        self._forget_old_requests()
+        try:
+            return await self.client.get(path, params=params, headers=headers), generation
+        except httpx.TransportError as exc:
+            return exc, generation
 
     async def _request(
         self, path: str, params: Params, headers: Mapping[str, str] | None, *, primed: bool
     ) -> httpx.Response:
-        use_prime = primed and self._prime is not None
-        if use_prime and not self.primed:
-            await self._ensure_primed(0)
+        priming = self.session.is_priming()
+        use_prime = primed and self._prime is not None and not priming
         reprimed = False
         attempt = 0
         while True:
-            self._check_not_blocked()
-            await self._budget.wait()
-            self._check_not_blocked()  # a request queued behind the one that got blocked
-            generation = self._prime_generation
-            try:
-                response = await self.client.get(path, params=params, headers=headers)
-            except httpx.TransportError as exc:
-                error, retryable = self._transport_error(exc)
+            response, generation = await self._send(path, params, headers, use_prime)
+            if isinstance(response, httpx.TransportError):
+                error, retryable = self._transport_error(response)
+                if priming:
+                    raise PrimeRefused(self.name, f"priming page {path}: {error.message}")
+                dead = use_prime and not reprimed
+                if dead and self.session.transport_failed(response, generation):
+                    reprimed = True  # a dead session: start again with a fresh jar
+                    await self.session.renew(self._prime_fresh_jar, generation, "dead")
+                    continue
                 if retryable and attempt < self.max_retries:
                     await self._sleep(self._backoff_delay(attempt))
                     attempt += 1
                     continue
-                raise error from exc
+                raise error from response
+            if use_prime:
+                self.session.answered()
             status = response.status_code
+            if priming and (status in (401, 403) or status >= 500):
+                page = _block_page_title(response)
+                said = f" ({page!r})" if page else ""
+                raise PrimeRefused(self.name, f"priming page {path}: HTTP {status}{said}")
             if status in (401, 403):
                 if use_prime and not reprimed and _block_page_title(response) is None:
                     reprimed = True
-                    await self._ensure_primed(generation)
+                    await self.session.renew(self._prime_fresh_jar, generation, "refused")
                     continue
                 raise self._refused(path, response, reprimed)
             if status == 429:

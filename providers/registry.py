@@ -36,7 +36,7 @@ BUILTINS: dict[str, tuple[str, frozenset[Part], str]] = {
     ),
     "bse": (
         "providers.bse:create",
-        frozenset({Part.BREADTH, Part.STOCKS, Part.EARNINGS}),
+        frozenset({Part.INDICES, Part.BREADTH, Part.STOCKS, Part.EARNINGS}),
         "BSE India website JSON (unofficial)",
     ),
     "yahoo": (

@@ -7,12 +7,19 @@ carries the new crumb. Several Yahoo index symbols are stale for days, so a quot
 ``regularMarketTime`` is older than ``max_age_hours`` is rejected, naming symbol and age.
 The previous close is the last daily close before the quote's trading day, never
 ``chartPreviousClose`` (that is the close before the whole range, not yesterday's).
+
+Transport: Yahoo answers plain HTTP clients with 429 so often that yfinance moved to browser
+impersonation with curl_cffi (its ``_http.py``; yfinance issues 2422, 2472). With the optional
+``impersonate`` extra installed (``httpx-curl-cffi``: curl_cffi behind httpx's transport API,
+so the HTTP core stays the same), requests go out with a Chrome TLS/HTTP2 fingerprint; without
+it, plain httpx is used and 429s are likely. Yahoo is the last resort for index levels.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import Callable, Collection, Generator, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -26,12 +33,14 @@ from providers.base import (
     ProviderUnavailable,
     reject_unknown_settings,
 )
-from providers.contract import IST, IndexQuote, Part, Segment, Snapshot
+from providers.contract import IST, IndexQuote, Part, Snapshot, segment_of_index
 from providers.http import HttpSource, NotFound, browser_headers
 from providers.parse import clean_text, to_float
 
 if TYPE_CHECKING:
     import pandas as pd
+
+log = logging.getLogger(__name__)
 
 NAME = "yahoo"
 BASE_URL = "https://query2.finance.yahoo.com"
@@ -39,21 +48,15 @@ COOKIE_URL = "https://fc.yahoo.com"
 CRUMB_PATH = "/v1/test/getcrumb"
 #: Index name (as capwatch shows it) -> Yahoo symbol. Only these two are reliably fresh.
 DEFAULT_SYMBOLS: Mapping[str, str] = {"NIFTY 50": "^NSEI", "SENSEX": "^BSESN"}
-_SEGMENT_WORDS = (
-    ("MICROCAP", Segment.MICRO),
-    ("SMALLCAP", Segment.SMALL),
-    ("SMLCAP", Segment.SMALL),
-    ("MIDCAP", Segment.MID),
-    ("MIDSMALL", Segment.ALL),
-    ("500", Segment.ALL),
-    ("TOTAL", Segment.ALL),
-)
 
 
-def segment_of(index_name: str) -> Segment:
-    """The cap segment an index tracks, from its name; broad names default to large caps."""
-    upper = index_name.upper().replace(" ", "")
-    return next((seg for word, seg in _SEGMENT_WORDS if word in upper), Segment.LARGE)
+def impersonating_transport() -> httpx.AsyncBaseTransport | None:
+    """A Chrome-impersonating transport when ``httpx-curl-cffi`` is installed, else None."""
+    try:
+        from httpx_curl_cffi import AsyncCurlTransport
+    except ImportError:
+        return None
+    return AsyncCurlTransport(impersonate="chrome")
 
 
 class CrumbAuth(httpx.Auth):
@@ -111,7 +114,7 @@ def parse_chart(
     exchange = "BSE" if meta.get("exchangeName") == "BSE" or symbol.endswith(".BO") else "NSE"
     return IndexQuote(
         name=name,
-        segment=segment_of(name),
+        segment=segment_of_index(name),
         last=last,
         prev_close=prev_close,
         change_pct=change_pct,
@@ -147,6 +150,8 @@ class YahooProvider:
     name = NAME
     parts = frozenset({Part.INDICES})
     simulated = False
+    #: Asked for index levels only when NSE and BSE both failed (providers.compose).
+    last_resort = True
 
     def __init__(
         self,
@@ -157,12 +162,19 @@ class YahooProvider:
         max_age_hours: float = 72.0,
         requests_per_second: float = 2.0,
         timeout: float = 10.0,
+        impersonate: bool = True,
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
         **http_options: Any,
     ) -> None:
         if not symbols:
             raise ValueError("yahoo: no index symbols configured")
+        self.impersonating = False
+        if transport is None and impersonate:
+            transport = impersonating_transport()
+            self.impersonating = transport is not None
+            if transport is None:
+                log.info("yahoo: httpx-curl-cffi not installed; plain HTTP (429s likely)")
         self.symbols = dict(symbols)
         self.cookie_url = cookie_url
         self.max_age_hours = max_age_hours
@@ -248,9 +260,21 @@ def create(settings: Mapping[str, object]) -> YahooProvider:
     ``symbols`` adds to or overrides the defaults (name -> Yahoo symbol); an empty symbol
     removes a default. ``max_age_hours`` bounds staleness.
     """
-    known = ("symbols", "base_url", "cookie_url", "max_age_hours", "requests_per_second", "timeout")
+    known = (
+        "symbols",
+        "base_url",
+        "cookie_url",
+        "max_age_hours",
+        "requests_per_second",
+        "timeout",
+        "impersonate",
+    )
     reject_unknown_settings("yahoo", settings, known)
     options: dict[str, Any] = {}
+    if "impersonate" in settings:
+        if not isinstance(settings["impersonate"], bool):
+            raise ValueError("yahoo provider: impersonate must be true or false")
+        options["impersonate"] = settings["impersonate"]
     for key in ("base_url", "cookie_url"):
         if key in settings:
             options[key] = str(settings[key])

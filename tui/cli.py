@@ -62,6 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     snap.add_argument("--movers", type=int, metavar="N", help="gainers/losers per segment")
     snap.add_argument("--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)")
+    snap.add_argument(
+        "--segment",
+        choices=("all", "large", "mid", "small", "micro", "watch"),
+        help="only this segment's tables (watch: your watchlist); CSV: only its stocks",
+    )
+
+    hist = sub.add_parser(
+        "history", help="print the daily index closes behind 5D/1M/YTD (CSV or JSON) and exit"
+    )
+    _source_options(hist)
+    hist.add_argument(
+        "--days", type=int, default=260, metavar="N", help="trading days, newest last (260)"
+    )
+    hist.add_argument("--format", choices=("csv", "json"), default="csv", help="output format")
+    hist.add_argument("--stocks", action="store_true", help="add a column per stock")
 
     conf = sub.add_parser("config", help="show, create or check the config file")
     conf.add_argument("--config", metavar="PATH", help="config file to use")
@@ -69,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--path", action="store_true", help="print the paths in use")
     action.add_argument("--init", action="store_true", help="write a commented default config")
     action.add_argument("--check", action="store_true", help="validate the config file")
+
+    alerts = sub.add_parser("alerts", help="check the [[alerts]] rules, or print today's alerts")
+    alerts.add_argument("--config", metavar="PATH", help="config file to use")
+    alerts.add_argument("--demo", action="store_true", help="--log: the demo market's alerts")
+    what = alerts.add_mutually_exclusive_group(required=True)
+    what.add_argument("--check", action="store_true", help="validate the rules and list them")
+    what.add_argument("--log", action="store_true", help="print today's alerts (the journal)")
 
     doctor = sub.add_parser("doctor", help="try each configured provider once and report")
     doctor.add_argument("--config", metavar="PATH", help="config file to use")

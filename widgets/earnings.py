@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from providers.contract import EarningsStatus
+from providers.contract import EarningsStatus, Part
 from widgets.format import BOLD, clean
 from widgets.pane import Column, Pane
 from widgets.views import EarningsRow
@@ -22,6 +22,7 @@ def days_to_go(row: EarningsRow) -> Text:
 
 class EarningsPane(Pane):
     TITLE = "Earnings"
+    PART = Part.EARNINGS
     SORTS = ("date", "symbol")
     COLUMNS = (
         Column("", 4, align="left"),

@@ -36,6 +36,7 @@ class IndicesPane(Pane):
     TITLE = "Indices"
     SORTS = ("order", "day")
     SELECTABLE = False
+    NO_WATCHED = None  # the Watch view shows every index: the market around your stocks
     COLUMNS = (
         Column("Index", 18, align="left", flex=True),
         Column("Last", 9),

@@ -17,7 +17,8 @@ _BANDS = {"upper": Text("UC", style=BOLD), "lower": Text("LC", style=BOLD)}
 class MoversPane(Pane):
     """Shared by Gainers and Losers; ``rows_of`` picks which list of the view to draw."""
 
-    SORTS = ("change", "volume", "name")
+    #: "at band": every stock of the segment at its price band (not only the top N).
+    SORTS = ("change", "volume", "name", "at band")
     COLUMNS = (
         Column("#", 2, priority=4),
         Column("Symbol", 10, align="left"),
@@ -32,6 +33,8 @@ class MoversPane(Pane):
     side: ClassVar[str] = "gainers"
 
     def rows_of(self, view: SegmentView) -> tuple[MoverRow, ...]:
+        if self.sort_key == "at band":
+            return view.upper_band if self.side == "gainers" else view.lower_band
         return view.gainers if self.side == "gainers" else view.losers
 
     def table_rows(self) -> Sequence[tuple[int, MoverRow]]:
@@ -62,12 +65,14 @@ class MoversPane(Pane):
         )
 
     def subtitle(self) -> str:
-        """How many of the segment's stocks sit at the price band (not only those listed)."""
+        """How many of the segment's stocks sit at the price band (all of them, not only
+        those listed: ``s`` to "by at band" lists every one)."""
         words = [super().subtitle()]
         if self.view is not None:
-            at_band = self.view.upper_band if self.side == "gainers" else self.view.lower_band
-            if at_band:
-                words.insert(0, f"{len(at_band)} at {'UC' if self.side == 'gainers' else 'LC'}")
+            view = self.view
+            count = view.upper_band_count if self.side == "gainers" else view.lower_band_count
+            if count:
+                words.insert(0, f"{count} at {'UC' if self.side == 'gainers' else 'LC'}")
         return " ".join(w for w in words if w)
 
 

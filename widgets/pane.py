@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -27,8 +28,9 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from providers.contract import IST, Part
 from widgets.format import DIM, clean, fit
-from widgets.views import SegmentView
+from widgets.views import WATCH, SegmentView
 
 CURSOR = Style(reverse=True)
 #: Runs of changed cells closer than this are refreshed as one region (fewer cursor moves).
@@ -125,6 +127,14 @@ def changed_runs(
     return runs
 
 
+def _empty_watchlist(view: SegmentView | None) -> bool:
+    """The Watch view with no watched stock in the data (none added, or none quoted)."""
+    if view is None or view.segment != WATCH:
+        return False
+    counts = view.breadth
+    return counts.advances + counts.declines + counts.unchanged == 0
+
+
 class Pane(Widget, can_focus=True):
     """A titled, focusable, scrollable list of lines with an optional cursor."""
 
@@ -157,6 +167,19 @@ class Pane(Widget, can_focus=True):
     SELECTABLE: ClassVar[bool] = True
     COLUMNS: ClassVar[tuple[Column, ...]] = ()
     WAITING: ClassVar[str] = "waiting for data…"
+    #: Repaint only the changed cells; off for a pane whose every line changes at once
+    #: (a search list), where one whole repaint costs less than diffing each line.
+    CELL_DIFF: ClassVar[bool] = True
+    #: What a pane shows in the Watch view while no watched stock is in the data (short
+    #: lines: they must fit a pane at 80x24).
+    NO_WATCHED: ClassVar[tuple[str, ...] | None] = (
+        "No watched stocks yet.",
+        "w on a stock row adds it;",
+        "g finds any stock by name.",
+    )
+    #: The data kind the pane shows, when the source may fetch it less often than every
+    #: refresh (then the border says how old it is).
+    PART: ClassVar[Part | None] = None
 
     class StockChosen(Message):
         """Enter (or a click) on a row that stands for a stock."""
@@ -171,6 +194,7 @@ class Pane(Widget, can_focus=True):
         self.view: SegmentView | None = None
         self.filter_text = ""
         self.stale = False
+        self.age_text = ""
         self.sort_index = 0
         self.cursor = 0
         self._focused_when_app_blurred = False
@@ -206,6 +230,11 @@ class Pane(Widget, can_focus=True):
             lambda i: table_line(self.row_cells(rows[i]), self.COLUMNS, widths),
             [self.row_key(row) for row in rows],
         )
+
+    def shows_cursor(self) -> bool:
+        """Whether the cursor row is highlighted now: while the pane has the focus, and while
+        the terminal is unfocused if it had the focus then (alt-tab restyles the border only)."""
+        return self.has_focus or self._focused_when_app_blurred
 
     def has_content(self) -> bool:
         """Whether there is anything to draw yet (otherwise the pane says it is waiting)."""
@@ -257,7 +286,9 @@ class Pane(Widget, can_focus=True):
         width, height = self.size
         if not self.is_mounted or width <= 0 or height <= 0:
             return
-        if self.has_content():
+        if self.has_content() and self.NO_WATCHED and _empty_watchlist(self.view):
+            self._lines = Lines.of([Text(line, style=DIM) for line in self.NO_WATCHED])
+        elif self.has_content():
             self._lines = self.build_lines(width)
         else:
             self._lines = Lines.of([Text(self.WAITING, style=DIM)])
@@ -271,8 +302,7 @@ class Pane(Widget, can_focus=True):
         self.top = max(0, min(self.top, count - page))
 
         base = self.rich_style
-        focused = self.has_focus or self._focused_when_app_blurred
-        show_cursor = self.SELECTABLE and focused and self.has_content()
+        show_cursor = self.SELECTABLE and self.shows_cursor() and self.has_content()
         console = self.app.console
         shown: list[Strip] = []
         visible: list[Text] = []
@@ -296,9 +326,12 @@ class Pane(Widget, can_focus=True):
 
         old = self._shown
         self._shown = shown
-        for y, strip in enumerate(shown):
-            for start, end in changed_runs(old[y] if y < len(old) else None, strip):
-                self.refresh(Region(start, y, end - start, 1))
+        if not self.CELL_DIFF:
+            self.refresh()
+        else:
+            for y, strip in enumerate(shown):
+                for start, end in changed_runs(old[y] if y < len(old) else None, strip):
+                    self.refresh(Region(start, y, end - start, 1))
         self._update_subtitle(count, page)
 
     def set_stale(self, stale: bool) -> None:
@@ -308,8 +341,19 @@ class Pane(Widget, can_focus=True):
             self.stale = stale
             self.sync()
 
+    def set_age(self, fetched: datetime | None, now: datetime) -> None:
+        """Say in the border when the shown data was fetched ("as of 11:05, 40 min"),
+        for kinds the source asks hourly or daily; redrawn at each refresh, never ticking."""
+        text = ""
+        if fetched is not None:
+            minutes = max(0, int((now - fetched).total_seconds() // 60))
+            text = f"as of {fetched.astimezone(IST):%H:%M}, {minutes} min"
+        if text != self.age_text:
+            self.age_text = text
+            self.sync()
+
     def _update_subtitle(self, count: int, page: int) -> None:
-        words = ["STALE" if self.stale else "", self.subtitle()]
+        words = ["STALE" if self.stale else "", self.age_text, self.subtitle()]
         if self.filter_text:
             words.append(f"/{clean(self.filter_text)}")
         if count > page:

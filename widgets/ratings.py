@@ -1,8 +1,11 @@
-"""The Ratings pane: analyst upgrades/downgrades and technical-call changes, newest first."""
+"""The Ratings pane: analyst upgrades/downgrades and technical-call changes, newest first.
+
+Which changes it lists is the reader's choice (``cycle_kind``, the ``k`` key): all, analyst
+only, technical only, or upgrades only (either kind); the title says which."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -55,9 +58,19 @@ def change(event: EventRow, *, short: bool = False) -> Text:
 CHANGE = Column("Change", 24, align="left", flex=True, min_width=14)
 
 
+#: What ``cycle_kind`` steps through: (title word, test of a row).
+KINDS: tuple[tuple[str, Callable[[EventRow], bool]], ...] = (
+    ("All", lambda row: True),
+    ("Analyst", lambda row: row.kind == RatingKind.ANALYST),
+    ("Technical", lambda row: row.kind == RatingKind.TECHNICAL),
+    ("Upgrades", lambda row: row.direction > 0),
+)
+
+
 class RatingsPane(Pane):
     TITLE = "Ratings"
     SORTS = ("time", "symbol", "kind")
+    kind_index = 0
     COLUMNS = (
         Column("", 1, align="left"),
         Column("When", 6, align="left"),
@@ -74,9 +87,21 @@ class RatingsPane(Pane):
         self._short = fit_columns(self.COLUMNS, width)[self.COLUMNS.index(CHANGE)] < 24
         return super().build_lines(width)
 
+    @property
+    def kind(self) -> str:
+        return KINDS[self.kind_index][0]
+
+    def cycle_kind(self) -> None:
+        """All -> Analyst -> Technical -> Upgrades -> All; the title names the choice."""
+        self.kind_index = (self.kind_index + 1) % len(KINDS)
+        self.border_title = self.TITLE if self.kind_index == 0 else f"{self.TITLE} · {self.kind}"
+        self.cursor = self.top = 0
+        self.sync()
+
     def table_rows(self) -> Sequence[EventRow]:
         assert self.view is not None
-        rows = [e for e in self.view.events if self.matches(e.symbol, e.name)]
+        wanted = KINDS[self.kind_index][1]
+        rows = [e for e in self.view.events if wanted(e) and self.matches(e.symbol, e.name)]
         if self.sort_key == "symbol":
             rows.sort(key=lambda e: e.symbol)
         elif self.sort_key == "kind":

@@ -1,4 +1,5 @@
-"""The segment bar: All, Large, Mid, Small, Micro; the chosen one highlighted, the best starred."""
+"""The segment bar: All, Large, Mid, Small, Micro and Watch; the chosen one highlighted, the best
+starred."""
 
 from __future__ import annotations
 
@@ -12,14 +13,15 @@ from textual.message import Message
 from providers.contract import Segment
 from widgets.format import DIM, pct
 from widgets.pane import Lines, Pane
-from widgets.views import SegmentView
+from widgets.views import WATCH, Scope, SegmentView
 
-SEGMENTS: tuple[Segment, ...] = (
+SEGMENTS: tuple[Scope, ...] = (
     Segment.ALL,
     Segment.LARGE,
     Segment.MID,
     Segment.SMALL,
     Segment.MICRO,
+    WATCH,
 )
 CHOSEN = Style(reverse=True, bold=True)
 
@@ -28,21 +30,22 @@ class SegmentBar(Pane, can_focus=False):
     DEFAULT_CSS = """
     SegmentBar { height: 1; border: none; }
     """
+    NO_WATCHED = None
 
     class Picked(Message):
         """A segment was clicked."""
 
-        def __init__(self, segment: Segment) -> None:
+        def __init__(self, segment: Scope) -> None:
             super().__init__()
             self.segment = segment
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.chosen = Segment.ALL
-        self.views: Mapping[Segment, SegmentView] = {}
-        self._spans: list[tuple[int, int, Segment]] = []
+        self.chosen: Scope = Segment.ALL
+        self.views: Mapping[Scope, SegmentView] = {}
+        self._spans: list[tuple[int, int, Scope]] = []
 
-    def show_segments(self, chosen: Segment, views: Mapping[Segment, SegmentView]) -> None:
+    def show_segments(self, chosen: Scope, views: Mapping[Scope, SegmentView]) -> None:
         self.chosen = chosen
         self.views = views
         self.view = views.get(chosen)
@@ -54,14 +57,20 @@ class SegmentBar(Pane, can_focus=False):
     def build_lines(self, width: int) -> Lines:
         line = Text()
         self._spans = []
-        decimals = 2 if width >= 100 else 1  # all five fit in 80 columns
+        # all six fit in 80 columns: one decimal, the sign without the arrow, one space apart
+        narrow = width < 100
+        pad = "" if narrow else " "
         for number, segment in enumerate(SEGMENTS, start=1):
             view = self.views.get(segment)
-            label = Text(f" {number} {segment.value.title()}")
+            label = Text(f"{pad}{number} {segment.value.title()}")
             if view is not None and view.rank_today == 1:
                 label.append(" ★")
-            if view is not None and view.change_pct is not None:
-                label.append(" ").append_text(pct(view.change_pct, decimals=decimals))
+            change = view.change_pct if view is not None else None
+            # the watchlist's change would push a narrow bar past 80 columns
+            if change is not None and not (narrow and segment == WATCH):
+                label.append(" ").append_text(
+                    pct(change, arrowed=not narrow, decimals=1 if narrow else 2)
+                )
             label.append(" ")
             if segment == self.chosen:
                 label.stylize(CHOSEN)
@@ -69,7 +78,7 @@ class SegmentBar(Pane, can_focus=False):
             line.append_text(label)
             self._spans.append((start, line.cell_len, segment))
         if line.cell_len + 14 <= width:
-            line.append("  ←/→ or 1-5", style=DIM)
+            line.append("  ←/→ or 1-6", style=DIM)
         return Lines.of([line])
 
     def on_click(self, event: events.Click) -> None:

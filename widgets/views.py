@@ -8,8 +8,26 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from enum import StrEnum
 
 from providers.contract import EarningsStatus, RatingKind, Segment
+
+
+class Watch(StrEnum):
+    """The view beside the cap segments that holds the user's watched stocks (a scope of its
+    own, not a market segment: no stock belongs to it by its market cap)."""
+
+    WATCH = "watch"
+
+
+WATCH = Watch.WATCH
+#: What the segment bar switches between: a cap segment (or All), or the watchlist.
+Scope = Segment | Watch
+
+
+def scope_of(value: str) -> Scope:
+    """``"small"`` -> ``Segment.SMALL``, ``"watch"`` -> ``WATCH``; ValueError otherwise."""
+    return WATCH if value == WATCH.value else Segment(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,25 +120,27 @@ class EarningsRow:
 
 @dataclass(frozen=True, slots=True)
 class SegmentView:
-    """Everything the six panes show for one segment at one refresh."""
+    """Everything the six panes show for one segment (or the watchlist) at one refresh."""
 
-    segment: Segment
+    segment: Scope
     as_of: datetime
     indices: tuple[IndexRow, ...]
     breadth: BreadthView
     gainers: tuple[MoverRow, ...]
     losers: tuple[MoverRow, ...]
     sectors: tuple[SectorRow, ...]  # ranked best first
-    events: tuple[EventRow, ...]  # newest first
+    events: tuple[EventRow, ...]  # newest first; at most max_events of each kind
     upcoming: tuple[EarningsRow, ...]  # soonest first
     declared: tuple[EarningsRow, ...]  # declared today (latest first)
     rank_today: int | None  # 1 = best-performing cap segment today (None for ALL)
     rank_5d: int | None
-    change_pct: float | None = None  # the segment's stocks, free-float-cap weighted, today
-    change_5d_pct: float | None = None  # the same over 5 sessions (what rank_5d ranks)
-    upper_band: tuple[MoverRow, ...] = ()  # at the upper price band, best first (top N)
-    lower_band: tuple[MoverRow, ...] = ()  # at the lower price band, worst first (top N)
-    upper_band_count: int = 0  # all stocks at the upper band (upper_band may show fewer)
+    #: The segment's stocks as an index: free-float-cap weighted with the caps at the previous
+    #: close (today) and chain-linked daily (5 sessions, what rank_5d ranks).
+    change_pct: float | None = None
+    change_5d_pct: float | None = None
+    upper_band: tuple[MoverRow, ...] = ()  # every stock at its upper price band, best first
+    lower_band: tuple[MoverRow, ...] = ()  # every stock at its lower price band, worst first
+    upper_band_count: int = 0  # len(upper_band)
     lower_band_count: int = 0
 
 
@@ -143,3 +163,15 @@ class StockDetail:
     calls: tuple[tuple[date, str], ...]  # technical-call history: (day the call began, call)
     ratings: tuple[EventRow, ...]
     next_earnings: EarningsRow | None
+
+
+@dataclass(frozen=True, slots=True)
+class AlertRow:
+    """One fired alert, as the Alerts log lists it and a notification says it."""
+
+    at: datetime  # the time of the data that fired it
+    rule: str  # the rule's id
+    subject: str  # a symbol or a segment
+    value: str  # the figure that crossed, formatted
+    message: str  # one line for a person
+    stock: bool = False  # the subject is a stock symbol (Enter in the log opens it)

@@ -1,20 +1,25 @@
 """The demo market's trading-day calendar and session hours (IST).
 
-Weekdays minus a few holidays NSE closes for every year (fixed-date national holidays and Good
-Friday) — enough to make the history look like an exchange's, without claiming to be NSE's
-real holiday list. The demo still runs a live session on any day the user starts it.
+Weekdays minus NSE's trading holidays: the bundled list (``providers.holidays``) for the years
+it covers, and for other years the holidays NSE closes for every year (fixed-date national
+holidays and Good Friday). The demo's history is generated forward from ``EPOCH``, the first
+trading day of its market, so every start date sees the same past.
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta
 
 from providers.contract import IST
+from providers.holidays import BUNDLED_HOLIDAYS, BUNDLED_YEARS
 
 PRE_OPEN = time(9, 0)
 OPEN = time(9, 15)
 CLOSE = time(15, 30)
 SESSION_SECONDS = 6 * 3600 + 15 * 60
+#: The demo market's first trading day: history is generated forward from here.
+EPOCH = date(2024, 1, 1)
 
 _FIXED_HOLIDAYS = frozenset({(1, 26), (5, 1), (8, 15), (10, 2), (12, 25)})
 
@@ -34,7 +39,11 @@ def _easter(year: int) -> date:
 
 
 def is_trading_day(day: date) -> bool:
-    if day.weekday() >= 5 or (day.month, day.day) in _FIXED_HOLIDAYS:
+    if day.weekday() >= 5:
+        return False
+    if day.year in BUNDLED_YEARS:
+        return day not in BUNDLED_HOLIDAYS
+    if (day.month, day.day) in _FIXED_HOLIDAYS:
         return False
     return day != _easter(day.year) - timedelta(days=2)  # Good Friday
 
@@ -46,15 +55,29 @@ def next_trading_day(after: date) -> date:
     return day
 
 
-def trading_days_before(day: date, count: int) -> list[date]:
-    """The ``count`` trading days before ``day`` (exclusive), oldest first."""
-    found: list[date] = []
-    current = day
-    while len(found) < count:
-        current -= timedelta(days=1)
-        if is_trading_day(current):
-            found.append(current)
-    return found[::-1]
+def on_or_after(day: date) -> date:
+    """``day`` if it is a trading day, else the next one."""
+    return day if is_trading_day(day) else next_trading_day(day)
+
+
+@functools.cache
+def trading_ordinals_on_or_after(first: int, last: int) -> tuple[int, ...]:
+    """For each day ordinal in ``first..last``, the ordinal of the trading day on or after it
+    (the results calendar moves whole quarters at once)."""
+    return tuple(
+        on_or_after(date.fromordinal(ordinal)).toordinal() for ordinal in range(first, last + 1)
+    )
+
+
+def trading_days_from(first: date, last: date) -> list[date]:
+    """Trading days from ``first`` to ``last`` inclusive, oldest first."""
+    found = []
+    day = first
+    while day <= last:
+        if is_trading_day(day):
+            found.append(day)
+        day += timedelta(days=1)
+    return found
 
 
 def at(day: date, clock: time) -> datetime:

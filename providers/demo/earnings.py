@@ -1,9 +1,12 @@
 """The demo market's corporate-results calendar.
 
 Indian companies report within 45 days of a quarter's end (60 for the March quarter), large
-caps first; a tail of small companies files late. That gives results seasons — dozens of
-results a day from mid-October to mid-November — and a trickle in between. Each quarter is
-drawn from its own seeded generator, so any day's calendar is reproducible on its own.
+caps first — a handful of them (IT services, a few banks) in the first half of April, July,
+October and January; a tail of small companies files late. That gives results seasons —
+dozens of results a day from mid-October to mid-November — and a trickle in between. Board
+meetings fall on trading days only (``days.is_trading_day``: weekends and exchange holidays
+move to the next session). Each quarter is drawn from its own seeded generator, so any day's
+calendar is reproducible on its own.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from providers.demo import days
 from providers.demo.universe import Universe
 
 RESULTS = "Financial Results"
@@ -21,6 +25,8 @@ OTHER_PURPOSES = ("Dividend", "Fund Raising", "Bonus", "Stock Split", "Buyback")
 
 #: Per segment (CAP_SEGMENTS order): share of companies that file after the deadline.
 _LATE_SHARE = np.array([0.02, 0.05, 0.12, 0.25])
+#: Per segment: share of companies that report early, 7-14 days after the quarter's end.
+_EARLY_SHARE = np.array([0.08, 0.02, 0.0, 0.0])
 _NO_DATE = -1
 
 
@@ -40,6 +46,13 @@ def _quarter_ends(first: date, last: date) -> list[date]:
             if first <= end <= last:
                 ends.append(end)
     return ends
+
+
+def _on_trading_days(ordinals: np.ndarray) -> np.ndarray:
+    """Each day ordinal moved to the trading day on or after it."""
+    first, last = int(ordinals.min()), int(ordinals.max())
+    table = np.array(days.trading_ordinals_on_or_after(first, last), dtype=np.int64)
+    return table[ordinals - first]
 
 
 class EarningsCalendar:
@@ -65,14 +78,14 @@ class EarningsCalendar:
         early = np.clip(0.2 + 0.75 * np.sqrt(rank_frac) + rng.normal(0.0, 0.15, n), 0.0, 1.0)
         lag = (14 + 31 * early) * stretch
         late = rng.random(n) < _LATE_SHARE[u.segment]
-        lag = np.where(late, rng.uniform(46, 80, n) * stretch, lag).astype(np.int64)
-        results = end.toordinal() + lag
-        # No board meets on a Sunday (ordinal % 7 == 0): move to the Saturday or the Monday.
-        sunday = results % 7 == 0
-        results += np.where(sunday, np.where(rng.random(n) < 0.5, -1, 1), 0)
+        lag = np.where(late, rng.uniform(46, 80, n) * stretch, lag)
+        early_bird = rng.random(n) < _EARLY_SHARE[u.segment]
+        lag = np.where(early_bird, rng.uniform(7, 15, n), lag).astype(np.int64)
+        results = _on_trading_days(end.toordinal() + lag)
         with_dividend = rng.random(n) < (0.3 if end.month == 3 else 0.1)
         has_other = rng.random(n) < 0.04
-        other = np.where(has_other, end.toordinal() + rng.integers(1, 92, n), _NO_DATE)
+        other = end.toordinal() + rng.integers(1, 92, n)
+        other = np.where(has_other, _on_trading_days(other), _NO_DATE)
         other_purpose = rng.integers(0, len(OTHER_PURPOSES), n)
         return _Quarter(results, with_dividend, other, other_purpose)
 

@@ -37,7 +37,9 @@ class Session:
         prev_close: np.ndarray,
         close: np.ndarray,
         results_today: np.ndarray,
+        idle: np.ndarray,
     ) -> None:
+        """``idle`` marks stocks that do not trade today: they stay at the previous close."""
         self._universe = universe
         self._rng = rng
         self.prev_close = prev_close
@@ -46,12 +48,14 @@ class Session:
         self._x_close = np.log(close / prev_close)
         self._sigma = universe.idio_vol * 0.9
         gap = 0.35 * self._x_close + rng.normal(0.0, 0.3, universe.size) * self._sigma
-        self.open = self._price(gap)
+        self._trades = ~idle
+        self.open = np.where(idle, prev_close, self._price(gap))
         self._x = np.log(self.open / prev_close)
         self._frac = 0.0
         surprise = 1 + 10 * np.abs(self._x_close) + np.where(results_today, 1.5, 0.0)
-        typical = universe.ffmc * 1e7 * universe.turnover / prev_close
+        typical = universe.free_float_shares * universe.turnover
         self._day_volume = typical * np.exp(rng.normal(0.0, 0.35, universe.size)) * surprise
+        self._day_volume[idle] = 0.0
         self.last = prev_close.copy()
         self.high = self.open.copy()
         self.low = self.open.copy()
@@ -75,6 +79,7 @@ class Session:
         self._frac = frac
 
     def _trade(self, who: np.ndarray) -> None:
+        who = who & self._trades
         price = self._price(self._x)[who]
         self.last[who] = price
         self.high[who] = np.maximum(self.high[who], price)
@@ -93,8 +98,10 @@ class Session:
             # Between the open and now each stock went further than either end.
             swing = np.abs(self._rng.normal(size=self._universe.size)) * self._sigma * 0.3
             reach = swing * np.sqrt(frac)
-            self.high = np.minimum(to_tick(self.high * (1 + reach)), self.band_high)
-            self.low = np.maximum(to_tick(self.low * (1 - reach)), self.band_low)
+            high = np.minimum(to_tick(self.high * (1 + reach)), self.band_high)
+            low = np.maximum(to_tick(self.low * (1 - reach)), self.band_low)
+            self.high = np.where(self._trades, high, self.prev_close)
+            self.low = np.where(self._trades, low, self.prev_close)
         else:
             self.volume = (self._day_volume * _volume_curve(0.0)).astype(np.int64)
         return everyone
@@ -104,7 +111,7 @@ class Session:
         traded (and so changed quote)."""
         self._bridge_to(min(frac, 0.999))
         chance = 1 - np.exp(-seconds / _TRADE_TAU)[self._universe.segment]
-        traded = self._rng.random(self._universe.size) < chance
+        traded = (self._rng.random(self._universe.size) < chance) & self._trades
         self._trade(traded)
         return traded
 

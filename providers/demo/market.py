@@ -1,40 +1,83 @@
-"""The demo market's price process: daily closes and the intraday path.
+"""The demo market's price process: daily closes from the epoch forward.
 
-A day's close-to-close return is ``beta * market + segment + sector + noise``: the factors are
-drawn from a day *regime* (ordinary, broad rally, sell-off, sector rotation) so breadth swings
-the way it does in the real market, and the stock noise is Student-t (fat tails). Prices sit on
-a 0.05 tick and never leave their price band around the previous close.
+A day's close-to-close return is ``beta * market + segment + sector + noise``:
 
-Each trading day draws from a generator seeded by ``(seed, day)``, so a day's moves do not
-depend on which day the simulation started. History is generated *backwards* from today's
-previous close, so the universe's caps and ranks are exactly today's.
+- the market has *regimes* that persist — a Markov chain over ordinary, rally, sell-off and
+  rotation days (a rally lasts about a month, a sell-off two weeks, and a sell-off can turn
+  straight into a rally: the V-shaped rebound) — and its volatility *clusters* (GARCH(1,1)), so
+  busy weeks follow busy days;
+- the segment factor tilts mid, small and micro caps the regime's way, so broad rallies lift
+  small caps most; sectors carry a slow-moving trend (leadership lasts weeks) plus a daily
+  draw, larger on rotation days;
+- each stock's own noise scales with the day's volatility (dispersion widens on busy days), a
+  few stocks a day jump 5-25% on news (more on results days, more often the market's way),
+  and some illiquid ones do not trade at all, so their close is unchanged.
+
+Prices sit on a 0.05 tick and never leave their price band around the previous close.
+
+History is generated *forward* from ``days.EPOCH``: the day-level draws come from one generator
+per seed, drawn in order, and the stock-level draws from one generator per block of trading
+days, so a day's close is the same whichever start date asked for it.
 """
 
 from __future__ import annotations
 
+import bisect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
 
+from providers.demo import days
 from providers.demo.universe import SECTORS, Universe
 
 TICK = 0.05
-_T_DF = 4.0
-_T_SCALE = np.sqrt((_T_DF - 2) / _T_DF)  # Student-t with unit variance
+REGIMES = ("ordinary", "rally", "selloff", "rotation")
+#: Daily regime transitions: row = today's regime, column = tomorrow's (REGIMES order).
+TRANSITIONS = np.array(
+    [
+        [0.960, 0.015, 0.015, 0.010],
+        [0.045, 0.950, 0.005, 0.000],
+        [0.050, 0.030, 0.920, 0.000],
+        [0.100, 0.000, 0.000, 0.900],
+    ]
+)
 
-#: regime -> (probability, market mean, market sd, segment sd, sector sd, segment tilt)
-#: segment tilt is added to small and micro caps' segment factor (broad-market days).
-REGIMES: dict[str, tuple[float, float, float, float, float, float]] = {
-    "ordinary": (0.62, 0.0004, 0.005, 0.003, 0.004, 0.0),
-    "rally": (0.13, 0.009, 0.0025, 0.003, 0.005, 0.003),
-    "selloff": (0.12, -0.009, 0.0025, 0.003, 0.005, -0.003),
-    "rotation": (0.13, 0.0, 0.003, 0.004, 0.015, 0.0),
+
+@dataclass(frozen=True, slots=True)
+class RegimeParams:
+    drift: float  # mean market factor per day
+    vol_scale: float  # multiplies the clustered market volatility
+    tilt: float  # added to the mid/small/micro segment factors (times their loading)
+    sector_sd: float  # sd of the daily sector draw
+
+
+PARAMS: dict[str, RegimeParams] = {
+    "ordinary": RegimeParams(0.0002, 0.9, 0.0, 0.004),
+    "rally": RegimeParams(0.0028, 1.0, 0.0015, 0.005),
+    "selloff": RegimeParams(-0.0042, 1.4, -0.0015, 0.005),
+    "rotation": RegimeParams(0.0, 1.0, 0.0, 0.012),
 }
-_REGIME_NAMES = tuple(REGIMES)
-_REGIME_PROBS = np.array([r[0] for r in REGIMES.values()])
-#: How much of a results day's surprise shows in the stock's own noise.
+_PARAMS_BY_CODE = tuple(PARAMS[name] for name in REGIMES)
+#: How much of the regime tilt each segment takes (CAP_SEGMENTS order).
+_TILT_LOADING = np.array([0.0, 0.5, 1.0, 1.2])
+_SEGMENT_SD = 0.003
+#: GARCH(1,1) of the market factor: long-run daily volatility, ARCH and GARCH weights.
+LONG_RUN_VOL = 0.0085
+_ARCH, _GARCH = 0.08, 0.90
+#: Stock noise widens with the market's volatility to this power (busy days disperse more),
+#: up to this many times its ordinary width.
+_DISPERSION_POWER = 1.0
+_DISPERSION_CAP = 2.0
+#: Sector trends: AR(1) persistence and innovation sd per day.
+_TREND_PERSISTENCE, _TREND_SD = 0.97, 0.0003
+#: Results days: the stock's own noise is this much larger, news jumps this much likelier.
 RESULTS_VOL_BOOST = 2.5
+_RESULTS_JUMP_BOOST = 3.0
+_JUMP_LOW, _JUMP_SPAN = 0.05, 0.22
+#: Trading days of stock-level draws made at once (one generator per block).
+_BLOCK = 64
 
 
 def to_tick(price: np.ndarray) -> np.ndarray:
@@ -55,35 +98,120 @@ def close_after(prev_close: np.ndarray, ret: np.ndarray, band_pct: np.ndarray) -
     return np.clip(to_tick(prev_close * (1 + ret)), low, high)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class DayDraw:
-    regime: str
-    returns: np.ndarray  # unbanded close-to-close return per stock
+class MarketPath:
+    """The closes of every trading day from the epoch, generated on demand, a block of
+    ``_BLOCK`` trading days at a time, and kept.
 
+    ``results(day)`` gives the bool mask of companies declaring results on ``day``."""
 
-def draw_day(universe: Universe, seed: int, day: date, results_today: np.ndarray) -> DayDraw:
-    """The factor model for one trading day, from its own seeded generator."""
-    rng = np.random.default_rng([seed, 1, day.toordinal()])
-    regime = _REGIME_NAMES[int(rng.choice(len(_REGIME_NAMES), p=_REGIME_PROBS))]
-    _, mean, market_sd, segment_sd, sector_sd, tilt = REGIMES[regime]
-    market = rng.normal(mean, market_sd)
-    segment_factor = rng.normal(0.0, segment_sd, 4) + np.array([0.0, 0.4, 1.0, 1.2]) * tilt
-    sector_factor = rng.normal(0.0, sector_sd, len(SECTORS))
-    noise = rng.standard_t(_T_DF, universe.size) * _T_SCALE * universe.idio_vol
-    noise *= np.where(results_today, RESULTS_VOL_BOOST, 1.0)
-    returns = (
-        universe.beta * market
-        + segment_factor[universe.segment]
-        + sector_factor[universe.sector]
-        + noise
-    )
-    return DayDraw(regime, returns)
+    def __init__(
+        self, universe: Universe, seed: int, results: Callable[[date], np.ndarray]
+    ) -> None:
+        self._universe = universe
+        self._seed = seed
+        self._results = results
+        self.days: list[date] = []
+        self.regimes: list[str] = []
+        self._blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (closes, idle) per block
+        self._joined: tuple[np.ndarray, np.ndarray] | None = None
+        self._factor_rng = np.random.default_rng([seed, 1])
+        self._regime = 0
+        self._variance = LONG_RUN_VOL**2
+        self._trend = np.zeros(len(SECTORS))
 
+    def _join(self) -> tuple[np.ndarray, np.ndarray]:
+        """The blocks as two matrices, joined once per new block (not copied per block)."""
+        if self._joined is None or len(self._joined[0]) != len(self.days):
+            self._joined = (
+                np.concatenate([closes for closes, _ in self._blocks]),
+                np.concatenate([idle for _, idle in self._blocks]),
+            )
+        return self._joined
 
-def previous_closes(close: np.ndarray, ret: np.ndarray, band_pct: np.ndarray) -> np.ndarray:
-    """Invert one day: the tick prices whose move by ``ret`` (banded) lands on ``close``."""
-    frac = band_pct / 100.0
-    lowest = np.ceil(close / (1 + frac) / TICK - 1e-9) * TICK  # close <= prev * (1 + band)
-    highest = np.floor(close / (1 - frac) / TICK + 1e-9) * TICK  # close >= prev * (1 - band)
-    prev = np.clip(to_tick(close / (1 + ret)), lowest, highest)
-    return np.round(np.maximum(prev, TICK), 2)
+    @property
+    def closes(self) -> np.ndarray:
+        """(days, stocks) closes; rows are appended, never changed."""
+        return self._join()[0]
+
+    @property
+    def idle(self) -> np.ndarray:
+        """(days, stocks) True where a stock did not trade that day (close unchanged)."""
+        return self._join()[1]
+
+    def extend_through(self, day: date) -> None:
+        """Generate trading days up to and including ``day`` (or the first one after it)."""
+        while not self.days or self.days[-1] < day:
+            self._block()
+
+    def row_of(self, day: date) -> int:
+        """Row of the first trading day on or after ``day`` (generating as needed)."""
+        self.extend_through(day)
+        return bisect.bisect_left(self.days, day)
+
+    def _block(self) -> None:
+        """The next ``_BLOCK`` trading days: day-level factors in order from the seed's
+        generator, stock-level draws from the block's own generator, then one banded step
+        per day."""
+        u = self._universe
+        index = len(self.days) // _BLOCK
+        first = days.next_trading_day(self.days[-1]) if self.days else days.on_or_after(days.EPOCH)
+        block_days = [first]
+        while len(block_days) < _BLOCK:
+            block_days.append(days.next_trading_day(block_days[-1]))
+        market, segment, sector, busy, regimes = self._factors(len(block_days))
+        rng = np.random.default_rng([self._seed, 1, index])
+        shape = (_BLOCK, u.size)
+        noise = rng.standard_normal(shape, dtype=np.float32)
+        event, size = rng.random(shape, dtype=np.float32), rng.random(shape, dtype=np.float32)
+        results = np.array([self._results(d) for d in block_days])
+        own = noise * (u.idio_vol * busy[:, None])
+        own[results] *= RESULTS_VOL_BOOST
+        jump_chance = u.jump_chance * busy[:, None]
+        jump_chance[results] *= _RESULTS_JUMP_BOOST
+        idle = event < u.idle_chance
+        rows, cols = np.nonzero(~idle & (event < u.idle_chance + jump_chance))
+        # Where in the jump interval the draw fell decides the sign: news follows the tape.
+        up_share = np.clip(0.5 + 10.0 * market, 0.2, 0.8)[rows]
+        position = (event[rows, cols] - u.idle_chance[cols]) / jump_chance[rows, cols]
+        sign = np.where(position < up_share, 1.0, -1.0)
+        returns = market[:, None] * u.beta + segment[:, u.segment] + sector[:, u.sector] + own
+        returns[rows, cols] += sign * (_JUMP_LOW + _JUMP_SPAN * size[rows, cols] ** 1.2)
+        closes = np.empty(shape)
+        last = self._blocks[-1][0][-1] if self._blocks else u.price  # epoch prices first
+        for row in range(_BLOCK):
+            close = close_after(last, returns[row], u.band)
+            last = closes[row] = np.where(idle[row], last, close)
+        self._blocks.append((closes, idle))
+        self.days.extend(block_days)
+        self.regimes.extend(regimes)
+
+    def _factors(
+        self, count: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, list[str]]:
+        """(market, segment, sector, busy, regime names) for the next ``count`` days: the
+        regime chain, the clustered market volatility and the sector trends, in order."""
+        rng = self._factor_rng
+        market, busy = np.empty(count), np.empty(count)
+        segment, sector = np.empty((count, 4)), np.empty((count, len(SECTORS)))
+        regimes = []
+        for k in range(count):
+            if self.days or k:
+                row = np.cumsum(TRANSITIONS[self._regime])
+                self._regime = min(int(np.searchsorted(row, rng.random())), len(REGIMES) - 1)
+            params = _PARAMS_BY_CODE[self._regime]
+            vol = np.sqrt(self._variance)
+            shock = params.vol_scale * vol * rng.standard_normal()
+            market[k] = params.drift + shock
+            self._variance = (
+                (1 - _ARCH - _GARCH) * LONG_RUN_VOL**2 + _ARCH * shock**2 + _GARCH * vol**2
+            )
+            busy[k] = min(
+                (params.vol_scale * vol / LONG_RUN_VOL) ** _DISPERSION_POWER, _DISPERSION_CAP
+            )
+            segment[k] = rng.normal(0.0, _SEGMENT_SD * busy[k], 4) + _TILT_LOADING * params.tilt
+            self._trend = _TREND_PERSISTENCE * self._trend + rng.normal(
+                0.0, _TREND_SD, len(SECTORS)
+            )
+            sector[k] = self._trend + rng.normal(0.0, params.sector_sd * busy[k], len(SECTORS))
+            regimes.append(REGIMES[self._regime])
+        return market, segment, sector, busy, regimes

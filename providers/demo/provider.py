@@ -40,7 +40,7 @@ DEFAULTS: Mapping[str, object] = {
     "seed": 0,
     "start": None,
     "step_seconds": 30.0,
-    "stocks": 1600,
+    "stocks": 2400,
     "history_days": 300,
 }
 #: Upcoming results shown this many days ahead.
@@ -66,7 +66,7 @@ class DemoProvider:
         seed: int = 0,
         start: datetime | None = None,
         step_seconds: float = 30.0,
-        stocks: int = 1600,
+        stocks: int = 2400,
         history_days: int = 300,
     ) -> None:
         if step_seconds <= 0:

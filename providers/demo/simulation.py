@@ -1,9 +1,12 @@
 """The demo market's state over time: history, today's session and the simulated IST clock.
 
 No wall clock is read here: the caller gives a start time and each ``advance`` moves the clock
-by a fixed step. The session runs 09:15-15:30 on whatever day it is (weekends included); at
-the close the market shows Closed for a few steps, then rolls to the next trading day and
-today's closes join the history.
+by a fixed step. The session runs 09:15-15:30 on trading days; a start on a weekend or an
+exchange holiday moves to the next trading day. At the close the market shows Closed for a
+few steps, then rolls to the next trading day and today's closes join the history.
+
+Every close comes from ``market.MarketPath``, generated forward from the demo's epoch, so two
+simulations of one seed agree on every day they share, whatever their start.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from providers.contract import MarketPhase
 from providers.demo import days, universe
 from providers.demo.earnings import EarningsCalendar
 from providers.demo.intraday import Session
-from providers.demo.market import close_after, draw_day, previous_closes
+from providers.demo.market import MarketPath
 from providers.demo.ratings import RatingBook
 from providers.demo.universe import INDICES, Universe
 
@@ -45,17 +48,27 @@ class Simulation:
         self.earnings = EarningsCalendar(seed, self.universe)
         self.ratings = RatingBook(seed, self.universe)
         self._weights = self._index_weights()
+        self._index_scale = np.array([index.base_level for index in INDICES]) / (
+            self._weights @ self.universe.price
+        )
         self.members = tuple(self.universe.members(index) for index in INDICES)
+        self.path = MarketPath(self.universe, seed, self.earnings.declared_on)
 
-        self.day: date = start.date()
-        self.days: list[date] = days.trading_days_before(self.day, history_days)
-        results = [self.earnings.declared_on(d) for d in self.days]
-        self.closes = self._backfill(results)
-        base = np.array([index.base_level for index in INDICES])
-        self._index_scale = base / (self._weights @ self.closes[0])
-        self.index_closes = self.closes @ self._weights.T * self._index_scale
-        self._results = deque(results[-2:], maxlen=2)
-        self._warm_up_ratings(results)
+        self.day: date = days.on_or_after(start.date())
+        self._row = self.path.row_of(self.day)
+        if self._row < history_days:
+            earliest = self.path.days[-1]
+            while len(self.path.days) <= history_days:
+                earliest = days.next_trading_day(earliest)
+                self.path.extend_through(earliest)
+            raise ValueError(
+                f"the demo market begins on {days.EPOCH:%Y-%m-%d}: with history_days="
+                f"{history_days} the earliest start is {self.path.days[history_days]:%Y-%m-%d}"
+            )
+        self._first = self._row - history_days
+        self._index_rows: tuple[int, np.ndarray] | None = None
+        self._results: deque[np.ndarray] = deque(maxlen=2)
+        self._warm_up_ratings()
 
         self.now, self.phase = self._place(start)
         self._closed_steps = 0
@@ -68,7 +81,8 @@ class Simulation:
 
     def _index_weights(self) -> np.ndarray:
         """(indices x stocks) free-float shares of members, zero elsewhere: an index level is
-        proportional to ``weights @ prices``, so its change is the members' ffmc-weighted one."""
+        proportional to ``weights @ prices``, so its change is the members' change weighted
+        by their free-float caps at the previous close."""
         shares = self.universe.free_float_shares
         weights = np.zeros((len(INDICES), self.universe.size))
         for row, index in enumerate(INDICES):
@@ -76,21 +90,37 @@ class Simulation:
             weights[row, members] = shares[members]
         return weights
 
-    def _backfill(self, results: list[np.ndarray]) -> np.ndarray:
-        """Closes for every history day, generated backwards from today's previous close."""
-        u = self.universe
-        closes = np.empty((len(self.days), u.size))
-        closes[-1] = u.price
-        for row in range(len(self.days) - 1, 0, -1):
-            draw = draw_day(u, self.seed, self.days[row], results[row])
-            closes[row - 1] = previous_closes(closes[row], draw.returns, u.band)
-        return closes
+    @property
+    def days(self) -> list[date]:
+        """The history's trading days, oldest first, up to the day before ``day``."""
+        return self.path.days[self._first : self._row]
 
-    def _warm_up_ratings(self, results: list[np.ndarray]) -> None:
-        first = max(len(self.days) - _RATING_WARMUP_DAYS, _PERFORMANCE_DAYS + 1)
-        for row in range(first, len(self.days)):
-            performance = self.closes[row - 1] / self.closes[row - 1 - _PERFORMANCE_DAYS] - 1
-            self.ratings.draw_day(self.days[row], performance, results[row] | results[row - 1])
+    @property
+    def closes(self) -> np.ndarray:
+        """(days, stocks) daily closes of the history."""
+        return self.path.closes[self._first : self._row]
+
+    @property
+    def index_closes(self) -> np.ndarray:
+        """(days, indices) index closing levels of the history."""
+        if self._index_rows is None or self._index_rows[0] != self._row:
+            self._index_rows = (self._row, (self.closes @ self._weights.T) * self._index_scale)
+        return self._index_rows[1]
+
+    def _warm_up_ratings(self) -> None:
+        closes, path_days = self.path.closes, self.path.days
+        first = max(self._row - _RATING_WARMUP_DAYS, _PERFORMANCE_DAYS + 1)
+        for row in range(first, self._row):
+            performance = closes[row - 1] / closes[row - 1 - _PERFORMANCE_DAYS] - 1
+            self._results.append(self.earnings.declared_on(path_days[row]))
+            self.ratings.draw_day(path_days[row], performance, self._after_results())
+
+    def _after_results(self) -> np.ndarray:
+        """Companies that declared results today or on the previous session."""
+        mask = np.zeros(self.universe.size, dtype=bool)
+        for results in self._results:
+            mask |= results
+        return mask
 
     def _place(self, start: datetime) -> tuple[datetime, MarketPhase]:
         """Map the start onto the session: pre-open and open times stay, others go to 10:00."""
@@ -101,16 +131,15 @@ class Simulation:
         return days.at(self.day, _DEFAULT_START), MarketPhase.OPEN
 
     def _begin_day(self) -> None:
-        u = self.universe
         results_today = self.earnings.declared_on(self.day)
         self._results.append(results_today)
-        draw = draw_day(u, self.seed, self.day, results_today)
-        prev_close = self.closes[-1]
-        close = close_after(prev_close, draw.returns, u.band)
+        closes = self.path.closes
+        prev_close, close = closes[self._row - 1], closes[self._row]
         rng = np.random.default_rng([self.seed, 2, self.day.toordinal()])
-        self.session = Session(u, rng, prev_close, close, results_today)
-        performance = prev_close / self.closes[-1 - _PERFORMANCE_DAYS] - 1
-        self.ratings.draw_day(self.day, performance, self._results[0] | self._results[1])
+        idle = self.path.idle[self._row]
+        self.session = Session(self.universe, rng, prev_close, close, results_today, idle)
+        performance = prev_close / closes[self._row - 1 - _PERFORMANCE_DAYS] - 1
+        self.ratings.draw_day(self.day, performance, self._after_results())
 
     # -- the clock --------------------------------------------------------------------------
 
@@ -146,10 +175,8 @@ class Simulation:
 
     def _roll(self) -> None:
         """Today's closes join the history; the next trading day starts in pre-open."""
-        self.closes = np.vstack([self.closes, self.session.close])
-        self.index_closes = np.vstack([self.index_closes, self.index_levels(self.session.close)])
-        self.days.append(self.day)
         self.day = days.next_trading_day(self.day)
+        self._row = self.path.row_of(self.day)
         self.now = days.at(self.day, _ROLL_TO)
         self.phase = MarketPhase.PRE_OPEN
         self._begin_day()

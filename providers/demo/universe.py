@@ -1,9 +1,12 @@
 """The demo market's listed companies and indices: who exists, how big, in which sector.
 
 Everything here is fixed for a seed; prices move in ``market``. Free-float market caps
-(rupees crore) follow the heavy-tailed shape of the Indian market: a few lakh-crore giants,
-a long tail of micro caps. Ranks come from those caps, so segments and index membership
-follow the same rules the real market uses (``Segment.for_rank``).
+(rupees crore, at the demo's epoch) follow the heavy-tailed shape of the Indian market: a few
+lakh-crore giants, a long tail of micro caps. Ranks come from those caps, so segments and
+index membership follow rank (``Segment.for_rank``), with the small segment running to rank
+``SMALL_LAST`` — wide enough for a day of 873 advancers and 335 decliners, as in the real
+small-cap universe. The classification is made once, at the epoch, and kept (as a list
+reviewed rarely would be), so index levels never jump.
 """
 
 from __future__ import annotations
@@ -79,22 +82,36 @@ INDICES: tuple[IndexDef, ...] = (
     IndexDef("NIFTY SMALLCAP 100", "NSE", Segment.SMALL, 251, 350, 17_500.0),
     IndexDef("NIFTY SMALLCAP 250", "NSE", Segment.SMALL, 251, 500, 16_500.0),
     IndexDef("BSE SMALLCAP", "BSE", Segment.SMALL, 251, 1000, 52_000.0),
-    IndexDef("NIFTY MICROCAP 250", "NSE", Segment.MICRO, 1001, 1250, 22_000.0),
+    IndexDef("NIFTY MICROCAP 250", "NSE", Segment.MICRO, 1501, 1750, 22_000.0),
 )
 
-#: The smallest universe that fills every index (NIFTY MICROCAP 250 ends at rank 1250).
+#: The last small-cap rank of the demo market (the segment holds ranks 251..SMALL_LAST).
+SMALL_LAST = 1500
+#: The smallest universe that fills every index (NIFTY MICROCAP 250 ends at rank 1750).
 MIN_STOCKS = max(index.last for index in INDICES)
 
 #: (rank, free-float cap in crore) anchors; caps in between are log-log interpolated.
 _CAP_ANCHORS = ((1, 1.0e6), (10, 2.5e5), (50, 8.0e4), (100, 4.5e4), (250, 1.5e4), (500, 5.0e3),
                 (1000, 1.6e3), (2000, 350.0), (5000, 40.0), (20000, 5.0))  # fmt: skip
 
-#: Per segment (CAP_SEGMENTS order): probabilities of a 20%, 10% and 5% price band.
-_BAND_CHOICES = np.array([20.0, 10.0, 5.0])
-_BAND_PROBS = ((0.85, 0.15, 0.0), (0.5, 0.4, 0.1), (0.3, 0.35, 0.35), (0.1, 0.3, 0.6))
-#: Per segment: market beta and daily idiosyncratic volatility.
+#: Per segment (CAP_SEGMENTS order): probabilities of a 20%, 10%, 5% and 2% price band
+#: (exchanges put the smallest, least liquid and surveilled stocks on the narrow bands).
+_BAND_CHOICES = np.array([20.0, 10.0, 5.0, 2.0])
+_BAND_PROBS = (
+    (0.9, 0.1, 0.0, 0.0),
+    (0.55, 0.35, 0.1, 0.0),
+    (0.35, 0.35, 0.25, 0.05),
+    (0.15, 0.3, 0.4, 0.15),
+)
+#: Per segment: market beta, daily idiosyncratic volatility, the daily chance of a news jump
+#: (results, orders, a block deal: a 5-25% move) and of not trading at all (closes unchanged).
 _BETA = np.array([0.9, 1.1, 1.25, 1.35])
-_IDIO_VOL = np.array([0.011, 0.015, 0.019, 0.024])
+_IDIO_VOL = np.array([0.014, 0.02, 0.03, 0.034])
+_JUMP_CHANCE = np.array([0.002, 0.004, 0.011, 0.014])
+#: Per band (_BAND_CHOICES order): idiosyncratic volatility relative to the segment's — the
+#: narrow bands hold the least traded stocks.
+_BAND_VOL = np.array([1.0, 1.0, 0.8, 0.5])
+_IDLE_CHANCE = np.array([0.0, 0.002, 0.015, 0.035])
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -105,11 +122,13 @@ class Universe:
     names: tuple[str, ...]
     sector: np.ndarray  # int codes into SECTORS
     segment: np.ndarray  # int codes into CAP_SEGMENTS
-    ffmc: np.ndarray  # free-float market cap (crore) at the last close
-    price: np.ndarray  # last close, rupees
+    ffmc: np.ndarray  # free-float market cap (crore) at the epoch
+    price: np.ndarray  # price at the epoch, rupees
     band: np.ndarray  # price band, percent
     beta: np.ndarray
     idio_vol: np.ndarray  # daily idiosyncratic volatility
+    jump_chance: np.ndarray  # daily chance of a 5-25% news move
+    idle_chance: np.ndarray  # daily chance of no trade (close = previous close)
     turnover: np.ndarray  # typical daily traded value as a fraction of free float
 
     @property
@@ -150,14 +169,17 @@ def build(seed: int, count: int) -> Universe:
         raise ValueError(f"the demo market needs at least {MIN_STOCKS} stocks, got {count}")
     rng = np.random.default_rng([seed, 0])
     ffmc = _caps(rng, count)
-    segment = np.array([CAP_SEGMENTS.index(Segment.for_rank(r)) for r in range(1, count + 1)])
+    segment = np.array(
+        [CAP_SEGMENTS.index(Segment.for_rank(r, SMALL_LAST)) for r in range(1, count + 1)]
+    )
     sector = _sectors(rng, segment)
     price = np.round(np.clip(np.exp(rng.normal(5.6, 1.1, count)), 12.0, 40_000.0) * 20) / 20
     band_draw = rng.random(count)
     band_cum = np.cumsum(np.array(_BAND_PROBS), axis=1)[segment]
-    band = _BAND_CHOICES[np.minimum((band_draw[:, None] > band_cum).sum(axis=1), 2)]
+    band_code = np.minimum((band_draw[:, None] > band_cum).sum(axis=1), 3)
+    band = _BAND_CHOICES[band_code]
     beta = _BETA[segment] + rng.normal(0.0, 0.15, count)
-    idio_vol = _IDIO_VOL[segment] * np.exp(rng.normal(0.0, 0.25, count))
+    idio_vol = _IDIO_VOL[segment] * _BAND_VOL[band_code] * np.exp(rng.normal(0.0, 0.25, count))
     turnover = np.exp(rng.normal(np.log(0.004), 0.6, count))
     company_names, symbols = names.generate(rng, [SECTORS[code].suffixes for code in sector])
     return Universe(
@@ -170,5 +192,7 @@ def build(seed: int, count: int) -> Universe:
         band=band,
         beta=beta,
         idio_vol=idio_vol,
+        jump_chance=_JUMP_CHANCE[segment],
+        idle_chance=_IDLE_CHANCE[segment],
         turnover=turnover,
     )

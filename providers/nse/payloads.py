@@ -30,9 +30,17 @@ from providers.parse import clean_text, parse_date, parse_datetime, to_float, to
 PROVIDER = "nse"
 log = logging.getLogger(__name__)
 
-#: allIndices keys for past levels: 2023 rows hold the level in ``key``; 2025-26 rows hold a
-#: date there and the level in ``key + "Val"``.
-PAST_LEVEL_KEYS = ("previousDay", "oneWeekAgo", "oneMonthAgo", "oneYearAgo")
+#: allIndices past levels: label -> (where 2025-26 rows put the date, where the level is).
+#: 2026 rows hold DATE strings only in ``previousDay``/``oneWeekAgo``; the 1M/1Y dates are
+#: ``date30dAgo``/``date365dAgo`` (niftyterminal api/indices.py). ``previousDay`` is the trade
+#: date itself then and ``previousDayVal`` is not the previous close, so neither is read.
+PAST_LEVELS_2026 = {
+    "oneWeekAgo": ("oneWeekAgo", "oneWeekAgoVal"),
+    "oneMonthAgo": ("date30dAgo", "oneMonthAgoVal"),
+    "oneYearAgo": ("date365dAgo", "oneYearAgoVal"),
+}
+#: 2023 rows hold the LEVEL in these keys and the dates in the top-level ``dates`` object.
+PAST_LEVELS_2023 = ("previousDay", "oneWeekAgo", "oneMonthAgo", "oneYearAgo")
 #: NSE's ``ffmc`` is in rupees; the contract wants rupees crore.
 RUPEES_PER_CRORE = 1e7
 #: Markets in ``marketStatus`` that mean the equity cash market.
@@ -57,12 +65,14 @@ class AllIndices:
 
 @dataclass(frozen=True, slots=True)
 class Constituents:
-    """One index's members. ``stocks`` omits members without a price; ``symbols`` keeps them."""
+    """One index's members. ``stocks`` omits members without a price; ``symbols`` keeps them.
+    ``status`` is the new shape's ``marketStatus`` block, when it parses."""
 
     index: str
     symbols: tuple[str, ...]
     stocks: tuple[StockQuote, ...]
     breadth: Breadth | None  # only the old shape carries an ``advance`` block
+    status: MarketStatus | None = None
 
 
 def _key(name: str) -> str:
@@ -91,17 +101,36 @@ def _breadth(scope: str, source: Mapping[str, Any], when: datetime) -> Breadth |
     return Breadth(scope, advances, declines, to_int(source.get("unchanged")) or 0, when)
 
 
-def _past_levels(row: Mapping[str, Any], dates: Mapping[str, Any]) -> tuple[PastLevel, ...]:
+def _past_levels(row: Mapping[str, Any], top: Mapping[str, Any]) -> tuple[PastLevel, ...]:
+    """The reference levels of one row, from whichever generation it is."""
     levels = []
-    for key in PAST_LEVEL_KEYS:
-        level = to_float(row.get(f"{key}Val"))
-        on = parse_date(row.get(key))
-        if level is None:  # 2023 generation: the key holds the level, dates sit at the top
-            level = to_float(row.get(key))
-            on = parse_date(dates.get(key))
+    if any(f"{key}Val" in row for key in PAST_LEVELS_2023):
+        for label, (date_key, level_key) in PAST_LEVELS_2026.items():
+            level = to_float(row.get(level_key))
+            on = parse_date(row.get(date_key)) or parse_date(top.get(date_key))
+            if level is not None:
+                levels.append(PastLevel(label, on, level))
+        return tuple(levels)
+    dates = top.get("dates") if isinstance(top.get("dates"), dict) else {}
+    fallback = {"oneMonthAgo": "date30dAgo", "oneYearAgo": "date365dAgo"}
+    for label in PAST_LEVELS_2023:
+        level = to_float(row.get(label))
+        on = parse_date(dates.get(label))
+        if on is None and label in fallback:
+            on = parse_date(row.get(fallback[label])) or parse_date(top.get(fallback[label]))
         if level is not None:
-            levels.append(PastLevel(key, on, level))
+            levels.append(PastLevel(label, on, level))
     return tuple(levels)
+
+
+def index_symbols(payload: Any) -> dict[str, str]:
+    """allIndices ``index`` (long name) -> ``indexSymbol`` (the constituents endpoint's)."""
+    found = {}
+    for row in _rows(payload):
+        index, symbol = clean_text(row.get("index")), clean_text(row.get("indexSymbol"))
+        if index and symbol:
+            found[_key(index)] = symbol
+    return found
 
 
 def parse_all_indices(
@@ -115,7 +144,6 @@ def parse_all_indices(
     rows = _rows(payload)
     top = payload if isinstance(payload, dict) else {}
     when = parse_datetime(top.get("timestamp")) or now
-    dates = top.get("dates") if isinstance(top.get("dates"), dict) else {}
     wanted = {_key(names.get(name, name)): name for name in segments}
     quotes, breadth, past = [], [], {}
     for row in rows:
@@ -127,10 +155,8 @@ def parse_all_indices(
         if last is None:
             log.warning("nse allIndices: no level for %s", name)
             continue
-        levels = _past_levels(row, dates)
-        prev_close = to_float(row.get("previousClose")) or next(
-            (p.level for p in levels if p.label == "previousDay"), None
-        )
+        levels = _past_levels(row, top)
+        prev_close = to_float(row.get("previousClose"))
         row_breadth = _breadth(name, row, when)
         quotes.append(
             IndexQuote(
@@ -159,6 +185,11 @@ def parse_all_indices(
             PROVIDER, "data", f"none of the configured indices found ({', '.join(segments)})"
         )
     return AllIndices(tuple(quotes), tuple(breadth), past)
+
+
+class EmptyConstituents(BadPayload):
+    """The constituents endpoint answered without members: the index name sent is not the
+    one it wants (since mid-2026 it wants the short ``indexSymbol``)."""
 
 
 def _stock(row: Mapping[str, Any], segment: Segment, when: datetime) -> StockQuote | None:
@@ -215,9 +246,18 @@ def parse_constituents(
         stocks = _by_ffmc_rank(stocks)
     advance = top.get("advance")
     breadth = _breadth(index, advance, when) if isinstance(advance, dict) else None
-    if rows and not symbols:
-        raise BadPayload(PROVIDER, "data", f"no stock rows (priority 0) for {index}")
-    return Constituents(index, symbols, tuple(stocks), breadth)
+    if not symbols:
+        said = f" (sent as {endpoint_name!r})" if endpoint_name != index else ""
+        raise EmptyConstituents(
+            PROVIDER, "data", f"no constituents for {index}{said}: empty or index row only"
+        )
+    status = None
+    if isinstance(top.get("marketStatus"), dict):
+        try:
+            status = parse_market_status({"marketState": [top["marketStatus"]]}, now)
+        except BadPayload:
+            status = None
+    return Constituents(index, symbols, tuple(stocks), breadth, status)
 
 
 def parse_adu(payload: Any, index: str, now: datetime) -> Breadth:
@@ -264,24 +304,29 @@ def parse_event_calendar(payload: Any, first: date, last: date) -> list[Earnings
     return sorted(events, key=lambda e: (e.date, e.symbol))
 
 
-#: Fields of a results filing that carry when it was made public, best first. (?) The
-#: corporates-financial-results row shape is not in data-sources.md; these were seen in clients.
-_FILING_TIME_FIELDS = ("broadCastDate", "exchdisstime", "filingDate")
+#: Fields of a results filing that carry when it was made public, best first: the recorded
+#: row (NseIndiaApi src/samples/financial_results.json) has ``filingDate`` "16-Jan-2025 15:30"
+#: and ``broadCastDate``; the company name is ``comp`` there, ``companyName`` in other clients.
+_FILING_TIME_FIELDS = ("filingDate", "broadCastDate")
+_COMPANY_FIELDS = ("comp", "companyName")
 
 
-def parse_financial_results(payload: Any, day: date) -> list[EarningsEvent]:
-    """Results filed on ``day`` (one event per symbol)."""
+def parse_financial_results(payload: Any, first: date, last: date) -> list[EarningsEvent]:
+    """Results filed in [first, last], one event per symbol (its latest filing: a company
+    files standalone and consolidated results separately)."""
     events: dict[str, EarningsEvent] = {}
     for row in _rows(payload):
         symbol = clean_text(row.get("symbol"))
         filed = next(
             (d for f in _FILING_TIME_FIELDS if (d := parse_date(row.get(f))) is not None), None
         )
-        if not symbol or filed != day or symbol in events:
+        if not symbol or filed is None or not first <= filed <= last:
             continue
-        name = clean_text(row.get("companyName")) or symbol
+        if symbol in events and events[symbol].date >= filed:
+            continue
+        name = next((n for f in _COMPANY_FIELDS if (n := clean_text(row.get(f)))), symbol)
         events[symbol] = EarningsEvent(symbol, name, filed, EarningsStatus.DECLARED)
-    return sorted(events.values(), key=lambda e: e.symbol)
+    return sorted(events.values(), key=lambda e: (e.date, e.symbol))
 
 
 def parse_holidays(payload: Any, market: str = "CM") -> list[date]:

@@ -1,6 +1,12 @@
-"""The NSE provider: which endpoints to ask, in what order, and how parts fail independently.
+"""The NSE provider: which endpoints to ask, in what order, how often, and how parts fail
+independently.
 
-Payload shapes live in ``payloads``; transport (budget, priming, retries) in ``providers.http``.
+Payload shapes live in ``payloads``; transport (budget, cookie lifecycle, retries) in
+``providers.http``. Quotes and breadth (allIndices, constituents) are asked on every refresh;
+the results calendar, the holiday list and the constituent lists (names and industries) sit
+behind ``providers.cadence.Every`` and are asked hourly or daily. Index names are sent as each
+endpoint wants them: constituents and ``-adu`` the short ``indexSymbol`` allIndices gives,
+history the long name (``NseSettings.endpoint_name``).
 """
 
 from __future__ import annotations
@@ -9,11 +15,13 @@ import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable, Collection, Mapping
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from providers.base import ProviderError
+from providers.base import ProviderError, ProviderUnavailable
+from providers.cadence import Every
 from providers.contract import (
     CAP_SEGMENTS,
     IST,
@@ -25,9 +33,11 @@ from providers.contract import (
     Snapshot,
     StockQuote,
 )
-from providers.http import HttpSource, NotFound, browser_headers, prime_with_page
+from providers.cookies import CookiePolicy
+from providers.http import HTML_ACCEPT, HttpSource, NotFound, browser_headers, prime_with_page
 from providers.nse import payloads
-from providers.nse.payloads import AllIndices, Constituents, PastLevel
+from providers.nse.lists import LIST_PATH, Company, MemoryTextCache, TextCache, parse_list
+from providers.nse.payloads import AllIndices, Constituents, EmptyConstituents, PastLevel
 from providers.nse.settings import NseSettings
 
 if TYPE_CHECKING:
@@ -44,6 +54,11 @@ CALENDAR_PER_TRADING_DAY = 7 / 5 * 1.05
 _DATE_PARAM = "%d-%m-%Y"
 
 Outcome = tuple[T | None, ProviderError | None]
+#: Each list is a small CSV; one request a second is plenty and kind to the archives host.
+ARCHIVES_REQUESTS_PER_SECOND = 1.0
+Earnings = tuple[tuple[EarningsEvent, ...], str | None]
+#: Parts served from a slow cadence: their data says nothing about whether NSE answers now.
+CACHED_PARTS = frozenset({Part.EARNINGS})
 
 
 def _now_ist() -> datetime:
@@ -56,6 +71,29 @@ async def _attempt(job: Awaitable[T]) -> Outcome[T]:
         return await job, None
     except ProviderError as exc:
         return None, exc
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointUse:
+    """An endpoint's last call: the index name sent ("" if none), the rows it gave, and the
+    cookie jar's age then (seconds)."""
+
+    name: str
+    rows: int
+    cookie_age: float | None
+
+
+def _named(stock: StockQuote, company: Company | None) -> StockQuote:
+    """``stock`` with the list's name where its row had none (no ``meta``), and the list's
+    industry always: ``meta`` gives a finer basic industry, and mixing the two taxonomies
+    would split one sector in two in the Sectors pane."""
+    if company is None:
+        return stock
+    name = company.name if stock.name == stock.symbol else stock.name
+    sector = company.industry or stock.sector
+    if (name, sector) == (stock.name, stock.sector):
+        return stock
+    return replace(stock, name=name, sector=sector or stock.sector)
 
 
 def _cap_rank(segment: Segment) -> int:
@@ -76,10 +114,21 @@ class NseProvider:
         settings: NseSettings,
         *,
         source: HttpSource | None = None,
+        archives: HttpSource | None = None,
         now: Callable[[], datetime] = _now_ist,
+        **http_options: Any,
     ) -> None:
+        """``http_options`` (``clock``, ``sleep``, ``transport``, ``seed``) go to both HTTP
+        sources; tests and the request benchmark use them to run without waiting."""
         self.settings = settings
         self._now = now
+        policy = CookiePolicy(
+            max_age=settings.cookie_max_age,
+            max_uses=settings.cookie_max_uses,
+            primes_per_minute=settings.primes_per_minute,
+            prime_attempts=3,
+            best_effort=True,
+        )
         self.source = source or HttpSource(
             self.name,
             settings.base_url,
@@ -87,10 +136,33 @@ class NseProvider:
             requests_per_second=settings.requests_per_second,
             timeout=settings.timeout,
             prime=prime_with_page(settings.prime_path),
+            cookie_policy=policy,
             max_retries=settings.max_retries,
             blocked_cooldown=settings.blocked_cooldown,
+            **http_options,
+        )
+        self.archives = archives or HttpSource(
+            f"{self.name} archives",
+            settings.archives_url,
+            headers={**browser_headers(NSE_REFERER), "Accept": f"text/csv,{HTML_ACCEPT}"},
+            requests_per_second=ARCHIVES_REQUESTS_PER_SECOND,
+            timeout=settings.timeout,
+            max_retries=settings.max_retries,
+            **http_options,
         )
         self._past_levels: Mapping[str, tuple[PastLevel, ...]] = MappingProxyType({})
+        self._symbols: dict[str, str] = {}  # upper-case long name -> allIndices indexSymbol
+        self.sent: dict[tuple[str, str], EndpointUse] = {}  # (path, index) -> last use (doctor)
+        self.text_cache: TextCache = MemoryTextCache()
+        self._calendar: Every[Earnings] = Every("nse calendar", settings.calendar_every, now)
+        self._holidays: Every[list[date]] = Every("nse holidays", settings.holidays_every, now)
+        self._lists: Every[dict[str, Company]] = Every(
+            "nse constituent lists", settings.lists_every, now
+        )
+
+    def use_text_cache(self, cache: TextCache) -> None:
+        """Keep the constituent lists in ``cache`` (the history store) between runs."""
+        self.text_cache = cache
 
     # -- the Provider protocol -------------------------------------------------------------
 
@@ -100,16 +172,20 @@ class NseProvider:
         now = self._now()
         today = now.date()
         jobs: dict[str, Awaitable[Any]] = {}
-        if wanted & {Part.INDICES, Part.BREADTH}:
+        if wanted & {Part.INDICES, Part.BREADTH} or (Part.STOCKS in wanted and not self._symbols):
             jobs["indices"] = _attempt(self._all_indices(now))
         if Part.STOCKS in wanted:
-            jobs["constituents"] = self._all_constituents(now)
-        if Part.STATUS in wanted:
-            jobs["status"] = _attempt(self._market_status(now))
+            jobs["constituents"] = self._all_constituents(now, after=jobs.get("indices"))
+            jobs.pop("indices", None)
+            jobs["names"] = _attempt(self._lists.get(self._load_lists))
         if Part.EARNINGS in wanted:
-            jobs["upcoming"] = _attempt(self._upcoming_results(today))
-            jobs["declared"] = _attempt(self._declared_results(today))
+            jobs["earnings"] = _attempt(self._calendar.get(lambda: self._load_calendar(today)))
         done = dict(zip(jobs, await asyncio.gather(*jobs.values()), strict=True))
+        if "constituents" in done:  # allIndices went first: its failure is the one to tell
+            indices_outcome, members = done.pop("constituents")
+            done = {"indices": indices_outcome, "constituents": members, **done}
+        if Part.STATUS in wanted:
+            done["status"] = await self._status(done.get("constituents", {}), now)
 
         errors: dict[Part, str] = {}
         indices, indices_error = done.get("indices", (None, None))
@@ -121,7 +197,8 @@ class NseProvider:
             else:
                 errors[Part.INDICES] = str(indices_error)
         if Part.STOCKS in wanted:
-            stocks_error = self._fill_stocks(constituents, fields)
+            names, _names_error = done["names"]
+            stocks_error = self._fill_stocks(constituents, names or {}, fields)
             if stocks_error:
                 errors[Part.STOCKS] = stocks_error
         if Part.BREADTH in wanted:
@@ -136,13 +213,18 @@ class NseProvider:
             fields["status"] = status
             if status_error:
                 errors[Part.STATUS] = str(status_error)
+        fetched: dict[Part, datetime] = {}
         if Part.EARNINGS in wanted:
-            earnings, earnings_error = self._merge_earnings(done["upcoming"], done["declared"])
+            calendar, calendar_error = done["earnings"]
+            earnings, earnings_error = calendar or ((), str(calendar_error))
             fields["earnings"] = earnings
             if earnings_error:
                 errors[Part.EARNINGS] = earnings_error
+            if self._calendar.fetched_at is not None:
+                fetched[Part.EARNINGS] = self._calendar.fetched_at
 
-        if wanted and set(errors) >= wanted:
+        live = wanted - CACHED_PARTS or wanted  # a cached calendar is no sign NSE answers
+        if set(errors) >= live and not any(fields.get(p.value) for p in live):
             raise self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
         return Snapshot(
             provider=self.name,
@@ -150,6 +232,7 @@ class NseProvider:
             simulated=False,
             errors=errors,
             sources={part: self.name for part in wanted if part not in errors},
+            fetched=fetched,
             **fields,
         )
 
@@ -177,14 +260,33 @@ class NseProvider:
         return frame.sort_index().iloc[-days:]
 
     async def aclose(self) -> None:
-        await self.source.aclose()
+        await asyncio.gather(self.source.aclose(), self.archives.aclose())
 
     # -- extras beyond the protocol ---------------------------------------------------------
 
     async def holidays(self) -> list[date]:
-        """NSE's cash-market trading holidays for the current year."""
-        payload = await self.source.get_json("/api/holiday-master", {"type": "trading"})
-        return payloads.parse_holidays(payload)
+        """NSE's cash-market trading holidays for the current year (asked at most daily)."""
+
+        async def load() -> list[date]:
+            payload = await self.source.get_json("/api/holiday-master", {"type": "trading"})
+            return payloads.parse_holidays(payload)
+
+        return await self._holidays.get(load)
+
+    def _record(self, path: str, index: str, name: str, rows: int) -> None:
+        self.sent[path, index] = EndpointUse(name, rows, self.source.session.age)
+
+    def endpoint_report(self) -> list[tuple[str, EndpointUse | None, int]]:
+        """Per endpoint asked this hour, one row per index asked of it: (path, its last use
+        if it carries an index name or row count, requests to the path in the last hour).
+        For ``capwatch doctor``."""
+        report = []
+        for source in (self.source, self.archives):
+            for path in dict.fromkeys(p for _, p in source.sent_log()):
+                uses = [use for (sent_to, _), use in self.sent.items() if sent_to == path]
+                count = source.requests_in_last_hour(path)
+                report.extend((path, use, count) for use in uses or [None])
+        return report
 
     @property
     def past_levels(self) -> Mapping[str, tuple[PastLevel, ...]]:
@@ -212,35 +314,125 @@ class NseProvider:
 
     async def _all_indices(self, now: datetime) -> AllIndices:
         payload = await self.source.get_json("/api/allIndices")
+        self._symbols.update(payloads.index_symbols(payload))
         result = payloads.parse_all_indices(
             payload, self.settings.segments, self.settings.index_names["indices"], now
         )
+        self._record("/api/allIndices", "", "", len(result.quotes))
         self._past_levels = MappingProxyType(dict(result.past_levels))
         return result
 
-    async def _constituents(self, index: str, now: datetime) -> Constituents:
-        """Members from the current endpoint, falling back to the old one on 404."""
-        endpoint_name = self.settings.endpoint_name("constituents", index)
-        params = {"index": endpoint_name}
+    async def _constituents_as(self, index: str, name: str, now: datetime) -> Constituents:
+        """Members of ``index`` asked under ``name``; the old endpoint only if the new 404s."""
+        params = {"index": name}
         try:
             payload = await self.source.get_json("/api/equity-stock-indices", params)
+            path = "/api/equity-stock-indices"
         except NotFound:
-            payload = await self.source.get_json("/api/equity-stockIndices", params)
+            path = "/api/equity-stockIndices"
+            payload = await self.source.get_json(path, params)
         segment = self.settings.segments[index]
-        return payloads.parse_constituents(payload, index, segment, endpoint_name, now)
+        try:
+            result = payloads.parse_constituents(payload, index, segment, name, now)
+        except EmptyConstituents:
+            self._record(path, index, name, 0)
+            raise
+        self._record(path, index, name, len(result.symbols))
+        return result
 
-    async def _all_constituents(self, now: datetime) -> dict[str, Outcome[Constituents]]:
+    async def _constituents(self, index: str, now: datetime) -> Constituents:
+        """Members under the name the endpoint wants; an empty answer is retried once under
+        the other spelling (which is then remembered), and is an error if that is empty too."""
+        name = self.settings.endpoint_name("constituents", index, self._symbols)
+        try:
+            return await self._constituents_as(index, name, now)
+        except EmptyConstituents as first:
+            other = self.settings.other_spelling(index, name)
+            if other is None:
+                raise
+            try:
+                result = await self._constituents_as(index, other, now)
+            except EmptyConstituents:
+                raise ProviderUnavailable(
+                    self.name, f"no constituents for {index}: sent {name!r}, then {other!r}"
+                ) from first
+            log.warning("nse constituents: %s answered as %r, not %r", index, other, name)
+            self._symbols[" ".join(index.upper().split())] = other
+            return result
+
+    async def _all_constituents(
+        self, now: datetime, after: Awaitable[Outcome[AllIndices]] | None
+    ) -> tuple[Outcome[AllIndices], dict[str, Outcome[Constituents]]]:
+        """allIndices first when it is to be asked (it says the names to send), then every
+        configured index's members concurrently."""
+        indices: Outcome[AllIndices] = await after if after is not None else (None, None)
         names = self.settings.constituents
         outcomes = await asyncio.gather(*(_attempt(self._constituents(n, now)) for n in names))
-        return dict(zip(names, outcomes, strict=True))
+        return indices, dict(zip(names, outcomes, strict=True))
 
     async def _adu(self, index: str, now: datetime) -> Breadth:
-        params = {"index": self.settings.endpoint_name("adu", index)}
-        payload = await self.source.get_json("/api/equity-stockIndices-adu", params)
+        name = self.settings.endpoint_name("adu", index, self._symbols)
+        payload = await self.source.get_json("/api/equity-stockIndices-adu", {"index": name})
+        self._record("/api/equity-stockIndices-adu", index, name, 1)
         return payloads.parse_adu(payload, index, now)
+
+    async def _status(
+        self, constituents: Mapping[str, Outcome[Constituents]], now: datetime
+    ) -> Outcome[MarketStatus]:
+        """The market phase from a constituents answer's ``marketStatus`` block (no extra
+        request), else from ``/api/marketStatus``."""
+        for result, _error in constituents.values():
+            if result is not None and result.status is not None:
+                return result.status, None
+        return await _attempt(self._market_status(now))
 
     async def _market_status(self, now: datetime) -> MarketStatus:
         return payloads.parse_market_status(await self.source.get_json("/api/marketStatus"), now)
+
+    async def _load_lists(self) -> dict[str, Company]:
+        """Symbol -> Company from the configured indices' constituent lists: each from the
+        text cache when younger than ``lists_every``, else from the archives host."""
+        files = [
+            self.settings.constituent_lists[index]
+            for index in self.settings.constituents
+            if index in self.settings.constituent_lists
+        ]
+        texts = await asyncio.gather(*(_attempt(self._list_text(f)) for f in files))
+        companies: dict[str, Company] = {}
+        failures = []
+        for file, (text, error) in zip(files, texts, strict=True):
+            if text is None:
+                failures.append(f"{file}: {error}")
+                continue
+            try:
+                companies.update(parse_list(text, file))
+            except ProviderError as exc:
+                failures.append(f"{file}: {exc}")
+        if failures and not companies:
+            raise ProviderUnavailable(self.name, "no constituent list: " + "; ".join(failures))
+        if failures:
+            log.warning("nse constituent lists partly failed: %s", "; ".join(failures))
+        return companies
+
+    async def _list_text(self, file: str) -> str:
+        key = f"nse:{self.settings.archives_url}{LIST_PATH}{file}"
+        stored = self.text_cache.load_text(key)
+        now = self._now()
+        if stored is not None and (now - stored[1]).total_seconds() < self.settings.lists_every:
+            return stored[0]
+        text = await self.archives.get_text(f"{LIST_PATH}{file}")
+        self.text_cache.save_text(key, text, now)
+        return text
+
+    async def _load_calendar(self, today: date) -> Earnings:
+        """Upcoming and declared results: one unit on the calendar cadence (two requests)."""
+        upcoming, declared = await asyncio.gather(
+            _attempt(self._upcoming_results(today)), _attempt(self._declared_results(today))
+        )
+        events, error = self._merge_earnings(upcoming, declared)
+        if error is not None and not events:
+            raise ProviderUnavailable(self.name, error)
+        return events, error
 
     async def _upcoming_results(self, today: date) -> list[EarningsEvent]:
         until = today + timedelta(days=self.settings.earnings_days)
@@ -253,10 +445,17 @@ class NseProvider:
         return payloads.parse_event_calendar(payload, today, until)
 
     async def _declared_results(self, today: date) -> list[EarningsEvent]:
-        day = today.strftime(_DATE_PARAM)
-        params = {"index": "equities", "period": "Quarterly", "from_date": day, "to_date": day}
+        """Filings of the last ``results_days`` days: a window, as the endpoint refuses
+        from = to (data-sources.md)."""
+        first = today - timedelta(days=self.settings.results_days)
+        params = {
+            "index": "equities",
+            "period": "Quarterly",
+            "from_date": first.strftime(_DATE_PARAM),
+            "to_date": today.strftime(_DATE_PARAM),
+        }
         payload = await self.source.get_json("/api/corporates-financial-results", params)
-        return payloads.parse_financial_results(payload, today)
+        return payloads.parse_financial_results(payload, first, today)
 
     async def _index_closes(self, name: str, start: date, end: date) -> dict[date, float]:
         """Closes of one index between ``start`` and ``end``, newest chunk first."""
@@ -282,10 +481,15 @@ class NseProvider:
     # -- assembling parts -------------------------------------------------------------------
 
     def _fill_stocks(
-        self, constituents: Mapping[str, Outcome[Constituents]], fields: dict[str, Any]
+        self,
+        constituents: Mapping[str, Outcome[Constituents]],
+        names: Mapping[str, Company],
+        fields: dict[str, Any],
     ) -> str | None:
         """Stocks and members from every index that answered; a stock in several indices
-        takes the largest-cap segment. Returns an error only when no index answered."""
+        takes the largest-cap segment, and a row without ``meta`` takes its name and industry
+        from the constituent lists. Returns the failures: every index that did not answer
+        makes the part an error, so a segment is never silently empty."""
         merged: dict[str, StockQuote] = {}
         members: dict[str, tuple[str, ...]] = {}
         failures = []
@@ -295,14 +499,13 @@ class NseProvider:
                 continue
             members[index] = result.symbols
             for stock in result.stocks:
+                stock = _named(stock, names.get(stock.symbol))
                 held = merged.get(stock.symbol)
                 if held is None or _cap_rank(stock.segment) < _cap_rank(held.segment):
                     merged[stock.symbol] = stock
-        if failures and members:
-            log.warning("nse constituents partly failed: %s", "; ".join(failures))
         fields["stocks"] = tuple(merged.values())
         fields["members"] = members
-        return "; ".join(failures) if failures and not members else None
+        return "; ".join(failures) or None
 
     async def _breadth(
         self,
@@ -331,7 +534,7 @@ class NseProvider:
     @staticmethod
     def _merge_earnings(
         upcoming: Outcome[list[EarningsEvent]], declared: Outcome[list[EarningsEvent]]
-    ) -> tuple[tuple[EarningsEvent, ...], str | None]:
+    ) -> Earnings:
         """Declared results replace the same company's upcoming entry for that day."""
         (coming, coming_error), (filed, filed_error) = upcoming, declared
         filed = filed or []

@@ -9,8 +9,10 @@ from types import MappingProxyType
 
 from providers.base import reject_unknown_settings
 from providers.contract import Segment
+from providers.nse.lists import DEFAULT_LIST_FILES
 
 DEFAULT_BASE_URL = "https://www.nseindia.com"
+DEFAULT_ARCHIVES_URL = "https://nsearchives.nseindia.com"
 #: Lets tests and mirrors point the provider elsewhere before the config file says so.
 BASE_URL_ENV = "CAPWATCH_NSE_BASE_URL"
 
@@ -27,6 +29,27 @@ DEFAULT_SEGMENTS: Mapping[str, Segment] = MappingProxyType(
 DEFAULT_CONSTITUENTS = ("NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMALLCAP 250", "NIFTY MICROCAP 250")
 #: Endpoints whose index spelling can be overridden in ``index_names``.
 ENDPOINTS = ("indices", "constituents", "adu", "history")
+#: Endpoints that want allIndices' short ``indexSymbol`` (the rest take the long name).
+SHORT_NAME_ENDPOINTS = frozenset({"constituents", "adu"})
+#: Long name -> ``indexSymbol``, for when allIndices (which says it) is unavailable. From
+#: NseIndiaApi docs/source/listEquityStocksByIndex.rst (2026) and allIndices samples.
+DEFAULT_INDEX_SYMBOLS: Mapping[str, str] = MappingProxyType(
+    {
+        "NIFTY SMALLCAP 50": "NIFTY SMLCAP 50",
+        "NIFTY SMALLCAP 100": "NIFTY SMLCAP 100",
+        "NIFTY SMALLCAP 250": "NIFTY SMLCAP 250",
+        "NIFTY MICROCAP 250": "NIFTY MICROCAP250",
+        "NIFTY MIDSMALLCAP 400": "NIFTY MIDSML 400",
+        "NIFTY LARGEMIDCAP 250": "NIFTY LARGEMID250",
+        "NIFTY TOTAL MARKET": "NIFTY TOTAL MKT",
+    }
+)
+#: Cookie renewal: stock-nse-india (src/index.ts) renews after cookieMaxAge 60 s or > 10 uses,
+#: one call at a time. A capwatch refresh is 5-6 calls in a burst, so 10 uses would re-prime
+#: every other refresh (~290 priming pages an hour at the default 10 s refresh); the 60 s
+#: timer is kept and the use count raised so a jar lives about a minute either way.
+COOKIE_MAX_AGE_S = 60.0
+COOKIE_MAX_USES = 100
 
 
 def _positive(settings: Mapping[str, object], key: str, default: float) -> float:
@@ -61,6 +84,13 @@ def _segments(settings: Mapping[str, object]) -> Mapping[str, Segment]:
         raise ValueError(f"providers.nse.segments: {exc}; choose from {choices}") from exc
 
 
+def _string_map(settings: Mapping[str, object], key: str, default: Mapping[str, str]):
+    value = settings.get(key, default)
+    if not isinstance(value, Mapping):
+        raise ValueError(f"providers.nse.{key}: expected a table of index name -> text")
+    return MappingProxyType({**default, **{str(k): str(v) for k, v in value.items()}})
+
+
 def _index_names(settings: Mapping[str, object]) -> Mapping[str, Mapping[str, str]]:
     value = settings.get("index_names", {})
     if not isinstance(value, Mapping) or not set(value) <= set(ENDPOINTS):
@@ -88,8 +118,17 @@ class NseSettings:
     )
     prime_path: str = "/option-chain"
     earnings_days: int = 30
+    results_days: int = 3  # declared results: filings of the last N days (a window, not a day)
     max_retries: int = 3  # per request, on timeouts, dropped connections, 5xx and 429
     blocked_cooldown: float = 600.0  # seconds without requests after "Access Restricted"
+    archives_url: str = DEFAULT_ARCHIVES_URL  # host of the constituent lists (CSV)
+    constituent_lists: Mapping[str, str] = field(default_factory=lambda: DEFAULT_LIST_FILES)
+    cookie_max_age: float = COOKIE_MAX_AGE_S  # renew the cookie jar this old (seconds)
+    cookie_max_uses: int = COOKIE_MAX_USES  # renew it after this many API calls
+    primes_per_minute: int = 5  # cap on priming requests
+    calendar_every: float = 3600.0  # seconds between results-calendar fetches
+    lists_every: float = 86400.0  # seconds between constituent-list fetches
+    holidays_every: float = 86400.0
 
     @classmethod
     def from_mapping(cls, settings: Mapping[str, object]) -> NseSettings:
@@ -113,10 +152,37 @@ class NseSettings:
             index_names=_index_names(settings),
             prime_path=str(settings.get("prime_path", "/option-chain")),
             earnings_days=int(_positive(settings, "earnings_days", 30)),
+            results_days=int(_positive(settings, "results_days", 3)),
             max_retries=int(_non_negative(settings, "max_retries", 3)),
             blocked_cooldown=_non_negative(settings, "blocked_cooldown", 600.0),
+            archives_url=str(settings.get("archives_url", DEFAULT_ARCHIVES_URL)),
+            constituent_lists=_string_map(settings, "constituent_lists", DEFAULT_LIST_FILES),
+            cookie_max_age=_positive(settings, "cookie_max_age", COOKIE_MAX_AGE_S),
+            cookie_max_uses=int(_positive(settings, "cookie_max_uses", COOKIE_MAX_USES)),
+            primes_per_minute=int(_positive(settings, "primes_per_minute", 5)),
+            calendar_every=_positive(settings, "calendar_every", 3600.0),
+            lists_every=_positive(settings, "lists_every", 86400.0),
+            holidays_every=_positive(settings, "holidays_every", 86400.0),
         )
 
-    def endpoint_name(self, endpoint: str, index: str) -> str:
-        """How ``endpoint`` spells ``index`` (configured override, else the name itself)."""
-        return self.index_names[endpoint].get(index, index)
+    def endpoint_name(
+        self, endpoint: str, index: str, symbols: Mapping[str, str] | None = None
+    ) -> str:
+        """How ``endpoint`` spells ``index``: the configured override; else, for the
+        endpoints that want it, the ``indexSymbol`` allIndices gave (``symbols``, keyed by
+        the upper-case long name) or the default map; else the long name itself."""
+        override = self.index_names[endpoint].get(index)
+        if override:
+            return override
+        if endpoint in SHORT_NAME_ENDPOINTS:
+            key = " ".join(index.upper().split())
+            return (symbols or {}).get(key) or DEFAULT_INDEX_SYMBOLS.get(key, index)
+        return index
+
+    def other_spelling(self, index: str, sent: str) -> str | None:
+        """The one other name to try when ``sent`` got no constituents: the long name after a
+        short one, the default short name after the long one; None when there is none."""
+        if sent != index:
+            return index
+        short = DEFAULT_INDEX_SYMBOLS.get(" ".join(index.upper().split()))
+        return short if short and short != sent else None

@@ -1,15 +1,20 @@
 """A local HTTP server on 127.0.0.1 that imitates www.nseindia.com for integration tests.
 
-What it imitates (see ../../../shared/data-sources.md):
+What it imitates (NSE as it answers in 2026; sources in tests/fixtures/README.md):
 - cookie priming: HTML pages (``/``, ``/option-chain``, ``/market-data/...``) set ``nseappid``;
-  every ``/api/...`` call without the current cookie answers 401. ``rotate_cookie()`` expires
-  the cookie, so the next API call is refused until the client re-primes.
+  an ``/api/...`` call without it answers 401. A call on a *stale* cookie (``rotate_cookie()``,
+  or older than ``cookie_lifetime`` seconds) gets no answer at all: the connection is closed,
+  which is how a stale cookie shows over HTTP/2 on the real site. ``deny_prime_every = n``
+  answers every n-th priming request with an Akamai "Access Denied" page (403).
 - the endpoints, served from ``tests/fixtures/nse``: ``allIndices``, ``equity-stock-indices``
-  (the old ``equity-stockIndices`` 404s, as it does now), ``equity-stockIndices-adu``,
+  under the short ``indexSymbol`` names only ("NIFTY SMLCAP 250"; a long name gets empty
+  ``data``), one index (NIFTY MICROCAP250) without ``meta``, the old ``equity-stockIndices``
+  404ing, ``equity-stockIndices-adu``,
   ``marketStatus``, ``event-calendar`` and ``corporates-financial-results`` (fixture dates are
   moved so the fixtures' day, 27 May 2026, becomes the requested ``from_date``),
   ``historicalOR/indicesHistory`` (generated weekday closes for any window, newest first) and
-  ``holiday-master``.
+  ``holiday-master``; the archives host's constituent CSVs (``/content/indices/*.csv``,
+  no cookie needed). ``variant="2023"`` serves the 2023 allIndices and long-name constituents.
 - failures switched on with ``fail(mode, paths=...)`` and off with ``recover()``: ``"403"``
   (HTML "Access Restricted"), ``"429"`` (with ``Retry-After``), ``"500"``, ``"slow"``
   (answers after ``delay`` seconds, so clients time out), ``"truncated"`` (JSON cut in half
@@ -17,7 +22,8 @@ What it imitates (see ../../../shared/data-sources.md):
 - optionally NSE's rate block: with ``block_above_rps`` set, a request that makes more than
   that many in the last second gets the 403 "Access Restricted" page.
 
-Every request is logged with its arrival time; ``max_requests_per_second()`` is the largest
+Every request is logged with its arrival time (``clock``, injectable so a benchmark can
+simulate an hour); ``max_requests_per_second()`` is the largest
 number that arrived within any one-second window.
 
 Use it as the ``nse_server`` pytest fixture (tests/conftest.py) or directly::
@@ -33,7 +39,7 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -44,6 +50,23 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "nse"
+ARCHIVES = FIXTURES / "archives"
+#: allIndices ``index`` -> ``indexSymbol`` for the indices with constituent fixtures.
+SHORT_NAMES = {
+    "NIFTY 50": "NIFTY 50",
+    "NIFTY MIDCAP 100": "NIFTY MIDCAP 100",
+    "NIFTY SMALLCAP 100": "NIFTY SMLCAP 100",
+    "NIFTY SMALLCAP 250": "NIFTY SMLCAP 250",
+    "NIFTY MICROCAP 250": "NIFTY MICROCAP250",
+}
+#: Marks a reply that is no reply: the server closes the connection without answering.
+DROP = object()
+ACCESS_DENIED = (
+    b"<HTML><HEAD>\n<TITLE>Access Denied</TITLE>\n</HEAD><BODY>\n<H1>Access Denied</H1>\n"
+    b'You don\'t have permission to access "http&#58;&#47;&#47;www&#46;nseindia&#46;com&#47;" '
+    b"on this server.<P>\nReference&#32;&#35;18&#46;1c2b3a17&#46;1780000000&#46;5e1f0a\n"
+    b"</BODY>\n</HTML>\n"
+)
 #: The trading day the fixtures were recorded on; date-windowed answers are moved from it.
 FIXTURE_DAY = date(2026, 5, 27)
 PRIME_PAGES = frozenset({"/", "/option-chain", "/market-data/live-equity-market"})
@@ -57,6 +80,7 @@ class LoggedRequest:
     path: str
     params: dict[str, str]
     had_cookie: bool
+    dropped: bool = False  # answered by closing the connection (stale cookie)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,10 +117,27 @@ def _shift(text: object, days: int) -> object:
 class FakeNseServer:
     """A threaded imitation of NSE; start with ``start()`` or ``with``, stop with ``stop()``."""
 
-    def __init__(self, *, block_above_rps: float | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        block_above_rps: float | None = None,
+        cookie_lifetime: float | None = None,
+        deny_prime_every: int | None = 3,
+        variant: str = "2026",
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        if variant not in ("2023", "2026"):
+            raise ValueError(f"variant: 2023 or 2026, not {variant!r}")
         self.block_above_rps = block_above_rps
+        self.cookie_lifetime = cookie_lifetime
+        self.deny_prime_every = deny_prime_every
+        self.variant = variant
+        self.clock = clock
         self.requests: list[LoggedRequest] = []
+        self.primes = 0  # priming requests seen (denied ones included)
         self.cookie = secrets.token_hex(8)
+        self.stale_cookies: set[str] = set()
+        self._issued: dict[str, float] = {}
         self.payloads: dict[str, Any] = {}  # "path" or "path?index" -> payload override
         self._mode: str | None = None
         self._fail_paths: frozenset[str] | None = None
@@ -152,20 +193,30 @@ class FakeNseServer:
             self._fail_paths = None
 
     def rotate_cookie(self) -> None:
-        """Expire the session cookie: API calls answer 401 until the client re-primes."""
+        """Make the session cookie stale: API calls carrying it get no answer (the connection
+        is closed) until the client re-primes."""
         with self._lock:
+            self.stale_cookies.add(self.cookie)
             self.cookie = secrets.token_hex(8)
 
     # -- inspection --------------------------------------------------------------------------
+
+    def dropped(self) -> list[LoggedRequest]:
+        """API calls answered by closing the connection (they carried a stale cookie)."""
+        with self._lock:
+            return [r for r in self.requests if r.dropped]
 
     def requests_to(self, path: str) -> list[LoggedRequest]:
         with self._lock:
             return [r for r in self.requests if r.path == path]
 
-    def max_requests_per_second(self, window: float = 1.0) -> int:
-        """The most requests that arrived within any ``window`` seconds (half-open)."""
+    def max_requests_per_second(self, window: float = 1.0, *, www_only: bool = False) -> int:
+        """The most requests that arrived within any ``window`` seconds (half-open);
+        ``www_only`` leaves out the archives host's CSVs (another host on the real site)."""
         with self._lock:
-            times = sorted(r.at for r in self.requests)
+            times = sorted(
+                r.at for r in self.requests if not (www_only and r.path.startswith("/content/"))
+            )
         best, start = 0, 0
         for end, at in enumerate(times):
             while at - times[start] >= window:
@@ -183,6 +234,9 @@ class FakeNseServer:
 
             def do_GET(self) -> None:
                 reply = server._answer(self.path, self.headers.get("Cookie", ""))
+                if reply is DROP:
+                    self.close_connection = True
+                    return
                 # The client may have given up (timed out in "slow" mode): nothing to tell it.
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.send_response(reply.status)
@@ -198,27 +252,59 @@ class FakeNseServer:
 
         return Handler
 
-    def _answer(self, raw_path: str, cookie_header: str) -> Reply:
+    def _sent_cookie(self, cookie_header: str) -> str | None:
+        for part in cookie_header.split(";"):
+            name, _, value = part.strip().partition("=")
+            if name == "nseappid":
+                return value
+        return None
+
+    def _is_stale(self, cookie: str, now: float) -> bool:
+        if cookie in self.stale_cookies or cookie not in self._issued:
+            return True
+        lifetime = self.cookie_lifetime
+        return lifetime is not None and now - self._issued[cookie] >= lifetime
+
+    def _answer(self, raw_path: str, cookie_header: str) -> Reply | object:
         url = urlsplit(raw_path)
         params = {k: v[-1] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
-            had_cookie = f"nseappid={self.cookie}" in cookie_header
-            self.requests.append(LoggedRequest(now, url.path, params, had_cookie))
+            sent = self._sent_cookie(cookie_header)
+            had_cookie = sent is not None and not self._is_stale(sent, now)
+            drop = url.path.startswith("/api/") and sent is not None and not had_cookie
+            self.requests.append(LoggedRequest(now, url.path, params, had_cookie, drop))
             recent = sum(1 for r in self.requests if now - r.at < 1.0)
             mode = self._mode if self._fail_paths is None or url.path in self._fail_paths else None
-            cookie, retry_after, delay = self.cookie, self.retry_after, self.delay
+            retry_after, delay = self.retry_after, self.delay
+            if url.path in PRIME_PAGES:
+                self.primes += 1
+                denied = bool(self.deny_prime_every) and self.primes % self.deny_prime_every == 0
+                if not denied:
+                    if self.cookie in self._issued:  # every priming starts a new session
+                        self.cookie = secrets.token_hex(8)
+                    self._issued[self.cookie] = now
+                cookie = self.cookie
         if self.block_above_rps is not None and recent > self.block_above_rps:
             return self._access_restricted()
         if url.path in PRIME_PAGES:
+            if denied:
+                return Reply(403, ACCESS_DENIED, "text/html")
             page = (FIXTURES / "option_chain.html").read_bytes()
             cookies = (
                 ("Set-Cookie", f"nseappid={cookie}; Path=/; HttpOnly"),
                 ("Set-Cookie", f"nsit={secrets.token_hex(6)}; Path=/; HttpOnly"),
             )
             return Reply(200, page, "text/html; charset=utf-8", cookies)
+        if url.path.startswith("/content/indices/"):
+            csv = ARCHIVES / url.path.rsplit("/", 1)[-1]
+            if not csv.exists():
+                return Reply(404, b"<html><title>404 Not Found</title></html>", "text/html")
+            return Reply(200, csv.read_bytes(), "text/csv")
         if not url.path.startswith("/api/"):
             return Reply(404, b"<html><title>404</title></html>", "text/html")
+        if drop:
+            return DROP
         if not had_cookie:
             return _json({}, 401)
         if mode == "slow":
@@ -251,21 +337,20 @@ class FakeNseServer:
         if override is not None:
             return _json(override)
         if path == "/api/allIndices":
-            return _json(_load(FIXTURES / "allIndices_2026.json"))
+            return _json(_load(FIXTURES / f"allIndices_{self.variant}.json"))
         if path == "/api/equity-stock-indices":
-            fixture = _fixture_name("constituents_new", index)
-            return _json(_load(fixture)) if fixture.exists() else _json({"data": []}, 404)
+            return self._constituents(index)
         if path == "/api/equity-stockIndices-adu":
-            return self._adu(index)
+            return self._adu(SHORT_NAMES.get(index, index) if self.variant == "2023" else index)
         if path == "/api/marketStatus":
             return _json(_load(FIXTURES / "marketStatus_open.json"))
         if path == "/api/event-calendar":
             rows = _load(FIXTURES / "event_calendar.json")
-            return _json(self._moved(rows, params, ("date",)))
+            return _json(self._moved(rows, params, ("date",), "from_date"))
         if path == "/api/corporates-financial-results":
             rows = _load(FIXTURES / "financial_results.json")
-            fields = ("broadCastDate", "exchdisstime", "filingDate")
-            return _json(self._moved(rows, params, fields))
+            fields = ("broadCastDate", "filingDate")
+            return _json(self._moved(rows, params, fields, "to_date"))
         if path == "/api/historicalOR/indicesHistory":
             return self._history(params)
         if path == "/api/holiday-master":
@@ -273,14 +358,32 @@ class FakeNseServer:
         return Reply(404, b'{"error": "Not Found"}')
 
     @staticmethod
-    def _moved(rows: list[dict[str, Any]], params: dict[str, str], fields: tuple[str, ...]):
-        """Fixture rows with their dates moved so FIXTURE_DAY becomes ``from_date``."""
+    def _moved(
+        rows: list[dict[str, Any]], params: dict[str, str], fields: tuple[str, ...], anchor: str
+    ) -> list[dict[str, Any]]:
+        """Fixture rows with their dates moved so FIXTURE_DAY becomes the ``anchor`` param
+        (``from_date`` for a calendar ahead, ``to_date`` for filings behind)."""
         try:
-            first = datetime.strptime(params["from_date"], _NSE_DATE).date()
+            first = datetime.strptime(params[anchor], _NSE_DATE).date()
         except (KeyError, ValueError):
             return rows
         days = (first - FIXTURE_DAY).days
         return [{k: _shift(v, days) if k in fields else v for k, v in row.items()} for row in rows]
+
+    def _constituents(self, index: str) -> Reply:
+        """Members under the short name; a long name answers 200 with empty ``data`` (as
+        NSE does since mid-2026). The 2023 variant still takes long names."""
+        if self.variant == "2023":
+            index = SHORT_NAMES.get(index, index)
+        fixture = _fixture_name("constituents", index)
+        if fixture.exists():
+            return _json(_load(fixture))
+        empty = {
+            "data": [],
+            "marketStatus": _load(FIXTURES / "constituents_NIFTY_50.json")["marketStatus"],
+            "timestamp": "27-May-2026 11:54:31",
+        }
+        return _json(empty)
 
     @staticmethod
     def _adu(index: str) -> Reply:
@@ -288,7 +391,7 @@ class FakeNseServer:
         fixture = _fixture_name("adu", index)
         if fixture.exists():
             return _json(_load(fixture))
-        members = _fixture_name("constituents_new", index)
+        members = _fixture_name("constituents", index)
         if not members.exists():
             return _json({}, 404)
         changes = [row.get("pChange") for row in _load(members)["data"] if row["priority"] == 0]

@@ -36,6 +36,7 @@ history = ["nse"]
 
 [providers.nse]
 base_url = "{server.base_url}"
+archives_url = "{server.base_url}"
 requests_per_second = 50
 max_retries = 0
 blocked_cooldown = 0.1
@@ -85,6 +86,9 @@ async def test_panes_fill_then_failing_server_leaves_data_marked_stale(
         assert "ISGEC" in text(gainers)
         status = text(app.query_one(StatusBar))
         assert "nse" in status and "DEMO" not in status
+        earnings = app.query_one("#earnings", Pane)  # asked hourly: the border says how old
+        assert str(earnings.border_subtitle).startswith("as of ")
+        assert str(earnings.border_subtitle).split(", ")[1].startswith("0 min")
         before = {pane.id: text(pane) for pane in app.panes}
 
         nse_server.fail("403")

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -41,8 +42,34 @@ def fast_provider(server: FakeNseServer, **settings: object) -> NseProvider:
     return create({"base_url": server.base_url, "requests_per_second": 50, **settings})
 
 
+def nse_config(server: FakeNseServer, tmp_path: Path) -> Path:
+    """A config pointing ``base_url`` and ``archives_url`` at the fake NSE."""
+    path = tmp_path / "nse.toml"
+    path.write_text(
+        f"""
+[providers.nse]
+base_url = "{server.base_url}"
+archives_url = "{server.base_url}"
+"""
+    )
+    return path
+
+
 def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) -> None:
-    result = capwatch(nse_server, tmp_path, "snapshot", "--provider", "nse", "--format", "json")
+    """Issue 9's "done when" against a fake NSE that answers as NSE does in 2026: short
+    constituent names only, no ``meta`` for the microcaps, a denied priming page now and then."""
+    config = nse_config(nse_server, tmp_path)
+    result = capwatch(
+        nse_server,
+        tmp_path,
+        "snapshot",
+        "--config",
+        str(config),
+        "--provider",
+        "nse",
+        "--format",
+        "json",
+    )
     assert result.returncode == 0, result.stderr
     snapshot = json.loads(result.stdout)
     assert snapshot["provider"] == "nse" and snapshot["simulated"] is False
@@ -50,10 +77,20 @@ def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) 
     assert set(snapshot["sources"]) == {"indices", "stocks", "breadth", "earnings", "status"}
     indices = {q["name"]: q for q in snapshot["indices"]}
     assert indices["NIFTY SMALLCAP 100"]["last"] == 17950.25
+    assert indices["NIFTY SMALLCAP 100"]["change_pct"] == 1.43  # percentChange, as sent
     assert indices["NIFTY MICROCAP 250"]["segment"] == "micro"
     breadth = {b["scope"]: b for b in snapshot["breadth"]}
-    assert breadth["NIFTY SMALLCAP 250"]["advances"] == 171  # via -adu
+    assert breadth["NIFTY SMALLCAP 250"]["advances"] == 171  # via -adu, under the short name
     stocks = {s["symbol"]: s for s in snapshot["stocks"]}
+    by_segment = {
+        seg: [s for s in stocks.values() if s["segment"] == seg]
+        for seg in ("large", "mid", "small", "micro")
+    }
+    assert all(by_segment.values()), {k: len(v) for k, v in by_segment.items()}
+    assert all(
+        s["name"] != s["symbol"] and s["sector"] not in ("", "Unknown") for s in stocks.values()
+    )  # every stock named, meta or not
+    assert stocks["DANLAW"]["name"] == "Danlaw Technologies India Ltd."  # from the CSV list
     assert stocks["ISGEC"]["segment"] == "small"
     assert stocks["TCIEXP"]["name"] == "TCI Express Limited"
     assert "\x1b" not in result.stdout
@@ -64,24 +101,58 @@ def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) 
         "NIFTY MICROCAP 250",
     }
     assert snapshot["status"]["phase"] == "open"
-    assert {e["symbol"] for e in snapshot["earnings"] if e["status"] == "declared"} == {
-        "TCIEXP",
-        "ISGEC",
+    declared = {e["symbol"] for e in snapshot["earnings"] if e["status"] == "declared"}
+    assert declared == {"TCIEXP", "ISGEC", "JWL"}
+    assert {e["symbol"] for e in snapshot["earnings"] if e["status"] == "upcoming"} >= {
+        "BLKASHYAP",
+        "SHRIADHI",
     }
-    # Cookie priming: the HTML page came first and every API call carried its cookie.
+    # Short names went to the constituents endpoint; the long ones were never needed.
+    asked = {r.params["index"] for r in nse_server.requests_to("/api/equity-stock-indices")}
+    assert asked == {"NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMLCAP 250", "NIFTY MICROCAP250"}
     assert nse_server.requests[0].path == "/option-chain"
-    assert all(r.had_cookie for r in nse_server.requests[1:])
     assert not nse_server.requests_to("/api/equity-stockIndices")  # the new endpoint answered
+    assert not nse_server.requests_to("/api/marketStatus")  # status came with the members
+    assert nse_server.max_requests_per_second(window=0.95, www_only=True) <= 3
+
+
+async def test_snapshot_5d_and_1m_come_from_quoted_levels_without_history(
+    nse_server: FakeNseServer,
+) -> None:
+    """With the history endpoint failing, 5D and 1M still show, from allIndices' levels."""
+    from fakes.nse_server import FIXTURE_DAY
+
+    from providers.contract import IST
+    from tui.commands.snapshot import _one_snapshot, render
+
+    nse_server.fail("500", paths={"/api/historicalOR/indicesHistory"})
+    when = datetime(FIXTURE_DAY.year, FIXTURE_DAY.month, FIXTURE_DAY.day, 11, 55, tzinfo=IST)
+    provider = create(
+        {
+            "base_url": nse_server.base_url,
+            "archives_url": nse_server.base_url,
+            "requests_per_second": 50,
+            "max_retries": 0,
+        }
+    )
+    provider._now = lambda: when
+    snapshot, history = await _one_snapshot(provider, with_history=True)
+    assert history is not None
+    rows = {r["name"]: r for r in json.loads(render(snapshot, "json", history=history))["indices"]}
+    nifty = rows["NIFTY 50"]
+    assert nifty["change_5d_pct"] == pytest.approx((24853.15 / 24510.3 - 1) * 100, abs=0.01)
+    assert nifty["change_1m_pct"] == pytest.approx((24853.15 / 24342.0 - 1) * 100, abs=0.01)
+    assert nifty["change_ytd_pct"] is None  # the year-ago level is no year-end close
 
 
 def test_snapshot_command_with_one_part_failing(nse_server: FakeNseServer, tmp_path: Path) -> None:
-    nse_server.fail("html", paths={"/api/marketStatus"})
+    nse_server.fail("html", paths={"/api/event-calendar", "/api/corporates-financial-results"})
     result = capwatch(nse_server, tmp_path, "snapshot", "--provider", "nse", "--format", "json")
     assert result.returncode == 0, result.stderr
     snapshot = json.loads(result.stdout)
-    assert set(snapshot["errors"]) == {"status"}
-    assert "<body>" in snapshot["errors"]["status"]
-    assert snapshot["status"] is None and snapshot["indices"]
+    assert set(snapshot["errors"]) == {"earnings"}
+    assert "<body>" in snapshot["errors"]["earnings"]
+    assert snapshot["earnings"] == [] and snapshot["indices"] and snapshot["status"]
 
 
 def test_snapshot_command_when_blocked(nse_server: FakeNseServer, tmp_path: Path) -> None:
@@ -200,3 +271,24 @@ async def test_history_backfill_against_the_server(nse_server: FakeNseServer) ->
     asked = nse_server.requests_to("/api/historicalOR/indicesHistory")
     assert len(asked) == 4  # two <= 365-day chunks per index (the server rejects longer)
     assert frame.index.is_monotonic_increasing
+
+
+async def test_the_2023_generation_still_works() -> None:
+    """The pre-2026 variant: 2023 allIndices (levels in previousDay/oneWeekAgo..., dates at the
+    top) and constituents that take the long names."""
+    with FakeNseServer(variant="2023") as server:
+        provider = fast_provider(server, archives_url=server.base_url)
+        try:
+            snapshot = await provider.fetch()
+        finally:
+            await provider.aclose()
+    assert not snapshot.errors, snapshot.errors
+    assert {q.name for q in snapshot.indices} >= {"NIFTY 50", "NIFTY SMALLCAP 100"}
+    assert set(snapshot.members) == {
+        "NIFTY 50",
+        "NIFTY MIDCAP 100",
+        "NIFTY SMALLCAP 250",
+        "NIFTY MICROCAP 250",
+    }
+    week = {p.label: p for p in provider.past_levels["NIFTY 50"]}["oneWeekAgo"]
+    assert week.on is not None and week.level > 0

@@ -57,6 +57,8 @@ class FakeBse:
         if endpoint == "MktRGainerLoserData/w":
             name = MOVERS.get((params["GLtype"], params["IndxGrpval"]))
             return json_response(name) if name else httpx.Response(200, json={"Table": []})
+        if endpoint == "MktCapBoard/w" and (params["cat"], params["type"]) == ("1", "2"):
+            return json_response("index_board_cat1.json")
         if endpoint == "Corpforthresults/w":
             assert (params["fromdate"], params["todate"]) == ("20261120", "20261204")
             return json_response("forthcoming_results.json")
@@ -82,6 +84,33 @@ async def bse(server: FakeBse):
     )
     yield provider
     await provider.aclose()
+
+
+async def test_index_levels_from_the_index_board(bse, server: FakeBse) -> None:
+    snap = await bse.fetch([Part.INDICES])
+
+    quotes = {q.name: q for q in snap.indices}
+    assert set(quotes) == {"SENSEX", "BSE MIDCAP", "BSE SMALLCAP", "BSE 100"}  # 500: "-"
+    small = quotes["BSE SMALLCAP"]
+    assert (small.last, small.prev_close, small.change_pct) == (52655.40, 52112.85, 1.04)
+    assert (small.segment, small.exchange) == (Segment.SMALL, "BSE")
+    assert small.time == datetime(2026, 11, 20, 15, 30, tzinfo=IST)
+    sensex = quotes["SENSEX"]
+    assert (sensex.last, sensex.change_pct, sensex.segment) == (82187.35, 0.39, Segment.LARGE)
+    assert (sensex.year_high, sensex.low) == (85978.25, 81802.4)
+    assert quotes["BSE MIDCAP"].segment is Segment.MID
+    assert snap.sources[Part.INDICES] == "bse"
+    assert [r.url.params["cat"] for r in server.requests] == ["1"]  # one request a refresh
+
+
+def test_an_index_board_without_rows_is_bad_payload() -> None:
+    from providers.base import BadPayload
+    from providers.bse import parse_index_board
+
+    with pytest.raises(BadPayload, match="RealTime"):
+        parse_index_board({"Table": []}, NOW)
+    with pytest.raises(BadPayload, match="no row had a level"):
+        parse_index_board({"RealTime": [{"IndexName": "S&P BSE SENSEX", "Curvalue": "-"}]}, NOW)
 
 
 async def test_breadth_per_index_with_string_counts_and_names_normalised(bse) -> None:
@@ -162,7 +191,12 @@ async def test_access_restricted_page_pauses_the_whole_provider(bse, server: Fak
     blocked = httpx.Response(
         403, content=body("access_restricted.html"), headers={"Content-Type": "text/html"}
     )
-    for endpoint in ("advanceDecline/w", "MktRGainerLoserData/w", "Corpforthresults/w"):
+    for endpoint in (
+        "MktCapBoard/w",
+        "advanceDecline/w",
+        "MktRGainerLoserData/w",
+        "Corpforthresults/w",
+    ):
         server.override[endpoint] = lambda _: blocked
 
     with pytest.raises(ProviderUnavailable, match="'Access Restricted'"):
@@ -206,7 +240,12 @@ async def test_every_part_failing_raises(bse, server: FakeBse) -> None:
     def timeout(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("slow", request=request)
 
-    for endpoint in ("advanceDecline/w", "MktRGainerLoserData/w", "Corpforthresults/w"):
+    for endpoint in (
+        "MktCapBoard/w",
+        "advanceDecline/w",
+        "MktRGainerLoserData/w",
+        "Corpforthresults/w",
+    ):
         server.override[endpoint] = timeout
 
     with pytest.raises(ProviderUnavailable, match="timed out"):

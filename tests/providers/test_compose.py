@@ -128,7 +128,7 @@ async def test_fallback_is_asked_only_when_the_first_provider_fails() -> None:
     yahoo = FakeProvider(
         "yahoo", {Part.INDICES}, snapshot("yahoo", indices=(quote("NIFTY 50", 23990.0),))
     )
-    composed = ComposedProvider({Part.INDICES: [nse, yahoo]})
+    composed = ComposedProvider({Part.INDICES: [nse, yahoo]}, merge=(Part.RATINGS,))
 
     snap = await composed.fetch()
 
@@ -141,8 +141,34 @@ async def test_fallback_is_asked_only_when_the_first_provider_fails() -> None:
         "nse", {Part.INDICES}, snapshot("nse", indices=(quote("NIFTY 50", 1.0),))
     )
     spare = FakeProvider("yahoo", {Part.INDICES}, snapshot("yahoo"))
-    await ComposedProvider({Part.INDICES: [healthy, spare]}).fetch()
+    await ComposedProvider({Part.INDICES: [healthy, spare]}, merge=()).fetch()
     assert spare.calls == []
+
+
+async def test_index_levels_are_merged_and_the_last_resort_stands_in_only_when_all_fail() -> None:
+    nse = FakeProvider(
+        "nse", {Part.INDICES}, snapshot("nse", indices=(quote("NIFTY 50", 24000.0),))
+    )
+    bse = FakeProvider(
+        "bse",
+        {Part.INDICES},
+        snapshot("bse", indices=(quote("SENSEX", 82000.0), quote("NIFTY 50", 1.0))),
+    )
+    yahoo = FakeProvider(
+        "yahoo", {Part.INDICES}, snapshot("yahoo", indices=(quote("SENSEX", 81000.0),))
+    )
+    yahoo.last_resort = True
+    snap = await ComposedProvider({Part.INDICES: [nse, bse, yahoo]}).fetch()
+    assert {q.name: q.last for q in snap.indices} == {"NIFTY 50": 24000.0, "SENSEX": 82000.0}
+    assert snap.sources[Part.INDICES] == "nse+bse" and yahoo.calls == []
+
+    down_nse, down_bse = (
+        FakeProvider("nse", {Part.INDICES}, down("nse")),
+        FakeProvider("bse", {Part.INDICES}, down("bse")),
+    )
+    snap = await ComposedProvider({Part.INDICES: [down_nse, down_bse, yahoo]}).fetch()
+    assert [q.last for q in snap.indices] == [81000.0]
+    assert snap.sources[Part.INDICES] == "yahoo" and len(yahoo.calls) == 1
 
 
 async def test_a_part_error_in_the_snapshot_also_falls_back() -> None:
@@ -326,7 +352,7 @@ def test_refuses_to_mix_demo_and_real_data() -> None:
         ({}, (), "no routes"),
         ({Part.INDICES: []}, (), "no provider named for indices"),
         ({Part.RATINGS: ["nse"]}, (), "'nse' does not supply ratings"),
-        ({Part.INDICES: ["nse"]}, (Part.INDICES,), "only ratings and earnings can be merged"),
+        ({Part.INDICES: ["nse"]}, (Part.STATUS,), "only ratings, earnings and indices can be"),
     ],
 )
 def test_rejects_bad_routes(routes: Mapping, merge: tuple, message: str) -> None:

@@ -23,10 +23,13 @@ from providers.contract import (
     Segment,
     Snapshot,
 )
-from providers.demo import create
-from providers.demo.market import draw_day
+from providers.demo import create, days
+from providers.demo.earnings import EarningsCalendar
+from providers.demo.market import REGIMES, MarketPath
 from providers.demo.ratings import RatingBook
-from providers.demo.universe import build
+from providers.demo.statistics import PathStats, generate, measure
+from providers.demo.universe import SMALL_LAST, build
+from providers.holidays import BUNDLED_HOLIDAYS
 
 START = datetime(2026, 2, 11, 11, 30, tzinfo=IST)  # a Wednesday in results season
 INDEX_NAMES = {
@@ -104,20 +107,22 @@ async def test_naive_start_text_is_ist() -> None:
 async def test_universe_has_four_segments_of_the_right_rank_sizes() -> None:
     snapshot = await demo().fetch()
     sizes = Counter(q.segment for q in snapshot.stocks)
-    assert len(snapshot.stocks) >= 1500
+    assert len(snapshot.stocks) == 2400  # the default: about as many as trade actively on NSE
     assert sizes[Segment.LARGE] == 100
     assert sizes[Segment.MID] == 150
-    assert sizes[Segment.SMALL] == 750
-    assert sizes[Segment.MICRO] == len(snapshot.stocks) - 1000
+    # Wide enough for the article's day of 873 advancers and 335 decliners.
+    assert sizes[Segment.SMALL] == SMALL_LAST - 250 >= 873 + 335
+    assert sizes[Segment.MICRO] == len(snapshot.stocks) - SMALL_LAST
     assert len({q.sector for q in snapshot.stocks}) >= 15
 
 
-async def test_segments_follow_free_float_rank_and_caps_are_heavy_tailed() -> None:
-    snapshot = await demo().fetch()
-    # Rank by free-float cap at the previous close (today's moves do not re-rank).
-    by_cap = sorted(snapshot.stocks, key=lambda q: -q.ffmc * q.prev_close / q.last)
-    assert [q.segment for q in by_cap] == [Segment.for_rank(r) for r in range(1, len(by_cap) + 1)]
-    caps = [q.ffmc for q in by_cap]
+def test_segments_follow_free_float_rank_at_the_epoch_and_caps_are_heavy_tailed() -> None:
+    """The classification is made once, by rank at the epoch (caps drift after it)."""
+    universe = build(7, 2400)
+    assert (np.diff(universe.ffmc) <= 0).all()
+    expected = [CAP_SEGMENTS.index(Segment.for_rank(r, SMALL_LAST)) for r in range(1, 2401)]
+    assert universe.segment.tolist() == expected
+    caps = universe.ffmc
     assert caps[0] > 100_000  # lakh-crore giants
     assert caps[-1] < 500  # micro caps of a few hundred crore
     assert caps[0] / caps[99] > 5
@@ -289,12 +294,21 @@ async def test_session_clock_closes_rolls_and_reopens() -> None:
     assert phases[-1][0] is MarketPhase.OPEN and phases[-1][1].date() == monday
 
 
-async def test_start_outside_hours_moves_to_ten_and_weekends_trade() -> None:
-    sunday_night = datetime(2026, 2, 15, 22, 0, tzinfo=IST)
-    snapshot = await demo(start=sunday_night).fetch()
-    assert snapshot.as_of == datetime(2026, 2, 15, 10, 0, tzinfo=IST)
+async def test_start_outside_hours_moves_to_ten_and_holidays_to_the_next_session() -> None:
+    evening = datetime(2026, 2, 16, 22, 0, tzinfo=IST)
+    snapshot = await demo(start=evening).fetch()
+    assert snapshot.as_of == datetime(2026, 2, 16, 10, 0, tzinfo=IST)
     assert snapshot.status.phase is MarketPhase.OPEN
     assert any(q.change_pct != 0 for q in snapshot.stocks)
+    sunday = await demo(start=datetime(2026, 2, 15, 11, 0, tzinfo=IST)).fetch()
+    assert sunday.as_of == datetime(2026, 2, 16, 10, 0, tzinfo=IST)
+    diwali = await demo(start=datetime(2026, 11, 10, 11, 0, tzinfo=IST)).fetch()
+    assert diwali.as_of == datetime(2026, 11, 11, 10, 0, tzinfo=IST)
+
+
+async def test_a_start_before_the_history_fits_is_refused_with_the_earliest_date() -> None:
+    with pytest.raises(ValueError, match=r"begins on 2024-01-01.*earliest start is 2025-"):
+        demo(start=datetime(2024, 6, 3, 11, 0, tzinfo=IST))
 
 
 async def test_pre_open_shows_the_previous_close() -> None:
@@ -332,7 +346,7 @@ async def test_analyst_rating_changes_arrive_at_a_plausible_rate() -> None:
 
 
 def _upgrade_share(month_return: float) -> float:
-    universe = build(7, 1600)
+    universe = build(7, 2400)
     book = RatingBook(7, universe)
     no_results = np.zeros(universe.size, dtype=bool)
     changes = book.draw_day(date(2026, 1, 5), np.full(universe.size, month_return), no_results)
@@ -365,16 +379,100 @@ async def test_earnings_calendar_in_results_season() -> None:
     assert all(names[e.symbol] == e.name for e in events)
 
 
-def test_day_regimes_move_the_market_their_way() -> None:
-    universe = build(7, 1600)
-    no_results = np.zeros(universe.size, dtype=bool)
-    share_up: dict[str, list[float]] = {}
-    day = date(2025, 1, 1)
-    for _ in range(150):
-        day += timedelta(days=1)
-        draw = draw_day(universe, 7, day, no_results)
-        share_up.setdefault(draw.regime, []).append(float((draw.returns > 0).mean()))
-    assert set(share_up) == {"ordinary", "rally", "selloff", "rotation"}
-    assert min(share_up["rally"]) > 0.55
-    assert max(share_up["selloff"]) < 0.45
-    assert 0.3 < float(np.median(share_up["ordinary"])) < 0.7
+# -- history continuity and calendar -----------------------------------------------------------
+
+
+async def test_any_two_starts_agree_on_the_closes_they_share() -> None:
+    early = await demo(start=datetime(2026, 2, 11, 11, 30, tzinfo=IST)).history(days=300)
+    late = await demo(start=datetime(2026, 5, 20, 14, 0, tzinfo=IST)).history(days=300)
+    shared = early.index.intersection(late.index)
+    assert len(shared) >= 200
+    pd.testing.assert_frame_equal(early.loc[shared], late.loc[shared])
+
+
+def test_the_calendar_has_the_bundled_exchange_holidays() -> None:
+    trading = days.trading_days_from(date(2026, 1, 1), date(2026, 12, 31))
+    assert not set(trading) & set(BUNDLED_HOLIDAYS)
+    assert date(2026, 11, 10) not in trading  # Diwali Balipratipada
+    assert all(day.weekday() < 5 for day in trading)
+    assert len(trading) == 261 - len([d for d in BUNDLED_HOLIDAYS if d.year == 2026])
+
+
+def test_results_fall_on_trading_days_and_a_few_large_caps_report_early() -> None:
+    universe = build(7, 2400)
+    calendar = EarningsCalendar(7, universe)
+    events = calendar.events(date(2026, 4, 1), date(2026, 6, 30))
+    results = [(pos, day) for pos, day, purpose in events if "Results" in purpose]
+    assert all(days.is_trading_day(day) for _, day in results)
+    early = [pos for pos, day in results if day <= date(2026, 4, 15)]
+    assert 3 <= len(early) <= 30
+    assert all(universe.segment[pos] <= 1 for pos in early)  # large and mid caps
+    per_weekday = Counter(day.weekday() for _, day in results)
+    assert set(per_weekday) <= {0, 1, 2, 3, 4}
+
+
+# -- the market's behaviour: memory, dispersion, the stories users read ------------------------
+
+SEEDS, SESSIONS = 24, 320
+
+
+@pytest.fixture(scope="module")
+def market_stats() -> list[PathStats]:
+    """Daily statistics of the last 300 sessions of ``SEEDS`` demo markets."""
+    stats = []
+    for seed in range(SEEDS):
+        universe, path = generate(seed, 2400, SESSIONS)
+        stats.append(measure(universe, path, SESSIONS - 20))
+    return stats
+
+
+def test_regimes_persist_and_volatility_clusters() -> None:
+    universe = build(3, 2400)
+    path = MarketPath(universe, 3, EarningsCalendar(3, universe).declared_on)
+    path.extend_through(date(2025, 12, 31))
+    runs = [len(list(group)) for _, group in itertools.groupby(path.regimes)]
+    assert set(path.regimes) == set(REGIMES)
+    assert np.mean(runs) >= 8  # a regime lasts weeks, not a day
+    index = path.closes[:, :50] @ universe.free_float_shares[:50]
+    size = np.abs(np.diff(np.log(index)))
+    clustering = np.corrcoef(size[:-1], size[1:])[0, 1]
+    assert clustering > 0.1  # a big move tends to follow a big move
+
+
+def test_multi_week_midcap_rallies_happen_in_a_meaningful_share_of_windows(
+    market_stats: list[PathStats],
+) -> None:
+    """ "Midcap +13.2% since 7 April" (28 sessions): >= +10% in 28 sessions. Measured over
+    100 seeds x 250 days by benchmarks/demo_stats.py: 13.1% of windows."""
+    shares = [stats.rally_share("NIFTY MIDCAP 100", 0.10) for stats in market_stats]
+    assert np.mean(shares) >= 0.05
+    assert np.mean([share > 0 for share in shares]) >= 0.5  # in most markets, not a few
+
+
+def test_small_cap_days_up_two_percent_with_ad_between_two_and_four_occur(
+    market_stats: list[PathStats],
+) -> None:
+    """The article's day: BSE SMALLCAP +2.52% with 873 advancing, 335 declining (2.61x)."""
+    move = np.concatenate(
+        [s.change_pct[:, CAP_SEGMENTS.index(Segment.SMALL)] for s in market_stats]
+    )
+    ratio = np.concatenate([s.ratio(Segment.SMALL) for s in market_stats])
+    story = (move >= 2.0) & (ratio >= 2.0) & (ratio <= 4.0)
+    assert story.sum() >= 10
+    # and they are typical of such days, not freaks: most big small-cap days land near there
+    big = move >= 2.0
+    assert 2.0 <= float(np.median(ratio[big])) <= 5.0
+    assert float(np.median(ratio[np.abs(move) < 0.3])) < 1.6  # flat days are balanced
+
+
+def test_unchanged_stocks_and_band_hits_look_like_the_exchange(
+    market_stats: list[PathStats],
+) -> None:
+    unchanged = np.concatenate([s.unchanged_share for s in market_stats])
+    assert 0.01 <= float(np.median(unchanged)) <= 0.04
+    assert set(market_stats[0].band_hits) == {2.0, 5.0, 10.0, 20.0}
+    small = CAP_SEGMENTS.index(Segment.SMALL)
+    busy = np.concatenate([np.abs(s.change_pct[:, small]) >= 2.0 for s in market_stats])
+    twenty = np.concatenate([s.band_hits[20.0] for s in market_stats])
+    assert twenty[busy].mean() >= 2  # routine on busy days
+    assert twenty.mean() < twenty[busy].mean()

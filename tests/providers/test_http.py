@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from providers.base import BadPayload, ProviderUnavailable, RateLimited
+from providers.cookies import CookiePolicy
 from providers.http import (
     HttpSource,
     NotFound,
@@ -438,3 +439,88 @@ async def test_a_block_page_is_not_reprimed_and_stops_queued_requests() -> None:
     assert calls == ["/page", "/api/0"]
     assert all(isinstance(o, ProviderUnavailable) for o in outcomes)
     assert sum("not asking again" in str(o) for o in outcomes) == 3
+
+
+# -- cookie lifecycle (providers.cookies) ---------------------------------------------------
+
+ACCESS_DENIED = b"<HTML><HEAD><TITLE>Access Denied</TITLE></HEAD><BODY>Reference #18</BODY></HTML>"
+NSE_POLICY = CookiePolicy(
+    max_age=60.0, max_uses=10, primes_per_minute=5, prime_attempts=3, best_effort=True
+)
+
+
+class Site:
+    """A priming page that answers per ``page_answers`` (then 200), and an API that drops
+    the connection on any jar but the newest, like NSE on a stale cookie."""
+
+    def __init__(self, page_answers: tuple[int, ...] = ()) -> None:
+        self.page_answers = list(page_answers)
+        self.jar = 0
+        self.log: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.log.append(request.url.path)
+        if request.url.path == "/page":
+            status = self.page_answers.pop(0) if self.page_answers else 200
+            if status != 200:
+                return httpx.Response(
+                    status, content=ACCESS_DENIED, headers={"Content-Type": "text/html"}
+                )
+            self.jar += 1
+            return httpx.Response(
+                200, html="<html></html>", headers={"Set-Cookie": f"id={self.jar}"}
+            )
+        if f"id={self.jar}" not in request.headers.get("Cookie", ""):
+            raise httpx.RemoteProtocolError("Server disconnected without sending a response.")
+        return httpx.Response(200, json={"ok": True})
+
+
+def nse_like(site: Site, fake: FakeTime, **kwargs: object) -> HttpSource:
+    return make_source(
+        site, fake, prime=prime_with_page("/page"), cookie_policy=NSE_POLICY, **kwargs
+    )
+
+
+async def test_a_denied_priming_page_is_retried_with_backoff_and_pauses_nothing() -> None:
+    site, fake = Site(page_answers=(403, 503)), FakeTime()
+    source = nse_like(site, fake, blocked_cooldown=600)
+    assert await source.get_json("/api/x") == {"ok": True}
+    assert site.log == ["/page", "/page", "/page", "/api/x"]
+    assert len([s for s in fake.sleeps if s > 0.01]) == 2  # backoff between the tries
+    assert await source.get_json("/api/y") == {"ok": True}  # no 10-minute pause started
+
+
+async def test_the_jar_is_renewed_after_max_age_and_after_max_uses() -> None:
+    site, fake = Site(), FakeTime()
+    source = nse_like(site, fake)
+    for _ in range(10):
+        await source.get_json("/api/x")
+    assert site.log.count("/page") == 1
+    await source.get_json("/api/x")  # the 11th call: 10 uses reached
+    assert site.log.count("/page") == 2
+    fake.now += 61  # a minute later the jar is renewed before it is used
+    await source.get_json("/api/x")
+    assert site.log.count("/page") == 3 and source.session.renewals["age"] == 1
+
+
+async def test_a_dropped_connection_means_a_fresh_jar_shared_by_waiting_requests() -> None:
+    site, fake = Site(), FakeTime()
+    source = nse_like(site, fake)
+    await source.get_json("/api/x")
+    site.jar += 1  # the site forgets the session: the next call gets no answer
+    results = await asyncio.gather(*(source.get_json("/api/x") for _ in range(4)))
+    assert results == [{"ok": True}] * 4
+    assert site.log.count("/page") == 2  # one renewal for all of them (single flight)
+    assert source.session.renewals["dead"] == 1
+
+
+async def test_primes_are_capped_per_minute() -> None:
+    site, fake = Site(), FakeTime()
+    policy = CookiePolicy(max_uses=1, primes_per_minute=3)
+    source = make_source(site, fake, prime=prime_with_page("/page"), cookie_policy=policy)
+    for _ in range(8):
+        await source.get_json("/api/x")  # a renewal is due before every call
+    assert site.log.count("/page") == 3  # the rest were put off: the jar was kept
+    fake.now += 61
+    await source.get_json("/api/x")
+    assert site.log.count("/page") == 4

@@ -27,8 +27,17 @@ def fixture(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text())
 
 
+#: The short names the constituents endpoint wants since mid-2026 (allIndices indexSymbol).
+SHORT = {
+    "NIFTY 50": "NIFTY 50",
+    "NIFTY MIDCAP 100": "NIFTY MIDCAP 100",
+    "NIFTY SMALLCAP 250": "NIFTY SMLCAP 250",
+    "NIFTY MICROCAP 250": "NIFTY MICROCAP250",
+}
+
+
 def constituents_fixture(index: str) -> Any:
-    return fixture(f"constituents_new_{index.replace(' ', '_')}.json")
+    return fixture(f"constituents_{SHORT.get(index, index).replace(' ', '_')}.json")
 
 
 Answer = Any  # a JSON-able payload, an httpx.Response, or a callable(request) -> either
@@ -46,11 +55,12 @@ class FakeNse:
             "/api/event-calendar": fixture("event_calendar.json"),
             "/api/corporates-financial-results": fixture("financial_results.json"),
             "/api/equity-stockIndices": httpx.Response(404, text="Not Found"),
-            "/api/equity-stockIndices-adu": fixture("adu_NIFTY_SMALLCAP_250.json"),
+            "/api/equity-stockIndices-adu": fixture("adu_NIFTY_SMLCAP_250.json"),
             "/api/holiday-master": fixture("holidays.json"),
+            "/api/equity-stock-indices": {"data": [], "timestamp": "27-May-2026 11:54:31"},
         }
-        for index in ("NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMALLCAP 250", "NIFTY MICROCAP 250"):
-            self.routes[f"/api/equity-stock-indices?{index}"] = constituents_fixture(index)
+        for index, short in SHORT.items():
+            self.routes[f"/api/equity-stock-indices?{short}"] = constituents_fixture(index)
 
     def paths(self, path: str) -> list[httpx.Request]:
         return [r for r in self.requests if r.url.path == path]
@@ -58,6 +68,11 @@ class FakeNse:
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.requests.append(request)
         path = request.url.path
+        if path.startswith("/content/indices/"):
+            csv = FIXTURES / "archives" / path.rsplit("/", 1)[-1]
+            if not csv.exists():
+                return httpx.Response(404, html="<title>404 Not Found</title>")
+            return httpx.Response(200, content=csv.read_bytes())
         if path == "/option-chain":
             cookie = f"nseappid={self.cookie}; Path=/; HttpOnly"
             return httpx.Response(200, html="<html></html>", headers={"Set-Cookie": cookie})
@@ -98,7 +113,16 @@ def make_provider(
         sleep=sleep or FakeSleep(),
         seed=1,
     )
-    return NseProvider(NseSettings.from_mapping(settings), source=source, now=lambda: now)
+    archives = HttpSource(
+        "nse archives",
+        "https://nsearchives.nseindia.test",
+        requests_per_second=1000,
+        transport=httpx.MockTransport(fake),
+        sleep=sleep or FakeSleep(),
+    )
+    return NseProvider(
+        NseSettings.from_mapping(settings), source=source, archives=archives, now=lambda: now
+    )
 
 
 @pytest.fixture
@@ -127,8 +151,28 @@ async def test_indices_2026_generation(fake: FakeNse) -> None:
     assert (small.advances, small.declines, small.unchanged) == (79, 21, 0)
     assert quotes["NIFTY SMALLCAP 250"].advances is None  # "" A/D
     assert quotes["NIFTY MICROCAP 250"].segment is Segment.MICRO
-    assert small.time == datetime(2026, 5, 27, 11, 54, 23, tzinfo=IST)
+    assert small.time == datetime(2026, 5, 27, 11, 54, tzinfo=IST)  # 2026: no seconds
     assert snapshot.errors == {} and snapshot.sources == {Part.INDICES: "nse"}
+
+
+async def test_2026_previous_day_is_never_the_previous_close(fake: FakeNse) -> None:
+    """2026 rows: previousDay is the trade date, previousDayVal differs from previousClose."""
+    payload = fixture("allIndices_2026.json")
+    row = next(r for r in payload["data"] if r["index"] == "NIFTY 50")
+    assert row["previousDayVal"] != row["previousClose"]
+    row["previousClose"], row["percentChange"] = "-", 0.5
+    fake.routes["/api/allIndices"] = payload
+    provider = make_provider(fake)
+    snapshot = await provider.fetch([Part.INDICES])
+    nifty = next(q for q in snapshot.indices if q.name == "NIFTY 50")
+    assert nifty.prev_close is None and nifty.change_pct == 0.5
+    assert {level.label for level in provider.past_levels["NIFTY 50"]} == {
+        "oneWeekAgo",
+        "oneMonthAgo",
+        "oneYearAgo",
+    }
+    month = next(lv for lv in provider.past_levels["NIFTY 50"] if lv.label == "oneMonthAgo")
+    assert (month.on, month.level) == (date(2026, 4, 27), 24342.0)  # date30dAgo
 
 
 async def test_past_levels_2026_generation_come_from_val_keys(fake: FakeNse) -> None:
@@ -170,7 +214,8 @@ async def test_reference_closes_is_a_sparse_history_frame(fake: FakeNse) -> None
     frame = provider.reference_closes()
     assert frame.index.is_monotonic_increasing
     assert frame.loc["2026-05-20", "NIFTY 50"] == 24510.3
-    assert frame.loc["2026-05-26", "NIFTY SMALLCAP 100"] == 17696.35
+    assert frame.loc["2026-04-27", "NIFTY SMALLCAP 100"] == 16914.95
+    assert "2026-05-27" not in frame.index  # previousDay (the trade date) is no reference
     assert frame.index.tz is None
 
 
@@ -194,8 +239,8 @@ async def test_index_names_map_per_endpoint(fake: FakeNse) -> None:
         constituents=["Smallcap 100"],
         index_names={
             "indices": {"Smallcap 100": "NIFTY SMLCAP 100"},
-            "constituents": {"Smallcap 100": "NIFTY SMALLCAP 250"},
-            "adu": {"Smallcap 100": "NIFTY SMALLCAP 250"},
+            "constituents": {"Smallcap 100": "NIFTY SMLCAP 250"},
+            "adu": {"Smallcap 100": "NIFTY SMLCAP 250"},
         },
     )
     snapshot = await provider.fetch([Part.INDICES, Part.STOCKS])
@@ -203,7 +248,63 @@ async def test_index_names_map_per_endpoint(fake: FakeNse) -> None:
     assert snapshot.indices[0].last == 17950.25
     assert snapshot.members["Smallcap 100"] == ("ISGEC", "JWL", "TCIEXP")
     asked = fake.paths("/api/equity-stock-indices")[0].url.params["index"]
-    assert asked == "NIFTY SMALLCAP 250"
+    assert asked == "NIFTY SMLCAP 250"
+
+
+async def test_constituents_are_asked_by_the_index_symbol_all_indices_gives(
+    fake: FakeNse,
+) -> None:
+    payload = fixture("allIndices_2026.json")
+    for row in payload["data"]:  # a symbol the default map does not know: learnt, not guessed
+        if row["index"] == "NIFTY SMALLCAP 250":
+            row["indexSymbol"] = "NIFTY SML 250 NEW"
+    fake.routes["/api/allIndices"] = payload
+    fake.routes["/api/equity-stock-indices?NIFTY SML 250 NEW"] = constituents_fixture(
+        "NIFTY SMALLCAP 250"
+    )
+    snapshot = await make_provider(fake).fetch([Part.STOCKS])
+    asked = [r.url.params["index"] for r in fake.paths("/api/equity-stock-indices")]
+    assert sorted(asked) == [
+        "NIFTY 50",
+        "NIFTY MICROCAP250",
+        "NIFTY MIDCAP 100",
+        "NIFTY SML 250 NEW",
+    ]
+    assert snapshot.members["NIFTY SMALLCAP 250"] == ("ISGEC", "JWL", "TCIEXP")
+    assert fake.paths("/api/allIndices")  # asked first: it says the names
+    assert not snapshot.errors
+
+
+async def test_empty_constituents_are_retried_once_under_the_other_spelling(
+    fake: FakeNse,
+) -> None:
+    fake.routes["/api/equity-stock-indices?NIFTY SMALLCAP 250"] = constituents_fixture(
+        "NIFTY SMALLCAP 250"
+    )
+    del fake.routes["/api/equity-stock-indices?NIFTY SMLCAP 250"]
+    provider = make_provider(fake)
+    snapshot = await provider.fetch([Part.STOCKS])
+    asked = [
+        r.url.params["index"]
+        for r in fake.paths("/api/equity-stock-indices")
+        if "SMALL" in r.url.params["index"] or "SMLCAP" in r.url.params["index"]
+    ]
+    assert asked == ["NIFTY SMLCAP 250", "NIFTY SMALLCAP 250"]
+    assert snapshot.members["NIFTY SMALLCAP 250"] == ("ISGEC", "JWL", "TCIEXP")
+    await provider.fetch([Part.STOCKS])  # the spelling that worked is remembered
+    assert len(fake.paths("/api/equity-stock-indices")) == (4 + 1) + 4
+
+
+async def test_a_segment_with_no_constituents_under_either_name_is_an_error(
+    fake: FakeNse,
+) -> None:
+    del fake.routes["/api/equity-stock-indices?NIFTY MICROCAP250"]
+    snapshot = await make_provider(fake).fetch([Part.STOCKS])
+    error = snapshot.errors[Part.STOCKS]
+    assert "NIFTY MICROCAP 250" in error
+    assert "'NIFTY MICROCAP250'" in error and "then 'NIFTY MICROCAP 250'" in error
+    assert "NIFTY MICROCAP 250" not in snapshot.members
+    assert snapshot.stocks  # the other segments still show
 
 
 # -- constituents ------------------------------------------------------------------------------
@@ -217,18 +318,61 @@ async def test_constituents_new_shape(fake: FakeNse) -> None:
     assert "ITC" not in stocks  # lastPrice "-"
     reliance = stocks["RELIANCE"]
     assert reliance.name == "Reliance Industries Limited"
-    assert reliance.sector == "Refineries & Marketing"
+    assert reliance.sector == "Oil Gas & Consumable Fuels"  # the list's: one taxonomy
     assert reliance.segment is Segment.LARGE
     assert reliance.ffmc == pytest.approx(945234.5678901)  # rupees -> crore
     assert reliance.time == datetime(2026, 5, 27, 11, 54, 23, tzinfo=IST)
     lt = stocks["LT"]
     assert lt.name == "Larsen & Toubro Limited"
     assert (lt.last, lt.prev_close, lt.volume) == (3648.20, 3610.40, 1234567)
-    assert stocks["INFY"].sector == "Unknown" and stocks["INFY"].name == "INFY"
+    # INFY has no meta: name and industry come from the constituent list (CSV)
+    assert (
+        stocks["INFY"].name == "Infosys Ltd." and stocks["INFY"].sector == "Information Technology"
+    )
     assert stocks["HDFCBANK"].ffmc is None
     assert stocks["TCIEXP"].name == "TCI Express Limited"  # OSC sequence stripped
-    assert stocks["TCIEXP"].sector == "Unknown"  # industry ""
+    assert stocks["TCIEXP"].sector == "Services"  # industry "" in meta: the list's
     assert stocks["PERSISTENT"].segment is Segment.MID
+    danlaw = stocks["DANLAW"]  # the microcap index sends no meta at all
+    assert (danlaw.name, danlaw.sector) == (
+        "Danlaw Technologies India Ltd.",
+        "Information Technology",
+    )
+    lists = [r.url.path for r in fake.requests if r.url.path.startswith("/content/")]
+    assert sorted(lists) == [
+        "/content/indices/ind_nifty50list.csv",
+        "/content/indices/ind_niftymicrocap250_list.csv",
+        "/content/indices/ind_niftymidcap100list.csv",
+        "/content/indices/ind_niftysmallcap250list.csv",
+    ]
+
+
+async def test_constituent_lists_are_fetched_at_most_daily_and_kept_in_the_cache(
+    fake: FakeNse,
+) -> None:
+    clock = {"now": NOW}
+    provider = make_provider(fake)
+    provider._now = lambda: clock["now"]
+    provider._lists._now = lambda: clock["now"]
+    await provider.fetch([Part.STOCKS])
+    clock["now"] = NOW + timedelta(hours=23)
+    await provider.fetch([Part.STOCKS])
+    lists = [r for r in fake.requests if r.url.path.startswith("/content/")]
+    assert len(lists) == 4
+    fresh = make_provider(fake)  # a restart: the lists come from the cache, not the host
+    fresh.use_text_cache(provider.text_cache)
+    snapshot = await fresh.fetch([Part.STOCKS])
+    assert len([r for r in fake.requests if r.url.path.startswith("/content/")]) == 4
+    assert {s.symbol: s.name for s in snapshot.stocks}["DANLAW"] == "Danlaw Technologies India Ltd."
+
+
+async def test_no_constituent_list_leaves_bare_symbols_without_failing_stocks(
+    fake: FakeNse,
+) -> None:
+    provider = make_provider(fake, constituent_lists={"NIFTY MICROCAP 250": "missing.csv"})
+    snapshot = await provider.fetch([Part.STOCKS])
+    assert not snapshot.errors
+    assert {s.symbol: s.name for s in snapshot.stocks}["DANLAW"] == "DANLAW"
 
 
 async def test_a_stock_in_several_indices_takes_the_largest_cap_segment(fake: FakeNse) -> None:
@@ -305,10 +449,14 @@ def test_a_broad_index_segments_its_stocks_by_free_float_rank() -> None:
     assert segment["S251"] is Segment.SMALL
 
 
-def test_constituents_without_stock_rows_is_bad_payload() -> None:
+def test_constituents_without_stock_rows_is_bad_payload_naming_the_name_sent() -> None:
     payload = {"data": [{"priority": 1, "symbol": "NIFTY 50", "lastPrice": 1}]}
-    with pytest.raises(BadPayload, match="no stock rows"):
+    with pytest.raises(BadPayload, match="no constituents for NIFTY 50"):
         nse_payloads.parse_constituents(payload, "NIFTY 50", Segment.LARGE, "NIFTY 50", NOW)
+    with pytest.raises(BadPayload, match="sent as 'NIFTY SMLCAP 250'"):
+        nse_payloads.parse_constituents(
+            {"data": []}, "NIFTY SMALLCAP 250", Segment.SMALL, "NIFTY SMLCAP 250", NOW
+        )
 
 
 # -- breadth -----------------------------------------------------------------------------------
@@ -321,7 +469,7 @@ async def test_breadth_uses_all_indices_then_adu_only_where_missing(fake: FakeNs
     small250 = breadth["NIFTY SMALLCAP 250"]
     assert (small250.advances, small250.declines, small250.unchanged) == (171, 77, 2)
     adu = fake.paths("/api/equity-stockIndices-adu")
-    assert [r.url.params["index"] for r in adu] == ["NIFTY SMALLCAP 250"]
+    assert [r.url.params["index"] for r in adu] == ["NIFTY SMLCAP 250"]  # the short name
     assert not fake.paths("/api/equity-stock-indices")  # breadth alone needs no constituents
 
 
@@ -383,18 +531,36 @@ async def test_earnings_window_purpose_filter_and_declared_today(fake: FakeNse) 
     calendar = fake.paths("/api/event-calendar")[0].url.params
     assert (calendar["from_date"], calendar["to_date"]) == ("27-05-2026", "26-06-2026")
     results = fake.paths("/api/corporates-financial-results")[0].url.params
-    assert (results["from_date"], results["to_date"]) == ("27-05-2026", "27-05-2026")
+    assert (results["from_date"], results["to_date"]) == ("24-05-2026", "27-05-2026")  # a window
     events = {(e.symbol, e.status): e for e in snapshot.earnings}
     assert set(events) == {
         ("TCIEXP", EarningsStatus.DECLARED),
-        ("ISGEC", EarningsStatus.DECLARED),  # only filingDate parses
+        ("ISGEC", EarningsStatus.DECLARED),  # two filings (standalone, consolidated): one event
+        ("JWL", EarningsStatus.DECLARED),  # filed yesterday evening
         ("JWL", EarningsStatus.UPCOMING),
         ("BLKASHYAP", EarningsStatus.UPCOMING),
         ("SHRIADHI", EarningsStatus.UPCOMING),
     }  # DHUNINV is a dividend, SIKA has date "-", OLDCO filed last week
     assert events["JWL", EarningsStatus.UPCOMING].date == date(2026, 5, 29)
+    assert events["JWL", EarningsStatus.DECLARED].date == date(2026, 5, 26)
     assert events["BLKASHYAP", EarningsStatus.UPCOMING].purpose == "Financial Results/Dividend"
-    assert events["TCIEXP", EarningsStatus.DECLARED].name == "TCI Express Limited"
+    assert events["TCIEXP", EarningsStatus.DECLARED].name == "TCI Express Limited"  # "comp"
+    assert snapshot.fetched[Part.EARNINGS] == NOW
+
+
+async def test_the_results_calendar_is_asked_hourly_not_every_refresh(fake: FakeNse) -> None:
+    clock = {"now": NOW}
+    provider = make_provider(fake)
+    provider._calendar._now = lambda: clock["now"]
+    for minutes in (0, 10, 59):
+        clock["now"] = NOW + timedelta(minutes=minutes)
+        snapshot = await provider.fetch([Part.EARNINGS])
+        assert snapshot.fetched[Part.EARNINGS] == NOW  # the age the pane shows
+    assert len(fake.paths("/api/event-calendar")) == 1
+    clock["now"] = NOW + timedelta(minutes=61)
+    await provider.fetch([Part.EARNINGS])
+    assert len(fake.paths("/api/event-calendar")) == 2
+    assert len(fake.paths("/api/corporates-financial-results")) == 2
 
 
 def test_event_calendar_drops_days_outside_the_window() -> None:
@@ -429,16 +595,26 @@ async def test_earnings_error_when_both_endpoints_time_out(fake: FakeNse) -> Non
 
 
 async def test_one_failing_endpoint_leaves_the_others_filled(fake: FakeNse) -> None:
-    fake.routes["/api/marketStatus"] = httpx.Response(500, text="oops")
+    fake.routes["/api/event-calendar"] = httpx.Response(500, text="oops")
+    fake.routes["/api/corporates-financial-results"] = httpx.Response(500, text="oops")
     sleep = FakeSleep()
     snapshot = await make_provider(fake, sleep).fetch()
-    assert set(snapshot.errors) == {Part.STATUS}
-    assert "HTTP 500" in snapshot.errors[Part.STATUS]
-    assert len(fake.paths("/api/marketStatus")) == 4  # first try + 3 retries
-    assert len(sleep.sleeps) == 3
-    assert snapshot.indices and snapshot.stocks and snapshot.breadth and snapshot.earnings
-    assert set(snapshot.sources) == ALL_PARTS - {Part.STATUS}
-    assert snapshot.status is None
+    assert set(snapshot.errors) == {Part.EARNINGS}
+    assert "HTTP 500" in snapshot.errors[Part.EARNINGS]
+    assert len(fake.paths("/api/event-calendar")) == 4  # first try + 3 retries
+    assert snapshot.indices and snapshot.stocks and snapshot.breadth and snapshot.status
+    assert set(snapshot.sources) == ALL_PARTS - {Part.EARNINGS}
+    assert snapshot.earnings == ()
+
+
+async def test_status_comes_from_the_constituents_answer_without_a_request(
+    fake: FakeNse,
+) -> None:
+    snapshot = await make_provider(fake).fetch([Part.STOCKS, Part.STATUS])
+    assert snapshot.status is not None and snapshot.status.phase is MarketPhase.OPEN
+    assert not fake.paths("/api/marketStatus")
+    alone = await make_provider(fake).fetch([Part.STATUS])  # no constituents asked: the endpoint
+    assert alone.status is not None and len(fake.paths("/api/marketStatus")) == 1
 
 
 async def test_html_instead_of_json_names_the_body(fake: FakeNse) -> None:

@@ -14,7 +14,8 @@ import pytest
 
 from providers.base import ProviderUnavailable
 from providers.contract import IST, Part, Segment
-from providers.yahoo import YahooProvider, create, segment_of
+from providers.contract import segment_of_index as segment_of
+from providers.yahoo import YahooProvider, create
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "yahoo"
 NOW = datetime(2026, 11, 20, 16, 0, tzinfo=IST)
@@ -236,3 +237,21 @@ def test_create_merges_the_symbol_map() -> None:
     assert create({"max_age_hours": 24}).max_age_hours == 24
     with pytest.raises(ValueError, match="unknown setting"):
         create({"max_age": 1})
+
+
+async def test_impersonation_is_used_when_installed_and_can_be_turned_off() -> None:
+    """Plain clients get 429s from Yahoo; with httpx-curl-cffi installed the provider sends
+    through curl_cffi's Chrome impersonation (checked without any request)."""
+    httpx_curl_cffi = pytest.importorskip("httpx_curl_cffi")
+    impersonating = create({})
+    plain = create({"impersonate": False})
+    try:
+        assert impersonating.impersonating and not plain.impersonating
+        transport = impersonating.http.client._transport
+        assert isinstance(transport, httpx_curl_cffi.AsyncCurlTransport)
+        assert not isinstance(plain.http.client._transport, httpx_curl_cffi.AsyncCurlTransport)
+    finally:
+        await impersonating.aclose()
+        await plain.aclose()
+    with pytest.raises(ValueError, match="impersonate must be true or false"):
+        create({"impersonate": "yes"})

@@ -18,7 +18,7 @@ from widgets.movers import GainersPane, LosersPane
 from widgets.pane import Pane
 from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
-from widgets.views import SegmentView
+from widgets.views import WATCH, BreadthView, SegmentView
 
 
 class PaneApp(App[None]):
@@ -70,3 +70,10 @@ def test_stale_pane_says_so(snap_compare) -> None:
 
     app = PaneApp(SectorsPane(id="sectors"), replace(segment_view(), sectors=()))
     assert snap_compare(app, terminal_size=(50, 6), run_before=run_before)
+
+
+def test_empty_watchlist_says_how_to_add_a_stock(snap_compare) -> None:
+    """At a third of 80x24: the three short lines fit."""
+    empty = BreadthView(0, 0, 0, None, None, ())
+    view = replace(segment_view(), segment=WATCH, breadth=empty, gainers=(), losers=())
+    assert snap_compare(PaneApp(GainersPane(id="gainers"), view), terminal_size=(40, 6))

@@ -12,7 +12,7 @@ from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
 
-from providers.contract import Segment
+from providers.contract import RatingKind, Segment
 from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
 from widgets.indices import IndicesPane
@@ -45,11 +45,17 @@ async def test_gainers_show_rank_symbol_move_and_band() -> None:
     pane = GainersPane()
     async with Host(pane).run_test(size=(80, 12)):
         view = segment_view()
-        pane.show(replace(view, upper_band=view.gainers[:1]))
+        # 41 at the band, though the view lists only the top ones: the title counts them all
+        pane.show(replace(view, upper_band=view.gainers[:1], upper_band_count=41))
         lines = screen_lines(pane)
-    assert "ISGEC" in lines[1] and "▲+20.0%" in lines[1] and "UC" in lines[1]
-    assert str(pane.border_subtitle).startswith("1 at UC")
-    assert lines[0].split()[:2] == ["#", "Symbol"]
+        assert str(pane.border_subtitle).startswith("41 at UC")
+        assert "ISGEC" in lines[1] and "▲+20.0%" in lines[1] and "UC" in lines[1]
+        assert lines[0].split()[:2] == ["#", "Symbol"]
+        for _ in range(3):  # change -> volume -> name -> at band: the stocks at the band
+            pane.cycle_sort()
+        assert "by at band" in str(pane.border_subtitle)
+        lines = screen_lines(pane)
+    assert [line.split()[1] for line in lines[1:] if line.strip()] == ["ISGEC"]
 
 
 async def test_pane_waits_before_data() -> None:
@@ -145,6 +151,28 @@ async def test_ratings_mark_new_items_and_direction() -> None:
         lines = screen_lines(pane)
     assert lines[1].startswith("●") and "Hold → Buy ▲" in lines[1]
     assert not lines[3].startswith("●") and "19 Nov" in lines[3] and "▼" in lines[3]
+
+
+async def test_ratings_kind_key_cycles_all_analyst_technical_upgrades() -> None:
+    technical = replace(
+        event("FLAIR", 30), kind=RatingKind.TECHNICAL, from_rating="Sideways", to_rating="Bullish"
+    )
+    pane = RatingsPane()
+    async with Host(pane).run_test(size=(80, 10)):
+        pane.show(segment_view(events=(*segment_view().events, technical)))
+        seen = {}
+        for _ in range(5):
+            names = {"SHAILY", "RADICO", "OLDCO", "FLAIR"}
+            symbols = [w for line in screen_lines(pane)[1:] for w in line.split() if w in names]
+            seen.setdefault(str(pane.border_title), symbols)
+            pane.cycle_kind()
+    assert seen == {
+        "Ratings": ["SHAILY", "RADICO", "OLDCO", "FLAIR"],
+        "Ratings · Analyst": ["SHAILY", "RADICO", "OLDCO"],
+        "Ratings · Technical": ["FLAIR"],
+        "Ratings · Upgrades": ["SHAILY", "RADICO", "FLAIR"],
+    }
+    assert pane.kind == "Analyst"  # five steps: round once and one more
 
 
 async def test_narrow_ratings_use_short_scale_words() -> None:

@@ -19,7 +19,7 @@ Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -40,10 +40,12 @@ from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.settings import AnalyticsSettings
 from tui.analytics.technicals import Calls
 from widgets.views import (
+    WATCH,
     BreadthPoint,
     EarningsRow,
     EventRow,
     IndexRow,
+    MoverRow,
     SegmentView,
     StockDetail,
 )
@@ -72,19 +74,24 @@ class _Daily:
     closes: DailyCloses
     refs: returns.References
     calls: Calls
-    stock_five_day: np.ndarray  # per universe position: the close 5 sessions back (NaN unknown)
+    stock_recent: np.ndarray  # (5, universe): closes of the last 5 sessions (NaN unknown)
     segment_of: dict[str, tuple[Segment, ...]]  # symbol or index name -> views it shows in
     technical_rows: dict[Segment, list[EventRow]]  # events.newest_first order
 
 
 @dataclass(frozen=True, slots=True, eq=False)
 class _Tick:
-    """What ``detail`` needs from the last refresh."""
+    """What ``detail``, ``watch_view`` and ``quotes`` need from the last refresh."""
 
     snapshot: Snapshot
     columns: LiveColumns
     daily: _Daily
     earnings: dict[Segment, tuple[tuple[EarningsRow, ...], tuple[EarningsRow, ...]]]
+    indices: tuple[IndexRow, ...]
+    sector_order: np.ndarray
+    recent: np.ndarray  # (5, universe): closes 5 sessions back .. the previous close, oldest first
+    upper: np.ndarray  # per universe position: at the upper price band
+    lower: np.ndarray
 
 
 def _history_key(closes: pd.DataFrame | ClosesTable | None) -> tuple:
@@ -157,13 +164,17 @@ class MarketAnalytics:
         daily = self._daily_for(today, universe, snapshot.indices)
         upper, lower = movers.band_flags(columns)
         order = sectors.sector_order(universe, columns)
-        five_day = returns.pct_array(columns.last, daily.stock_five_day)
+        # The 5-day path: four past closes, then today's previous close, then the live price.
+        recent = np.vstack([daily.stock_recent[:-1], columns.prev_close])
         today_change, five_day_change = {}, {}
         for segment in Segment:
             members = universe.members[segment]
-            weights = columns.ffmc[members]
-            today_change[segment] = returns.weighted_change(columns.change_pct[members], weights)
-            five_day_change[segment] = returns.weighted_change(five_day[members], weights)
+            today_change[segment] = returns.weighted_change(
+                columns.change_pct[members], columns.cap_prev[members]
+            )
+            five_day_change[segment] = returns.chain_linked_change(
+                recent[:, members], columns.shares[members], columns.last[members]
+            )
         rank_today = returns.rank({s: today_change[s] for s in CAP_SEGMENTS})
         rank_5d = returns.rank({s: five_day_change[s] for s in CAP_SEGMENTS})
         index_rows = self._index_rows(snapshot.indices, daily)
@@ -179,7 +190,6 @@ class MarketAnalytics:
             gainers, losers = movers.ranked(members, columns.change_pct, self.settings.movers)
             at_upper, _ = movers.ranked(members[upper[members]], columns.change_pct, None)
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
-            shown = self.settings.movers
             upcoming, declared = earnings[segment]
             views[segment] = SegmentView(
                 segment=segment,
@@ -200,13 +210,74 @@ class MarketAnalytics:
                 rank_5d=rank_5d.get(segment),
                 change_pct=today_change[segment],
                 change_5d_pct=five_day_change[segment],
-                upper_band=movers.rows(at_upper[:shown], universe, columns, upper, lower),
-                lower_band=movers.rows(at_lower[:shown], universe, columns, upper, lower),
+                upper_band=movers.rows(at_upper, universe, columns, upper, lower),
+                lower_band=movers.rows(at_lower, universe, columns, upper, lower),
                 upper_band_count=len(at_upper),
                 lower_band_count=len(at_lower),
             )
-        self._tick = _Tick(snapshot, columns, daily, earnings)
+        self._tick = _Tick(
+            snapshot, columns, daily, earnings, tuple(index_rows), order, recent, upper, lower
+        )
         return views
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
+        """The Watch view of the last refresh: ``symbols`` (those in the data) as a segment.
+
+        Every watched stock is listed: Gainers has the risers and those unchanged or not yet
+        traded (best first, unknown last), Losers the fallers; the other panes show their
+        sectors, rating changes and results, and every index as the market around them. No
+        intraday breadth series (the list changes whenever the user edits it). Cheap enough
+        to call on the UI thread when the watchlist changes."""
+        tick = self._tick
+        if tick is None:
+            return None
+        universe, columns = tick.daily.universe, tick.columns
+        watched = set(symbols)
+        members = np.array(
+            sorted(p for s in watched if (p := universe.position.get(s)) is not None),
+            dtype=np.intp,
+        )
+        change = columns.change_pct
+        _, losers = movers.ranked(members, change, None)
+        rest = members[~(change[members] < 0)]
+        rest = rest[np.argsort(-np.nan_to_num(change[rest], nan=-np.inf), kind="stable")]
+        advances, declines, unchanged = breadth.count(change[members])
+        upcoming, declared = tick.earnings[Segment.ALL]
+        analyst = events.newest_first(
+            events.event_row(c) for c in tick.snapshot.ratings if c.symbol in watched
+        )
+        technical = [r for r in tick.daily.technical_rows[Segment.ALL] if r.symbol in watched]
+        return SegmentView(
+            segment=WATCH,
+            as_of=tick.snapshot.as_of,
+            indices=tick.indices,
+            breadth=breadth.view(advances, declines, unchanged, breadth.BreadthSeries()),
+            gainers=movers.rows(rest, universe, columns, tick.upper, tick.lower),
+            losers=movers.rows(losers, universe, columns, tick.upper, tick.lower),
+            sectors=sectors.rows(tick.sector_order, members, universe, columns),
+            events=events.feed(analyst, technical, limit=self.settings.max_events),
+            upcoming=tuple(row for row in upcoming if row.symbol in watched),
+            declared=tuple(row for row in declared if row.symbol in watched),
+            rank_today=None,
+            rank_5d=None,
+            change_pct=returns.weighted_change(change[members], columns.cap_prev[members]),
+            change_5d_pct=returns.chain_linked_change(
+                tick.recent[:, members], columns.shares[members], columns.last[members]
+            ),
+        )
+
+    def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]:
+        """Symbol -> its row as of the last refresh, for those of ``symbols`` in the data
+        (what alert rules on named stocks look at)."""
+        tick = self._tick
+        if tick is None:
+            return {}
+        universe = tick.daily.universe
+        found = [p for s in dict.fromkeys(symbols) if (p := universe.position.get(s)) is not None]
+        rows = movers.rows(
+            np.array(found, dtype=np.intp), universe, tick.columns, tick.upper, tick.lower
+        )
+        return {row.symbol: row for row in rows}
 
     def detail(self, symbol: str) -> StockDetail | None:
         """The drill-down for ``symbol`` as of the last refresh; None if it is not a stock there."""
@@ -269,9 +340,12 @@ class MarketAnalytics:
             closes, calls = cut, Calls.compute(cut)
         refs = returns.References.build(closes, today, self.settings.anchor)
         stock_columns = closes.gather(universe.symbols)
-        stock_five_day = np.full(len(universe.symbols), np.nan)
         found = stock_columns >= 0
-        stock_five_day[found] = refs.five_day[stock_columns[found]]
+        rows = closes.before(today)
+        stock_recent = np.full((returns.FIVE_DAY_SESSIONS, len(universe.symbols)), np.nan)
+        if rows >= returns.FIVE_DAY_SESSIONS:
+            window = closes.values[rows - returns.FIVE_DAY_SESSIONS : rows]
+            stock_recent[:, found] = window[:, stock_columns[found]]
         names = dict(zip(universe.symbols, universe.names, strict=True))
         names.update({quote.name: quote.name for quote in indices})
         segment_of = self._segment_map(universe, indices)
@@ -282,7 +356,7 @@ class MarketAnalytics:
             closes=closes,
             refs=refs,
             calls=calls,
-            stock_five_day=stock_five_day,
+            stock_recent=stock_recent,
             segment_of=segment_of,
             technical_rows=_by_segment(map(events.event_row, technical), segment_of),
         )
@@ -336,9 +410,12 @@ class MarketAnalytics:
         if cached is not None and cached[1] is daily and cached[0] == snapshot.ratings:
             return cached[2]
         analyst = _by_segment(map(events.event_row, snapshot.ratings), daily.segment_of)
+        limit = self.settings.max_events
+        # The cap is per kind: a busy day of technical changes never pushes analyst ones out.
         feeds = {
             segment: events.feed(
-                analyst[segment], daily.technical_rows[segment], limit=self.settings.max_events
+                events.feed(analyst[segment], limit=limit),
+                events.feed(daily.technical_rows[segment], limit=limit),
             )
             for segment in Segment
         }

@@ -80,6 +80,9 @@ class LiveColumns:
 
     ``change_pct`` is the quote's own figure, or computed from last and previous close when
     the quote lacks it; ``change`` is last - previous close (NaN without a previous close).
+    ``shares`` is the free float in units of crore rupees per rupee of price (``ffmc /
+    last``), so ``shares * price`` is the free-float cap at any price: ``cap_prev`` is the
+    cap at the previous close, the weight an index gives the stock for today's move.
     """
 
     last: np.ndarray
@@ -89,6 +92,8 @@ class LiveColumns:
     volume: np.ndarray
     ffmc: np.ndarray
     band_pct: np.ndarray
+    shares: np.ndarray
+    cap_prev: np.ndarray
 
     @classmethod
     def from_stocks(cls, stocks: Sequence[StockQuote]) -> LiveColumns:
@@ -96,16 +101,20 @@ class LiveColumns:
         prev = _floats(stocks, "prev_close")
         prev[prev <= 0] = np.nan
         reported = _floats(stocks, "change_pct")
+        ffmc = _floats(stocks, "ffmc")
         with np.errstate(invalid="ignore", divide="ignore"):
             computed = (last / prev - 1.0) * 100.0
+            shares = np.where(last > 0, ffmc / last, np.nan)
         return cls(
             last=last,
             prev_close=prev,
             change=last - prev,
             change_pct=np.where(np.isnan(reported), computed, reported),
             volume=_floats(stocks, "volume"),
-            ffmc=_floats(stocks, "ffmc"),
+            ffmc=ffmc,
             band_pct=_floats(stocks, "band_pct"),
+            shares=shares,
+            cap_prev=shares * prev,
         )
 
 

@@ -19,13 +19,16 @@ from the history, or a history too short — never 0):
 - Moving averages (50, 100, 200 sessions) include today's live price with the last n-1 closes;
   "crossed today" means yesterday's close was on the other side of yesterday's average.
 - Relative performance: the day change minus the benchmark's day change (points).
-- Segment performance: the free-float-cap weighted % change of the segment's stocks (today,
-  and over 5 sessions from the same 5-day references); the cap segments are ranked 1 = best.
+- Segment performance, index methodology: the free-float-cap-weighted % change of the
+  segment's stocks with the weights at the start of the period — today, the caps at the
+  previous close; over 5 sessions, each session's change weighted by the caps at the close
+  before it, chain-linked (``chain_linked_change``). The cap segments are ranked 1 = best.
 """
 
 from __future__ import annotations
 
 import calendar
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -207,6 +210,22 @@ def weighted_change(change_pct: np.ndarray, weights: np.ndarray) -> float | None
     usable = ~np.isnan(change_pct) & (weights > 0)
     total = float(weights[usable].sum())
     return float((change_pct[usable] * weights[usable]).sum() / total) if total else None
+
+
+def chain_linked_change(closes: np.ndarray, shares: np.ndarray, last: np.ndarray) -> float | None:
+    """% change over the sessions of ``closes`` (rows oldest first, one column per stock)
+    and on to the live ``last`` prices: each step's change is weighted by the free-float caps
+    (``shares * price``) at the step's start, over the stocks known at both ends, and the
+    steps are multiplied. None when a step has no such stock."""
+    path = np.vstack([closes, last[None, :]])
+    growth = 1.0
+    for before, after in itertools.pairwise(path):
+        known = ~np.isnan(before) & ~np.isnan(after) & (shares > 0) & (before > 0)
+        start = float(before[known] @ shares[known])
+        if start <= 0:
+            return None
+        growth *= float(after[known] @ shares[known]) / start
+    return (growth - 1.0) * 100.0
 
 
 def rank(changes: Mapping[object, float | None]) -> dict[object, int | None]:

@@ -1,8 +1,9 @@
 """Sector performance inside a segment: weighted and median change, breadth, leader, laggard.
 
-``change_pct`` is weighted by free-float market cap over the sector's stocks that have both a
-known change and a positive ``ffmc``; None when none has (a provider without market caps) —
-``median_pct`` is then still there. Sectors are ranked best first by ``change_pct``; sectors
+``change_pct`` is the sector's index-style change: its stocks' changes weighted by their
+free-float market cap at the previous close (``LiveColumns.cap_prev``), as an index weights
+today's move, over the stocks that have both; None when none has (a provider without market
+caps) — ``median_pct`` is then still there. Sectors are ranked best first by ``change_pct``; sectors
 without it follow, ranked by ``median_pct``; sectors with neither come last.
 
 All of it is one stable sort per tick: stocks ordered by (sector, change) once, then each
@@ -43,7 +44,7 @@ def rows(
     starts = np.concatenate(([0], np.cumsum(totals)[:-1]))
     advances = np.bincount(codes, weights=change > 0, minlength=n_sectors).astype(np.intp)
     declines = np.bincount(codes, weights=change < 0, minlength=n_sectors).astype(np.intp)
-    weights = columns.ffmc[ordered]
+    weights = columns.cap_prev[ordered]
     usable = known & (weights > 0)
     weight_sum = np.bincount(codes, weights=np.where(usable, weights, 0.0), minlength=n_sectors)
     weighted = np.bincount(

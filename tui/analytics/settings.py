@@ -20,7 +20,7 @@ class AnalyticsSettings:
     anchor: date | None = None
     benchmark: str = "NIFTY 50"
     event_sessions: int = 5  # past sessions whose technical-call changes the feed shows
-    max_events: int = 200  # feed length per segment
+    max_events: int = 200  # feed length per segment and kind (analyst, technical)
 
     def __post_init__(self) -> None:
         if self.movers < 0:

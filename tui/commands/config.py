@@ -19,6 +19,8 @@ def run(args: argparse.Namespace) -> int:
         exists = "exists" if paths.config.exists() else "not created; defaults apply"
         print(f"config:  {paths.config} ({paths.config_source}; {exists})")
         print(f"history: {paths.history}")
+        print(f"watch:   {paths.watchlist(demo=False)} (demo: {paths.watchlist(demo=True).name})")
+        print(f"alerts:  {paths.alerts(demo=False)} (demo: {paths.alerts(demo=True).name})")
         print(f"logs:    {paths.log_dir}")
         return 0
     if args.init:

@@ -3,8 +3,10 @@ works (how many items, how fast) and what failed and why.
 
 Each provider is created once and fetched once for all the kinds routed to it (plus one
 ``history`` call when it serves history), all providers concurrently, each bounded by
-``DOCTOR_TIMEOUT``. Failures are sorted into the causes a user can act on (DNS, TLS, a
-refused or blocked request, rate limiting, timeouts, bad data) from the typed errors and the
+``DOCTOR_TIMEOUT``. Providers that report their endpoints (NSE) then get a table of them:
+the index name sent, rows received, the cookie jar's age and the requests in the last
+hour. Failures are sorted into the causes a user can act on (DNS, TLS, a refused or blocked
+request, rate limiting, timeouts, bad data) from the typed errors and the
 HTTP core's messages. Exit status: 0 when every data kind has a working provider, 1 when
 some kind has none, 2 when the config itself is unusable. Headless: no textual import.
 """
@@ -232,6 +234,32 @@ def render(checks: Sequence[Check]) -> str:
     return "\n".join([table, "", *summary]) + "\n"
 
 
+def endpoints(providers: Mapping[str, Provider | Exception]) -> str:
+    """Per endpoint of each provider that reports them (NSE): the index name sent, the rows
+    received, the cookie jar's age then, and the requests in the last hour."""
+    from tui.output.export import text_table
+
+    sections = []
+    for name, provider in providers.items():
+        report = getattr(provider, "endpoint_report", None)
+        if report is None:
+            continue
+        rows = [
+            (
+                path,
+                (use.name or "-") if use else "-",
+                str(use.rows) if use else "-",
+                f"{use.cookie_age:.0f} s" if use and use.cookie_age is not None else "-",
+                str(count),
+            )
+            for path, use, count in report()
+        ]
+        if rows:
+            header = ("ENDPOINT", "NAME SENT", "ROWS", "COOKIE AGE", "REQUESTS/LAST HOUR")
+            sections.append(f"{name} endpoints:\n" + text_table(header, rows, right="..rrr"))
+    return "".join(f"\n{section}\n" for section in sections)
+
+
 def run(args: argparse.Namespace) -> int:
     from tui.settings import wiring
     from tui.settings.config import ConfigError
@@ -251,5 +279,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"config: {origin}\nchecking {names} (once each) ...\n", flush=True)
     checks = asyncio.run(diagnose(routes, providers))
     sys.stdout.write(render(checks))
+    sys.stdout.write(endpoints(providers))
     _, bad = working_kinds(checks)
     return 1 if bad else 0

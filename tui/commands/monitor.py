@@ -4,7 +4,8 @@ Textual is imported only here, so the headless subcommands never pay for it. The
 comes from ``tui.settings.wiring`` (flags > config > the demo market). A live source gets the
 history store (offline start, recorded closes, history top-ups) and the IST market clock
 (refresh slows
-when closed); the demo runs its own simulated session and keeps nothing.
+when closed); the demo runs its own simulated session and keeps no history. Both keep the
+watchlist and the day's alerts in the user data dir, the demo's in files of its own.
 """
 
 from __future__ import annotations
@@ -59,7 +60,22 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
     else:
         store, app = _live_app(the_plan, provider, analytics)
     _apply_theme(app, display.theme, the_plan)
+    _watch_and_alert(app, the_plan, demo=provider.simulated)
     return app, store
+
+
+def _watch_and_alert(app: CapwatchApp, the_plan: Plan, *, demo: bool) -> None:
+    """The user's watchlist (the config's ``display.watchlist`` until edited) and the alert
+    rules with the day's journal, both in the user data dir."""
+    from tui.alerts import AlertWatcher
+    from tui.settings.watchlist import Watchlist
+
+    config, paths = the_plan.config, the_plan.paths
+    app.watchlist = Watchlist.load(paths.watchlist(demo=demo), seed=config.display.watchlist)
+    app.alerts = AlertWatcher(config.alerts, paths.alerts(demo=demo)) if config.alerts else None
+    app.delivery = config.notifications
+    if app.watchlist.notice:
+        app.hint = "; ".join(filter(None, (app.hint, app.watchlist.notice)))
 
 
 def _live_app(
@@ -78,6 +94,9 @@ def _live_app(
         now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
     )
     schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
+    keep_texts = getattr(provider, "use_text_cache", None)
+    if keep_texts is not None:  # NSE's constituent lists survive a restart in the store
+        keep_texts(store)
 
     async def daily_work() -> pd.DataFrame:
         """Once per trading day, after the first screen: holidays, then daily closes."""

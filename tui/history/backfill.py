@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Quoted past levels older than this are not merged (see ``with_reference_closes``).
+REFERENCE_DAYS = 40
+REFERENCE_SPAN = timedelta(days=REFERENCE_DAYS)
+
 
 def last_day_before(store: HistoryStore, today: date) -> date | None:
     """The last trading day with stored closes before ``today`` (today's own row is only
@@ -59,7 +63,38 @@ async def load_closes(
                 fresh = await provider.history(None, wanted)
                 await asyncio.to_thread(store.append_daily_closes, fresh)
             except ProviderError as exc:
-                if last is None:
+                if last is None and reference_frame(provider).empty:
                     raise
                 log.warning("history top-up failed, using stored closes: %s", exc)
-    return await asyncio.to_thread(store.daily_closes, None, days)
+    closes = await asyncio.to_thread(store.daily_closes, None, days)
+    return with_reference_closes(closes, provider, today)
+
+
+def reference_frame(provider: Provider) -> pd.DataFrame:
+    """The past levels ``provider`` quotes (the optional ``reference_closes()`` capability,
+    e.g. NSE's allIndices week/month/year-ago levels) as a sparse history frame."""
+    import pandas as pd
+
+    quoted = getattr(provider, "reference_closes", None)
+    return quoted() if quoted is not None else pd.DataFrame()
+
+
+def with_reference_closes(closes: pd.DataFrame, provider: Provider, today: date) -> pd.DataFrame:
+    """``closes`` with gaps filled from the provider's quoted past levels, so 5D and 1M show
+    from the first refresh, before (or without) a history backfill. Only levels of the last
+    ``REFERENCE_DAYS`` days are used: an older one (NSE's year-ago level) would pass for the close
+    before the year end or the anchor date. With no history at all, the business days
+    between the levels are filled forward so "5 sessions back" counts sessions."""
+    import pandas as pd
+
+    reference = reference_frame(provider)
+    if reference.empty:
+        return closes
+    end = pd.Timestamp(today)
+    reference = reference[(reference.index < end) & (reference.index >= end - REFERENCE_SPAN)]
+    if reference.empty:
+        return closes
+    if closes.empty:
+        sessions = pd.bdate_range(reference.index.min(), end - pd.Timedelta(days=1))
+        return reference.reindex(reference.index.union(sessions)).ffill()
+    return closes.combine_first(reference)

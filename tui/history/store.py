@@ -95,6 +95,11 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         "CREATE INDEX rating_event_day ON rating_event (day)",
         "CREATE INDEX earnings_event_day ON earnings_event (day)",
     ),
+    # v3: texts providers fetch rarely and keep between runs (NSE's constituent lists).
+    (
+        """CREATE TABLE fetched_text (
+            key TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL)""",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -410,6 +415,21 @@ class HistoryStore:
             )
             for sym, name, kind, old, new, source, at in rows
         )
+
+    def load_text(self, key: str) -> tuple[str, datetime] | None:
+        """A text a provider stored with ``save_text`` and when it was fetched (IST)."""
+        row = self._db.execute(
+            "SELECT body, fetched_at FROM fetched_text WHERE key = ?", (key,)
+        ).fetchone()
+        return None if row is None else (row[0], _from_micros(row[1]))
+
+    def save_text(self, key: str, text: str, fetched_at: datetime) -> None:
+        """Keep a fetched text (a constituent list) so a restart need not fetch it again."""
+        with self._write() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO fetched_text VALUES (?, ?, ?)",
+                (key, _epoch_micros(fetched_at), text),
+            )
 
     def earnings_events(self, start: date, end: date) -> tuple[EarningsEvent, ...]:
         """Earnings events dated ``start``..``end`` inclusive, by date."""

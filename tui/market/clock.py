@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from providers.contract import IST, MarketPhase
-from tui.market.holidays import BUNDLED_HOLIDAYS, merge_holidays
+from providers.holidays import BUNDLED_HOLIDAYS
+from tui.market.holidays import merge_holidays
 
 PRE_OPEN_START = time(9, 0)
 OPEN_START = time(9, 15)

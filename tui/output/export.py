@@ -3,7 +3,7 @@
 The JSON keys are a public interface: later versions add keys but never rename these. Every
 time is ISO 8601 with its offset, every date ISO 8601; prices and caps are rounded to 2
 decimals, percentages to 2. ``None`` stays ``null`` ("not known", never zero). Imports neither
-textual nor pandas.
+textual nor pandas (the history functions take a frame their caller built).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from providers.contract import (
     Breadth,
@@ -23,6 +24,9 @@ from providers.contract import (
     Snapshot,
     StockQuote,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Columns of ``stocks_csv``, in order (the JSON stock object has the same keys).
 STOCK_COLUMNS = (
@@ -191,6 +195,45 @@ def stocks_csv(snapshot: Snapshot) -> str:
     for quote in snapshot.stocks:
         writer.writerow(stock_to_dict(quote))
     return buffer.getvalue()
+
+
+# -- daily history ---------------------------------------------------------------------------
+
+
+def _history_rows(frame: pd.DataFrame) -> list[tuple[str, list[float | None]]]:
+    """(ISO date, closes rounded, None where unknown) per row of a wide closes frame."""
+    values = frame.to_numpy(dtype=float, na_value=float("nan"))
+    return [
+        (stamp.date().isoformat(), [None if v != v else _num(v) for v in row])  # v != v: NaN
+        for stamp, row in zip(frame.index, values.tolist(), strict=True)
+    ]
+
+
+def history_csv(frame: pd.DataFrame) -> str:
+    """``date,<name>,...`` then one row per trading day, oldest first; unknown = empty."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["date", *map(str, frame.columns)])
+    for day, row in _history_rows(frame):
+        writer.writerow([day, *("" if v is None else v for v in row)])
+    return buffer.getvalue()
+
+
+def history_json(frame: pd.DataFrame, provider: str, simulated: bool, before: date) -> str:
+    """``{"provider", "simulated", "before", "columns", "closes": [{"date", <name>: close}]}``:
+    the same rows as ``history_csv``; ``before`` is the snapshot's day the rows lead up to."""
+    columns = [str(name) for name in frame.columns]
+    data = {
+        "provider": provider,
+        "simulated": simulated,
+        "before": before.isoformat(),
+        "columns": columns,
+        "closes": [
+            {"date": day, **dict(zip(columns, row, strict=True))}
+            for day, row in _history_rows(frame)
+        ],
+    }
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 # -- plain-text tables ---------------------------------------------------------------------

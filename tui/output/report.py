@@ -1,19 +1,25 @@
 """Segment views as JSON-ready objects and plain-text tables, for ``capwatch snapshot``.
 
 The JSON keys are a public interface (``tui.output.export`` adds them to the snapshot object):
-``segments`` is a list, one object per segment in ``Segment`` order, and every index object
-gains ``change_5d_pct``, ``change_1m_pct`` and ``change_ytd_pct``. Percentages and ratios are
+``segments`` is a list, one object per segment in ``Segment`` order (or just the one asked
+for, ``watch`` included): breadth; the segment's index-style ``change_pct`` and
+``change_5d_pct``; ``upper_band``/``lower_band``, how many of its stocks sit at their price
+band; movers; sectors. Every index object gains ``change_5d_pct``, ``change_1m_pct`` and
+``change_ytd_pct``; ``alerts`` lists the alerts that would fire, each with ``at``, ``rule``,
+``subject``, ``value`` and ``message``. Percentages and ratios are
 rounded to 2 decimals; ``None`` stays ``null`` (not known, never zero).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 
 from providers.contract import Segment
 from tui.output.export import text_table
-from widgets.views import MoverRow, SegmentView
+from widgets.views import AlertRow, MoverRow, Scope, SegmentView
+
+EVERY_SEGMENT: tuple[Scope, ...] = tuple(Segment)
 
 
 def _num(value: float | None) -> float | None:
@@ -28,10 +34,13 @@ def _movers_json(rows: tuple[MoverRow, ...]) -> list[dict[str, object]]:
     return [{"symbol": r.symbol, "change_pct": _num(r.change_pct)} for r in rows]
 
 
-def segments_json(views: Mapping[Segment, SegmentView]) -> list[dict[str, object]]:
-    """The ``segments`` list: breadth, movers and sectors of each segment."""
+def segments_json(
+    views: Mapping[Scope, SegmentView], scopes: Sequence[Scope] = EVERY_SEGMENT
+) -> list[dict[str, object]]:
+    """The ``segments`` list: breadth, change, band hits, movers and sectors of each of
+    ``scopes``."""
     out = []
-    for segment in Segment:
+    for segment in scopes:
         view = views[segment]
         out.append(
             {
@@ -40,6 +49,10 @@ def segments_json(views: Mapping[Segment, SegmentView]) -> list[dict[str, object
                 "declines": view.breadth.declines,
                 "unchanged": view.breadth.unchanged,
                 "ad_ratio": _num(view.breadth.ad_ratio),
+                "change_pct": _num(view.change_pct),
+                "change_5d_pct": _num(view.change_5d_pct),
+                "upper_band": view.upper_band_count,
+                "lower_band": view.lower_band_count,
                 "gainers": _movers_json(view.gainers),
                 "losers": _movers_json(view.losers),
                 "sectors": [
@@ -56,7 +69,21 @@ def segments_json(views: Mapping[Segment, SegmentView]) -> list[dict[str, object
     return out
 
 
-def index_horizons_json(views: Mapping[Segment, SegmentView]) -> dict[str, dict[str, object]]:
+def alerts_json(alerts: Sequence[AlertRow]) -> list[dict[str, object]]:
+    """The ``alerts`` list."""
+    return [
+        {
+            "at": alert.at.isoformat(),
+            "rule": alert.rule,
+            "subject": alert.subject,
+            "value": alert.value,
+            "message": alert.message,
+        }
+        for alert in alerts
+    ]
+
+
+def index_horizons_json(views: Mapping[Scope, SegmentView]) -> dict[str, dict[str, object]]:
     """Per index name, the horizon keys its JSON object gains."""
     return {
         row.name: {
@@ -68,7 +95,9 @@ def index_horizons_json(views: Mapping[Segment, SegmentView]) -> dict[str, dict[
     }
 
 
-def segments_table(views: Mapping[Segment, SegmentView], anchor: date | None) -> str:
+def segments_table(
+    views: Mapping[Scope, SegmentView], anchor: date | None, scopes: Sequence[Scope] = EVERY_SEGMENT
+) -> str:
     """The same figures as ``segments_json`` and the index horizons, as aligned text tables."""
     since = f"SINCE {anchor:%d %b %Y}".upper() if anchor else "SINCE"
     parts = [
@@ -102,13 +131,13 @@ def segments_table(views: Mapping[Segment, SegmentView], anchor: date | None) ->
                     _pct(view.change_5d_pct),
                     "-" if view.rank_5d is None else str(view.rank_5d),
                 )
-                for segment, view in ((s, views[s]) for s in Segment)
+                for segment, view in ((s, views[s]) for s in scopes)
             ),
             right=" rrrrrrrr",
         ),
     ]
     movers = []
-    for segment in Segment:
+    for segment in scopes:
         view = views[segment]
         for label, rows in (("gainers", view.gainers), ("losers", view.losers)):
             listed = ", ".join(f"{r.symbol} {_pct(r.change_pct)}" for r in rows) or "-"
@@ -116,7 +145,7 @@ def segments_table(views: Mapping[Segment, SegmentView], anchor: date | None) ->
     parts.append(text_table(("SEGMENT", "MOVERS", "STOCKS"), movers))
     sectors = [
         (segment.value, row.sector, _pct(row.change_pct), str(row.advances), str(row.declines))
-        for segment in Segment
+        for segment in scopes
         for row in views[segment].sectors
     ]
     parts.append(text_table(("SEGMENT", "SECTOR", "CHANGE", "ADV", "DEC"), sectors, "  rrr"))

@@ -22,6 +22,8 @@ from types import MappingProxyType
 from typing import NoReturn
 
 from providers.contract import Part
+from tui.alerts import rules as alert_rules
+from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
 from tui.market.schedule import Refresh
 
@@ -113,6 +115,8 @@ class Config:
     display: Display = field(default_factory=Display)
     special_sessions: tuple[SpecialSession, ...] = ()
     history: Retention = field(default_factory=Retention)
+    alerts: tuple[alert_rules.Rule, ...] = ()
+    notifications: Delivery = field(default_factory=Delivery)
 
     def provider_settings(self, name: str) -> Mapping[str, object]:
         """Settings for provider ``name`` (empty when it has no table)."""
@@ -293,6 +297,7 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "refresh": ("open", "closed", "heartbeat"),
         "display": ("movers", "anchors", "watchlist", "theme"),
         "history": ("intraday_days", "daily_years"),
+        "notifications": ("bell", "desktop"),
     }
 )
 
@@ -373,6 +378,12 @@ def _positive_int(reader: _Reader, value: object, key: str) -> int:
     return int(reader.number(value, key, integer=True))
 
 
+def _positive_ints(reader: _Reader, value: object, key: str) -> list[int]:
+    if not isinstance(value, list):
+        reader.fail(key, f"expected an array of numbers, got {_type_name(value)}")
+    return [_positive_int(reader, item, f"{key}[{i}]") for i, item in enumerate(value)]
+
+
 def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
     if value == 0 and type(value) is int:
         return 0
@@ -399,16 +410,27 @@ BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType
             "earnings_days": _positive_int,
             "max_retries": _non_negative_int,
             "blocked_cooldown": _Reader.number,
+            "results_days": _positive_int,
+            "archives_url": _Reader.string,
+            "constituent_lists": _string_table,  # index name -> CSV file on the archives host
+            "cookie_max_age": _Reader.number,
+            "cookie_max_uses": _positive_int,
+            "primes_per_minute": _positive_int,
+            "calendar_every": _Reader.number,
+            "lists_every": _Reader.number,
+            "holidays_every": _Reader.number,
         },
         "bse": {
             "index_names": _string_table,
             "mover_indices": _string_table,
             "earnings_days": _positive_int,
+            "index_board": _positive_ints,  # MktCapBoard categories for index levels
         },
         "yahoo": {
             "symbols": _symbol_table,
             "max_age_hours": _Reader.number,
             "cookie_url": _Reader.string,
+            "impersonate": _Reader.boolean,
         },
         "files": {
             "ratings": _Reader.string,
@@ -501,6 +523,43 @@ def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSessio
     return tuple(sessions)
 
 
+def _read_alerts(reader: _Reader, data: object) -> tuple[alert_rules.Rule, ...]:
+    """``[[alerts]]``: each table's keys checked for its kind, ids unique."""
+    if not isinstance(data, list):
+        reader.fail("alerts", "expected [[alerts]] tables")
+    rules: list[alert_rules.Rule] = []
+    for i, item in enumerate(data):
+        key = f"alerts[{i}]"
+        table = reader.table(item, key, None)
+        for required in ("id", "kind"):
+            if required not in table:
+                reader.fail(f"{key}.{required}", "missing (every alert needs an id and a kind)")
+        try:
+            kind = alert_rules.parse_kind(table["kind"])
+            reader.table(table, key, alert_rules.keys_for(kind))
+            rule = alert_rules.build(table)
+        except alert_rules.RuleError as exc:
+            reader.fail(f"{key}.{exc.key}", exc.problem)
+        if any(other.id == rule.id for other in rules):
+            reader.fail(f"{key}.id", f"{rule.id!r} is used by another alert; ids must differ")
+        rules.append(rule)
+    return tuple(rules)
+
+
+def _read_notifications(reader: _Reader, data: object) -> Delivery:
+    table = reader.table(data, "notifications", SECTION_KEYS["notifications"])
+    values: dict[str, object] = {}
+    if "bell" in table:
+        values["bell"] = reader.boolean(table["bell"], "notifications.bell")
+    if "desktop" in table:
+        choice = table["desktop"]
+        if choice not in tuple(Desktop):
+            known = ", ".join(f'"{d.value}"' for d in Desktop)
+            reader.fail("notifications.desktop", f"expected one of {known}, got {choice!r}")
+        values["desktop"] = Desktop(choice)
+    return Delivery(**values)  # type: ignore[arg-type]
+
+
 def _read_retention(reader: _Reader, data: object) -> Retention:
     table = reader.table(data, "history", SECTION_KEYS["history"])
     return Retention(
@@ -515,6 +574,8 @@ _SECTIONS = (
     "display",
     "special_sessions",
     "history",
+    "alerts",
+    "notifications",
 )
 
 
@@ -549,6 +610,10 @@ def parse_config(
         values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
     if "history" in data:
         values["history"] = _read_retention(reader, data["history"])
+    if "alerts" in data:
+        values["alerts"] = _read_alerts(reader, data["alerts"])
+    if "notifications" in data:
+        values["notifications"] = _read_notifications(reader, data["notifications"])
     config = Config(**values)
     if known_providers is not None:
         _check_provider_names(reader, config.sources, known_providers)
@@ -601,7 +666,7 @@ DEFAULT_CONFIG_TEXT = f"""\
 [sources]
 # Providers per data kind, first choice first, then fallbacks.
 # Built-ins: nse, bse, yahoo, files, demo; plugins add more (`capwatch providers`).
-indices = ["nse", "yahoo"]     # index levels; Yahoo if NSE is unreachable
+indices = ["nse", "bse", "yahoo"]  # levels from NSE and BSE together; Yahoo if both fail
 stocks = ["nse"]               # constituents' quotes (movers, sectors, breadth)
 breadth = ["nse"]              # advances/declines; add "bse" for BSE indices
 ratings = ["files"]            # analyst rating changes from your file, see [providers.files]
@@ -647,6 +712,17 @@ theme = "textual-dark"         # any Textual theme name
 [history]
 intraday_days = 7              # keep intraday breadth this many days
 daily_years = 3                # keep daily closes this many years
+
+[notifications]
+bell = true                    # ring the terminal bell when an alert fires
+desktop = "off"                # "osc9" or "osc777": a desktop notification through the terminal
+
+# Alerts (README, "Alerts"): each has a stable id and a kind. For example:
+# [[alerts]]
+# id = "small-breadth"
+# kind = "breadth"             # a segment's A/D ratio
+# segment = "small"
+# above = 2.5
 
 # Extra sessions, e.g. Muhurat trading on Diwali (IST times):
 # [[special_sessions]]

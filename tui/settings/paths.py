@@ -1,9 +1,11 @@
-"""Where capwatch keeps its files: the config file, the history database and the logs.
+"""Where capwatch keeps its files: the config file, the history database, the watchlist, the
+day's alerts and the logs.
 
 The platform's user directories come from platformdirs (XDG on Linux, so ``XDG_CONFIG_HOME``
 and friends are honoured). The config path can be overridden: the ``--config`` flag beats the
 ``CAPWATCH_CONFIG`` environment variable, which beats the default. Real and simulated history
-live in different databases so demo prices can never leak into real history.
+live in different databases so demo prices can never leak into real history; likewise the
+demo market's fictional symbols get a watchlist and an alerts journal of their own.
 """
 
 from __future__ import annotations
@@ -19,6 +21,9 @@ APP_NAME = "capwatch"
 CONFIG_ENV = "CAPWATCH_CONFIG"
 CONFIG_FILENAME = "config.toml"
 HISTORY_FILENAME = "history.db"
+WATCHLIST_FILENAME = "watchlist.json"
+ALERTS_FILENAME = "alerts.json"
+DEMO_PREFIX = "demo-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,14 @@ class Paths:
     @property
     def history(self) -> Path:
         return self.data_dir / HISTORY_FILENAME
+
+    def watchlist(self, *, demo: bool) -> Path:
+        """The watchlist edited in the app (``w``); the demo market's is a separate file."""
+        return self.data_dir / ((DEMO_PREFIX if demo else "") + WATCHLIST_FILENAME)
+
+    def alerts(self, *, demo: bool) -> Path:
+        """The day's fired alerts and their log, so a restart neither replays nor forgets them."""
+        return self.data_dir / ((DEMO_PREFIX if demo else "") + ALERTS_FILENAME)
 
 
 def resolve_paths(config_flag: str | None = None, env: Mapping[str, str] | None = None) -> Paths:

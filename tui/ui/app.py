@@ -5,13 +5,18 @@ keys stay responsive while the daily work runs), draw the chosen segment. The ne
 armed only when the previous one has finished, so a slow provider cannot pile refreshes up,
 and nothing runs between refreshes (no ticking clocks on screen). A failed fetch keeps every
 pane as it was and says so in the status bar.
+
+The same worker computes the Watch view (the watchlist as a sixth segment) and evaluates the
+alert rules on the fresh views (``tui.alerts``); fired alerts are delivered here, on the UI
+thread: a notification, the bell and an optional desktop notification, and the Alerts log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+import os
+from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Protocol
@@ -27,7 +32,10 @@ from textual.widgets import Input
 
 from providers.base import Provider, RateLimited
 from providers.contract import IST, ClosesTable, MarketPhase, Segment, Snapshot
+from tui.alerts import AlertWatcher, views_and_alerts
+from tui.alerts.terminal import Delivery, sequences
 from tui.market.schedule import CLOSED_INTERVAL_S
+from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.ui.screens.main import MainScreen
 from tui.ui.terminal import FramedApp
 from widgets.breadth import BreadthPane
@@ -39,7 +47,7 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
 from widgets.status_bar import Status, StatusBar
-from widgets.views import SegmentView, StockDetail
+from widgets.views import WATCH, AlertRow, MoverRow, Scope, SegmentView, StockDetail, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +69,10 @@ class Analytics(Protocol):
     def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
 
     def detail(self, symbol: str) -> StockDetail | None: ...
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None: ...
+
+    def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]: ...
 
 
 class SnapshotStore(Protocol):
@@ -85,7 +97,7 @@ def ist_now() -> datetime:
 
 
 class CapwatchApp(FramedApp):
-    """Six live panes over the five cap segments; see ``BINDINGS`` for the keys."""
+    """Seven live panes over the five cap segments and the watchlist; see ``BINDINGS``."""
 
     CSS_PATH = "app.tcss"
     TITLE = "capwatch"
@@ -108,9 +120,15 @@ class CapwatchApp(FramedApp):
             )
             for n, seg in enumerate(SEGMENTS, start=1)
         ),
+        Binding("w", "toggle_watch", "Add to / remove from the watchlist", id="watch.toggle"),
+        Binding("g,ctrl+f", "find", "Go to any stock (search by symbol or name)", id="find"),
+        Binding("exclamation_mark", "alerts", "Alerts log: today's alerts", id="alerts"),
         Binding("slash", "filter", "Filter by symbol or name", id="filter"),
         Binding("escape", "clear_filter", "Clear the filter", id="filter.clear"),
         Binding("s", "sort", "Change sort of the pane", id="sort"),
+        Binding(
+            "k", "ratings_kind", "Ratings: all / analyst / technical / upgrades", id="ratings.kind"
+        ),
         Binding("r", "refresh", "Refresh now", id="refresh"),
         Binding("p", "pause", "Pause / resume", id="pause"),
         Binding("z", "zoom", "Zoom the pane / restore", id="zoom"),
@@ -130,11 +148,19 @@ class CapwatchApp(FramedApp):
         history: Callable[[], Awaitable[pd.DataFrame | ClosesTable]] | None = None,
         schedule: Schedule | None = None,
         hint: str | None = None,
+        watchlist: Watchlist | None = None,
+        alerts: AlertWatcher | None = None,
+        delivery: Delivery | None = None,
+        terminal_write: Callable[[str], None] | None = None,
+        in_tmux: bool | None = None,
     ) -> None:
         """``history`` is the daily work that returns daily closes (default: the provider's
         own history); ``schedule`` paces refreshes while the data does not say the market is
         open, and gives the next open when the data does not (default: ``interval``, slower
-        while closed); ``hint`` is a standing note for the status bar."""
+        while closed); ``hint`` is a standing note for the status bar. ``watchlist`` (default:
+        empty, in memory) is what ``w`` edits and Watch shows; ``alerts`` evaluates the rules
+        each refresh, delivered per ``delivery`` through ``terminal_write`` (default: the
+        terminal; wrapped for tmux when ``in_tmux``, default: ``$TMUX`` is set)."""
         super().__init__()
         self.provider = provider
         self.interval = interval
@@ -145,8 +171,13 @@ class CapwatchApp(FramedApp):
         self.analytics = analytics
         self.clock = clock
         self.store = store
-        self.segment = Segment.ALL
-        self.views: Mapping[Segment, SegmentView] = {}
+        self.watchlist = watchlist if watchlist is not None else Watchlist()
+        self.alerts = alerts
+        self.delivery = delivery or Delivery()
+        self.terminal_write = terminal_write
+        self.in_tmux = "TMUX" in os.environ if in_tmux is None else in_tmux
+        self.segment: Scope = Segment.ALL
+        self.views: Mapping[Scope, SegmentView] = {}
         self.paused = False
         self.refreshes = 0  # completed refreshes that drew new data (tests wait on it)
         self._snapshot: Snapshot | None = None
@@ -227,13 +258,14 @@ class CapwatchApp(FramedApp):
             return self._failed(exc)
         try:
             analytics = await self._ensure_analytics()
-            views = await asyncio.to_thread(analytics.refresh, snapshot)
+            views, fired = await asyncio.to_thread(self._compute, analytics, snapshot, False)
         except Exception as exc:  # a bad snapshot must not take the app down
             return self._failed(exc, source="analytics")
         self._failures, self._error = 0, self._partial_errors(snapshot)
         self._received_at, self._stale_since = self.clock(), None
         if draw:
             self._draw(snapshot, views)
+        self._deliver(fired)
         if self.store is not None:
             try:
                 await asyncio.to_thread(self.store.append_snapshot, snapshot)
@@ -275,13 +307,48 @@ class CapwatchApp(FramedApp):
         try:
             closes = await self.history()
             await asyncio.to_thread(analytics.load_history, closes)
-            views = await asyncio.to_thread(analytics.refresh, snapshot)
+            views, fired = await asyncio.to_thread(self._compute, analytics, snapshot, False)
         except Exception as exc:  # live panes still work without history
             self._note_error(exc, "history")
             self._show_status()
             return
         if draw and not self.paused:
             self._draw(snapshot, views)
+        self._deliver(fired)
+
+    def _compute(
+        self, analytics: Analytics, snapshot: Snapshot, stale: bool
+    ) -> tuple[dict[Scope, SegmentView], list[AlertRow]]:
+        """Every view of ``snapshot`` (the Watch view too) and the alerts they fire; run in a
+        worker thread. ``stale`` data (a stored snapshot) fires nothing."""
+        return views_and_alerts(
+            analytics, snapshot, self.watchlist.symbols, self.alerts, stale=stale
+        )
+
+    def _deliver(self, fired: list[AlertRow]) -> None:
+        """Tell the user about ``fired``: notifications, the bell / desktop notification, and
+        the Alerts log if it is open."""
+        if not fired:
+            return
+        for alert in fired:
+            self.notify(alert.message, title=f"Alert: {alert.rule}", severity="warning", timeout=15)
+        if out := sequences(fired, self.delivery, in_tmux=self.in_tmux):
+            self._write_terminal(out)
+        if self.alerts is not None and self.alerts.error:
+            self._error = self.alerts.error
+            self._show_status()
+        from tui.ui.screens.alerts import AlertsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, AlertsScreen) and self.alerts is not None:
+                screen.show(self.alerts.state.log)
+
+    def _write_terminal(self, text: str) -> None:
+        """Raw bytes for the terminal (bell, OSC), bypassing the screen: like ``App.bell``."""
+        if self.terminal_write is not None:
+            self.terminal_write(text)
+        elif not self.is_headless and self._driver is not None:
+            self._driver.write(text)
 
     def _note_error(self, exc: Exception, source: str | None = None) -> None:
         """One line for the status bar; the whole traceback for the log."""
@@ -309,7 +376,8 @@ class CapwatchApp(FramedApp):
             snapshot = await asyncio.to_thread(store.last_snapshot)
             if snapshot is None:
                 return
-            views = await asyncio.to_thread((await self._ensure_analytics()).refresh, snapshot)
+            analytics = await self._ensure_analytics()
+            views, _ = await asyncio.to_thread(self._compute, analytics, snapshot, True)
         except Exception as exc:  # a broken store must not stop the live start
             self._note_error(exc, "store")
             return
@@ -318,10 +386,14 @@ class CapwatchApp(FramedApp):
 
     # --- drawing -----------------------------------------------------------------------------
 
-    def _draw(self, snapshot: Snapshot, views: Mapping[Segment, SegmentView]) -> None:
+    def _draw(self, snapshot: Snapshot, views: Mapping[Scope, SegmentView]) -> None:
         self._snapshot = snapshot
         self.views = views
         self.refreshes += 1
+        now = self.clock()
+        for pane in self.panes:
+            if pane.PART is not None:
+                pane.set_age(snapshot.fetched.get(pane.PART), now)
         self._show_segment()
         self.release_frames()  # the first data is on screen: no "waiting" frame goes out
         if len(self.screen_stack) > 1 and self.analytics is not None:
@@ -370,7 +442,7 @@ class CapwatchApp(FramedApp):
     # --- actions -----------------------------------------------------------------------------
 
     def action_segment(self, value: str) -> None:
-        self.segment = Segment(value)
+        self.segment = scope_of(value)
         self._show_segment()
 
     def action_segment_step(self, step: int) -> None:
@@ -401,6 +473,9 @@ class CapwatchApp(FramedApp):
     def action_sort(self) -> None:
         if isinstance(focused := self.screen.focused, Pane):
             focused.cycle_sort()
+
+    def action_ratings_kind(self) -> None:
+        self.query_one("#ratings", RatingsPane).cycle_kind()
 
     def action_zoom(self) -> None:
         if self.screen.maximized is not None:
@@ -448,7 +523,75 @@ class CapwatchApp(FramedApp):
         from tui.ui.screens.detail import DetailScreen  # screens load on first use: faster start
 
         detail = self.analytics.detail(symbol) if self.analytics is not None else None
-        self.push_screen(DetailScreen(symbol, detail))
+        watched = symbol in self.watchlist
+        self.push_screen(
+            DetailScreen(symbol, detail, watched=watched, toggle_watch=self.toggle_watch)
+        )
+
+    def action_toggle_watch(self) -> None:
+        """``w`` on a stock row: the focused pane's stock (a sector's leader)."""
+        if isinstance(focused := self.screen.focused, Pane) and focused.chosen_key:
+            self.toggle_watch(focused.chosen_key)
+        else:
+            self.notify("Put the cursor on a stock row first (Tab moves between panes).")
+
+    def toggle_watch(self, symbol: str) -> None:
+        """Add ``symbol`` to the watchlist or remove it, say so, and redraw the Watch view.
+        Only a stock of the data can be added (not an index from the ratings feed)."""
+        stocks = self._snapshot.stocks if self._snapshot is not None else ()
+        if symbol not in self.watchlist and not any(s.symbol == symbol for s in stocks):
+            self.notify(f"{symbol} is not a stock in this data: only stocks can be watched.")
+            return
+        try:
+            watched = self.watchlist.toggle(symbol)
+        except WatchlistError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        count = len(self.watchlist)
+        if watched:
+            self.notify(f"★ {symbol} added to the watchlist ({count}); 6 shows it.")
+        else:
+            self.notify(f"{symbol} removed from the watchlist ({count} left).")
+        if self.analytics is not None and self.views:
+            watch = self.analytics.watch_view(self.watchlist.symbols)
+            if watch is not None:
+                self.views = {**self.views, WATCH: watch}
+                self._show_segment()
+        from tui.ui.screens.detail import DetailScreen
+
+        if isinstance(self.screen, DetailScreen) and self.screen.symbol == symbol:
+            self.screen.set_watched(watched)
+
+    def action_find(self) -> None:
+        """The go-to-any-stock finder over every stock of the latest snapshot."""
+        from tui.ui.screens.finder import FinderScreen
+
+        if self._snapshot is None:
+            self.notify("No data yet: the finder opens once the first refresh is in.")
+            return
+        if isinstance(self.screen, FinderScreen):
+            return
+
+        def opened(symbol: str | None) -> None:
+            if symbol is not None:
+                self.open_detail(symbol)
+
+        finder = FinderScreen(self._snapshot.stocks, self.watchlist, self.toggle_watch)
+        self.push_screen(finder, opened)
+
+    def action_alerts(self) -> None:
+        """The Alerts log: today's alerts, newest first."""
+        from tui.ui.screens.alerts import AlertsScreen
+
+        if isinstance(self.screen, AlertsScreen):
+            return
+        log_rows: tuple[AlertRow, ...] = ()
+        if self.alerts is not None:
+            shown = self._snapshot.as_of if self._snapshot is not None else self.clock()
+            state = self.alerts.state  # a journal from an earlier day is not today's log
+            log_rows = state.log if state.day == shown.astimezone(IST).date() else ()
+        rules = len(self.alerts.rules) if self.alerts is not None else 0
+        self.push_screen(AlertsScreen(log_rows, rules))
 
     def action_help(self) -> None:
         from tui.ui.screens.help import HelpScreen
@@ -488,9 +631,21 @@ class CapwatchApp(FramedApp):
             "Stop or restart fetching and redrawing",
             self.action_pause,
         )
+        yield SystemCommand(
+            "Watchlist: add / remove", "Watch the stock under the cursor", self.action_toggle_watch
+        )
+        yield SystemCommand("Go to stock", "Search every stock by symbol or name", self.action_find)
+        yield SystemCommand(
+            "Alerts log", "Today's alerts with time, rule and value", self.action_alerts
+        )
         yield SystemCommand("Filter", "Show rows matching a symbol or name", self.action_filter)
         yield SystemCommand("Clear filter", "Show all rows again", self.action_clear_filter)
         yield SystemCommand("Sort", "Change the focused pane's sort order", self.action_sort)
+        yield SystemCommand(
+            "Ratings kind",
+            "Show all, analyst, technical or upgrade changes in the Ratings pane",
+            self.action_ratings_kind,
+        )
         yield SystemCommand("Zoom pane", "Maximise the focused pane / restore", self.action_zoom)
         yield SystemCommand("Help", "List the keys", self.action_help)
 

@@ -13,7 +13,7 @@ stalled link the whole backlog replays. Here:
 Other output (mode switches, titles) keeps its order around the frames. This leans on Textual
 internals (``App._display``, the compositor's update classes, ``LinuxDriver``);
 :func:`framed_driver` checks their shape and falls back to Textual's own output, with one log
-line, if they change. ``tests/tui/ui/test_terminal.py`` pins both paths.
+line, if they change. ``tests/tui/ui/test_framed_output.py`` pins both paths.
 """
 
 from __future__ import annotations

@@ -87,15 +87,30 @@ def test_index_figures_relative_to_benchmark_and_absent_without_history(engine):
     assert micro.change_ytd_pct is None and micro.call is None
 
 
-def test_segments_ranked_by_cap_weighted_change(engine):
+def _index_change(changes_and_caps):
+    """An index's day change: weights are the free-float caps at the previous close."""
+    weights = [cap / (1 + change / 100) for change, cap in changes_and_caps]
+    total = sum(w * change for w, (change, _) in zip(weights, changes_and_caps, strict=True))
+    return total / sum(weights)
+
+
+def test_segments_ranked_by_cap_weighted_change_with_previous_close_weights(engine):
     views = engine.refresh(snapshot(_stocks(), _indices()))
-    # large: (1*9000 + 0.5*1000)/10000 = 0.95; small: (19.99 - 7.39 + 0)*100/400 = 3.15
-    assert views[Segment.LARGE].change_pct == pytest.approx(0.95)
-    assert views[Segment.SMALL].change_pct == pytest.approx(3.15)
+    large = _index_change([(1.0, 9000.0), (0.5, 1000.0)])
+    small = _index_change([(19.99, 100.0), (-7.39, 100.0), (0.0, 200.0)])
+    assert views[Segment.LARGE].change_pct == pytest.approx(large)
+    assert views[Segment.SMALL].change_pct == pytest.approx(small)
+    assert small < 3.15  # today's caps as weights would overweight the day's winner
+    # = the change of the segment's free-float cap from the previous close to now
+    caps_now, caps_before = 400.0, 100 / 1.1999 + 100 / 0.9261 + 200
+    assert small == pytest.approx((caps_now / caps_before - 1) * 100)
     assert (views[Segment.SMALL].rank_today, views[Segment.LARGE].rank_today) == (1, 2)
     assert views[Segment.ALL].rank_today is None
-    # 5 days: only ISGEC has history (5 sessions back: 155) -> small ranks, large unknown
-    assert views[Segment.SMALL].change_5d_pct == pytest.approx((119.99 / 155 - 1) * 100)
+    # 5 days, chain-linked: only ISGEC has history (155 five sessions back, 158 yesterday in
+    # the history, 100 as today's previous close), so the past steps are ISGEC's alone; today's
+    # step is the whole segment's -> small ranks, large (no history) is unknown
+    chained = (158 / 155) * (100 / 158) * (1 + small / 100)
+    assert views[Segment.SMALL].change_5d_pct == pytest.approx((chained - 1) * 100)
     assert views[Segment.SMALL].rank_5d == 1 and views[Segment.LARGE].rank_5d is None
 
 
@@ -145,8 +160,12 @@ def test_ratings_and_earnings_go_to_their_segments(engine):
     assert views[Segment.LARGE].upcoming == ()
 
 
+#: 29 rising closes (Mildly Bullish), then three sessions well down: Mildly Bearish on the third.
+DROP = [*(100.0 + np.arange(29)), 100.0, 96.0, 92.0]
+
+
 def test_technical_call_changes_join_the_feed():
-    closes = history({"DROP": [*(100.0 + np.arange(29)), 100.0]})
+    closes = history({"DROP": DROP})
     analytics = MarketAnalytics()
     analytics.load_history(closes)
     quotes = [stock("DROP", 1.0, segment=Segment.MID, prev_close=100.0)]
@@ -155,6 +174,24 @@ def test_technical_call_changes_join_the_feed():
     assert (row.symbol, row.kind, row.direction) == ("DROP", RatingKind.TECHNICAL, -1)
     assert row.at == datetime(2026, 11, 19, 15, 30, tzinfo=IST)
     assert views[Segment.ALL].events == (row,)
+
+
+def test_the_feed_caps_each_kind_so_technical_changes_never_evict_analyst_ones():
+    names = [f"T{i}" for i in range(6)]
+    closes = history(dict.fromkeys(names, DROP))  # six technical changes on the 19th
+    analytics = MarketAnalytics(AnalyticsSettings(max_events=4))
+    analytics.load_history(closes)
+    quotes = [stock(name, 1.0, segment=Segment.SMALL) for name in names]
+    older = NOW - timedelta(days=3)  # analyst notes older than every technical change
+    ratings = tuple(
+        RatingChange(f"T{i}", f"T{i} Ltd", RatingKind.ANALYST, "Hold", "Buy", "B", older)
+        for i in range(3)
+    )
+    events = analytics.refresh(snapshot(quotes, ratings=ratings))[Segment.SMALL].events
+    kinds = [row.kind for row in events]
+    assert kinds.count(RatingKind.TECHNICAL) == 4  # capped at max_events ...
+    assert kinds.count(RatingKind.ANALYST) == 3  # ... and the analyst ones all stay
+    assert [row.at for row in events] == sorted((row.at for row in events), reverse=True)
 
 
 def test_detail_for_a_stock(engine):
@@ -211,26 +248,28 @@ assert "pandas" not in sys.modules, "pandas imported"
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
-def test_band_lists_show_the_top_n_and_count_all():
+def test_band_lists_hold_every_stock_at_its_band():
     quotes = [stock(f"UP{i}", 20.0, band_pct=20.0) for i in range(3)] + [
         stock("DN", -5.0, band_pct=5.0)
     ]
     views = MarketAnalytics(AnalyticsSettings(movers=2)).refresh(snapshot(quotes))
     small = views[Segment.SMALL]
-    assert [r.symbol for r in small.upper_band] == ["UP0", "UP1"]
+    assert [r.symbol for r in small.gainers] == ["UP0", "UP1"]  # the top N
+    assert [r.symbol for r in small.upper_band] == ["UP0", "UP1", "UP2"]  # all of them
     assert (small.upper_band_count, small.lower_band_count) == (3, 1)
     assert [r.band for r in small.lower_band] == ["lower"]
 
 
 def test_a_history_reaching_past_today_is_cut_at_today():
-    closes = history({"DROP": [*(100.0 + np.arange(29)), 100.0, 500.0]}, end="2026-11-20")
+    closes = history({"DROP": [*DROP, 500.0, 510.0, 520.0]}, end="2026-11-24")
     analytics = MarketAnalytics()
     analytics.load_history(closes)
-    thursday = NOW - timedelta(days=1)  # on the 19th, the 20th's 500 is "the future"
-    views = analytics.refresh(snapshot([stock("DROP", 1.0, segment=Segment.MID)], as_of=thursday))
-    assert [r.at.date() for r in views[Segment.ALL].events] == [date(2026, 11, 19)]
+    # on the 19th, the 500s of the 20th-24th are "the future"
     views = analytics.refresh(snapshot([stock("DROP", 1.0, segment=Segment.MID)]))
+    assert [r.at.date() for r in views[Segment.ALL].events] == [date(2026, 11, 19)]
+    later = NOW + timedelta(days=5)
+    views = analytics.refresh(snapshot([stock("DROP", 1.0, segment=Segment.MID)], as_of=later))
     assert [r.at.date() for r in views[Segment.ALL].events] == [
-        date(2026, 11, 20),
+        date(2026, 11, 24),
         date(2026, 11, 19),
     ]

@@ -20,8 +20,11 @@ def test_weighted_median_breadth_leader_and_laggard_by_hand():
         stock("D", 0.0, sector="Power", ffmc=500.0),
     ]
     (row,) = _rows(quotes)
-    # (4*300 - 2*100 + 1*100 + 0*500) / 1000 = 1.1 ; median of (-2, 0, 1, 4) = 0.5
-    assert row.change_pct == pytest.approx(1.1)
+    # Weighted by the caps at the previous close (ffmc / (1 + change)), as an index is:
+    # the sector's cap went from the sum of those to 1000. Median of (-2, 0, 1, 4) = 0.5.
+    before = 300 / 1.04 + 100 / 0.98 + 100 / 1.01 + 500
+    assert row.change_pct == pytest.approx((1000 / before - 1) * 100)
+    assert row.change_pct < 1.1  # today's caps as weights would lean to the winner
     assert row.median_pct == pytest.approx(0.5)
     assert (row.advances, row.declines) == (2, 1)
     assert (row.leader, row.leader_pct, row.laggard, row.laggard_pct) == ("A", 4.0, "B", -2.0)

@@ -42,9 +42,10 @@ def test_a_young_listing_has_fewer_voters_and_no_call_before_20_closes():
 
 
 def _rise_then_drop() -> np.ndarray:
-    # 29 closes rising 100..128, then 100. Last day: MA20 = (sum(110..128) + 100) / 20 = 118.05
-    # > 100 (-1); RSI = 100 * 13 / (13 + 28) = 31.7 <= 40 (-1): score -2, Mildly Bearish.
-    return np.append(100.0 + np.arange(29), 100.0)
+    # 29 closes rising 100..128 (MA20 +1, RSI 100 +1: Mildly Bullish), then three sessions
+    # well below the 20-day average with RSI under 30: score -2, Mildly Bearish, on three
+    # sessions running, so the call changes on the third (the last day).
+    return np.append(100.0 + np.arange(29), [100.0, 96.0, 92.0])
 
 
 def test_call_change_event_on_the_day_it_happens():
@@ -65,18 +66,28 @@ def test_first_call_is_not_a_change_and_sessions_limit_the_window():
 
 def test_call_history_lists_runs_from_their_first_day():
     calls = _calls(_rise_then_drop())
-    days = pd.bdate_range(end="2026-11-19", periods=30)
+    days = pd.bdate_range(end="2026-11-19", periods=32)
     assert calls.history("X") == (
         (days[19].date(), "Mildly Bullish"),
-        (days[29].date(), "Mildly Bearish"),
+        (days[31].date(), "Mildly Bearish"),
     )
     assert calls.history("MISSING") == ()
 
 
-def test_hysteresis_holds_a_call_until_the_score_leaves_its_range_by_two():
-    score = np.array([[np.nan, 2, 1, 0, 3, 4, 5, 3, 2]], dtype=float).T
-    # score 2 -> Mildly Bullish (3), held over 1..4: 1 holds it, 0 does not -> Sideways (2),
-    # held over -2..2: 3 does not -> Mildly Bullish; 4 holds it, 5 does not -> Bullish (4),
-    # held over 3..6: 3 holds it, 2 does not -> Mildly Bullish.
-    codes = technicals.calls_with_hysteresis(score)[:, 0].tolist()
-    assert codes == [-1, 3, 3, 2, 3, 3, 4, 4, 3]
+def _codes(scores):
+    score = np.array([scores], dtype=float).T
+    return technicals.calls_with_hysteresis(score)[:, 0].tolist()
+
+
+def test_hysteresis_holds_a_call_until_the_score_leaves_its_range_three_sessions_running():
+    # score 2 -> Mildly Bullish (3), held over 1..4: 1 holds it; 0 on three sessions running
+    # -> Sideways (2) on the third; two sessions of 3 (a blip) leave it; 5 on three -> Bullish
+    assert _codes([np.nan, 2, 1, 0, 0, 0, 3, 3, 2, 5, 5, 5]) == [
+        -1, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 4,
+    ]  # fmt: skip
+
+
+def test_a_changed_call_cannot_flip_back_within_two_sessions():
+    # Mildly Bullish -> Sideways on day 5; the score points back at once, but the call holds
+    # two more sessions and changes back only on the third.
+    assert _codes([np.nan, 2, 0, 0, 0, 3, 3, 3]) == [-1, 3, 3, 3, 2, 2, 2, 3]

@@ -134,3 +134,14 @@ def test_providers_command_lists_builtins_with_parts(capsys: pytest.CaptureFixtu
     demo = next(line for line in lines if line.startswith("demo"))
     assert "built-in" in demo and "history" in demo and "ratings" in demo
     assert any(line.startswith("nse") for line in lines)
+
+
+def test_the_readme_small_cap_day_opens_as_the_readme_says() -> None:
+    """README "Demo market": seed 8 at 2026-03-18 15:29 is the article's kind of day."""
+    data = json.loads(run_headless(["snapshot", "--demo", "--seed", "8", "--start",
+                                    "2026-03-18T15:29", "--format", "json"]))  # fmt: skip
+    small = next(s for s in data["segments"] if s["id"] == "small")
+    assert small["change_pct"] >= 2.0
+    assert 2.0 <= small["ad_ratio"] <= 4.0
+    assert (small["advances"], small["declines"]) == (908, 321)
+    assert small["upper_band"] >= 1

@@ -147,6 +147,7 @@ class FakeSites(BaseHTTPRequestHandler):
             "/BseIndiaAPI/api/advanceDecline/w": "advance_decline.json",
             "/BseIndiaAPI/api/MktRGainerLoserData/w": "gainers_smallcap.json",
             "/BseIndiaAPI/api/Corpforthresults/w": "forthcoming_results.json",
+            "/BseIndiaAPI/api/MktCapBoard/w": "index_board_cat1.json",
         }
         if path in bse:
             self._send(200, (FIXTURES / "bse" / bse[path]).read_bytes(), "application/json")
@@ -251,10 +252,46 @@ def test_doctor_with_one_provider_checks_only_what_it_supplies(
     rows = [row for line in out.splitlines() if (row := line.split()) and row[0] in kinds]
     assert all(row[1] == "bse" for row in rows)
     assert {row[0] for row in rows} == {
+        "indices",
         "stocks",
         "breadth",
         "earnings",
     }
+
+
+def test_doctor_shows_each_nse_endpoint_with_the_name_sent_and_requests(
+    tmp_path: Path, nse_server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "nse.toml"
+    config.write_text(
+        f"""
+[sources]
+indices = ["nse"]
+stocks = ["nse"]
+breadth = ["nse"]
+ratings = []
+earnings = ["nse"]
+status = ["nse"]
+history = []
+
+[providers.nse]
+base_url = "{nse_server.base_url}"
+archives_url = "{nse_server.base_url}"
+requests_per_second = 50
+"""
+    )
+    assert main(["doctor", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "nse endpoints:" in out
+    table = out[out.index("nse endpoints:") :].splitlines()
+    assert "NAME SENT" in table[1] and "COOKIE AGE" in table[1]
+    micro = next(line.split() for line in table if "NIFTY MICROCAP250" in line)
+    # path, name sent, rows, cookie age ("0 s"), requests to the path in the last hour
+    assert micro[0] == "/api/equity-stock-indices"
+    assert micro[3] == "3" and micro[5] == "s" and micro[6] == "4"
+    all_indices = next(line.split() for line in table if line.startswith("/api/allIndices"))
+    assert all_indices[1:3] == ["-", "5"] and all_indices[-1] == "1"
+    assert any(line.startswith("/content/indices/ind_niftymicrocap250_list.csv") for line in table)
 
 
 def test_doctor_without_config_checks_the_demo(

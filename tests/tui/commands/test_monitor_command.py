@@ -62,3 +62,25 @@ def test_bad_config_exits_2_naming_file_and_line(
     assert main(["--config", str(config)]) == 2
     err = capsys.readouterr().err
     assert "display.movers" in err and "line 2" in err
+
+
+def test_watchlist_and_alerts_come_from_the_config_and_the_data_dir(tmp_path: Path) -> None:
+    config = tmp_path / "c.toml"
+    config.write_text(
+        '[display]\nwatchlist = ["tcs", "INFY"]\n[notifications]\ndesktop = "osc9"\n'
+        '[[alerts]]\nid = "mine"\nkind = "band"\n'
+    )
+    app, _ = _build("--config", str(config))
+    assert app.watchlist.symbols == ("TCS", "INFY")  # seeded: no watchlist file yet
+    assert app.watchlist.path is not None and app.watchlist.path.name == "demo-watchlist.json"
+    assert app.alerts is not None and [rule.id for rule in app.alerts.rules] == ["mine"]
+    assert app.alerts.path is not None and app.alerts.path.name == "demo-alerts.json"
+    assert app.delivery.desktop == "osc9"
+    app.watchlist.toggle("WIPRO")
+    again, _ = _build("--config", str(config))
+    assert again.watchlist.symbols == ("TCS", "INFY", "WIPRO")  # the file, not the config
+
+
+def test_no_rules_no_alert_watcher() -> None:
+    app, _ = _build()
+    assert app.alerts is None and app.watchlist.symbols == ()

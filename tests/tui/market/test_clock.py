@@ -10,11 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from providers.contract import IST, MarketPhase
+from providers.holidays import BUNDLED_HOLIDAYS, NSE_HOLIDAYS_2026
 from tui.market.clock import MarketClock, SpecialSession, now_ist
-from tui.market.holidays import (
-    BUNDLED_HOLIDAYS,
-    NSE_HOLIDAYS_2026,
-)
 
 NEW_YORK = ZoneInfo("America/New_York")
 MUHURAT = SpecialSession(date(2026, 11, 8), time(18, 0), time(19, 0), "Muhurat trading")

@@ -41,10 +41,10 @@ def test_without_a_file_everything_comes_from_the_demo_market() -> None:
     assert config.path is None and config.provider_settings("nse") == {}
 
 
-def test_the_default_file_selects_nse_with_yahoo_fallback_and_file_ratings() -> None:
+def test_the_default_file_selects_nse_and_bse_with_yahoo_last_and_file_ratings() -> None:
     config = parse_config(DEFAULT_CONFIG_TEXT, "default.toml", known_providers=KNOWN)
     sources = config.sources
-    assert sources.indices == ("nse", "yahoo")
+    assert sources.indices == ("nse", "bse", "yahoo")
     assert sources.stocks == sources.breadth == sources.earnings == ("nse",)
     assert sources.status == sources.history == ("nse",)
     assert sources.ratings == ("files",)
@@ -173,7 +173,8 @@ ERRORS = [
     pytest.param(
         '[segments]\nmid = ["NIFTY 50"]\n',
         "line 1: segments: unknown key"
-        " (known keys: display, history, providers, refresh, sources, special_sessions)",
+        " (known keys: alerts, display, history, notifications, providers, refresh, "
+        "sources, special_sessions)",
     ),
     pytest.param(
         '[display]\nanchors = ["7 April"]\n',
@@ -305,7 +306,7 @@ def test_init_then_check_succeeds_on_a_fresh_machine(fresh_home: Path, capsys) -
     assert main(["config", "--check"]) == 0
     out = capsys.readouterr().out
     assert f"wrote {target}" in out
-    assert f"{target}: OK (providers: nse, yahoo, files)" in out
+    assert f"{target}: OK (providers: nse, bse, yahoo, files)" in out
 
 
 def test_init_refuses_to_overwrite(fresh_home: Path, capsys) -> None:

@@ -16,6 +16,7 @@ from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.help import HelpScreen
 from widgets.pane import Pane
 from widgets.status_bar import StatusBar
+from widgets.views import WATCH
 
 START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
 SIZE = (120, 40)
@@ -102,8 +103,11 @@ async def test_segments_switch_with_arrows_and_numbers() -> None:
         assert app.segment == Segment.MID
         assert all(p.view and p.view.segment == Segment.MID for p in app.panes)
         await pilot.press("left", "left", "left")
-        assert app.segment == Segment.MICRO  # wraps around
+        assert app.segment == WATCH  # wraps around to the watchlist, the sixth
+        await pilot.press("left")
+        assert app.segment == Segment.MICRO
         assert "5 Micro" in lines(app.query_one("#segments", Pane))[0]
+        assert "6 Watch" in lines(app.query_one("#segments", Pane))[0]
 
 
 async def test_mouse_picks_a_segment_and_a_row() -> None:

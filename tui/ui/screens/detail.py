@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from rich.text import Text
@@ -31,9 +32,11 @@ def range_bar(low: float | None, high: float | None, value: float | None) -> Tex
     return bar.append(f" {price(high)}")
 
 
-def detail_text(detail: StockDetail, width: int = 100) -> Text:
+def detail_text(detail: StockDetail, width: int = 100, *, watched: bool = False) -> Text:
     """The whole drill-down as one text (rebuilt on every refresh, drawn only if it changed)."""
     out = Text()
+    if watched:
+        out.append("★ ", style=BOLD)
     out.append(clean(detail.symbol), style=BOLD).append("  " + clean(detail.name))
     out.append(f"   {clean(detail.sector)} · {detail.segment.value} cap\n", style=DIM)
     out.append(f"Last {price(detail.last)}  ").append_text(pct(detail.change_pct))
@@ -73,24 +76,45 @@ class DetailScreen(Screen[None]):
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back"),
+        Binding("w", "watch", "Add to / remove from the watchlist", id="detail.watch"),
     ]
 
-    def __init__(self, symbol: str, detail: StockDetail | None) -> None:
+    def __init__(
+        self,
+        symbol: str,
+        detail: StockDetail | None,
+        *,
+        watched: bool = False,
+        toggle_watch: Callable[[str], None] | None = None,
+    ) -> None:
+        """``toggle_watch(symbol)`` is what ``w`` calls (the app's watchlist edit)."""
         super().__init__()
         self.symbol = symbol
         self.detail = detail
+        self.watched = watched
+        self.toggle_watch = toggle_watch
 
     def compose(self) -> ComposeResult:
         box = VerticalScroll()
         box.border_title = clean(self.symbol)
-        box.border_subtitle = "Esc back"
+        box.border_subtitle = "w watch · Esc back"
         with box:
             yield Static(self._text(), id="detail")
 
     def _text(self) -> Text:
         if self.detail is None:
             return Text(f"No details for {clean(self.symbol)} yet.  Esc goes back.")
-        return detail_text(self.detail, max(20, self.app.size.width - 6))
+        return detail_text(self.detail, max(20, self.app.size.width - 6), watched=self.watched)
+
+    def action_watch(self) -> None:
+        if self.toggle_watch is not None:
+            self.toggle_watch(self.symbol)
+
+    def set_watched(self, watched: bool) -> None:
+        """Redraw the ★ after ``w``."""
+        if watched != self.watched:
+            self.watched = watched
+            self.query_one("#detail", Static).update(self._text())
 
     def show(self, detail: StockDetail | None) -> None:
         """Redraw with the latest data, only if anything on the screen changed."""
