@@ -202,9 +202,11 @@ class Pane(Widget, can_focus=True):
         self.horizon = "Day"  # what Sectors and Gainers/Losers read (``h`` cycles)
         self.anchor_index = 0  # which since-date the since columns use (``a`` cycles)
         self.cursor = 0
+        self._focused_when_app_blurred = False
         self.top = 0
         self._lines = Lines.of(())
         self._shown: list[Strip] = []
+        self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
         self._sync_pending = False
 
     # --- what subclasses provide -------------------------------------------------------------
@@ -241,8 +243,9 @@ class Pane(Widget, can_focus=True):
         )
 
     def shows_cursor(self) -> bool:
-        """Whether the cursor row is highlighted now: while the pane has the focus."""
-        return self.has_focus
+        """Whether the cursor row is highlighted now: while the pane has the focus, and while
+        the terminal is unfocused if it had the focus then (alt-tab restyles the border only)."""
+        return self.has_focus or self._focused_when_app_blurred
 
     def has_content(self) -> bool:
         """Whether there is anything to draw yet (otherwise the pane says it is waiting)."""
@@ -342,12 +345,18 @@ class Pane(Widget, can_focus=True):
         if self._lines.header is not None:
             visible.append(self._lines.header)
         visible.extend(map(self._lines.line, range(self.top, min(count, self.top + page))))
+        cache, self._strips = self._strips, {}
         for offset, text in enumerate(visible):
-            strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
             style = base
             if show_cursor and offset - header_height + self.top == self.cursor:
                 style = base + CURSOR
-            shown.append(Strip(Segment.apply_style(strip, style), width).simplify())
+            key = (text.plain, tuple(text.spans), text.style, style, width)
+            line = cache.get(key) or self._strips.get(key)
+            if line is None:  # most lines are as they were: a tick changes a few numbers
+                strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
+                line = Strip(Segment.apply_style(strip, style), width).simplify()
+            self._strips[key] = line
+            shown.append(line)
         blank = Strip.blank(width, base)
         shown.extend(blank for _ in range(height - len(shown)))
 
@@ -417,9 +426,13 @@ class Pane(Widget, can_focus=True):
         self.sync_soon()
 
     def on_focus(self) -> None:
+        self._focused_when_app_blurred = False
         self.sync_soon()
 
     def on_blur(self) -> None:
+        # Alt-tab away takes focus off the pane; keep its cursor, so only the border restyles
+        # (and the terminal is sent a few border cells, not the pane).
+        self._focused_when_app_blurred = not self.app.app_focus
         self.sync_soon()
 
     def notify_style_update(self) -> None:

@@ -18,6 +18,7 @@ from providers.contract import (
     IST,
     Announcement,
     Breadth,
+    ClosesTable,
     EarningsEvent,
     EarningsStatus,
     IndexQuote,
@@ -137,6 +138,17 @@ class DemoProvider:
         if names is not None:
             frame = frame[[name for name in names if name in frame.columns]]
         return frame.iloc[-days:] if days > 0 else frame.iloc[:0]
+
+    async def closes_table(self) -> ClosesTable:
+        """The closes ``history()`` gives, as arrays: the monitor loads them without pandas
+        (~30 MB of a running monitor's memory). Copies, so a day roll cannot change them."""
+        sim = self._sim
+        names = tuple(index.name for index in INDICES) + tuple(sim.universe.symbols)
+        return ClosesTable(
+            dates=np.array(sim.days, dtype="datetime64[D]"),
+            names=names,
+            values=np.hstack([sim.index_closes, sim.closes]),
+        )
 
     async def aclose(self) -> None:
         """Nothing to release: the demo holds no network clients or files."""

@@ -34,14 +34,21 @@ GO_LIVE_HINT = "live data: capwatch config --init"
 def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
     """The app for ``args`` and the history store it writes to (None for the demo).
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from providers.demo import DemoProvider
-    from tui.analytics.settings import AnalyticsSettings
-    from tui.market.schedule import DEMO_INTERVAL_S
     from tui.settings import wiring
-    from tui.ui.app import CapwatchApp
 
     the_plan = wiring.plan(args)
-    provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
+    with ThreadPoolExecutor(1) as pool:  # the provider builds while textual and the app load
+        building = pool.submit(
+            wiring.build_provider, the_plan, wiring.provider_settings(the_plan, args)
+        )
+        from tui.analytics.settings import AnalyticsSettings
+        from tui.market.schedule import DEMO_INTERVAL_S
+        from tui.ui.app import CapwatchApp
+
+        provider = building.result()
     display = the_plan.config.display
     analytics = AnalyticsSettings(
         movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
@@ -51,6 +58,8 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
         app = CapwatchApp(
             provider,
             interval=args.interval or DEMO_INTERVAL_S,
+            # closes as arrays where the provider has them: a monitor without pandas (~30 MB)
+            history=getattr(provider, "closes_table", None),
             analytics_settings=analytics,
             hint=None if the_plan.config.path else GO_LIVE_HINT,
             next_data_time=provider.next_time if isinstance(provider, DemoProvider) else None,

@@ -27,7 +27,7 @@ from functools import partial
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.filter import LineFilter
@@ -39,12 +39,13 @@ from textual.widgets import Input
 
 from providers import sanity
 from providers.base import MAX_SERVER_DELAY_S, Provider, ProviderError, RateLimited
-from providers.contract import IST, MarketPhase, Part, Segment, Snapshot
+from providers.contract import IST, ClosesTable, MarketPhase, Part, Segment, Snapshot
 from tui.alerts import AlertWatcher, views_and_alerts
 from tui.alerts.terminal import Delivery, sequences
 from tui.market.last_good import LastGood, StalePart
 from tui.market.schedule import CLOSED_INTERVAL_S, MAX_INTERVAL_S
 from tui.settings.watchlist import Watchlist, WatchlistError
+from tui.ui.framed_output import FramedApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
 from widgets.breadth import BreadthPane
@@ -105,7 +106,7 @@ def bounded_delay(delay: float, fallback: float) -> float:
 class Analytics(Protocol):
     """What the app needs from ``tui.analytics.MarketAnalytics`` (a fake in tests)."""
 
-    def load_history(self, closes: pd.DataFrame) -> None: ...
+    def load_history(self, closes: pd.DataFrame | ClosesTable) -> None: ...
 
     def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
 
@@ -140,7 +141,7 @@ def ist_now() -> datetime:
     return datetime.now(IST)
 
 
-class CapwatchApp(App[None]):
+class CapwatchApp(FramedApp):
     """Seven live panes over the five cap segments and the watchlist; see ``BINDINGS``."""
 
     CSS_PATH = "app.tcss"
@@ -193,7 +194,7 @@ class CapwatchApp(App[None]):
         analytics: Analytics | None = None,
         clock: Callable[[], datetime] = ist_now,
         store: SnapshotStore | None = None,
-        history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
+        history: Callable[[], Awaitable[pd.DataFrame | ClosesTable]] | None = None,
         schedule: Schedule | None = None,
         hint: str | None = None,
         watchlist: Watchlist | None = None,
@@ -371,6 +372,7 @@ class CapwatchApp(App[None]):
             except Exception as exc:  # a full disk or locked file must not stop the monitor
                 self._note_error(exc, "store")
         if self._history_day != snapshot.as_of.astimezone(IST).date():
+            await self._painted()  # the daily work (pandas, in a thread) waits for the paint
             await self._load_history(analytics, snapshot, draw)
         phase = snapshot.status.phase if snapshot.status is not None else None
         if phase in (MarketPhase.OPEN, MarketPhase.PRE_OPEN):  # the source knows best
@@ -391,6 +393,12 @@ class CapwatchApp(App[None]):
         old_prices = bool(merged.stale.keys() & {Part.INDICES, Part.STOCKS, Part.BREADTH})
         views, fired = self._compute(analytics, merged.snapshot, old_prices)
         return merged.snapshot, merged.stale, views, fired
+
+    async def _painted(self) -> None:
+        """Returns once the screen has been refreshed with what is drawn so far."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
 
     async def _ensure_analytics(self) -> Analytics:
         if self.analytics is None:
@@ -504,6 +512,7 @@ class CapwatchApp(App[None]):
             if pane.PART is not None:
                 pane.set_age(snapshot.fetched.get(pane.PART), now)
         self._show_segment()
+        self.release_frames()  # the first data is on screen: no "waiting" frame goes out
         if len(self.screen_stack) > 1 and self.analytics is not None:
             from tui.ui.screens.detail import DetailScreen
             from tui.ui.screens.index import IndexScreen
