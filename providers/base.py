@@ -15,14 +15,26 @@ from providers.contract import Part, Snapshot
 if TYPE_CHECKING:  # pandas is heavy; providers import it lazily where they need it
     import pandas as pd
 
+#: The longest pause a source may impose (seconds): a longer ``Retry-After`` is capped to it.
+MAX_SERVER_DELAY_S = 3600.0
+
 
 class ProviderError(Exception):
-    """Base of every error a provider raises; always names the provider."""
+    """Base of every error a provider raises; always names the provider.
+
+    A fetch in which every part failed raises one of its parts' errors; ``parts`` then says
+    why each part failed, so a stocks failure is not blamed on the indices endpoint."""
 
     def __init__(self, provider: str, message: str) -> None:
         super().__init__(f"{provider}: {message}")
         self.provider = provider
         self.message = message
+        self.parts: Mapping[Part, str] = {}
+
+    def with_parts(self, parts: Mapping[Part, str]) -> ProviderError:
+        """This error, saying why each part failed (see the class docstring)."""
+        self.parts = dict(parts)
+        return self
 
 
 class ProviderUnavailable(ProviderError):
@@ -43,18 +55,6 @@ class BadPayload(ProviderError):
     def __init__(self, provider: str, field: str, message: str) -> None:
         super().__init__(provider, f"bad payload at {field!r}: {message}")
         self.field = field
-
-
-def reject_unknown_settings(
-    provider: str, settings: Mapping[str, object], known: Collection[str]
-) -> None:
-    """A typo in ``[providers.NAME]`` must not be silently ignored: name every unknown key."""
-    unknown = sorted(set(settings) - set(known))
-    if unknown:
-        raise ValueError(
-            f"providers.{provider}: unknown setting(s) {', '.join(unknown)}; "
-            f"known: {', '.join(sorted(known))}"
-        )
 
 
 @runtime_checkable

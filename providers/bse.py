@@ -31,8 +31,8 @@ from providers.base import (
     BadPayload,
     ProviderError,
     ProviderUnavailable,
-    reject_unknown_settings,
 )
+from providers.bse_spec import API_PATH, MAX_REQUESTS_PER_SECOND, SPEC
 from providers.contract import (
     IST,
     Breadth,
@@ -53,15 +53,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 NAME = "bse"
-API_PATH = "/BseIndiaAPI/api"
-BASE_URL = f"https://api.bseindia.com{API_PATH}"
 SITE = "https://www.bseindia.com"
+_DEFAULTS = SPEC.defaults
 #: Indices whose gainers/losers are fetched, and the cap segment each stands for.
 DEFAULT_MOVER_INDICES: Mapping[str, Segment] = {
-    "BSE SMALLCAP": Segment.SMALL,
-    "BSE MIDCAP": Segment.MID,
+    k: Segment(v)
+    for k, v in _DEFAULTS["mover_indices"].items()  # type: ignore[attr-defined]
 }
-MAX_REQUESTS_PER_SECOND = 8.0
 
 
 def api_root(base_url: str) -> str:
@@ -198,19 +196,19 @@ class BseProvider:
     """BSE index levels and breadth, Smallcap/Midcap gainers and losers, forthcoming results."""
 
     name = NAME
-    parts = frozenset({Part.INDICES, Part.BREADTH, Part.STOCKS, Part.EARNINGS})
+    parts = SPEC.parts
     simulated = False
 
     def __init__(
         self,
         *,
-        base_url: str = BASE_URL,
-        requests_per_second: float = 4.0,
-        timeout: float = 10.0,
+        base_url: str = _DEFAULTS["base_url"],  # type: ignore[assignment]
+        requests_per_second: float = _DEFAULTS["requests_per_second"],  # type: ignore[assignment]
+        timeout: float = _DEFAULTS["timeout"],  # type: ignore[assignment]
         mover_indices: Mapping[str, Segment] = DEFAULT_MOVER_INDICES,
         index_names: Mapping[str, str] | None = None,
-        earnings_days: int = 14,
-        index_board: tuple[int, ...] = (1,),
+        earnings_days: int = _DEFAULTS["earnings_days"],  # type: ignore[assignment]
+        index_board: tuple[int, ...] = _DEFAULTS["index_board"],  # type: ignore[assignment]
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
         **http_options: Any,
@@ -324,43 +322,13 @@ class BseProvider:
 
 def create(settings: Mapping[str, object]) -> BseProvider:
     """BSE India website JSON (unofficial): breadth, Smallcap/Midcap movers, results."""
-    known = (
-        "base_url",
-        "requests_per_second",
-        "timeout",
-        "mover_indices",
-        "index_names",
-        "earnings_days",
-        "index_board",
+    values = SPEC.resolve(settings)
+    return BseProvider(
+        base_url=values["base_url"],  # type: ignore[arg-type]
+        requests_per_second=values["requests_per_second"],  # type: ignore[arg-type]
+        timeout=values["timeout"],  # type: ignore[arg-type]
+        mover_indices={k: Segment(v) for k, v in values["mover_indices"].items()},  # type: ignore[attr-defined]
+        index_names=values["index_names"],  # type: ignore[arg-type]
+        earnings_days=values["earnings_days"],  # type: ignore[arg-type]
+        index_board=values["index_board"],  # type: ignore[arg-type]
     )
-    reject_unknown_settings("bse", settings, known)
-    options: dict[str, Any] = {}
-    if "base_url" in settings:
-        options["base_url"] = str(settings["base_url"])
-    for key in ("requests_per_second", "timeout"):
-        if key in settings:
-            options[key] = float(settings[key])  # type: ignore[arg-type]
-    if "earnings_days" in settings:
-        options["earnings_days"] = int(settings["earnings_days"])  # type: ignore[call-overload]
-    if "index_board" in settings:
-        board = settings["index_board"]
-        if isinstance(board, str) or not all(isinstance(c, int) for c in board):  # type: ignore[union-attr]
-            raise ValueError("bse provider: index_board must be a list of category numbers")
-        options["index_board"] = tuple(board)  # type: ignore[arg-type]
-    if "index_names" in settings:
-        names = settings["index_names"]
-        if not isinstance(names, Mapping):
-            raise ValueError("bse provider: index_names must map index name -> BSE spelling")
-        options["index_names"] = {str(k): str(v) for k, v in names.items()}
-    if "mover_indices" in settings:
-        raw = settings["mover_indices"]
-        if not isinstance(raw, Mapping):
-            raise ValueError("bse provider: mover_indices must map index name -> segment")
-        try:
-            options["mover_indices"] = {str(k): Segment(str(v)) for k, v in raw.items()}
-        except ValueError as exc:
-            raise ValueError(f"bse provider: mover_indices: {exc}") from None
-    return BseProvider(**options)
-
-
-create.PARTS = ("indices", "breadth", "stocks", "earnings")  # type: ignore[attr-defined]

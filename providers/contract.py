@@ -255,3 +255,17 @@ class Snapshot:
             value = getattr(self, name)
             if not isinstance(value, MappingProxyType):
                 object.__setattr__(self, name, _frozen_map(value))
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ClosesTable:
+    """Daily closes as plain arrays: what ``Provider.history`` gives as a DataFrame, for a
+    provider that has them in memory already (the demo), so the monitor needs no pandas.
+
+    ``dates``: ``datetime64[D]`` per row (IST trading days); ``names``: index names and/or
+    stock symbols per column; ``values``: float array of shape (len(dates), len(names)),
+    NaN where unknown. Rows need not be sorted or unique (they are cleaned like a frame)."""
+
+    dates: object  # numpy datetime64[D] array (the contract itself imports no numpy)
+    names: tuple[str, ...]
+    values: object  # numpy float array

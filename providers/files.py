@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from providers.base import reject_unknown_settings
 from providers.contract import (
     ANALYST_SCALE,
     IST,
@@ -35,6 +34,8 @@ from providers.contract import (
     RatingKind,
     Snapshot,
 )
+from providers.files_spec import SPEC
+from providers.http import BodyTooLarge, read_capped
 from providers.parse import clean_text, parse_date, parse_datetime
 
 if TYPE_CHECKING:
@@ -68,11 +69,15 @@ _MARKUP_CHARS = frozenset("<>&")
 
 
 class RowError(ValueError):
-    """One field of one row is unusable; ``field`` names it for the message."""
+    """One field of one row is unusable; ``field`` names it for the message (None: the row
+    itself could not be read, e.g. an unterminated quote)."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str | None, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+    def describe(self, where: str) -> str:
+        return f"{where}, field {self.field!r}: {self}" if self.field else f"{where}: {self}"
 
 
 class FeedError(Exception):
@@ -113,7 +118,10 @@ def parse_time(text: str) -> datetime:
     except ValueError:
         value = parse_datetime(text)
     else:
-        value = iso.replace(tzinfo=IST) if iso.tzinfo is None else iso.astimezone(IST)
+        try:
+            value = iso.replace(tzinfo=IST) if iso.tzinfo is None else iso.astimezone(IST)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable time
+            raise ValueError(f"{text!r} is out of range") from None
     if value is None:
         raise ValueError(f"{text!r} is not a date or time (use ISO 8601, e.g. 2026-11-20T09:30)")
     return value
@@ -176,24 +184,58 @@ def earnings_from_row(row: Mapping[str, Any], today: date) -> EarningsEvent:
 _REQUIRED_COLUMNS = {Part.RATINGS: ("symbol", "to", "at"), Part.EARNINGS: ("symbol", "date")}
 
 
-def _csv_rows(text: str, part: Part) -> Iterator[tuple[str, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    header = [clean_text(name or "").lower() for name in reader.fieldnames or []]
+Row = Mapping[str, Any] | RowError
+
+
+def _csv_rows(text: str, part: Part) -> Iterator[tuple[str, Row]]:
+    """Rows with their line; a line the csv module cannot read (a field over its 128 KB
+    limit, a quote never closed) becomes a ``RowError`` and reading resumes after it."""
+    lines = text.splitlines(keepends=True)
+    header = [clean_text(name or "").lower() for name in next(csv.reader(lines[:1]), [])]
     missing = [col for col in _REQUIRED_COLUMNS[part] if col not in header]
     if missing:
         raise FeedError(f"missing column(s) {', '.join(missing)} (header: {', '.join(header)})")
-    reader.fieldnames = header
-    for row in reader:
-        if not any((value or "").strip() for key, value in row.items() if key is not None):
-            continue  # blank line
-        yield f"line {reader.line_num}", row
+    start = 1  # index in ``lines`` where the current reader began
+    while start < len(lines):
+        reader = csv.reader(io.StringIO("".join(lines[start:])))
+        done = 0  # lines the reader has consumed
+        try:
+            for fields in reader:
+                first, done = start + done + 1, reader.line_num
+                if start + done == len(lines) and _unterminated(lines[first - 1 : start + done]):
+                    yield f"line {first}", RowError(None, 'unterminated quote: a " is never closed')
+                    break
+                if any(value.strip() for value in fields):
+                    yield f"line {first}", _named(header, fields)
+            else:
+                return
+        except csv.Error as exc:
+            first = start + done + 1
+            yield f"line {first}", RowError(None, f"unreadable CSV: {exc}")
+        start = first  # resume on the line after the bad one
 
 
-def _json_rows(text: str, part: Part) -> Iterator[tuple[str, Mapping[str, Any]]]:
+def _named(header: list[str], fields: list[str]) -> dict[str | None, Any]:
+    """A row as ``csv.DictReader`` gives it: missing fields None, extra ones under None."""
+    row: dict[str | None, Any] = dict(zip(header, fields, strict=False))
+    row.update((name, None) for name in header[len(fields) :])
+    if len(fields) > len(header):
+        row[None] = fields[len(header) :]
+    return row
+
+
+def _unterminated(record: list[str]) -> bool:
+    """A record whose quotes do not pair up (CSV doubles a quote inside a quoted field)."""
+    return sum(line.count('"') for line in record) % 2 == 1
+
+
+def _json_rows(text: str, part: Part) -> Iterator[tuple[str, Row]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise FeedError(f"not valid JSON: {exc}") from None
+    except RecursionError:  # one item nested thousands deep: read the items one by one
+        data = _items_one_by_one(text, _PART_KEYS[part])
     key = _PART_KEYS[part]
     if isinstance(data, dict):
         if key not in data:
@@ -202,10 +244,69 @@ def _json_rows(text: str, part: Part) -> Iterator[tuple[str, Mapping[str, Any]]]
     if not isinstance(data, list):
         raise FeedError(f"expected a JSON list of {key}, got {type(data).__name__}")
     for number, item in enumerate(data, start=1):
-        if isinstance(item, dict):
+        if isinstance(item, RowError):
+            yield f"item {number}", item
+        elif isinstance(item, dict):
             yield f"item {number}", {str(k).strip().lower(): v for k, v in item.items()}
         else:
             yield f"item {number}", {"__not_an_object__": item}
+
+
+def _children(text: str, start: int) -> list[tuple[int, int]]:
+    """Spans of the direct children of the JSON array or object opening at ``text[start]``
+    (for an object: key, value, key, value, ...), found without recursion."""
+    spans: list[tuple[int, int]] = []
+    depth, begin, in_string, escaped = 0, None, False, False
+    for position in range(start, len(text)):
+        char = text[position]
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char in "[{":
+            depth += 1
+            if depth == 1:
+                begin = position + 1
+                continue
+        elif char in "]}":
+            depth -= 1
+        if (depth == 1 and char in ",:") or depth == 0:
+            if begin is not None and text[begin:position].strip():
+                spans.append((begin, position))
+            begin = position + 1
+            if depth == 0:
+                return spans
+        elif char == '"':
+            in_string = True
+    raise FeedError("not valid JSON: it ends before its last bracket")
+
+
+def _items_one_by_one(text: str, key: str) -> list[object]:
+    """The feed's items parsed separately, so one too deeply nested is one bad item."""
+    start = len(text) - len(text.lstrip())
+    spans = _children(text, start)
+    if text[start] == "{":
+        names = [json.loads(text[a:b]) for a, b in spans[0::2]]
+        if key not in names:
+            raise FeedError(f"JSON object has no {key!r} list")
+        a, b = spans[2 * names.index(key) + 1]
+        offset = a + len(text[a:b]) - len(text[a:b].lstrip())
+        if text[offset] != "[":
+            raise FeedError(f"expected a JSON list of {key}")
+        spans = _children(text, offset)
+    items: list[object] = []
+    for a, b in spans:
+        try:
+            items.append(json.loads(text[a:b]))
+        except RecursionError:
+            items.append(RowError(None, "nested too deeply to read"))
+        except json.JSONDecodeError as exc:
+            items.append(RowError(None, f"not valid JSON: {exc}"))
+    return items
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,14 +328,18 @@ def parse_feed(text: str, part: Part, origin: str, today: date) -> FeedResult:
     problems: list[str] = []
     for where, row in rows:
         try:
+            if isinstance(row, RowError):
+                raise row
             if "__not_an_object__" in row:
-                raise RowError("-", "expected an object with named fields")
+                raise RowError(None, "expected an object with named fields")
             if part is Part.RATINGS:
                 items.append(rating_from_row(row, default_source=origin))
             else:
                 items.append(earnings_from_row(row, today))
         except RowError as exc:
-            problems.append(f"{where}, field {exc.field!r}: {exc}")
+            problems.append(exc.describe(where))
+        except Exception as exc:  # an input nobody foresaw costs its row, never the feed
+            problems.append(f"{where}: unreadable row ({type(exc).__name__}: {exc})")
     return FeedResult(tuple(items), tuple(problems))
 
 
@@ -308,9 +413,12 @@ class _Feed:
         self._checked_at = now
         validators = self._version if self._text is not None else None
         try:
-            response = await self._client.get(self.location, headers=validators)
+            response = await read_capped(self._client, self.location, headers=validators)
         except httpx.HTTPError as exc:
             self._failure = f"request failed: {type(exc).__name__}: {exc}"
+            raise FeedError(self._failure) from None
+        except BodyTooLarge as exc:
+            self._failure = str(exc)
             raise FeedError(self._failure) from None
         if response.status_code == 304 and self._text is not None:
             self._failure = None
@@ -341,6 +449,9 @@ def _summary(label: str, problems: tuple[str, ...]) -> str:
     return f"{label}: skipped {len(problems)} bad row(s): {shown}{suffix}"
 
 
+_DEFAULTS = SPEC.defaults
+
+
 class FileFeedProvider:
     """Ratings and/or earnings from the user's own files or URLs (see module docstring)."""
 
@@ -352,8 +463,8 @@ class FileFeedProvider:
         ratings: str | None = None,
         earnings: str | None = None,
         *,
-        url_refresh_seconds: float = 300.0,
-        timeout: float = 10.0,
+        url_refresh_seconds: float = _DEFAULTS["url_refresh_seconds"],  # type: ignore[assignment]
+        timeout: float = _DEFAULTS["timeout"],  # type: ignore[assignment]
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
         monotonic: Callable[[], float] = time.monotonic,
@@ -414,22 +525,4 @@ class FileFeedProvider:
 
 def create(settings: Mapping[str, object]) -> FileFeedProvider:
     """Analyst ratings and earnings from your CSV/JSON file or URL."""
-    reject_unknown_settings(
-        "files", settings, {"ratings", "earnings", "url_refresh_seconds", "timeout"}
-    )
-
-    def location(key: str) -> str | None:
-        value = settings.get(key)
-        if value is not None and not isinstance(value, str):
-            raise ValueError(f"files provider: {key!r} must be a path or URL string")
-        return value or None
-
-    return FileFeedProvider(
-        ratings=location("ratings"),
-        earnings=location("earnings"),
-        url_refresh_seconds=float(settings.get("url_refresh_seconds", 300.0)),  # type: ignore[arg-type]
-        timeout=float(settings.get("timeout", 10.0)),  # type: ignore[arg-type]
-    )
-
-
-create.PARTS = ("ratings", "earnings")  # type: ignore[attr-defined]
+    return FileFeedProvider(**SPEC.resolve(settings))  # type: ignore[arg-type]

@@ -12,6 +12,12 @@ firewall block page ("Access Restricted") answering an API call is not re-primed
 pauses every request for ``blocked_cooldown`` seconds, because asking again only extends
 the block. The same page on a priming request is only a failed prime (retried by the
 policy's backoff), never a pause.
+
+A hostile or broken server must not be able to stop or swamp the monitor:
+- a 429 pauses every request to that host until its ``Retry-After`` (not just the request
+  that got it), and every delay a server asks for is capped at ``MAX_SERVER_DELAY_S``;
+- a body is streamed and abandoned past ``max_body_bytes`` (default ``MAX_BODY_BYTES``), so
+  a 50 MB answer or an endless chunked one costs at most that much memory.
 """
 
 from __future__ import annotations
@@ -26,13 +32,14 @@ import ssl
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
 
-from providers.base import BadPayload, ProviderUnavailable, RateLimited
+from providers.base import MAX_SERVER_DELAY_S, BadPayload, ProviderUnavailable, RateLimited
+from providers.contract import IST
 from providers.cookies import CookiePolicy, CookieSession
 
 log = logging.getLogger(__name__)
@@ -52,6 +59,9 @@ Sleep = Callable[[float], Awaitable[None]]
 Clock = Callable[[], float]
 Params = Mapping[str, str | int | float] | None
 
+#: The largest answer read by default: 10x NSE's largest (NIFTY 500 constituents, ~0.5 MB).
+MAX_BODY_BYTES = 5 * 1024 * 1024
+
 
 def browser_headers(referer: str, *, origin: str | None = None) -> dict[str, str]:
     """The headers a browser sends for an XHR from ``referer``: sites reject bare clients."""
@@ -69,6 +79,59 @@ def browser_headers(referer: str, *, origin: str | None = None) -> dict[str, str
 
 class NotFound(ProviderUnavailable):
     """HTTP 404: the endpoint moved or the name asked for is unknown (lets callers fall back)."""
+
+
+class BodyTooLarge(Exception):
+    """An answer grew past the size cap; ``limit`` is the cap in bytes."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"answer larger than {_size(limit)}; ignored")
+        self.limit = limit
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024 / 1024:g} MB" if count >= 1024 * 1024 else f"{count} bytes"
+
+
+async def read_capped(
+    client: httpx.AsyncClient,
+    url: str,
+    *,
+    limit: int = MAX_BODY_BYTES,
+    params: Params = None,
+    headers: Mapping[str, str] | None = None,
+) -> httpx.Response:
+    """GET ``url`` reading at most ``limit`` body bytes (decoded), then stop.
+
+    Returns a complete response (``content``, ``text`` work); raises ``BodyTooLarge`` as soon
+    as the body, announced (Content-Length) or streamed (chunked, endless), passes the cap."""
+    async with client.stream("GET", url, params=params, headers=headers) as response:
+        announced = response.headers.get("content-length", "")
+        if (
+            announced.isdigit()
+            and int(announced) > limit
+            and "content-encoding" not in (response.headers)
+        ):
+            raise BodyTooLarge(limit)
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise BodyTooLarge(limit)
+            chunks.append(chunk)
+    kept = {
+        k: v
+        for k, v in response.headers.multi_items()
+        if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+    }
+    return httpx.Response(
+        response.status_code,
+        headers=kept,
+        content=b"".join(chunks),
+        request=response.request,
+        extensions={"reason_phrase": response.reason_phrase.encode()},
+    )
 
 
 class PrimeRefused(ProviderUnavailable):
@@ -144,6 +207,7 @@ class HttpSource:
         backoff: float = 0.5,
         max_backoff: float = 30.0,
         max_retry_after: float = 30.0,
+        max_body_bytes: int = MAX_BODY_BYTES,
         prime: Prime | None = None,
         cookie_policy: CookiePolicy | None = None,
         blocked_cooldown: float = 600.0,
@@ -158,6 +222,7 @@ class HttpSource:
         self.backoff = backoff
         self.max_backoff = max_backoff
         self.max_retry_after = max_retry_after
+        self.max_body_bytes = max_body_bytes
         self.blocked_cooldown = blocked_cooldown
         self._prime = prime
         self._sleep = sleep
@@ -173,6 +238,7 @@ class HttpSource:
         )
         self._sent: deque[tuple[float, str]] = deque()
         self._blocked_until = float("-inf")
+        self._paused_until: dict[str, float] = {}  # host -> monotonic time a 429 lifts
         self._owns_client = client is None
         if client is None:
             client = httpx.AsyncClient(
@@ -206,9 +272,12 @@ class HttpSource:
         while self._sent and self._sent[0][0] < horizon:
             self._sent.popleft()
 
-    async def get_json(self, path: str, params: Params = None) -> Any:
-        """GET ``path`` and decode JSON; HTML or broken JSON raises ``BadPayload('<body>')``."""
-        response = await self._request(path, params, None, primed=True)
+    async def get_json(
+        self, path: str, params: Params = None, *, max_bytes: int | None = None
+    ) -> Any:
+        """GET ``path`` and decode JSON; HTML or broken JSON raises ``BadPayload('<body>')``.
+        ``max_bytes`` overrides the body cap for this endpoint."""
+        response = await self._request(path, params, None, primed=True, max_bytes=max_bytes)
         return self._decode_json(path, response)
 
     async def get_text(
@@ -232,12 +301,23 @@ class HttpSource:
             self._budget.hold()
 
     async def _send(
-        self, path: str, params: Params, headers: Mapping[str, str] | None, use_prime: bool
+        self,
+        path: str,
+        params: Params,
+        headers: Mapping[str, str] | None,
+        use_prime: bool,
+        limit: int,
+        paused: bool,
     ) -> tuple[httpx.Response | httpx.TransportError, int]:
-        """One request when the session and the budget allow it, and the jar generation it
-        went out with. Requests queued behind a renewal wait for it and take a new slot."""
+        """One request when the session, the host's 429 pause (``paused``: not yet slept out
+        by this request) and the budget allow it, and the jar generation it went out with.
+        Requests queued behind a renewal wait for it and take a new slot. The body is read
+        up to ``limit`` bytes."""
+        host = self.client.base_url.join(path).host
         while True:
             self._check_not_blocked()
+            if paused:
+                await self._wait_for_host(host, path)
             if use_prime:
                 await self.session.ready(self._prime_fresh_jar)
             await self._budget.wait()
@@ -248,19 +328,34 @@ class HttpSource:
         self._sent.append((self._clock(), path))
         self._forget_old_requests()
         try:
-            return await self.client.get(path, params=params, headers=headers), generation
+            response = await read_capped(
+                self.client, path, limit=limit, params=params, headers=headers
+            )
+        except BodyTooLarge as exc:
+            raise BadPayload(self.name, "<body>", f"{path}: {exc}") from None
         except httpx.TransportError as exc:
             return exc, generation
+        return response, generation
 
     async def _request(
-        self, path: str, params: Params, headers: Mapping[str, str] | None, *, primed: bool
+        self,
+        path: str,
+        params: Params,
+        headers: Mapping[str, str] | None,
+        *,
+        primed: bool,
+        max_bytes: int | None = None,
     ) -> httpx.Response:
         priming = self.session.is_priming()
         use_prime = primed and self._prime is not None and not priming
+        host = self.client.base_url.join(path).host
+        limit = max_bytes or self.max_body_bytes
         reprimed = False
         attempt = 0
+        slept_until = float("-inf")  # the end of a host pause this request already slept out
         while True:
-            response, generation = await self._send(path, params, headers, use_prime)
+            paused = self._paused_until.get(host, slept_until) > slept_until
+            response, generation = await self._send(path, params, headers, use_prime, limit, paused)
             if isinstance(response, httpx.TransportError):
                 error, retryable = self._transport_error(response)
                 if priming:
@@ -289,15 +384,27 @@ class HttpSource:
                     continue
                 raise self._refused(path, response, reprimed)
             if status == 429:
-                retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+                asked = _retry_after_seconds(response.headers.get("Retry-After"))
+                retry_after = None if asked is None else min(asked, MAX_SERVER_DELAY_S)
                 wait = retry_after if retry_after is not None else self._backoff_delay(attempt)
+                self._paused_until[host] = max(
+                    self._paused_until.get(host, float("-inf")), self._clock() + wait
+                )
                 if attempt < self.max_retries and wait <= self.max_retry_after:
-                    await self._sleep(wait)
+                    await self._sleep(wait)  # other requests wait in _wait_for_host
+                    slept_until = self._paused_until[host]
                     attempt += 1
                     continue
-                said = f"; Retry-After {retry_after:.0f} s" if retry_after is not None else ""
+                said = ""
+                if asked is not None:
+                    said = f"; Retry-After {_seconds(asked)}"
+                    if asked > MAX_SERVER_DELAY_S:
+                        said += f", capped at {_seconds(MAX_SERVER_DELAY_S)}"
                 raise RateLimited(
-                    self.name, f"HTTP 429 Too Many Requests from {path}{said}", retry_after
+                    self.name,
+                    f"HTTP 429 Too Many Requests from {path}{said}; "
+                    f"pausing {host} until {_wall_time(wait)}",
+                    retry_after,
                 )
             if status >= 500:
                 if attempt < self.max_retries:
@@ -312,6 +419,21 @@ class HttpSource:
             if status >= 400:
                 raise ProviderUnavailable(self.name, f"HTTP {status} from {path}")
             return response
+
+    async def _wait_for_host(self, host: str, path: str) -> None:
+        """Honour a 429's pause of ``host``: sleep out a short one, refuse during a long one."""
+        remaining = self._paused_until.get(host, float("-inf")) - self._clock()
+        if remaining <= 0:
+            return
+        if remaining <= self.max_retry_after:
+            await self._sleep(remaining)
+            return
+        raise RateLimited(
+            self.name,
+            f"{host} asked us to slow down (HTTP 429); not asking for {path} "
+            f"until {_wall_time(remaining)}",
+            remaining,
+        )
 
     def _check_not_blocked(self) -> None:
         remaining = self._blocked_until - self._clock()
@@ -357,12 +479,13 @@ class HttpSource:
         try:
             return json.loads(text)
         except json.JSONDecodeError as exc:
-            end = len(text.rstrip())
-            if exc.pos >= end or exc.msg.startswith("Unterminated string"):
-                detail = f"truncated JSON from {path} ({len(body)} bytes)"
+            if _unclosed(text):
+                detail = f"truncated JSON from {path} (cut off after {len(body)} bytes)"
             else:
                 detail = f"not JSON from {path}: {exc.msg} at char {exc.pos}"
             raise BadPayload(self.name, "<body>", detail) from exc
+        except RecursionError:
+            raise BadPayload(self.name, "<body>", f"JSON from {path} nested too deeply") from None
 
     def _transport_error(self, exc: httpx.TransportError) -> tuple[ProviderUnavailable, bool]:
         """Name the failure (DNS, TLS, refused, timeout, dropped) and say if retrying helps."""
@@ -388,9 +511,10 @@ class HttpSource:
             return ProviderUnavailable(self.name, f"connection refused by {host}"), True
         if isinstance(exc, httpx.ProxyError):
             return ProviderUnavailable(self.name, f"proxy failed for {host}: {exc}"), False
+        reason = _reason(causes)
         if isinstance(exc, httpx.NetworkError | httpx.RemoteProtocolError):
-            return ProviderUnavailable(self.name, f"connection to {host} dropped: {exc}"), True
-        return ProviderUnavailable(self.name, f"request to {host} failed: {exc}"), False
+            return ProviderUnavailable(self.name, f"connection to {host} dropped: {reason}"), True
+        return ProviderUnavailable(self.name, f"request to {host} failed: {reason}"), False
 
 
 def _has_request(exc: httpx.TransportError) -> bool:
@@ -409,6 +533,62 @@ def _causes(exc: BaseException):
         seen.add(id(current))
         yield current
         current = current.__cause__ or current.__context__
+
+
+#: What the OS errors behind a dropped connection mean, for messages that otherwise say nothing.
+_OS_REASONS: tuple[tuple[type[OSError], str], ...] = (
+    (ConnectionResetError, "connection reset by the server"),
+    (ConnectionAbortedError, "connection aborted"),
+    (BrokenPipeError, "connection closed while sending"),
+)
+
+
+def _reason(causes: list[BaseException]) -> str:
+    """The first cause with something to say; a bare reset or EOF gets named, not ``""``."""
+    for cause in causes:
+        for kind, reason in _OS_REASONS:
+            if isinstance(cause, kind):
+                return reason
+    for cause in causes:
+        if str(cause).strip():
+            return str(cause).strip()
+    return f"{type(causes[0]).__name__} (the server closed the connection without a reason)"
+
+
+def _unclosed(text: str) -> bool:
+    """True when ``text`` ends inside a string, array or object: a body cut short."""
+    depth = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+    return in_string or depth > 0
+
+
+def _seconds(value: float) -> str:
+    return (
+        "an endless time"
+        if value == float("inf")
+        else (f"{value / 3600:.3g} h" if value >= 3600 else f"{value:.0f} s")
+    )
+
+
+def _wall_time(seconds_from_now: float) -> str:
+    """Wall-clock IST time ``seconds_from_now``; with the date when it is not today."""
+    now = datetime.now(IST)
+    when = now + timedelta(seconds=min(seconds_from_now, MAX_SERVER_DELAY_S))
+    return f"{when:%H:%M:%S} IST" if when.date() == now.date() else f"{when:%a %d %b %H:%M:%S} IST"
 
 
 def _html_title(body: bytes) -> str:
@@ -431,9 +611,11 @@ def _retry_after_seconds(value: str | None) -> float | None:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if seconds == seconds else None  # NaN: no usable value
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError):

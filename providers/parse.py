@@ -101,7 +101,10 @@ def parse_datetime(value: object) -> datetime | None:
     sites publish IST wall-clock times); an aware one is converted to IST.
     """
     if isinstance(value, datetime):
-        return value.astimezone(IST) if value.tzinfo else value.replace(tzinfo=IST)
+        try:
+            return value.astimezone(IST) if value.tzinfo else value.replace(tzinfo=IST)
+        except OverflowError:
+            return None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=IST)
     text = _normalise_date_text(value)
@@ -117,7 +120,10 @@ def parse_datetime(value: object) -> datetime | None:
     except ValueError:
         parsed = None
     if parsed is not None:
-        return parsed.astimezone(IST) if parsed.tzinfo else parsed.replace(tzinfo=IST)
+        try:
+            return parsed.astimezone(IST) if parsed.tzinfo else parsed.replace(tzinfo=IST)
+        except OverflowError:  # 9999-12-31T23:00-05:00 is past the last representable time
+            return None
     day = parse_date(text)
     return None if day is None else datetime(day.year, day.month, day.day, tzinfo=IST)
 

@@ -3,7 +3,8 @@
 
 A plugin entry point names a factory: ``factory(settings: Mapping[str, object]) -> Provider``,
 with an optional ``PARTS`` (an iterable of part names, on the factory or its module) and a
-docstring used by ``capwatch providers``. Built-ins are imported lazily so listing them stays cheap.
+docstring used by ``capwatch providers``. A built-in is known by its light ``SPEC`` module and
+imported only when created, so listing them and checking the config stay cheap.
 """
 
 from __future__ import annotations
@@ -15,50 +16,26 @@ from importlib.metadata import entry_points
 
 from providers.base import Provider
 from providers.contract import Part
+from providers.schema import ProviderSpec
 
 ENTRY_POINT_GROUP = "capwatch.providers"
 
 Factory = Callable[[Mapping[str, object]], Provider]
 
-#: name -> (module:factory, parts, one-line description)
-BUILTINS: dict[str, tuple[str, frozenset[Part], str]] = {
-    "demo": (
-        "providers.demo:create",
-        frozenset(Part),
-        "Simulated Indian market (offline, labelled DEMO)",
-    ),
-    "nse": (
-        "providers.nse:create",
-        frozenset(
-            {
-                Part.INDICES,
-                Part.STOCKS,
-                Part.BREADTH,
-                Part.EARNINGS,
-                Part.STATUS,
-                Part.HISTORY,
-                Part.FLOWS,
-                Part.ANNOUNCEMENTS,
-            }
-        ),
-        "NSE India website JSON (unofficial)",
-    ),
-    "bse": (
-        "providers.bse:create",
-        frozenset({Part.INDICES, Part.BREADTH, Part.STOCKS, Part.EARNINGS}),
-        "BSE India website JSON (unofficial)",
-    ),
-    "yahoo": (
-        "providers.yahoo:create",
-        frozenset({Part.INDICES}),
-        "Yahoo Finance chart API (index levels)",
-    ),
-    "files": (
-        "providers.files:create",
-        frozenset({Part.RATINGS, Part.EARNINGS}),
-        "Your CSV/JSON file or URL of analyst ratings and earnings",
-    ),
+#: Built-in name -> the light module holding its ``SPEC`` (settings, parts, description).
+SPEC_MODULES: Mapping[str, str] = {
+    "demo": "providers.demo.spec",
+    "nse": "providers.nse.spec",
+    "bse": "providers.bse_spec",
+    "yahoo": "providers.yahoo_spec",
+    "files": "providers.files_spec",
 }
+BUILTINS = tuple(SPEC_MODULES)
+
+
+def builtin_spec(name: str) -> ProviderSpec:
+    """The declaration of built-in ``name`` (``KeyError`` for any other name)."""
+    return importlib.import_module(SPEC_MODULES[name]).SPEC
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,8 +77,8 @@ def _plugin_infos() -> list[ProviderInfo]:
 
 
 def _builtin(name: str) -> ProviderInfo:
-    target, parts, description = BUILTINS[name]
-    return ProviderInfo(name, target, parts, description, True)
+    spec = builtin_spec(name)
+    return ProviderInfo(name, spec.factory, spec.parts, spec.description, True)
 
 
 def available() -> dict[str, ProviderInfo]:

@@ -31,11 +31,11 @@ from providers.base import (
     BadPayload,
     ProviderError,
     ProviderUnavailable,
-    reject_unknown_settings,
 )
 from providers.contract import IST, IndexQuote, Part, Snapshot, segment_of_index
 from providers.http import HttpSource, NotFound, browser_headers
 from providers.parse import clean_text, to_float
+from providers.yahoo_spec import DEFAULT_SYMBOLS, SPEC
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,11 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NAME = "yahoo"
-BASE_URL = "https://query2.finance.yahoo.com"
-COOKIE_URL = "https://fc.yahoo.com"
 CRUMB_PATH = "/v1/test/getcrumb"
-#: Index name (as capwatch shows it) -> Yahoo symbol. Only these two are reliably fresh.
-DEFAULT_SYMBOLS: Mapping[str, str] = {"NIFTY 50": "^NSEI", "SENSEX": "^BSESN"}
+_DEFAULTS = SPEC.defaults
 
 
 def impersonating_transport() -> httpx.AsyncBaseTransport | None:
@@ -148,7 +145,7 @@ class YahooProvider:
     """Index levels from the Yahoo chart API for the names in ``symbols``."""
 
     name = NAME
-    parts = frozenset({Part.INDICES})
+    parts = SPEC.parts
     simulated = False
     #: Asked for index levels only when NSE and BSE both failed (providers.compose).
     last_resort = True
@@ -157,12 +154,12 @@ class YahooProvider:
         self,
         *,
         symbols: Mapping[str, str] = DEFAULT_SYMBOLS,
-        base_url: str = BASE_URL,
-        cookie_url: str = COOKIE_URL,
-        max_age_hours: float = 72.0,
-        requests_per_second: float = 2.0,
-        timeout: float = 10.0,
-        impersonate: bool = True,
+        base_url: str = _DEFAULTS["base_url"],  # type: ignore[assignment]
+        cookie_url: str = _DEFAULTS["cookie_url"],  # type: ignore[assignment]
+        max_age_hours: float = _DEFAULTS["max_age_hours"],  # type: ignore[assignment]
+        requests_per_second: float = _DEFAULTS["requests_per_second"],  # type: ignore[assignment]
+        timeout: float = _DEFAULTS["timeout"],  # type: ignore[assignment]
+        impersonate: bool = _DEFAULTS["impersonate"],  # type: ignore[assignment]
         transport: httpx.AsyncBaseTransport | None = None,
         now: Callable[[], datetime] = lambda: datetime.now(IST),
         **http_options: Any,
@@ -260,33 +257,9 @@ def create(settings: Mapping[str, object]) -> YahooProvider:
     ``symbols`` adds to or overrides the defaults (name -> Yahoo symbol); an empty symbol
     removes a default. ``max_age_hours`` bounds staleness.
     """
-    known = (
-        "symbols",
-        "base_url",
-        "cookie_url",
-        "max_age_hours",
-        "requests_per_second",
-        "timeout",
-        "impersonate",
+    values = SPEC.resolve(settings)
+    symbols = {**DEFAULT_SYMBOLS, **values.pop("symbols")}  # type: ignore[dict-item]
+    return YahooProvider(
+        symbols={name: symbol for name, symbol in symbols.items() if symbol},
+        **values,  # type: ignore[arg-type]
     )
-    reject_unknown_settings("yahoo", settings, known)
-    options: dict[str, Any] = {}
-    if "impersonate" in settings:
-        if not isinstance(settings["impersonate"], bool):
-            raise ValueError("yahoo provider: impersonate must be true or false")
-        options["impersonate"] = settings["impersonate"]
-    for key in ("base_url", "cookie_url"):
-        if key in settings:
-            options[key] = str(settings[key])
-    for key in ("max_age_hours", "requests_per_second", "timeout"):
-        if key in settings:
-            options[key] = float(settings[key])  # type: ignore[arg-type]
-    raw = settings.get("symbols", {})
-    if not isinstance(raw, Mapping):
-        raise ValueError("yahoo provider: symbols must map index name -> Yahoo symbol")
-    symbols = {**DEFAULT_SYMBOLS, **{str(k): str(v) for k, v in raw.items()}}
-    options["symbols"] = {name: symbol for name, symbol in symbols.items() if symbol}
-    return YahooProvider(**options)
-
-
-create.PARTS = ("indices",)  # type: ignore[attr-defined]

@@ -74,7 +74,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    sub.add_parser("providers", help="list the providers found and what each supplies")
+    prov = sub.add_parser("providers", help="list the providers found and what each supplies")
+    prov.add_argument(
+        "name", nargs="?", help="a built-in: its [providers.NAME] settings and their defaults"
+    )
 
     snap = sub.add_parser("snapshot", help="print one snapshot and exit (no TUI)")
     _source_options(snap)

@@ -196,14 +196,17 @@ class Pane(Widget, can_focus=True):
         self.view: SegmentView | None = None
         self.filter_text = ""
         self.stale = False
+        self.stale_note = ""
         self.age_text = ""
         self.sort_index = 0
         self.horizon = "Day"  # what Sectors and Gainers/Losers read (``h`` cycles)
         self.anchor_index = 0  # which since-date the since columns use (``a`` cycles)
         self.cursor = 0
+        self._focused_when_app_blurred = False
         self.top = 0
         self._lines = Lines.of(())
         self._shown: list[Strip] = []
+        self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
         self._sync_pending = False
 
     # --- what subclasses provide -------------------------------------------------------------
@@ -240,8 +243,9 @@ class Pane(Widget, can_focus=True):
         )
 
     def shows_cursor(self) -> bool:
-        """Whether the cursor row is highlighted now: while the pane has the focus."""
-        return self.has_focus
+        """Whether the cursor row is highlighted now: while the pane has the focus, and while
+        the terminal is unfocused if it had the focus then (alt-tab restyles the border only)."""
+        return self.has_focus or self._focused_when_app_blurred
 
     def has_content(self) -> bool:
         """Whether there is anything to draw yet (otherwise the pane says it is waiting)."""
@@ -341,12 +345,18 @@ class Pane(Widget, can_focus=True):
         if self._lines.header is not None:
             visible.append(self._lines.header)
         visible.extend(map(self._lines.line, range(self.top, min(count, self.top + page))))
+        cache, self._strips = self._strips, {}
         for offset, text in enumerate(visible):
-            strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
             style = base
             if show_cursor and offset - header_height + self.top == self.cursor:
                 style = base + CURSOR
-            shown.append(Strip(Segment.apply_style(strip, style), width).simplify())
+            key = (text.plain, tuple(text.spans), text.style, style, width)
+            line = cache.get(key) or self._strips.get(key)
+            if line is None:  # most lines are as they were: a tick changes a few numbers
+                strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
+                line = Strip(Segment.apply_style(strip, style), width).simplify()
+            self._strips[key] = line
+            shown.append(line)
         blank = Strip.blank(width, base)
         shown.extend(blank for _ in range(height - len(shown)))
 
@@ -360,11 +370,12 @@ class Pane(Widget, can_focus=True):
                     self.refresh(Region(start, y, end - start, 1))
         self._update_subtitle(count, page)
 
-    def set_stale(self, stale: bool) -> None:
-        """Mark the data as old (a stored snapshot, or the provider failing): the pane keeps
-        drawing it, badged STALE; the status bar says how old and why."""
-        if stale != self.stale:
-            self.stale = stale
+    def set_stale(self, stale: bool, note: str = "") -> None:
+        """Mark the data as old (a stored snapshot, the provider failing, or only this pane's
+        part failing): the pane keeps drawing it, badged STALE, with ``note`` (its age and
+        why) when only some panes are stale; the status bar says the rest."""
+        if (stale, note) != (self.stale, self.stale_note):
+            self.stale, self.stale_note = stale, note
             self.sync()
 
     def set_age(self, fetched: datetime | None, now: datetime) -> None:
@@ -379,7 +390,8 @@ class Pane(Widget, can_focus=True):
             self.sync()
 
     def _update_subtitle(self, count: int, page: int) -> None:
-        words = ["STALE" if self.stale else "", self.age_text, self.subtitle()]
+        badge = f"STALE {clean(self.stale_note)}".strip() if self.stale else ""
+        words = [badge, self.age_text, self.subtitle()]
         if self.filter_text:
             words.append(f"/{clean(self.filter_text)}")
         if count > page:
@@ -414,9 +426,13 @@ class Pane(Widget, can_focus=True):
         self.sync_soon()
 
     def on_focus(self) -> None:
+        self._focused_when_app_blurred = False
         self.sync_soon()
 
     def on_blur(self) -> None:
+        # Alt-tab away takes focus off the pane; keep its cursor, so only the border restyles
+        # (and the terminal is sent a few border cells, not the pane).
+        self._focused_when_app_blurred = not self.app.app_focus
         self.sync_soon()
 
     def notify_style_update(self) -> None:

@@ -7,7 +7,7 @@ It draws only from a :class:`Status` value the app builds; every time is absolut
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from rich.style import Style
 from rich.text import Text
@@ -35,6 +35,15 @@ class Status:
     stale_for: timedelta | None = None  # set when the data shown is old (stored, or fetches fail)
     error: str | None = None
     hint: str | None = None  # a standing note, e.g. how to go live from the demo
+    resume_at: datetime | None = None  # a source's rate limit lifts (IST)
+    today: date | None = None  # the date now: times on other days are shown with theirs
+
+
+def when(moment: datetime, today: date | None) -> str:
+    """``14:05:07``, or ``Tue 01 Dec 14:05:07`` when ``moment`` is not ``today``."""
+    if today is None or moment.date() == today:
+        return f"{moment:%H:%M:%S}"
+    return f"{moment:%a %d %b %H:%M:%S}"
 
 
 def age(delta: timedelta) -> str:
@@ -119,9 +128,16 @@ def _part_forms(status: Status) -> dict[str, list[Text | None]]:
         ]
     elif status.loading:
         forms["as_of"] = [Text("loading…", style=DIM)]
-    if status.next_at is not None and not status.paused:
+    if status.resume_at is not None:
+        resume = status.resume_at
         forms["next"] = [
-            Text(f"next {status.next_at:%H:%M:%S}", style=DIM),
+            Text(f"rate-limited until {when(resume, status.today)}"),
+            Text(f"until {when(resume, status.today)}"),
+            None,
+        ]
+    elif status.next_at is not None and not status.paused:
+        forms["next"] = [
+            Text(f"next {when(status.next_at, status.today)}", style=DIM),
             Text(f"next {status.next_at:%H:%M}", style=DIM),
             None,
         ]

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from providers.base import reject_unknown_settings
 from providers.contract import (
     CAP_SEGMENTS,
     IST,
     Announcement,
     Breadth,
+    ClosesTable,
     EarningsEvent,
     EarningsStatus,
     IndexQuote,
@@ -32,19 +32,12 @@ from providers.contract import (
 )
 from providers.demo import news
 from providers.demo.simulation import Simulation
-from providers.demo.universe import INDICES, MIN_STOCKS, SECTORS
+from providers.demo.spec import DEFAULTS, SPEC
+from providers.demo.universe import INDICES, SECTORS
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: Settings ``[providers.demo]`` accepts, with defaults (``start`` None = now, IST).
-DEFAULTS: Mapping[str, object] = {
-    "seed": 0,
-    "start": None,
-    "step_seconds": 30.0,
-    "stocks": 2400,
-    "history_days": 300,
-}
 #: Upcoming results shown this many days ahead.
 EARNINGS_HORIZON = timedelta(days=21)
 _YEAR_ROWS = 250
@@ -64,17 +57,17 @@ class DemoProvider:
     """Simulated Indian market (offline, labelled DEMO)."""
 
     name = "demo"
-    parts = frozenset(Part)
+    parts = SPEC.parts
     simulated = True
 
     def __init__(
         self,
         *,
-        seed: int = 0,
+        seed: int = DEFAULTS["seed"],  # type: ignore[assignment]
         start: datetime | None = None,
-        step_seconds: float = 30.0,
-        stocks: int = 2400,
-        history_days: int = 300,
+        step_seconds: float = DEFAULTS["step_seconds"],  # type: ignore[assignment]
+        stocks: int = DEFAULTS["stocks"],  # type: ignore[assignment]
+        history_days: int = DEFAULTS["history_days"],  # type: ignore[assignment]
     ) -> None:
         if step_seconds <= 0:
             raise ValueError(f"step_seconds must be > 0, got {step_seconds}")
@@ -145,6 +138,17 @@ class DemoProvider:
         if names is not None:
             frame = frame[[name for name in names if name in frame.columns]]
         return frame.iloc[-days:] if days > 0 else frame.iloc[:0]
+
+    async def closes_table(self) -> ClosesTable:
+        """The closes ``history()`` gives, as arrays: the monitor loads them without pandas
+        (~30 MB of a running monitor's memory). Copies, so a day roll cannot change them."""
+        sim = self._sim
+        names = tuple(index.name for index in INDICES) + tuple(sim.universe.symbols)
+        return ClosesTable(
+            dates=np.array(sim.days, dtype="datetime64[D]"),
+            names=names,
+            values=np.hstack([sim.index_closes, sim.closes]),
+        )
 
     async def aclose(self) -> None:
         """Nothing to release: the demo holds no network clients or files."""
@@ -300,23 +304,7 @@ def _parse_start(value: object) -> datetime | None:
     return start
 
 
-def _int_setting(settings: Mapping[str, object], key: str, minimum: int) -> int:
-    value = settings.get(key, DEFAULTS[key])
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(f"demo setting {key!r}: expected an integer >= {minimum}, got {value!r}")
-    return value
-
-
 def create(settings: Mapping[str, object]) -> DemoProvider:
-    """Build the demo provider from its ``[providers.demo]`` settings (see ``DEFAULTS``)."""
-    reject_unknown_settings("demo", settings, DEFAULTS)
-    step = settings.get("step_seconds", DEFAULTS["step_seconds"])
-    if isinstance(step, bool) or not isinstance(step, int | float) or step <= 0:
-        raise ValueError(f"demo setting 'step_seconds': expected a number > 0, got {step!r}")
-    return DemoProvider(
-        seed=_int_setting(settings, "seed", 0),
-        start=_parse_start(settings.get("start")),
-        step_seconds=float(step),
-        stocks=_int_setting(settings, "stocks", MIN_STOCKS),
-        history_days=_int_setting(settings, "history_days", 260),
-    )
+    """Build the demo provider from its ``[providers.demo]`` settings (see ``spec.SPEC``)."""
+    values = SPEC.resolve(settings)
+    return DemoProvider(**{**values, "start": _parse_start(values["start"])})  # type: ignore[arg-type]

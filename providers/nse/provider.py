@@ -2,9 +2,12 @@
 independently.
 
 Payload shapes live in ``payloads``; transport (budget, cookie lifecycle, retries) in
-``providers.http``. Quotes and breadth (allIndices, constituents) are asked on every refresh;
-the results calendar, the holiday list and the constituent lists (names and industries) sit
-behind ``providers.cadence.Every`` and are asked hourly or daily. Index names are sent as each
+``providers.http``. Quotes and breadth are asked on every refresh: allIndices (index levels and
+breadth) and one total-market call for every member's quote, split into segments by the
+constituent lists; each index is asked for its own members only when that call fails, comes
+back empty or misses listed members. The results calendar, the holiday list and the
+constituent lists (names, industries, membership) sit behind ``providers.cadence.Every`` and
+are asked hourly or daily. Index names are sent as each
 endpoint wants them: constituents and ``-adu`` the short ``indexSymbol`` allIndices gives,
 history the long name (``NseSettings.endpoint_name``).
 """
@@ -41,6 +44,7 @@ from providers.nse import extras, payloads
 from providers.nse.lists import LIST_PATH, Company, MemoryTextCache, TextCache, parse_list
 from providers.nse.payloads import AllIndices, Constituents, EmptyConstituents, PastLevel
 from providers.nse.settings import NseSettings
+from providers.nse.spec import SPEC
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,12 +63,20 @@ Outcome = tuple[T | None, ProviderError | None]
 #: Each list is a small CSV; one request a second is plenty and kind to the archives host.
 ARCHIVES_REQUESTS_PER_SECOND = 1.0
 Earnings = tuple[tuple[EarningsEvent, ...], str | None]
+#: Index (configured name) -> its constituent list: symbol -> Company.
+Lists = dict[str, dict[str, Company]]
 #: Parts served from a slow cadence: their data says nothing about whether NSE answers now.
 CACHED_PARTS = frozenset({Part.EARNINGS})
 
 
 def _now_ist() -> datetime:
     return datetime.now(IST)
+
+
+async def _nothing() -> Outcome[Any]:
+    """The outcome of a job not run (allIndices, when its names are known and nothing else
+    wants it)."""
+    return None, None
 
 
 async def _attempt(job: Awaitable[T]) -> Outcome[T]:
@@ -106,18 +118,7 @@ class NseProvider:
     """Live NSE data: indices, constituents' quotes, breadth, status, earnings, history."""
 
     name = "nse"
-    parts = frozenset(
-        {
-            Part.INDICES,
-            Part.STOCKS,
-            Part.BREADTH,
-            Part.EARNINGS,
-            Part.STATUS,
-            Part.HISTORY,
-            Part.FLOWS,
-            Part.ANNOUNCEMENTS,
-        }
-    )
+    parts = SPEC.parts
     simulated = False
 
     def __init__(
@@ -164,12 +165,17 @@ class NseProvider:
         self._past_levels: Mapping[str, tuple[PastLevel, ...]] = MappingProxyType({})
         self._flow_book = extras.FlowBook()
         self._symbols: dict[str, str] = {}  # upper-case long name -> allIndices indexSymbol
+        self._unanswered: set[str] = set()  # listed symbols an index's own answer lacked too
         self.sent: dict[tuple[str, str], EndpointUse] = {}  # (path, index) -> last use (doctor)
         self.text_cache: TextCache = MemoryTextCache()
         self._calendar: Every[Earnings] = Every("nse calendar", settings.calendar_every, now)
         self._holidays: Every[list[date]] = Every("nse holidays", settings.holidays_every, now)
-        self._lists: Every[dict[str, Company]] = Every(
-            "nse constituent lists", settings.lists_every, now
+        self._lists: Every[Lists] = Every("nse constituent lists", settings.lists_every, now)
+        self._flows_every: Every[tuple[InstitutionalFlow, ...]] = Every(
+            "nse flows", settings.flows_every, now
+        )
+        self._announcements_every: Every[tuple[Announcement, ...]] = Every(
+            "nse announcements", settings.announcements_every, now
         )
 
     def use_text_cache(self, cache: TextCache) -> None:
@@ -189,17 +195,18 @@ class NseProvider:
         if Part.STOCKS in wanted:
             jobs["constituents"] = self._all_constituents(now, after=jobs.get("indices"))
             jobs.pop("indices", None)
-            jobs["names"] = _attempt(self._lists.get(self._load_lists))
         if Part.EARNINGS in wanted:
             jobs["earnings"] = _attempt(self._calendar.get(lambda: self._load_calendar(today)))
         if Part.FLOWS in wanted:
-            jobs["flows"] = _attempt(self._flows())
+            jobs["flows"] = _attempt(self._flows_every.get(self._flows))
         if Part.ANNOUNCEMENTS in wanted:
-            jobs["announcements"] = _attempt(self._announcements(today))
+            jobs["announcements"] = _attempt(
+                self._announcements_every.get(lambda: self._announcements(today))
+            )
         done = dict(zip(jobs, await asyncio.gather(*jobs.values()), strict=True))
         if "constituents" in done:  # allIndices went first: its failure is the one to tell
-            indices_outcome, members = done.pop("constituents")
-            done = {"indices": indices_outcome, "constituents": members, **done}
+            indices_outcome, members, lists = done.pop("constituents")
+            done = {"indices": indices_outcome, "constituents": members, "lists": lists, **done}
         if Part.STATUS in wanted:
             done["status"] = await self._status(done.get("constituents", {}), now)
 
@@ -213,8 +220,9 @@ class NseProvider:
             else:
                 errors[Part.INDICES] = str(indices_error)
         if Part.STOCKS in wanted:
-            names, _names_error = done["names"]
-            stocks_error = self._fill_stocks(constituents, names or {}, fields)
+            lists, _lists_error = done["lists"]
+            names = {s: c for listed in (lists or {}).values() for s, c in listed.items()}
+            stocks_error = self._fill_stocks(constituents, names, fields)
             if stocks_error:
                 errors[Part.STOCKS] = stocks_error
         if Part.BREADTH in wanted:
@@ -247,7 +255,8 @@ class NseProvider:
 
         live = wanted - CACHED_PARTS or wanted  # a cached calendar is no sign NSE answers
         if set(errors) >= live and not any(fields.get(p.value) for p in live):
-            raise self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
+            first = self._first_error(done) or ProviderError(self.name, "; ".join(errors.values()))
+            raise first.with_parts(errors)
         return Snapshot(
             provider=self.name,
             as_of=now,
@@ -363,7 +372,7 @@ class NseProvider:
         except NotFound:
             path = "/api/equity-stockIndices"
             payload = await self.source.get_json(path, params)
-        segment = self.settings.segments[index]
+        segment = self.settings.segments.get(index, Segment.ALL)  # the total market: ALL
         try:
             result = payloads.parse_constituents(payload, index, segment, name, now)
         except EmptyConstituents:
@@ -394,13 +403,63 @@ class NseProvider:
 
     async def _all_constituents(
         self, now: datetime, after: Awaitable[Outcome[AllIndices]] | None
-    ) -> tuple[Outcome[AllIndices], dict[str, Outcome[Constituents]]]:
-        """allIndices first when it is to be asked (it says the names to send), then every
-        configured index's members concurrently."""
-        indices: Outcome[AllIndices] = await after if after is not None else (None, None)
-        names = self.settings.constituents
-        outcomes = await asyncio.gather(*(_attempt(self._constituents(n, now)) for n in names))
-        return indices, dict(zip(names, outcomes, strict=True))
+    ) -> tuple[Outcome[AllIndices], dict[str, Outcome[Constituents]], Outcome[Lists]]:
+        """allIndices (it says the names to send) and the constituent lists first, then every
+        member's quote in one total-market call; the indices it does not cover are asked for
+        their own members, concurrently."""
+        asked = after if after is not None else _nothing()
+        indices, lists = await asyncio.gather(asked, _attempt(self._lists.get(self._load_lists)))
+        listed = lists[0] or {}
+        found, rest = await self._from_total_market(listed, now)
+        outcomes = await asyncio.gather(*(_attempt(self._constituents(n, now)) for n in rest))
+        found.update(zip(rest, outcomes, strict=True))
+        for name, (result, _error) in zip(rest, outcomes, strict=True):
+            if result is not None and name in listed:  # NSE's own gaps, not a capped answer
+                self._unanswered.update(set(listed[name]) - set(result.symbols))
+        return indices, {n: found[n] for n in self.settings.constituents}, lists
+
+    async def _from_total_market(
+        self, lists: Lists, now: datetime
+    ) -> tuple[dict[str, Outcome[Constituents]], list[str]]:
+        """Each configured index's members cut out of one total-market answer by its list,
+        and the indices left to ask one by one: those without a list, every one when the call
+        fails or is empty, and one whose listed members the answer lacks (a capped answer, a
+        list older than a rebalance), so a segment is never quietly short. A listed member the
+        index's own answer lacked too is NSE's gap, not the call's, and is not asked about
+        again."""
+        names = list(self.settings.constituents)
+        total = self.settings.total_market
+        covered = [name for name in names if lists.get(name)]
+        if not total or not covered:
+            return {}, names
+        try:
+            whole = await self._constituents(total, now)
+        except ProviderError as exc:
+            log.warning("nse %s: %s; asking each index for its members", total, exc)
+            return {}, names
+        quotes = {stock.symbol: stock for stock in whole.stocks}
+        answered = set(whole.symbols)
+        found: dict[str, Outcome[Constituents]] = {}
+        rest = [name for name in names if name not in covered]
+        for name in covered:
+            listed = tuple(s for s in lists[name] if s not in self._unanswered)
+            missing = [symbol for symbol in listed if symbol not in answered]
+            if missing:
+                log.warning(
+                    "nse %s: %d of the %d members listed for %s missing (%s); asking %s",
+                    total,
+                    len(missing),
+                    len(listed),
+                    name,
+                    ", ".join(missing[:5]),
+                    name,
+                )
+                rest.append(name)
+                continue
+            segment = self.settings.segments[name]
+            stocks = tuple(replace(quotes[s], segment=segment) for s in listed if s in quotes)
+            found[name] = Constituents(name, listed, stocks, None, whole.status), None
+        return found, rest
 
     async def _adu(self, index: str, now: datetime) -> Breadth:
         name = self.settings.endpoint_name("adu", index, self._symbols)
@@ -421,23 +480,23 @@ class NseProvider:
     async def _market_status(self, now: datetime) -> MarketStatus:
         return payloads.parse_market_status(await self.source.get_json("/api/marketStatus"), now)
 
-    async def _load_lists(self) -> dict[str, Company]:
-        """Symbol -> Company from the configured indices' constituent lists: each from the
+    async def _load_lists(self) -> Lists:
+        """Per configured index, its constituent list (symbol -> Company): each from the
         text cache when younger than ``lists_every``, else from the archives host."""
-        files = [
-            self.settings.constituent_lists[index]
+        files = {
+            index: self.settings.constituent_lists[index]
             for index in self.settings.constituents
             if index in self.settings.constituent_lists
-        ]
-        texts = await asyncio.gather(*(_attempt(self._list_text(f)) for f in files))
-        companies: dict[str, Company] = {}
+        }
+        texts = await asyncio.gather(*(_attempt(self._list_text(f)) for f in files.values()))
+        companies: Lists = {}
         failures = []
-        for file, (text, error) in zip(files, texts, strict=True):
+        for (index, file), (text, error) in zip(files.items(), texts, strict=True):
             if text is None:
                 failures.append(f"{file}: {error}")
                 continue
             try:
-                companies.update(parse_list(text, file))
+                companies[index] = parse_list(text, file)
             except ProviderError as exc:
                 failures.append(f"{file}: {exc}")
         if failures and not companies:

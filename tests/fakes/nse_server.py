@@ -8,7 +8,8 @@ What it imitates (NSE as it answers in 2026; sources in tests/fixtures/README.md
   answers every n-th priming request with an Akamai "Access Denied" page (403).
 - the endpoints, served from ``tests/fixtures/nse``: ``allIndices``, ``equity-stock-indices``
   under the short ``indexSymbol`` names only ("NIFTY SMLCAP 250"; a long name gets empty
-  ``data``), one index (NIFTY MICROCAP250) without ``meta``, the old ``equity-stockIndices``
+  ``data``), one index (NIFTY MICROCAP250) without ``meta``, NIFTY TOTAL MKT (every member of
+  the segment indices' fixtures, as NIFTY 500 + MICROCAP 250 are), the old ``equity-stockIndices``
   404ing, ``equity-stockIndices-adu``,
   ``marketStatus``, ``event-calendar`` and ``corporates-financial-results`` (fixture dates are
   moved so the fixtures' day, 27 May 2026, becomes the requested ``from_date``),
@@ -58,7 +59,12 @@ SHORT_NAMES = {
     "NIFTY SMALLCAP 100": "NIFTY SMLCAP 100",
     "NIFTY SMALLCAP 250": "NIFTY SMLCAP 250",
     "NIFTY MICROCAP 250": "NIFTY MICROCAP250",
+    "NIFTY TOTAL MARKET": "NIFTY TOTAL MKT",
 }
+#: NIFTY TOTAL MARKET is NIFTY 500 + NIFTY MICROCAP 250: its members are served as the union of
+#: the segment indices' fixture rows (the same 2026 shape, one ``priority`` 1 index row).
+TOTAL_MARKET = "NIFTY TOTAL MKT"
+SEGMENT_FIXTURES = ("NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMLCAP 250", "NIFTY MICROCAP250")
 #: Marks a reply that is no reply: the server closes the connection without answering.
 DROP = object()
 ACCESS_DENIED = (
@@ -112,6 +118,26 @@ def _shift(text: object, days: int) -> object:
     except ValueError:
         return text
     return (day + timedelta(days=days)).strftime("%d-%b-%Y") + text[11:]
+
+
+def total_market_payload() -> dict[str, Any]:
+    """NIFTY TOTAL MKT's answer: its index row, then every segment fixture's stock rows once."""
+    first = _load(_fixture_name("constituents", SEGMENT_FIXTURES[0]))
+    index_row = {
+        **first["data"][0],
+        "symbol": TOTAL_MARKET,
+        "identifier": TOTAL_MARKET,
+        "lastPrice": 14102.35,
+        "previousClose": 14003.95,
+        "change": 98.4,
+        "pChange": 0.7,
+    }
+    stocks: dict[str, dict[str, Any]] = {}
+    for index in SEGMENT_FIXTURES:
+        for row in _load(_fixture_name("constituents", index))["data"]:
+            if row.get("priority") == 0:
+                stocks.setdefault(row["symbol"], row)
+    return {**first, "data": [index_row, *stocks.values()]}
 
 
 class FakeNseServer:
@@ -380,6 +406,8 @@ class FakeNseServer:
         NSE does since mid-2026). The 2023 variant still takes long names."""
         if self.variant == "2023":
             index = SHORT_NAMES.get(index, index)
+        if index == TOTAL_MARKET:
+            return _json(total_market_payload())
         fixture = _fixture_name("constituents", index)
         if fixture.exists():
             return _json(_load(fixture))

@@ -95,7 +95,7 @@ def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) 
     assert indices["NIFTY SMALLCAP 100"]["change_pct"] == 1.43  # percentChange, as sent
     assert indices["NIFTY MICROCAP 250"]["segment"] == "micro"
     breadth = {b["scope"]: b for b in snapshot["breadth"]}
-    assert breadth["NIFTY SMALLCAP 250"]["advances"] == 171  # via -adu, under the short name
+    assert breadth["NIFTY SMALLCAP 250"]["advances"] == 171  # from allIndices, no -adu call
     stocks = {s["symbol"]: s for s in snapshot["stocks"]}
     by_segment = {
         seg: [s for s in stocks.values() if s["segment"] == seg]
@@ -122,12 +122,12 @@ def test_snapshot_command_end_to_end(nse_server: FakeNseServer, tmp_path: Path) 
         "BLKASHYAP",
         "SHRIADHI",
     }
-    # Short names went to the constituents endpoint; the long ones were never needed.
-    asked = {r.params["index"] for r in nse_server.requests_to("/api/equity-stock-indices")}
-    assert asked == {"NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMLCAP 250", "NIFTY MICROCAP250"}
-    # Priming first among the www requests (the archives CSVs need no cookie and may race it).
-    www = [r for r in nse_server.requests if not r.path.startswith("/content/")]
-    assert www[0].path == "/option-chain"
+    # Every member came in one call under the total market's short name; segments from lists.
+    asked = [r.params["index"] for r in nse_server.requests_to("/api/equity-stock-indices")]
+    assert asked == ["NIFTY TOTAL MKT"]
+    assert not nse_server.requests_to("/api/equity-stockIndices-adu")
+    www = [r.path for r in nse_server.requests if not r.path.startswith("/content/")]
+    assert www[0] == "/option-chain"  # the lists come from the archives host, no cookie needed
     assert not nse_server.requests_to("/api/equity-stockIndices")  # the new endpoint answered
     assert not nse_server.requests_to("/api/marketStatus")  # status came with the members
     assert nse_server.max_requests_per_second(window=0.95, www_only=True) <= 3

@@ -88,7 +88,7 @@ async def test_another_seed_gives_another_market() -> None:
 
 
 def test_settings_are_checked() -> None:
-    with pytest.raises(ValueError, match=r"providers\.demo: unknown setting\(s\) sede"):
+    with pytest.raises(ValueError, match=r"demo\.sede: unknown setting; known: history_days"):
         create({"sede": 7})
     with pytest.raises(ValueError, match="stocks"):
         create({"stocks": 100})

@@ -247,6 +247,6 @@ async def test_an_unset_feed_says_how_to_set_it(tmp_path: Path) -> None:
 def test_create_validates_settings() -> None:
     with pytest.raises(ValueError, match="unknown setting"):
         create({"ratings": "r.csv", "ratngs": "typo.csv"})
-    with pytest.raises(ValueError, match="'earnings' must be a path or URL"):
+    with pytest.raises(ValueError, match=r"files\.earnings: expected a non-empty string"):
         create({"earnings": 5})
     assert create({}).parts == frozenset({Part.RATINGS, Part.EARNINGS})

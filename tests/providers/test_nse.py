@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fakes.nse_server import TOTAL_MARKET, total_market_payload
 
 from providers import registry
 from providers.base import BadPayload, Provider, ProviderUnavailable
@@ -50,6 +51,16 @@ def constituents_fixture(index: str) -> Any:
     return fixture(f"constituents_{SHORT.get(index, index).replace(' ', '_')}.json")
 
 
+def all_indices_without_breadth(*indices: str) -> Any:
+    """allIndices with ``indices``' advances/declines blank (the case ``-adu`` is for; no
+    recorded sample shows one, so it is made here rather than in the fixture)."""
+    payload = fixture("allIndices_2026.json")
+    for row in payload["data"]:
+        if row["index"] in indices:
+            row.update(advances="", declines="", unchanged="")
+    return payload
+
+
 Answer = Any  # a JSON-able payload, an httpx.Response, or a callable(request) -> either
 
 
@@ -73,6 +84,7 @@ class FakeNse:
         }
         for index, short in SHORT.items():
             self.routes[f"/api/equity-stock-indices?{short}"] = constituents_fixture(index)
+        self.routes[f"/api/equity-stock-indices?{TOTAL_MARKET}"] = total_market_payload()
 
     def paths(self, path: str) -> list[httpx.Request]:
         return [r for r in self.requests if r.url.path == path]
@@ -161,7 +173,7 @@ async def test_indices_2026_generation(fake: FakeNse) -> None:
     assert small.change_pct == pytest.approx(1.43)
     assert small.year_low is None  # "-"
     assert (small.advances, small.declines, small.unchanged) == (79, 21, 0)
-    assert quotes["NIFTY SMALLCAP 250"].advances is None  # "" A/D
+    assert quotes["NIFTY SMALLCAP 100"].advances == 79
     assert quotes["NIFTY MICROCAP 250"].segment is Segment.MICRO
     assert small.time == datetime(2026, 5, 27, 11, 54, tzinfo=IST)  # 2026: no seconds
     assert snapshot.errors == {} and snapshot.sources == {Part.INDICES: "nse"}
@@ -274,7 +286,7 @@ async def test_constituents_are_asked_by_the_index_symbol_all_indices_gives(
     fake.routes["/api/equity-stock-indices?NIFTY SML 250 NEW"] = constituents_fixture(
         "NIFTY SMALLCAP 250"
     )
-    snapshot = await make_provider(fake).fetch([Part.STOCKS])
+    snapshot = await make_provider(fake, total_market="").fetch([Part.STOCKS])  # index by index
     asked = [r.url.params["index"] for r in fake.paths("/api/equity-stock-indices")]
     assert sorted(asked) == [
         "NIFTY 50",
@@ -294,7 +306,7 @@ async def test_empty_constituents_are_retried_once_under_the_other_spelling(
         "NIFTY SMALLCAP 250"
     )
     del fake.routes["/api/equity-stock-indices?NIFTY SMLCAP 250"]
-    provider = make_provider(fake)
+    provider = make_provider(fake, total_market="")  # index by index
     snapshot = await provider.fetch([Part.STOCKS])
     asked = [
         r.url.params["index"]
@@ -311,12 +323,128 @@ async def test_a_segment_with_no_constituents_under_either_name_is_an_error(
     fake: FakeNse,
 ) -> None:
     del fake.routes["/api/equity-stock-indices?NIFTY MICROCAP250"]
-    snapshot = await make_provider(fake).fetch([Part.STOCKS])
+    snapshot = await make_provider(fake, total_market="").fetch([Part.STOCKS])
     error = snapshot.errors[Part.STOCKS]
     assert "NIFTY MICROCAP 250" in error
     assert "'NIFTY MICROCAP250'" in error and "then 'NIFTY MICROCAP 250'" in error
     assert "NIFTY MICROCAP 250" not in snapshot.members
     assert snapshot.stocks  # the other segments still show
+
+
+# -- every member in one total-market call ------------------------------------------------------
+
+
+def asked_for_members(fake: FakeNse) -> list[str]:
+    return [r.url.params["index"] for r in fake.paths("/api/equity-stock-indices")]
+
+
+async def test_one_total_market_call_fills_every_segment_from_the_lists(fake: FakeNse) -> None:
+    snapshot = await make_provider(fake).fetch([Part.STOCKS, Part.STATUS])
+    assert asked_for_members(fake) == ["NIFTY TOTAL MKT"]  # allIndices' indexSymbol
+    segments = {s.symbol: s.segment for s in snapshot.stocks}
+    assert segments["RELIANCE"] is Segment.LARGE
+    assert segments["PERSISTENT"] is Segment.MID
+    assert segments["ISGEC"] is Segment.SMALL
+    assert segments["DANLAW"] is Segment.MICRO
+    assert snapshot.members["NIFTY 50"] == ("RELIANCE", "LT", "INFY", "HDFCBANK", "ITC")  # list
+    assert "ITC" not in segments  # a member without a price is listed, not quoted
+    danlaw = next(s for s in snapshot.stocks if s.symbol == "DANLAW")  # a row without meta
+    assert danlaw.name == "Danlaw Technologies India Ltd." and danlaw.sector != "Unknown"
+    assert snapshot.status is not None and not fake.paths("/api/marketStatus")
+    assert not snapshot.errors
+
+
+async def test_a_refresh_costs_nse_two_calls_once_the_lists_are_kept(fake: FakeNse) -> None:
+    provider = make_provider(fake)
+    await provider.fetch(ALL_PARTS)
+    before = len(fake.requests)
+    snapshot = await provider.fetch(ALL_PARTS)
+    again = [r.url.path for r in fake.requests[before:]]
+    assert again == ["/api/allIndices", "/api/equity-stock-indices"]  # lists and calendar kept
+    assert {b.scope for b in snapshot.breadth} == set(NseSettings().segments)  # no -adu needed
+    assert not snapshot.errors
+
+
+async def test_stocks_outside_the_configured_lists_are_left_out(fake: FakeNse) -> None:
+    payload = total_market_payload()
+    outsider = {**payload["data"][1], "symbol": "NEXTFIFTY", "identifier": "NEXTFIFTYEQN"}
+    payload["data"].append(outsider)  # a NIFTY NEXT 50 stock: in no configured index
+    fake.routes[f"/api/equity-stock-indices?{TOTAL_MARKET}"] = payload
+    snapshot = await make_provider(fake).fetch([Part.STOCKS])
+    assert "NEXTFIFTY" not in {s.symbol for s in snapshot.stocks}
+    assert all("NEXTFIFTY" not in members for members in snapshot.members.values())
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        httpx.Response(500, text="Internal Server Error"),
+        {"data": [], "timestamp": "27-May-2026 11:54:31"},  # empty, under either spelling
+    ],
+    ids=["fails", "empty"],
+)
+async def test_each_index_is_asked_when_the_total_market_call_fails(
+    fake: FakeNse, answer: Any
+) -> None:
+    fake.routes[f"/api/equity-stock-indices?{TOTAL_MARKET}"] = answer
+    snapshot = await make_provider(fake).fetch([Part.STOCKS])
+    asked = asked_for_members(fake)
+    assert asked[-4:] == ["NIFTY 50", "NIFTY MIDCAP 100", "NIFTY SMLCAP 250", "NIFTY MICROCAP250"]
+    assert {s.segment for s in snapshot.stocks} == {
+        Segment.LARGE,
+        Segment.MID,
+        Segment.SMALL,
+        Segment.MICRO,
+    }
+    assert not snapshot.errors
+
+
+async def test_an_index_whose_listed_members_the_answer_lacks_is_asked_itself(
+    fake: FakeNse,
+) -> None:
+    payload = total_market_payload()
+    payload["data"] = [row for row in payload["data"] if row["symbol"] != "DANLAW"]  # capped?
+    fake.routes[f"/api/equity-stock-indices?{TOTAL_MARKET}"] = payload
+    snapshot = await make_provider(fake).fetch([Part.STOCKS])
+    assert asked_for_members(fake) == ["NIFTY TOTAL MKT", "NIFTY MICROCAP250"]
+    assert "DANLAW" in {s.symbol for s in snapshot.stocks}
+    assert snapshot.members["NIFTY MICROCAP 250"] == ("DANLAW", "BLKASHYAP", "ISGEC")
+
+
+async def test_a_listed_member_nse_leaves_out_everywhere_costs_one_extra_call_once(
+    fake: FakeNse,
+) -> None:
+    """A suspended stock, say: missing from the index's own answer too, so not a capped one."""
+    for route in (
+        f"/api/equity-stock-indices?{TOTAL_MARKET}",
+        "/api/equity-stock-indices?NIFTY 50",
+    ):
+        payload = fake.routes[route]
+        payload["data"] = [row for row in payload["data"] if row["symbol"] != "HDFCBANK"]
+    provider = make_provider(fake)
+    first = await provider.fetch([Part.STOCKS])
+    assert asked_for_members(fake) == ["NIFTY TOTAL MKT", "NIFTY 50"]
+    second = await provider.fetch([Part.STOCKS])
+    assert asked_for_members(fake)[2:] == ["NIFTY TOTAL MKT"]
+    assert (
+        first.members["NIFTY 50"]
+        == second.members["NIFTY 50"]
+        == (
+            "RELIANCE",
+            "LT",
+            "INFY",
+            "ITC",
+        )
+    )
+
+
+async def test_without_the_lists_each_index_is_asked(fake: FakeNse) -> None:
+    """No membership to cut the total market by: the per-index answers say the segments."""
+    provider = make_provider(fake, constituent_lists={i: "gone.csv" for i in SHORT})
+    snapshot = await provider.fetch([Part.STOCKS])
+    assert TOTAL_MARKET not in asked_for_members(fake)
+    assert len(asked_for_members(fake)) == 4
+    assert {s.segment for s in snapshot.stocks} >= {Segment.LARGE, Segment.MICRO}
 
 
 # -- constituents ------------------------------------------------------------------------------
@@ -475,6 +603,7 @@ def test_constituents_without_stock_rows_is_bad_payload_naming_the_name_sent() -
 
 
 async def test_breadth_uses_all_indices_then_adu_only_where_missing(fake: FakeNse) -> None:
+    fake.routes["/api/allIndices"] = all_indices_without_breadth("NIFTY SMALLCAP 250")
     snapshot = await make_provider(fake).fetch([Part.BREADTH])
     breadth = {b.scope: b for b in snapshot.breadth}
     assert (breadth["NIFTY 50"].advances, breadth["NIFTY 50"].declines) == (37, 13)
@@ -796,7 +925,7 @@ def test_base_url_from_settings_then_env_then_default(monkeypatch: pytest.Monkey
         ({"timeout": "fast"}, "timeout"),
         ({"segments": {"NIFTY 50": "giant"}}, "segments"),
         ({"constituents": ["NIFTY BANK"]}, "not in providers.nse.segments"),
-        ({"constituents": "NIFTY 50"}, "list of index names"),
+        ({"constituents": "NIFTY 50"}, "expected an array of strings"),
         ({"index_names": {"nowhere": {}}}, "index_names"),
         ({"bsae_url": "x"}, "unknown setting"),
         ({"max_retries": -1}, "max_retries"),

@@ -253,5 +253,5 @@ async def test_impersonation_is_used_when_installed_and_can_be_turned_off() -> N
     finally:
         await impersonating.aclose()
         await plain.aclose()
-    with pytest.raises(ValueError, match="impersonate must be true or false"):
+    with pytest.raises(ValueError, match=r"providers\.yahoo\.impersonate: expected true or false"):
         create({"impersonate": "yes"})

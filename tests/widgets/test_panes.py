@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from factories.views import event, mover, sector, segment_view
 from rich.segment import Segment as Seg
+from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Region
 from textual.strip import Strip
@@ -320,3 +321,41 @@ async def test_breadth_bar_tells_parts_apart_by_shape_without_colour() -> None:
         plain = bar(screen_lines(pane))
     assert set(coloured) == {"█"}
     assert "█" in plain and "░" in plain and plain.startswith("█")
+
+
+def _has_cursor(strip: Strip) -> bool:
+    return any(style is not None and style.reverse for _, style, _ in strip)
+
+
+async def test_alt_tab_keeps_the_cursor_so_only_the_border_restyles() -> None:
+    pane = LosersPane()
+    host = Host(pane)
+    async with host.run_test(size=(60, 8)) as pilot:
+        pane.show(segment_view())
+        pane.focus()
+        await pilot.press("down")
+        await pilot.pause()
+        focused_lines = [pane.render_line(y) for y in range(pane.size.height)]
+        host.post_message(events.AppBlur())
+        await pilot.pause()
+        assert not pane.has_focus
+        away_lines = [pane.render_line(y) for y in range(pane.size.height)]
+        host.post_message(events.AppFocus())
+        await pilot.pause()
+        assert pane.has_focus
+    assert _has_cursor(focused_lines[2])
+    assert away_lines == focused_lines  # the content is unchanged: the border alone restyles
+
+
+async def test_a_tick_reuses_the_lines_it_did_not_change() -> None:
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(80, 8)) as pilot:
+        view = segment_view()
+        pane.show(view)
+        await pilot.pause()
+        before = list(pane._shown)
+        moved = replace(view.gainers[1], last=101.5)
+        pane.show(replace(view, gainers=(view.gainers[0], moved, view.gainers[2])))
+        after = list(pane._shown)
+    assert after[1] is before[1] and after[3] is before[3]  # untouched rows: the same strips
+    assert after[2] is not before[2] and "101.50" in after[2].text

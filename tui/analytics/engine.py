@@ -26,7 +26,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from providers.contract import CAP_SEGMENTS, IST, EarningsEvent, IndexQuote, Segment, Snapshot
+from providers.contract import (
+    CAP_SEGMENTS,
+    IST,
+    ClosesTable,
+    EarningsEvent,
+    IndexQuote,
+    Segment,
+    Snapshot,
+)
 from tui.analytics import breadth, events, flows, index_detail, movers, returns, sectors
 from tui.analytics.frames import DailyCloses, LiveColumns, Universe
 from tui.analytics.settings import AnalyticsSettings
@@ -105,8 +113,14 @@ class _Horizon:
     order: np.ndarray  # sectors.sector_order by ``change``
 
 
-def _history_key(closes: pd.DataFrame | None) -> tuple:
-    """Cheap identity of a history frame: its shape, last date and last row's sum."""
+def _history_key(closes: pd.DataFrame | ClosesTable | None) -> tuple:
+    """Cheap identity of a history: its shape, last date and last row's sum."""
+    if isinstance(closes, ClosesTable):
+        values = np.asarray(closes.values, dtype=float)
+        if values.size == 0:
+            return ()
+        dates = np.asarray(closes.dates, dtype="datetime64[D]")
+        return values.shape, dates.max(), float(np.nansum(values[int(dates.argmax())]))
     if closes is None or closes.empty:
         return ()
     import pandas as pd  # loaded already by whoever built ``closes``
@@ -138,8 +152,9 @@ class MarketAnalytics:
         self._tick: _Tick | None = None
         self._horizon_cache: tuple[tuple, Universe, dict] | None = None
 
-    def load_history(self, closes: pd.DataFrame) -> None:
-        """Use ``closes`` (wide daily closes, see ``providers.base``) from the next refresh.
+    def load_history(self, closes: pd.DataFrame | ClosesTable) -> None:
+        """Use ``closes`` (wide daily closes, see ``providers.base``, or the same as a
+        ``ClosesTable``, which needs no pandas) from the next refresh.
 
         Does the heavy, date-independent part of the daily work now — cleaning and every
         technical call — so a caller can run it off the UI thread; loading the same history
@@ -147,7 +162,10 @@ class MarketAnalytics:
         key = _history_key(closes)
         if key == self._prepared.key:
             return
-        cleaned = DailyCloses.from_frame(closes)
+        if isinstance(closes, ClosesTable):
+            cleaned = DailyCloses.from_table(closes)
+        else:
+            cleaned = DailyCloses.from_frame(closes)
         self._prepared = _Prepared(key, cleaned, Calls.compute(cleaned))  # one atomic swap
 
     @property

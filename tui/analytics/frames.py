@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from providers.contract import CAP_SEGMENTS, Segment, StockQuote
+from providers.contract import CAP_SEGMENTS, ClosesTable, Segment, StockQuote
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -120,6 +120,14 @@ class LiveColumns:
         )
 
 
+def _forward_fill(values: np.ndarray) -> np.ndarray:
+    """Each column's NaNs take the last known value above them (leading NaNs stay)."""
+    rows = np.arange(len(values))[:, None]
+    last_known = np.where(np.isnan(values), 0, rows)
+    np.maximum.accumulate(last_known, axis=0, out=last_known)
+    return values[last_known, np.arange(values.shape[1])]
+
+
 @dataclass(frozen=True, slots=True, eq=False)
 class DailyCloses:
     """Cleaned daily closes, oldest first.
@@ -151,6 +159,22 @@ class DailyCloses:
             dates=frame.index.values.astype("datetime64[D]"),
             columns={str(name): i for i, name in enumerate(frame.columns)},
             values=frame.to_numpy(dtype=float, na_value=np.nan),
+        )
+
+    @classmethod
+    def from_table(cls, table: ClosesTable) -> DailyCloses:
+        """The same cleaning as :meth:`from_frame`, in numpy alone (no pandas import)."""
+        dates = np.asarray(table.dates, dtype="datetime64[D]")
+        values = np.asarray(table.values, dtype=float).reshape(len(dates), len(table.names))
+        if dates.size == 0 or values.size == 0:
+            return cls.from_frame(None)
+        unique, last_first = np.unique(dates[::-1], return_index=True)  # sorted; last wins
+        values = values[len(dates) - 1 - last_first]
+        known = ~np.isnan(values).all(axis=1)
+        return cls(
+            dates=unique[known],
+            columns={str(name): i for i, name in enumerate(table.names)},
+            values=_forward_fill(values[known]),
         )
 
     def through(self, day: date) -> DailyCloses:

@@ -4,10 +4,11 @@ config, or validate the config. Exit status 2 on any config problem; never overw
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
-from tui.settings.config import DEFAULT_CONFIG_TEXT, ConfigError, load_config
+from tui.settings.config import DEFAULT_CONFIG_TEXT, Config, ConfigError, error_at, load_config
 from tui.settings.paths import resolve_paths
 
 EXIT_CONFIG_ERROR = 2
@@ -51,9 +52,27 @@ def _check(path: Path, *, explicit: bool) -> int:
         return 0
     try:
         config = load_config(path, known_providers=available())
-    except ConfigError as exc:
+        _as_the_monitor_would(config)
+    except (ConfigError, ValueError, ImportError) as exc:
         print(f"capwatch: {exc}", file=sys.stderr)
         return EXIT_CONFIG_ERROR
     names = ", ".join(config.sources.provider_names())
     print(f"{path}: OK (providers: {names})")
     return 0
+
+
+def _as_the_monitor_would(config: Config) -> None:
+    """What the monitor checks beyond the file's own rules: the theme exists, and every
+    provider accepts its settings (created and closed again, no request made)."""
+    from textual.theme import BUILTIN_THEMES
+
+    from providers.compose import build_from_config
+    from tui.commands.monitor import theme_problem
+
+    problem = theme_problem(config.display.theme, BUILTIN_THEMES)
+    if problem:
+        raise error_at(config, "display.theme", problem)
+    routes = config.sources.routes()
+    if routes:
+        provider = build_from_config(routes, config.all_provider_settings())
+        asyncio.run(provider.aclose())

@@ -22,6 +22,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from providers import sanity
 from providers.base import BadPayload, Provider, ProviderError, RateLimited
 from providers.contract import Part, Snapshot
 
@@ -78,6 +79,7 @@ class Check:
     latency_ms: float | None
     cause: str  # "" when it worked cleanly
     detail: str
+    dropped: int = 0  # rows the sanity checks rejected (providers.sanity)
 
 
 def build_providers(
@@ -105,13 +107,20 @@ def _count(snapshot: Snapshot, part: Part) -> int:
     return len(value) if isinstance(value, tuple) else int(value is not None)
 
 
-def _judge_snapshot(part: Part, name: str, snapshot: Snapshot, ms: float) -> Check:
+def _judge_snapshot(part: Part, name: str, fetched: Snapshot, ms: float) -> Check:
+    """How ``part`` did, judged after the sanity checks the monitor applies."""
+    checked = sanity.check(fetched)
+    snapshot = checked.snapshot
+    rejected = [r for r in checked.rejected if r.part is part]
     items = _count(snapshot, part)
     error = snapshot.errors.get(part)
     if error is not None:
-        return Check(part, name, items > 0, items, ms, classify(error), error)
+        return Check(part, name, items > 0, items, ms, classify(error), error, len(rejected))
     if items == 0 and part not in MAY_BE_EMPTY:
         return Check(part, name, False, 0, ms, "empty", "answered but supplied nothing")
+    if rejected:
+        detail = f"dropped {len(rejected)} bad row(s), e.g. {rejected[0]}"
+        return Check(part, name, True, items, ms, "bad rows", detail, len(rejected))
     return Check(part, name, True, items, ms, "", "")
 
 
@@ -124,8 +133,12 @@ def _failed(
         message = f"{name}: no answer within {timeout:g} s"
     else:
         message = f"{name}: {type(error).__name__}: {error}"
-    cause = classify(message, error)
-    return [Check(part, name, False, None, ms, cause, message) for part in parts]
+    own = error.parts if isinstance(error, ProviderError) else {}
+    return [
+        Check(part, name, False, None, ms, classify(why, error), why)
+        for part in parts
+        for why in [f"{name}: {own[part]}" if part in own else message]
+    ]
 
 
 async def _timed(
@@ -230,6 +243,9 @@ def render(checks: Sequence[Check]) -> str:
     )
     good, bad = working_kinds(checks)
     summary = [f"{len(good)} of {len(good) + len(bad)} data kinds have a working provider."]
+    dropped = sum(check.dropped for check in checks)
+    if dropped:
+        summary.append(f"{dropped} row(s) failed the sanity checks and would not be shown.")
     summary += [f"no working provider for {part.value}" for part in Part if part in bad]
     return "\n".join([table, "", *summary]) + "\n"
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Collection
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -41,20 +42,33 @@ def build_local(
     live data), the store it writes to (None for the demo or an unwritable folder) and the
     notes for the user about how it starts. Shared with ``capwatch feed``.
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
-    from tui.analytics.settings import AnalyticsSettings
-    from tui.market.schedule import DEMO_INTERVAL_S
+    from concurrent.futures import ThreadPoolExecutor
+
     from tui.settings import wiring
-    from tui.source.local import LocalSource
 
     the_plan = the_plan or wiring.plan(args)
-    provider = wiring.build_provider(the_plan, wiring.provider_settings(the_plan, args))
+    with ThreadPoolExecutor(1) as pool:  # the provider builds while the rest loads
+        building = pool.submit(
+            wiring.build_provider, the_plan, wiring.provider_settings(the_plan, args)
+        )
+        from tui.analytics.settings import AnalyticsSettings
+        from tui.market.schedule import DEMO_INTERVAL_S
+        from tui.source.local import LocalSource
+
+        provider = building.result()
     display = the_plan.config.display
     analytics = AnalyticsSettings(
         movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
     )
     if provider.simulated:
         interval = args.interval or DEMO_INTERVAL_S
-        source = LocalSource(provider, interval=interval, analytics_settings=analytics)
+        source = LocalSource(
+            provider,
+            interval=interval,
+            analytics_settings=analytics,
+            # closes as arrays where the provider has them: a monitor without pandas (~30 MB)
+            history=getattr(provider, "closes_table", None),
+        )
         store = None
         notices: list[str] = []
     else:
@@ -172,12 +186,19 @@ def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str |
 
 def _apply_theme(app: CapwatchApp, theme: str, the_plan: Plan) -> None:
     """Config cannot check theme names (it must not import textual); the app can."""
-    if theme not in app.available_themes:
-        known = ", ".join(sorted(app.available_themes))
-        raise ValueError(
-            f"{the_plan.origin}: display.theme: unknown theme {theme!r}; known: {known}"
-        )
+    problem = theme_problem(theme, app.available_themes)
+    if problem:
+        from tui.settings.config import error_at
+
+        raise error_at(the_plan.config, "display.theme", problem)
     app.theme = theme
+
+
+def theme_problem(theme: str, known: Collection[str]) -> str | None:
+    """Why ``theme`` cannot be used, or None (shared with ``config --check``)."""
+    if theme in known:
+        return None
+    return f"unknown theme {theme!r}; known: {', '.join(sorted(known))}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,9 +1,11 @@
 """Snapshot <-> JSON, exactly: what goes in comes back equal, zones and enums included.
 
-Used by the history store (the last snapshot, for an instant offline start) and usable by
-``capwatch snapshot --format json``. Decoding is driven by the contract's type hints, so a new
-optional field in ``providers.contract`` needs no change here. Datetimes keep their zone:
-``2026-11-20T11:30:00+05:30[Asia/Kolkata]`` (RFC 9557 style) when it is a named zone.
+The one walker over the contract's types: the history store uses it as is (the last
+snapshot, for an instant offline start), and ``tui.output.export`` encodes with it under its
+own ``Style`` (rounded numbers, plain ISO times, the public key names and order). Walking is
+driven by the contract's type hints, so a new optional field in ``providers.contract`` needs
+no change here. Datetimes keep their zone: ``2026-11-20T11:30:00+05:30[Asia/Kolkata]``
+(RFC 9557 style) when it is a named zone.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
@@ -56,28 +58,57 @@ def _optional_inner(kind: object) -> object | None:
     return options[0]
 
 
+#: A dataclass's JSON layout: (key, attribute) pairs in output order.
+Layout = tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Style:
+    """How the walker writes leaves and lays out dataclasses. The default is exact (the
+    store's); ``layouts`` may rename, reorder or leave out fields of a contract type."""
+
+    number: Convert = _identity  # a float field's value (None never reaches it)
+    moment: Callable[[datetime], object] = _datetime_text
+    layouts: Mapping[type, Layout] = field(default_factory=dict)
+    #: Enum-keyed maps (``sources``, ``errors``) written in the enum's order, not insertion.
+    enum_order: bool = False
+
+
+EXACT = Style()
+
+
+def _layout(kind: type, style: Style) -> Layout:
+    return style.layouts.get(kind) or tuple((f.name, f.name) for f in fields(kind))
+
+
 @cache
-def _encoder(kind: object) -> Convert:
+def encoder(kind: object, style: Style = EXACT) -> Convert:
     """A function turning a value of type ``kind`` into JSON-ready data, built once per type
-    from the contract's hints (a few hundred thousand values per snapshot must be cheap)."""
+    and style from the contract's hints (a few hundred thousand values per snapshot must be
+    cheap)."""
     if (inner := _optional_inner(kind)) is not None:
-        encode = _encoder(inner)
+        encode = encoder(inner, style)
         return _identity if encode is _identity else lambda v: None if v is None else encode(v)
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is tuple:
-        item = _encoder(args[0])
+        item = encoder(args[0], style)
         return list if item is _identity else lambda v: [item(x) for x in v]
     if origin is Mapping:
-        key, item = _encoder(args[0]), _encoder(args[1])
+        key, item = encoder(args[0], style), encoder(args[1], style)
+        if style.enum_order and isinstance(args[0], type) and issubclass(args[0], Enum):
+            order = tuple(args[0])
+            return lambda v: {str(key(k)): item(v[k]) for k in order if k in v}
         return lambda v: {str(key(k)): item(x) for k, x in v.items()}
     if isinstance(kind, type) and is_dataclass(kind):
         hints = typing.get_type_hints(kind)
-        plan = [(f.name, _encoder(hints[f.name])) for f in fields(kind)]
-        return lambda v: {name: encode(getattr(v, name)) for name, encode in plan}
+        plan = [(name, attr, encoder(hints[attr], style)) for name, attr in _layout(kind, style)]
+        return lambda v: {name: encode(getattr(v, attr)) for name, attr, encode in plan}
     if kind is datetime:
-        return _datetime_text
+        return style.moment  # type: ignore[return-value]
     if kind is date:
         return date.isoformat
+    if kind is float:
+        return style.number
     if isinstance(kind, type) and issubclass(kind, Enum):
         return lambda v: v.value
     return _identity
@@ -85,7 +116,7 @@ def _encoder(kind: object) -> Convert:
 
 def snapshot_to_json(snapshot: Snapshot) -> str:
     """Compact JSON text of ``snapshot`` (NaN allowed: Python reads it back)."""
-    payload = {"codec": CODEC_VERSION, "snapshot": _encoder(Snapshot)(snapshot)}
+    payload = {"codec": CODEC_VERSION, "snapshot": encoder(Snapshot)(snapshot)}
     return json.dumps(payload, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -102,7 +133,7 @@ def _exact(kind: type) -> Convert:
 
 @cache
 def _decoder(kind: object) -> Convert:
-    """The inverse of ``_encoder(kind)``, checking types on the way in."""
+    """The inverse of ``encoder(kind)``, checking types on the way in."""
     if (inner := _optional_inner(kind)) is not None:
         decode = _decoder(inner)
         return lambda v: None if v is None else decode(v)

@@ -1,9 +1,10 @@
 """The history store: what the monitor saw, kept in one SQLite file between runs.
 
 It holds daily closes per index and stock (so 5D/1M/YTD/since-anchor and moving averages work
-even when a provider has no history endpoint), the intraday breadth series, rating and
-technical-call events, earnings events, and the last full snapshot (painted at once, marked
-stale, when the monitor starts).
+even when a provider has no history endpoint) and the last full snapshot (painted at once,
+marked stale, when the monitor starts). It also journals the intraday breadth points, rating
+and technical-call events and earnings events, pruned like the rest, for ``sqlite3`` users
+and later features; the monitor itself does not read them back.
 
 Safety, because the monitor runs all day and often twice (two SSH sessions):
 - WAL mode and a busy timeout, and every write is one ``BEGIN IMMEDIATE`` transaction, so two
@@ -11,8 +12,10 @@ Safety, because the monitor runs all day and often twice (two SSH sessions):
 - ``synchronous=NORMAL`` in WAL mode: a killed process (even ``kill -9``) loses nothing
   committed; only an OS crash or power cut may lose the last transactions;
 - the schema version lives in ``PRAGMA user_version`` and ``MIGRATIONS`` upgrades old files;
-- a file SQLite cannot read is moved aside (``history.db.corrupt-<time>``) and a new one is
-  started; ``notices`` says so, for the status bar.
+- a file SQLite cannot read, or whose pages fail ``PRAGMA quick_check`` at open (damage past
+  the header, which plain reads only meet later, on every refresh), is moved aside
+  (``history.db.corrupt-<time>``) and a new one is started; ``notices`` says so, for the
+  status bar.
 Real and simulated data never share a file: a store is opened for one or the other.
 """
 
@@ -33,9 +36,8 @@ from providers.contract import (
     IST,
     Breadth,
     EarningsEvent,
-    EarningsStatus,
+    Part,
     RatingChange,
-    RatingKind,
     Snapshot,
 )
 from tui.history.codec import SnapshotDecodeError, snapshot_from_json, snapshot_to_json
@@ -109,6 +111,10 @@ _UPSERT_CLOSE = """INSERT INTO daily_close (day, id, close) VALUES (?, ?, ?)
 _CLOSE_DTYPE = [("day", "i8"), ("id", "i8"), ("close", "f8")]
 
 
+class Damaged(Exception):
+    """``PRAGMA quick_check`` found the file damaged; the message is its first finding."""
+
+
 class StoreError(Exception):
     """The history database cannot be opened or written (locked too long by another process,
     written by a newer capwatch, disk full, ...). Every store failure is one of these."""
@@ -173,8 +179,10 @@ class HistoryStore:
         notices: list[str] = []
         try:
             connection = _connect_and_migrate(path)
-        except sqlite3.Error as exc:
-            if getattr(exc, "sqlite_errorcode", None) not in _CORRUPT_CODES:
+        except (sqlite3.Error, Damaged) as exc:
+            if not isinstance(exc, Damaged) and (
+                getattr(exc, "sqlite_errorcode", None) not in _CORRUPT_CODES
+            ):
                 raise StoreError(f"cannot open history database {path}: {exc}") from exc
             aside = _move_aside(path, now or datetime.now(IST))
             message = (
@@ -217,16 +225,25 @@ class HistoryStore:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def append_snapshot(self, snapshot: Snapshot) -> None:
+    def append_snapshot(self, snapshot: Snapshot, *, stale: Collection[Part] = ()) -> None:
         """Store one refresh in one transaction: the last snapshot (unless a newer one is
         already stored, e.g. by another process), breadth points, rating and earnings events,
-        and each index's and stock's latest price as that day's close."""
+        and each index's and stock's latest price as that day's close. The rows of ``stale``
+        parts (an earlier refresh's data kept on screen) are not recorded again."""
         if snapshot.simulated != self.simulated:
             kind = "simulated" if snapshot.simulated else "real"
             raise ValueError(f"{kind} snapshot offered to the {self._kind} store {self.path}")
         body = snapshot_to_json(snapshot)
-        closes = [(q.name, _ist_ordinal(q.time), q.last) for q in snapshot.indices]
-        closes += [(q.symbol, _ist_ordinal(q.time), q.last) for q in snapshot.stocks]
+
+        def fresh(part: Part, rows: tuple) -> tuple:
+            return () if part in stale else rows
+
+        closes = [
+            (q.name, _ist_ordinal(q.time), q.last) for q in fresh(Part.INDICES, snapshot.indices)
+        ]
+        closes += [
+            (q.symbol, _ist_ordinal(q.time), q.last) for q in fresh(Part.STOCKS, snapshot.stocks)
+        ]
         with self._write() as db:
             db.execute(
                 """INSERT INTO last_snapshot (id, as_of, provider, body) VALUES (1, ?, ?, ?)
@@ -238,17 +255,17 @@ class HistoryStore:
             self._upsert_closes(db, closes)
             db.executemany(
                 "INSERT OR REPLACE INTO breadth VALUES (?, ?, ?, ?, ?, ?)",
-                [_breadth_row(b) for b in snapshot.breadth],
+                [_breadth_row(b) for b in fresh(Part.BREADTH, snapshot.breadth)],
             )
             db.executemany(
                 "INSERT OR IGNORE INTO rating_event VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [_rating_row(r) for r in snapshot.ratings],
+                [_rating_row(r) for r in fresh(Part.RATINGS, snapshot.ratings)],
             )
             db.executemany(
                 """INSERT INTO earnings_event VALUES (?, ?, ?, ?, ?)
                    ON CONFLICT (symbol, day, purpose) DO UPDATE
                    SET status = excluded.status, name = excluded.name""",
-                [_earnings_row(e) for e in snapshot.earnings],
+                [_earnings_row(e) for e in fresh(Part.EARNINGS, snapshot.earnings)],
             )
 
     def append_daily_closes(self, frame: pd.DataFrame) -> int:
@@ -382,40 +399,6 @@ class HistoryStore:
             ).fetchone()
         return found[::-1]
 
-    def breadth_series(self, scope: str, day: date) -> tuple[Breadth, ...]:
-        """The day's (IST) breadth points for ``scope`` (a segment id or index name), oldest
-        first, for the intraday A/D sparkline."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT ts, advances, declines, unchanged FROM breadth"
-                " WHERE scope = ? AND day = ? ORDER BY ts",
-                (str(scope), day.isoformat()),
-            ).fetchall()
-        return tuple(
-            Breadth(str(scope), adv, dec, unch, _from_micros(ts)) for ts, adv, dec, unch in rows
-        )
-
-    def rating_events(self, since: date) -> tuple[RatingChange, ...]:
-        """Rating and technical-call changes on or after ``since`` (IST), oldest first."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT symbol, name, kind, from_rating, to_rating, source, at FROM rating_event"
-                " WHERE day >= ? ORDER BY at",
-                (since.isoformat(),),
-            ).fetchall()
-        return tuple(
-            RatingChange(
-                sym,
-                name,
-                RatingKind(kind),
-                old,
-                new,
-                source,
-                datetime.fromisoformat(at).astimezone(IST),
-            )
-            for sym, name, kind, old, new, source, at in rows
-        )
-
     def load_text(self, key: str) -> tuple[str, datetime] | None:
         """A text a provider stored with ``save_text`` and when it was fetched (IST)."""
         row = self._db.execute(
@@ -430,19 +413,6 @@ class HistoryStore:
                 "INSERT OR REPLACE INTO fetched_text VALUES (?, ?, ?)",
                 (key, _epoch_micros(fetched_at), text),
             )
-
-    def earnings_events(self, start: date, end: date) -> tuple[EarningsEvent, ...]:
-        """Earnings events dated ``start``..``end`` inclusive, by date."""
-        with self._lock:
-            rows = self._db.execute(
-                "SELECT symbol, name, day, status, purpose FROM earnings_event"
-                " WHERE day BETWEEN ? AND ? ORDER BY day, symbol",
-                (start.isoformat(), end.isoformat()),
-            ).fetchall()
-        return tuple(
-            EarningsEvent(sym, name, date.fromisoformat(day), EarningsStatus(status), purpose)
-            for sym, name, day, status, purpose in rows
-        )
 
     @property
     def _kind(self) -> str:
@@ -459,6 +429,7 @@ def _connect_and_migrate(path: Path) -> sqlite3.Connection:
     try:
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()  # reads the header
         _refuse_newer(connection.execute("PRAGMA user_version").fetchone()[0])  # before writing
+        _check_pages(connection)
         connection.execute("PRAGMA journal_mode = WAL")
         connection.execute("PRAGMA synchronous = NORMAL")
         migrate(connection)
@@ -466,6 +437,14 @@ def _connect_and_migrate(path: Path) -> sqlite3.Connection:
         connection.close()
         raise
     return connection
+
+
+def _check_pages(connection: sqlite3.Connection) -> None:
+    """Raise ``Damaged`` when ``PRAGMA quick_check`` finds a bad page or index (it reads every
+    page once: ~0.1 s per 100 MB, at start only)."""
+    findings = [row[0] for row in connection.execute("PRAGMA quick_check(3)")]
+    if findings != ["ok"]:
+        raise Damaged(f"damaged: {'; '.join(findings)}")
 
 
 def migrate(connection: sqlite3.Connection) -> int:

@@ -6,6 +6,7 @@ heartbeat on long closures). The demo market needs none of this: it runs its own
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,6 +19,19 @@ log = logging.getLogger(__name__)
 DEMO_INTERVAL_S = 2.0
 #: Without a schedule, a closed market is polled no faster than this (seconds).
 CLOSED_INTERVAL_S = 60.0
+#: The shortest refresh interval a user may set (seconds): faster only burns CPU, and live
+#: sources space requests by their own budget anyway.
+MIN_INTERVAL_S = 0.1
+#: The longest wait between refreshes (seconds): a day. Longer is a typo (or ``inf``).
+MAX_INTERVAL_S = 86400.0
+
+
+def bounded_delay(delay: float, fallback: float) -> float:
+    """``delay`` as a usable timer: NaN becomes ``fallback``, the rest is kept within
+    0..``MAX_INTERVAL_S`` (``timedelta`` overflows on inf or 1e20)."""
+    if math.isnan(delay):
+        return fallback
+    return min(max(delay, 0.0), MAX_INTERVAL_S)
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +39,7 @@ class Refresh:
     """Seconds between refreshes: market open (and pre-open), closed but opening soon, and
     the slow heartbeat used on long closures (nights, weekends, holidays)."""
 
-    open: float = 10.0
+    open: float = 20.0  # two NSE calls a refresh; README "Request volume" says why not 10
     closed: float = 120.0
     heartbeat: float = 1800.0
 

@@ -16,141 +16,90 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from providers.contract import (
-    Announcement,
     Breadth,
-    EarningsEvent,
     IndexQuote,
     InstitutionalFlow,
-    Part,
     RatingChange,
     Snapshot,
     StockQuote,
 )
+from tui.history.codec import Layout, Style, encoder
 
 if TYPE_CHECKING:
     import pandas as pd
 
+
+def _num(value: float, places: int = 2) -> float:
+    return round(value, places) + 0.0  # no "-0.0" in the output
+
+
+def _pairs(*keys: str | tuple[str, str]) -> Layout:
+    return tuple((k, k) if isinstance(k, str) else k for k in keys)
+
+
+#: The public JSON layout of each contract type (key order is part of the interface; the
+#: contract types not named here are written field by field).
+_LAYOUTS: dict[type, Layout] = {
+    IndexQuote: _pairs(
+        "name",
+        "exchange",
+        "segment",
+        "last",
+        "prev_close",
+        "change_pct",
+        "open",
+        "high",
+        "low",
+        "year_high",
+        "year_low",
+        "advances",
+        "declines",
+        "unchanged",
+        "time",
+    ),
+    StockQuote: _pairs(
+        "symbol",
+        "name",
+        "sector",
+        "segment",
+        "last",
+        "prev_close",
+        "change_pct",
+        "volume",
+        "ffmc",
+        "band_pct",
+        "day_high",
+        "day_low",
+        "time",
+    ),
+    RatingChange: _pairs(
+        "symbol", "name", "kind", ("from", "from_rating"), ("to", "to_rating"), "at", "source"
+    ),
+    InstitutionalFlow: _pairs(
+        ("date", "day"), "fii_buy", "fii_sell", "fii_net", "dii_buy", "dii_sell", "dii_net"
+    ),
+    Snapshot: _pairs(
+        "provider",
+        "simulated",
+        "as_of",
+        "status",
+        "indices",
+        "breadth",
+        "stocks",
+        "ratings",
+        "earnings",
+        "members",
+        "flows",
+        "announcements",
+        "sources",
+        "errors",
+    ),
+}
+#: Rounded numbers, plain ISO 8601 times with offsets, Part-ordered maps.
+PUBLIC = Style(number=_num, moment=datetime.isoformat, layouts=_LAYOUTS, enum_order=True)
 #: Columns of ``stocks_csv``, in order (the JSON stock object has the same keys).
-STOCK_COLUMNS = (
-    "symbol",
-    "name",
-    "sector",
-    "segment",
-    "last",
-    "prev_close",
-    "change_pct",
-    "volume",
-    "ffmc",
-    "band_pct",
-    "day_high",
-    "day_low",
-    "time",
-)
-
-
-def _num(value: float | None, places: int = 2) -> float | None:
-    if value is None:
-        return None
-    rounded = round(value, places)
-    return rounded + 0.0  # no "-0.0" in the output
-
-
-def _time(value: datetime | date | None) -> str | None:
-    return None if value is None else value.isoformat()
-
-
-def index_to_dict(quote: IndexQuote) -> dict[str, object]:
-    return {
-        "name": quote.name,
-        "exchange": quote.exchange,
-        "segment": quote.segment.value,
-        "last": _num(quote.last),
-        "prev_close": _num(quote.prev_close),
-        "change_pct": _num(quote.change_pct),
-        "open": _num(quote.open),
-        "high": _num(quote.high),
-        "low": _num(quote.low),
-        "year_high": _num(quote.year_high),
-        "year_low": _num(quote.year_low),
-        "advances": quote.advances,
-        "declines": quote.declines,
-        "unchanged": quote.unchanged,
-        "time": _time(quote.time),
-    }
-
-
-def stock_to_dict(quote: StockQuote) -> dict[str, object]:
-    return {
-        "symbol": quote.symbol,
-        "name": quote.name,
-        "sector": quote.sector,
-        "segment": quote.segment.value,
-        "last": _num(quote.last),
-        "prev_close": _num(quote.prev_close),
-        "change_pct": _num(quote.change_pct),
-        "volume": quote.volume,
-        "ffmc": _num(quote.ffmc),
-        "band_pct": _num(quote.band_pct),
-        "day_high": _num(quote.day_high),
-        "day_low": _num(quote.day_low),
-        "time": _time(quote.time),
-    }
-
-
-def breadth_to_dict(breadth: Breadth) -> dict[str, object]:
-    return {
-        "scope": breadth.scope,
-        "advances": breadth.advances,
-        "declines": breadth.declines,
-        "unchanged": breadth.unchanged,
-        "time": _time(breadth.time),
-    }
-
-
-def rating_to_dict(change: RatingChange) -> dict[str, object]:
-    return {
-        "symbol": change.symbol,
-        "name": change.name,
-        "kind": change.kind.value,
-        "from": change.from_rating,
-        "to": change.to_rating,
-        "at": _time(change.at),
-        "source": change.source,
-    }
-
-
-def earnings_to_dict(event: EarningsEvent) -> dict[str, object]:
-    return {
-        "symbol": event.symbol,
-        "name": event.name,
-        "date": _time(event.date),
-        "status": event.status.value,
-        "purpose": event.purpose,
-    }
-
-
-def flow_to_dict(flow: InstitutionalFlow) -> dict[str, object]:
-    """One day's FII/DII cash flows, rupees crore."""
-    return {
-        "date": _time(flow.day),
-        "fii_buy": _num(flow.fii_buy),
-        "fii_sell": _num(flow.fii_sell),
-        "fii_net": _num(flow.fii_net),
-        "dii_buy": _num(flow.dii_buy),
-        "dii_sell": _num(flow.dii_sell),
-        "dii_net": _num(flow.dii_net),
-    }
-
-
-def announcement_to_dict(item: Announcement) -> dict[str, object]:
-    return {
-        "symbol": item.symbol,
-        "name": item.name,
-        "subject": item.subject,
-        "text": item.text,
-        "at": _time(item.at),
-        "attachment": item.attachment,
-    }
+STOCK_COLUMNS = tuple(key for key, _ in _LAYOUTS[StockQuote])
+_stock_row = encoder(StockQuote, PUBLIC)
 
 
 def snapshot_to_dict(
@@ -164,42 +113,11 @@ def snapshot_to_dict(
     ``extra`` adds top-level keys (e.g. analytics' ``segments``); ``index_extra`` adds keys to
     the index object of that name (e.g. ``change_5d_pct``). Neither may replace a key.
     """
-    status = snapshot.status
-    indices = []
-    for quote in snapshot.indices:
-        row = index_to_dict(quote)
-        row.update(_additions(row, (index_extra or {}).get(quote.name, {})))
-        indices.append(row)
-    out: dict[str, object] = {
-        "provider": snapshot.provider,
-        "simulated": snapshot.simulated,
-        "as_of": _time(snapshot.as_of),
-        "status": None
-        if status is None
-        else {
-            "phase": status.phase.value,
-            "message": status.message,
-            "as_of": _time(status.as_of),
-            "next_open": _time(status.next_open),
-        },
-        "indices": indices,
-        "breadth": [breadth_to_dict(b) for b in snapshot.breadth],
-        "stocks": [stock_to_dict(q) for q in snapshot.stocks],
-        "ratings": [rating_to_dict(r) for r in snapshot.ratings],
-        "earnings": [earnings_to_dict(e) for e in snapshot.earnings],
-        "members": {name: list(symbols) for name, symbols in snapshot.members.items()},
-        "flows": [flow_to_dict(f) for f in snapshot.flows],
-        "announcements": [announcement_to_dict(a) for a in snapshot.announcements],
-        "sources": _by_part(snapshot.sources),
-        "errors": _by_part(snapshot.errors),
-    }
+    out: dict[str, object] = encoder(Snapshot, PUBLIC)(snapshot)  # type: ignore[assignment]
+    for row in out["indices"]:  # type: ignore[attr-defined]
+        row.update(_additions(row, (index_extra or {}).get(row["name"], {})))
     out.update(_additions(out, extra or {}))
     return out
-
-
-def _by_part(values: Mapping[Part, str]) -> dict[str, str]:
-    """Keyed by part name in ``Part`` order, so equal snapshots give equal bytes."""
-    return {part.value: values[part] for part in Part if part in values}
 
 
 def _additions(base: Mapping[str, object], extra: Mapping[str, object]) -> dict[str, object]:
@@ -221,7 +139,7 @@ def stocks_csv(snapshot: Snapshot) -> str:
     writer = csv.DictWriter(buffer, fieldnames=STOCK_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for quote in snapshot.stocks:
-        writer.writerow(stock_to_dict(quote))
+        writer.writerow(_stock_row(quote))
     return buffer.getvalue()
 
 
@@ -287,6 +205,16 @@ def _ratio(breadth: Breadth) -> str:
     return "-" if ratio is None else f"{ratio:.2f}x"
 
 
+#: The widest a name may be in a text table: a 5,000-character sector name must not make every
+#: row 5,000 columns wide (the JSON and CSV outputs keep the whole text).
+MAX_NAME_CHARS = 40
+
+
+def cut(name: str) -> str:
+    """``name`` for a table column: cut to ``MAX_NAME_CHARS`` with an ellipsis."""
+    return name if len(name) <= MAX_NAME_CHARS else name[: MAX_NAME_CHARS - 1] + "…"
+
+
 def text_table(headers: Sequence[str], rows: Iterable[Sequence[str]], right: str = "") -> str:
     """Aligned columns; ``right`` has an "r" at each position to right-align."""
     rows = [list(row) for row in rows]
@@ -314,7 +242,7 @@ def to_table(snapshot: Snapshot) -> str:
                 ("INDEX", "EXCH", "LAST", "CHANGE", "ADV", "DEC", "UNCH"),
                 (
                     (
-                        q.name,
+                        cut(q.name),
                         q.exchange,
                         _fmt_num(q.last),
                         _fmt_pct(q.change_pct),
@@ -332,7 +260,7 @@ def to_table(snapshot: Snapshot) -> str:
             text_table(
                 ("BREADTH", "ADV", "DEC", "UNCH", "A/D"),
                 (
-                    (b.scope, str(b.advances), str(b.declines), str(b.unchanged), _ratio(b))
+                    (cut(b.scope), str(b.advances), str(b.declines), str(b.unchanged), _ratio(b))
                     for b in snapshot.breadth
                 ),
                 right=" rrrr",

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 
 from providers.contract import Segment
-from tui.output.export import text_table
+from tui.output.export import cut, text_table
 from widgets.views import SIGNALS, AlertRow, FlowsView, MoverRow, Scope, SegmentView, SignalRow
 
 EVERY_SEGMENT: tuple[Scope, ...] = tuple(Segment)
@@ -196,7 +196,7 @@ def segments_table(
             movers.append((segment.value if label == "gainers" else "", label, listed))
     parts.append(text_table(("SEGMENT", "MOVERS", "STOCKS"), movers))
     sectors = [
-        (segment.value, row.sector, _pct(row.change_pct), str(row.advances), str(row.declines))
+        (segment.value, cut(row.sector), _pct(row.change_pct), str(row.advances), str(row.declines))
         for segment in scopes
         for row in views[segment].sectors
     ]

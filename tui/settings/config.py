@@ -12,9 +12,10 @@ Command-line flags beat the file: ``Config.with_overrides``.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
@@ -22,11 +23,33 @@ from types import MappingProxyType
 from typing import NoReturn
 from urllib.parse import urlsplit
 
+from providers import registry
 from providers.contract import Part
+from providers.schema import PLUGIN_COMMON, SettingError
+from providers.schema import type_name as _type_name
 from tui.alerts import rules as alert_rules
 from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
-from tui.market.schedule import Refresh
+from tui.market.schedule import MAX_INTERVAL_S, MIN_INTERVAL_S, Refresh
+
+#: Accepted ranges of the numeric settings: beyond them a value is a typo, or would freeze,
+#: crash or flood the monitor (an ``inf`` interval, 5,000 years of retention, 1e-300 requests
+#: per second). ``Range(low, high)`` is inclusive.
+
+
+@dataclass(frozen=True, slots=True)
+class Range:
+    low: float
+    high: float
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, int | float) and self.low <= value <= self.high
+
+
+INTERVAL_RANGE = Range(MIN_INTERVAL_S, MAX_INTERVAL_S)
+MOVERS_RANGE = Range(1, 500)
+INTRADAY_DAYS_RANGE = Range(1, 3650)
+DAILY_YEARS_RANGE = Range(1, 100)
 
 
 def _frozen(value: Mapping | None = None) -> Mapping:
@@ -184,13 +207,16 @@ class Config:
         """
         config = self
         if interval is not None:
-            if interval <= 0:
-                raise ValueError(f"--interval must be > 0 seconds, got {interval}")
+            if interval not in INTERVAL_RANGE:
+                raise ValueError(
+                    f"--interval must be {INTERVAL_RANGE.low:g} to {INTERVAL_RANGE.high:g} "
+                    f"seconds, got {interval}"
+                )
             closed = max(self.refresh.closed, interval)
             config = replace(config, refresh=replace(self.refresh, open=interval, closed=closed))
         if movers is not None:
-            if movers < 1:
-                raise ValueError(f"--movers must be >= 1, got {movers}")
+            if movers not in MOVERS_RANGE:
+                raise ValueError(f"--movers must be 1 to {MOVERS_RANGE.high:g}, got {movers}")
             config = replace(config, display=replace(config.display, movers=movers))
         if anchor is not None:
             day = _parse_anchor_flag(anchor)
@@ -233,29 +259,6 @@ class ConfigError(Exception):
 # Reading and validation
 
 
-#: Keys every ``[providers.NAME]`` table may have.
-COMMON_PROVIDER_KEYS = ("base_url", "requests_per_second", "timeout")
-
-_TYPE_NAMES = {
-    bool: "a boolean",
-    int: "an integer",
-    float: "a number",
-    str: "a string",
-    list: "an array",
-    dict: "a table",
-    datetime: "a date-time",
-    date: "a date",
-    time: "a time",
-}
-
-
-def _type_name(value: object) -> str:
-    for kind, name in _TYPE_NAMES.items():  # bool before int, datetime before date
-        if isinstance(value, kind):
-            return f"{name} ({value!r})" if not isinstance(value, dict | list) else name
-    return type(value).__name__
-
-
 class _Reader:
     """Validates one parsed file; every failure raises a ``ConfigError`` with the key's line."""
 
@@ -285,13 +288,20 @@ class _Reader:
             self.fail(key, f"expected true or false, got {_type_name(value)}")
         return value
 
-    def number(self, value: object, key: str, *, integer: bool = False) -> float:
-        """A positive number (an integer when ``integer``)."""
+    def number(
+        self, value: object, key: str, *, integer: bool = False, within: Range | None = None
+    ) -> float:
+        """A finite positive number (an integer when ``integer``), inside ``within``."""
         kinds: tuple[type, ...] = (int,) if integer else (int, float)
         if isinstance(value, bool) or not isinstance(value, kinds):
             expected = "a positive integer" if integer else "a positive number"
             self.fail(key, f"expected {expected}, got {_type_name(value)}")
-        if not value > 0:
+        if not math.isfinite(value):
+            self.fail(key, f"must be a finite number, got {value!r}")
+        if within is not None:
+            if value not in within:
+                self.fail(key, f"must be {within.low:g} to {within.high:g}, got {value!r}")
+        elif not value > 0:
             self.fail(key, f"must be > 0, got {value!r}")
         return value
 
@@ -391,95 +401,6 @@ def _toml_syntax_line(exc: tomllib.TOMLDecodeError) -> tuple[int | None, str]:
     return int(found.group(1)), f"{message[: found.start()]} (column {found.group(2)})"
 
 
-ExtraCheck = Callable[[_Reader, object, str], object]
-
-
-def _string_table(
-    reader: _Reader, value: object, key: str, *, allow_empty: bool = False
-) -> Mapping[str, str]:
-    table = reader.table(value, key, None)
-    return _frozen(
-        {k: reader.string(v, _join(key, k), allow_empty=allow_empty) for k, v in table.items()}
-    )
-
-
-def _symbol_table(reader: _Reader, value: object, key: str) -> Mapping[str, str]:
-    """Index name -> symbol, where ``""`` removes a default symbol."""
-    return _string_table(reader, value, key, allow_empty=True)
-
-
-def _table_of_string_tables(reader: _Reader, value: object, key: str) -> Mapping[str, object]:
-    table = reader.table(value, key, None)
-    return _frozen({k: _string_table(reader, v, _join(key, k)) for k, v in table.items()})
-
-
-def _positive_int(reader: _Reader, value: object, key: str) -> int:
-    return int(reader.number(value, key, integer=True))
-
-
-def _positive_ints(reader: _Reader, value: object, key: str) -> list[int]:
-    if not isinstance(value, list):
-        reader.fail(key, f"expected an array of numbers, got {_type_name(value)}")
-    return [_positive_int(reader, item, f"{key}[{i}]") for i, item in enumerate(value)]
-
-
-def _non_negative_int(reader: _Reader, value: object, key: str) -> int:
-    if value == 0 and type(value) is int:
-        return 0
-    return _positive_int(reader, value, key)
-
-
-#: Provider-specific keys of the built-in providers, with their checks. Plugins (any other
-#: name) may use any keys; their values are passed on as parsed.
-BUILTIN_PROVIDER_KEYS: Mapping[str, Mapping[str, ExtraCheck]] = MappingProxyType(
-    {
-        "demo": {
-            "seed": _non_negative_int,
-            "start": _Reader.string,
-            "step_seconds": _Reader.number,
-            "stocks": _positive_int,
-            "history_days": _positive_int,
-        },
-        "nse": {
-            "segments": _string_table,  # index name -> segment id
-            "constituents": _Reader.strings,
-            "history_indices": _Reader.strings,
-            "index_names": _table_of_string_tables,  # endpoint -> {index name -> spelling}
-            "prime_path": _Reader.string,
-            "earnings_days": _positive_int,
-            "max_retries": _non_negative_int,
-            "blocked_cooldown": _Reader.number,
-            "results_days": _positive_int,
-            "archives_url": _Reader.string,
-            "constituent_lists": _string_table,  # index name -> CSV file on the archives host
-            "cookie_max_age": _Reader.number,
-            "cookie_max_uses": _positive_int,
-            "primes_per_minute": _positive_int,
-            "calendar_every": _Reader.number,
-            "lists_every": _Reader.number,
-            "holidays_every": _Reader.number,
-        },
-        "bse": {
-            "index_names": _string_table,
-            "mover_indices": _string_table,
-            "earnings_days": _positive_int,
-            "index_board": _positive_ints,  # MktCapBoard categories for index levels
-        },
-        "yahoo": {
-            "symbols": _symbol_table,
-            "max_age_hours": _Reader.number,
-            "cookie_url": _Reader.string,
-            "impersonate": _Reader.boolean,
-        },
-        "files": {
-            "ratings": _Reader.string,
-            "earnings": _Reader.string,
-            "url_refresh_seconds": _Reader.number,
-        },
-    }
-)
-
-
 #: Data kinds added after configs were first written; see ``_read_sources``.
 LATER_KINDS = (Part.FLOWS.value, Part.ANNOUNCEMENTS.value)
 
@@ -499,34 +420,37 @@ def _read_sources(reader: _Reader, data: object) -> Sources:
 
 
 def _read_provider(reader: _Reader, name: str, data: object) -> ProviderSettings:
+    """A built-in's table checked against its declared ``SPEC``; a plugin's common keys
+    checked, the rest passed on as written (frozen)."""
     key = f"providers.{name}"
-    builtin = BUILTIN_PROVIDER_KEYS.get(name)
-    known = None if builtin is None else [*COMMON_PROVIDER_KEYS, *builtin]
-    table = reader.table(data, key, known)
-    extra = {}
+    spec = registry.builtin_spec(name) if name in registry.BUILTINS else None
+    table = reader.table(data, key, spec.keys if spec else None)
+    declared = {s.key: s for s in (spec.settings if spec else PLUGIN_COMMON)}
+    values: dict[str, object] = {}
     for item, value in table.items():
-        if item in COMMON_PROVIDER_KEYS:
+        setting = declared.get(item)
+        if setting is None:
+            values[item] = _deep_freeze(value)
             continue
-        check = builtin.get(item) if builtin else None
-        extra[item] = check(reader, value, f"{key}.{item}") if check else _deep_freeze(value)
-    rps = table.get("requests_per_second")
-    timeout = table.get("timeout")
+        try:
+            values[item] = setting.check(name, value)
+        except SettingError as exc:
+            reader.fail(f"{key}.{exc.key}", exc.problem)
     return ProviderSettings(
-        base_url=reader.string(table["base_url"], f"{key}.base_url")
-        if "base_url" in table
-        else None,
-        requests_per_second=None
-        if rps is None
-        else float(reader.number(rps, f"{key}.requests_per_second")),
-        timeout=None if timeout is None else float(reader.number(timeout, f"{key}.timeout")),
-        extra=_frozen(extra),
+        base_url=values.pop("base_url", None),  # type: ignore[arg-type]
+        requests_per_second=values.pop("requests_per_second", None),  # type: ignore[arg-type]
+        timeout=values.pop("timeout", None),  # type: ignore[arg-type]
+        extra=_frozen(values),
     )
 
 
 def _read_refresh(reader: _Reader, data: object) -> Refresh:
     table = reader.table(data, "refresh", SECTION_KEYS["refresh"])
     return Refresh(
-        **{k: float(reader.number(v, f"refresh.{k}")) for k, v in table.items()},
+        **{
+            k: float(reader.number(v, f"refresh.{k}", within=INTERVAL_RANGE))
+            for k, v in table.items()
+        },
     )
 
 
@@ -534,7 +458,9 @@ def _read_display(reader: _Reader, data: object) -> Display:
     table = reader.table(data, "display", SECTION_KEYS["display"])
     values: dict[str, object] = {}
     if "movers" in table:
-        values["movers"] = int(reader.number(table["movers"], "display.movers", integer=True))
+        values["movers"] = int(
+            reader.number(table["movers"], "display.movers", integer=True, within=MOVERS_RANGE)
+        )
     if "anchors" in table:
         anchors = table["anchors"]
         if not isinstance(anchors, list):
@@ -611,8 +537,12 @@ def _read_notifications(reader: _Reader, data: object) -> Delivery:
 
 def _read_retention(reader: _Reader, data: object) -> Retention:
     table = reader.table(data, "history", SECTION_KEYS["history"])
+    ranges = {"intraday_days": INTRADAY_DAYS_RANGE, "daily_years": DAILY_YEARS_RANGE}
     return Retention(
-        **{k: int(reader.number(v, f"history.{k}", integer=True)) for k, v in table.items()}
+        **{
+            k: int(reader.number(v, f"history.{k}", integer=True, within=ranges[k]))
+            for k, v in table.items()
+        }
     )
 
 
@@ -716,6 +646,16 @@ def _check_provider_names(reader: _Reader, sources: Sources, known: Collection[s
                 )
 
 
+def error_at(config: Config, key: str, problem: str) -> ConfigError:
+    """A ``ConfigError`` about ``key`` found after reading (e.g. an unknown theme, which only
+    the UI can judge), with its line in the file ``config`` came from."""
+    try:
+        text = config.path.read_text(encoding="utf-8") if config.path else ""
+    except (OSError, UnicodeDecodeError):
+        text = ""
+    return ConfigError(config.path, key, problem, _locate(text, key) if text else None)
+
+
 def load_config(path: Path | str, known_providers: Collection[str] | None = None) -> Config:
     """Read and validate the config file at ``path``; a missing or unreadable file is a
     ``ConfigError`` too (callers decide whether a missing default file means defaults)."""
@@ -744,6 +684,18 @@ def load_config_or_default(
 
 
 _REFRESH = Refresh()
+
+
+def _said(name: str, key: str) -> str:
+    """A built-in's default for ``key`` as TOML, from its SPEC (so the template cannot drift)."""
+    value = registry.builtin_spec(name).defaults[key]
+    return f'"{value}"' if isinstance(value, str) else f"{value:g}"  # type: ignore[str-format]
+
+
+_NSE, _BSE, _YAHOO = (
+    {key: _said(name, key) for key in ("base_url", "requests_per_second", "timeout")}
+    for name in ("nse", "bse", "yahoo")
+)
 DEFAULT_CONFIG_TEXT = f"""\
 # capwatch configuration (TOML). Written by `capwatch config --init`;
 # check it with `capwatch config --check`. Command-line flags override these values.
@@ -763,20 +715,20 @@ flows = ["nse"]                # FII/DII net cash flows (left out of a live conf
 announcements = ["nse"]        # corporate announcements (left out of a live config: none)
 
 [providers.nse]
-base_url = "https://www.nseindia.com"
-requests_per_second = 3        # NSE blocks faster clients for 10 minutes
-timeout = 10                   # seconds
+base_url = {_NSE["base_url"]}
+requests_per_second = {_NSE["requests_per_second"]:<8} # NSE blocks faster clients for 10 minutes
+timeout = {_NSE["timeout"]:<20} # seconds
 
 [providers.bse]
-base_url = "https://api.bseindia.com"
-requests_per_second = 5
-timeout = 10
+base_url = {_BSE["base_url"]}
+requests_per_second = {_BSE["requests_per_second"]}
+timeout = {_BSE["timeout"]}
 
 [providers.yahoo]
-base_url = "https://query2.finance.yahoo.com"
-requests_per_second = 1
-timeout = 10
-# max_age_hours = 72          # reject quotes older than this
+base_url = {_YAHOO["base_url"]}
+requests_per_second = {_YAHOO["requests_per_second"]}
+timeout = {_YAHOO["timeout"]}
+# max_age_hours = {_said("yahoo", "max_age_hours"):<11} # reject quotes older than this
 # [providers.yahoo.symbols]    # index name -> Yahoo symbol
 # "NIFTY 50" = "^NSEI"
 # "SENSEX" = "^BSESN"

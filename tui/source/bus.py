@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from providers.contract import MarketStatus, Part
+from tui.market.last_good import StalePart
 from tui.settings.config import FeedSettings
 from widgets.views import AlertRow, Scope
 
@@ -60,7 +61,8 @@ class FeedStatus:
     collector's provider fails (when its data was current); ``beat`` is the most seconds
     until the next status message. ``alerts`` are those the refresh ``seq`` fired (repeated
     by its heartbeats: a viewer delivers them once per ``seq``); ``fetched`` is when slower
-    parts were fetched (the panes' ages).
+    parts were fetched (the panes' ages); ``stale_parts`` are the parts shown from an earlier
+    refresh, with why (the panes' STALE notes).
     """
 
     seq: int
@@ -75,6 +77,7 @@ class FeedStatus:
     beat: float
     alerts: tuple[AlertRow, ...] = ()
     fetched: tuple[tuple[Part, datetime], ...] = ()
+    stale_parts: tuple[tuple[Part, StalePart], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

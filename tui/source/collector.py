@@ -126,6 +126,7 @@ class Collector:
             beat=self._beat,
             alerts=frame.alerts if frame else (),
             fetched=tuple(frame.fetched.items()) if frame else (),
+            stale_parts=tuple(frame.stale_parts.items()) if frame else (),
         )
         try:
             await self.client.publish(self.subjects.status, wire.dumps(status))

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from providers.contract import MarketStatus, Part, StockQuote
 from tui.alerts import AlertWatcher
+from tui.market.last_good import StalePart
 from tui.settings.watchlist import Watchlist
 from widgets.views import AlertRow, IndexDetail, Scope, SegmentView, StockDetail
 
@@ -35,7 +36,8 @@ class Frame:
     refreshes next, when someone else paces it (a feed's collector). ``alerts`` are the ones
     this refresh fired (delivered once, by the app); ``stocks`` are every stock of the data
     (the finder's list; empty from a feed); ``fetched`` says when slower parts were fetched
-    (the panes' ages).
+    (the panes' ages); ``stale_parts`` are the parts shown from an earlier refresh because
+    they failed, came back empty or lost every row (``tui.market.last_good``).
     """
 
     provider: str
@@ -49,6 +51,7 @@ class Frame:
     alerts: tuple[AlertRow, ...] = ()
     stocks: tuple[StockQuote, ...] = ()
     fetched: Mapping[Part, datetime] = field(default_factory=_empty)
+    stale_parts: Mapping[Part, StalePart] = field(default_factory=_empty)
 
     @property
     def error_text(self) -> str | None:
@@ -86,6 +89,12 @@ class ViewSource(Protocol):
     def refresh(self) -> AsyncIterator[Frame]:
         """One refresh: the frames to draw, in order (old data first, then new, then new
         with history). Raises when it fails; frames yielded before that stay drawn."""
+        ...
+
+    @property
+    def patience(self) -> float | None:
+        """Seconds a refresh may run past its due time before the data shown counts as
+        stale (a hung server); None when the source says so itself (a feed's ``FeedDown``)."""
         ...
 
     def pace(self, now: datetime) -> float:

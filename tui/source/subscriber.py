@@ -103,6 +103,7 @@ class FeedSource:
             next_at=status.next_at,
             alerts=alerts,
             fetched=MappingProxyType(dict(status.fetched)),
+            stale_parts=MappingProxyType(dict(status.stale_parts)),
         )
 
     def _silence(self) -> str:
@@ -167,16 +168,21 @@ class FeedSource:
         if not kept_copy or self.clock() - status.sent_at < timedelta(seconds=2 * status.beat):
             self._heard()
         shown = self._shown
-        if shown is None or (shown.seq, shown.errors, shown.stale_since, shown.next_at) != (
-            status.seq,
-            status.errors,
-            status.stale_since,
-            status.next_at,
-        ):
+        if shown is None or (
+            shown.seq,
+            shown.errors,
+            shown.stale_since,
+            shown.next_at,
+            shown.stale_parts,
+        ) != (status.seq, status.errors, status.stale_since, status.next_at, status.stale_parts):
             self._changed.set()
 
     def _heard(self) -> None:
         self._heard_at = asyncio.get_running_loop().time()
+
+    @property
+    def patience(self) -> None:
+        return None  # silence past two beats raises FeedDown
 
     def pace(self, now: datetime) -> float:
         return 0.0  # the collector paces: wait for its next word at once

@@ -4,8 +4,12 @@ One refresh is one worker: ask the view source (``tui.source``) for the refresh'
 draw each. The source is local (provider + analytics, computed in a thread so keys stay
 responsive) or a shared feed; the app draws the same either way. The next refresh is armed
 only when the previous one has finished, so a slow source cannot pile refreshes up, and
-nothing runs between refreshes (no ticking clocks on screen). A failed refresh keeps every
-pane as it was and says so in the status bar.
+nothing runs between refreshes but a once-a-second check that only redraws when the data is
+old (no ticking clocks on screen). A failed refresh keeps every pane as it was and says so in
+the status bar; a part the source kept from an earlier refresh (failed, empty or insane) marks
+its panes STALE with its age and the reason. A refresh late by more than its interval (a hung
+server) marks the panes stale too. Whatever goes wrong, including in the scheduling itself,
+the next refresh is always armed.
 
 The source computes the Watch view (the watchlist as a sixth segment) and evaluates the alert
 rules on the fresh views; the alerts a frame carries are delivered here, on the UI thread: a
@@ -14,15 +18,16 @@ notification, the bell and an optional desktop notification, and the Alerts log.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical
 from textual.filter import LineFilter
@@ -32,13 +37,16 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-from providers.base import Provider
-from providers.contract import IST, Segment
+from providers.base import Provider, ProviderError, RateLimited
+from providers.contract import IST, ClosesTable, Part, Segment
 from tui.alerts import AlertWatcher
 from tui.alerts.terminal import Delivery, sequences
+from tui.market.last_good import StalePart
+from tui.market.schedule import bounded_delay
 from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.source.frame import Frame, ViewSource
-from tui.source.local import Analytics, LocalSource, Schedule, SnapshotStore
+from tui.source.local import MAX_RETRY_S, Analytics, LocalSource, Schedule, SnapshotStore
+from tui.ui.framed_output import FramedApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
 from widgets.breadth import BreadthPane
@@ -49,14 +57,12 @@ from widgets.pane import Pane
 from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
-from widgets.status_bar import Status, StatusBar
+from widgets.status_bar import Status, StatusBar, age
 from widgets.views import HORIZONS, WATCH, AlertRow, Scope, SegmentView, scope_of
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     import pandas as pd
 
     from tui.analytics import AnalyticsSettings
@@ -66,6 +72,18 @@ if TYPE_CHECKING:
 _NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
 #: Below this the panes cannot show a row of data each; the screen says so instead.
 MIN_SIZE = Size(60, 16)
+#: How often the app checks whether the data shown has gone stale (seconds).
+WATCH_S = 1.0
+#: The panes that show each part: a stale part marks them.
+PANES_OF_PART: Mapping[Part, tuple[str, ...]] = {
+    Part.INDICES: ("indices",),
+    Part.STOCKS: ("gainers", "losers", "sectors", "breadth"),
+    Part.BREADTH: ("breadth",),
+    Part.RATINGS: ("ratings",),
+    Part.EARNINGS: ("earnings",),
+}
+#: A stale pane's reason is cut to this many characters (the status bar has it in full).
+REASON_CHARS = 60
 
 #: What a viewer says for what only the process with the analytics can do.
 NEEDS_STANDALONE = (
@@ -78,7 +96,7 @@ def ist_now() -> datetime:
     return datetime.now(IST)
 
 
-class CapwatchApp(App[None]):
+class CapwatchApp(FramedApp):
     """Seven live panes over the five cap segments and the watchlist; see ``BINDINGS``."""
 
     CSS_PATH = "app.tcss"
@@ -132,7 +150,7 @@ class CapwatchApp(App[None]):
         analytics: Analytics | None = None,
         clock: Callable[[], datetime] = ist_now,
         store: SnapshotStore | None = None,
-        history: Callable[[], Awaitable[pd.DataFrame]] | None = None,
+        history: Callable[[], Awaitable[pd.DataFrame | ClosesTable]] | None = None,
         schedule: Schedule | None = None,
         hint: str | None = None,
         watchlist: Watchlist | None = None,
@@ -162,6 +180,7 @@ class CapwatchApp(App[None]):
                 store=store,
                 history=history,
                 schedule=schedule,
+                clock=clock,
             )
         self.source = source
         if watchlist is not None:
@@ -187,6 +206,9 @@ class CapwatchApp(App[None]):
         self._failures = 0
         self._error: str | None = None
         self._next_at: datetime | None = None
+        self._late_at: datetime | None = None  # no new data by then: the refresh is late
+        self._resume_at: datetime | None = None  # a rate limit lifts (RateLimited)
+        self._stale_parts: Mapping[Part, StalePart] = {}
         self._timer: Timer | None = None
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
 
@@ -245,6 +267,7 @@ class CapwatchApp(App[None]):
         self.query_one("#gainers", Pane).focus()
         self._show_status()
         self._refresh()
+        self.set_interval(WATCH_S, self._watch)
 
     async def on_unmount(self) -> None:
         await self.source.aclose()
@@ -257,21 +280,50 @@ class CapwatchApp(App[None]):
         delay = 0.0
         try:
             delay = await self._refresh_once(asked)
+        except Exception as exc:  # a bug in the refresh itself must not stop the refreshes
+            log.exception("refresh failed")
+            delay = self._failed(exc, stage="refresh")
         finally:
             self._arm(delay)
 
     def _arm(self, delay: float) -> None:
-        """Schedule the next refresh ``delay`` seconds from now (none while paused)."""
+        """Schedule the next refresh ``delay`` seconds from now (none while paused). Never
+        raises: if scheduling fails, a plain retry timer is armed instead."""
+        try:
+            self._arm_timer(bounded_delay(delay, MAX_RETRY_S))
+        except Exception as exc:
+            log.exception("scheduling the next refresh failed")
+            self._error = f"scheduling: {exc}"
+            self._next_at = self._late_at = None
+            self._timer = self.set_timer(MAX_RETRY_S, self._refresh)
+        try:
+            self._show_status()
+        except Exception:
+            log.exception("status bar update failed")
+
+    def _arm_timer(self, delay: float) -> None:
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if self.paused:
-            self._next_at = None
-        else:
-            self._next_at = self.clock() + timedelta(seconds=delay)
-            # a feed's refresh waits for the collector itself (delay 0): Textual timers need > 0
-            self._timer = self.set_timer(max(delay, 0.01), self._refresh)
-        self._show_status()
+            self._next_at = self._late_at = None
+            return
+        # a feed's refresh waits for the collector itself (delay 0): Textual timers need > 0
+        self._timer = self.set_timer(max(delay, 0.01), self._refresh)
+        self._next_at = self.clock() + timedelta(seconds=delay)
+        patience = self.source.patience
+        self._late_at = (
+            None if patience is None else self._next_at + timedelta(seconds=max(delay, patience))
+        )
+
+    def _watch(self) -> None:
+        """Once a second: redraw the status and badges if the data has gone stale (a hung
+        refresh, an old stored snapshot); a no-op otherwise, as nothing else changes."""
+        try:
+            if self._stale_for() is not None or self._stale_parts:
+                self._show_status()
+        except Exception:  # a timer callback that raises would take the app down
+            log.exception("stale check failed")
 
     async def _refresh_once(self, asked: bool) -> float:
         """Draw the source's frames for one refresh (while paused, only when ``asked``);
@@ -280,11 +332,13 @@ class CapwatchApp(App[None]):
             async for frame in self.source.refresh():
                 self._received_at = self.clock()
                 self._stale_since = frame.stale_since
+                self._stale_parts = frame.stale_parts
                 self._error = frame.error_text
                 if frame.stale_since is None:
-                    self._failures = 0
+                    self._failures, self._resume_at = 0, None
                 if asked or not self.paused:
                     self._draw(frame)
+                    await self._painted()  # what follows (the daily work) waits for the paint
                 else:
                     self._show_status()
                 self._deliver(frame.alerts)
@@ -292,12 +346,25 @@ class CapwatchApp(App[None]):
             return self._failed(exc)
         return self.source.pace(self.clock())
 
-    def _failed(self, exc: Exception) -> float:
+    async def _painted(self) -> None:
+        """Returns once the screen has been refreshed with what is drawn so far."""
+        painted = asyncio.Event()
+        self.call_after_refresh(painted.set)
+        await painted.wait()
+
+    def _failed(self, exc: Exception, stage: str | None = None) -> float:
         self._failures += 1
         self._error = str(exc) or type(exc).__name__
+        if stage is not None:
+            self._error = f"{stage}: {self._error}"
+        if isinstance(exc, ProviderError) and exc.parts:  # each part's own cause
+            self._error = "; ".join(f"{part}: {why}" for part, why in exc.parts.items())
         log.warning("%s", self._error, exc_info=exc)  # the whole traceback for the log
         log.warning("refresh failed %d times in a row", self._failures)
-        return self.source.retry_after(exc, self._failures)
+        delay = bounded_delay(self.source.retry_after(exc, self._failures), MAX_RETRY_S)
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            self._resume_at = self.clock() + timedelta(seconds=delay)
+        return delay
 
     def _deliver(self, fired: tuple[AlertRow, ...]) -> None:
         """Tell the user about ``fired``: notifications, the bell / desktop notification, and
@@ -342,6 +409,7 @@ class CapwatchApp(App[None]):
             if pane.PART is not None:
                 pane.set_age(frame.fetched.get(pane.PART), now)
         self._show_segment()
+        self.release_frames()  # the first data is on screen: no "waiting" frame goes out
         if len(self.screen_stack) > 1:
             from tui.ui.screens.detail import DetailScreen
             from tui.ui.screens.index import IndexScreen
@@ -376,13 +444,21 @@ class CapwatchApp(App[None]):
                 pane.show(view)
         self._show_status()
 
+    def _stale_for(self) -> timedelta | None:
+        """How old the data shown is, when it is old: a stored snapshot, failing refreshes,
+        or a refresh late by more than its interval (a hung server)."""
+        now = self.clock()
+        if self._stale_since is not None:
+            return now - self._stale_since
+        if self._received_at is None:
+            return None
+        late = self._late_at is not None and now > self._late_at and not self.paused
+        return now - self._received_at if self._failures or late else None
+
     def _show_status(self) -> None:
         frame = self._frame
-        stale_for = None
-        if self._stale_since is not None:
-            stale_for = self.clock() - self._stale_since
-        elif self._failures and self._received_at is not None:
-            stale_for = self.clock() - self._received_at
+        stale_for = self._stale_for()
+        now = self.clock()
         market = frame.market if frame is not None else None
         next_open = market.next_open if market else None
         next_at = frame.next_at if frame is not None and frame.next_at else self._next_at
@@ -399,10 +475,26 @@ class CapwatchApp(App[None]):
             stale_for=stale_for,
             error=self._error,
             hint=self.hint,
+            resume_at=self._resume_at if self._failures else None,
+            today=now.astimezone(IST).date(),
         )
         self.query_one(StatusBar).show_status(status)
+        notes = self._pane_notes(now)
         for pane in self.panes:
-            pane.set_stale(stale_for is not None)
+            note = notes.get(pane.id or "")
+            pane.set_stale(stale_for is not None or note is not None, note or "")
+
+    def _pane_notes(self, now: datetime) -> dict[str, str]:
+        """Pane id -> "3m: why" for the panes showing a stale part (the oldest part wins)."""
+        notes: dict[str, tuple[datetime, str]] = {}
+        for part, stale in self._stale_parts.items():
+            reason = " ".join(stale.reason.split())
+            if len(reason) > REASON_CHARS:
+                reason = reason[: REASON_CHARS - 1] + "…"
+            for pane_id in PANES_OF_PART.get(part, ()):
+                if pane_id not in notes or stale.since < notes[pane_id][0]:
+                    notes[pane_id] = (stale.since, f"{age(now - stale.since)}: {reason}")
+        return {pane_id: note for pane_id, (_, note) in notes.items()}
 
     def _next_shown(self, next_at: datetime | None) -> datetime | None:
         """The next refresh as the status bar shows it: a simulated market's data time when

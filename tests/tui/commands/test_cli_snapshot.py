@@ -136,6 +136,18 @@ def test_providers_command_lists_builtins_with_parts(capsys: pytest.CaptureFixtu
     assert any(line.startswith("nse") for line in lines)
 
 
+def test_providers_name_prints_the_declared_settings(capsys: pytest.CaptureFixture[str]) -> None:
+    from providers import registry
+
+    assert main(["providers", "nse"]) == 0
+    out = capsys.readouterr().out
+    keys = [line.split()[0] for line in out.splitlines()[3:]]
+    assert keys == list(registry.builtin_spec("nse").keys)
+    assert "env CAPWATCH_NSE_BASE_URL" in out and "(0 to 10)" in out
+    assert main(["providers", "nope"]) == 2
+    assert "not a built-in provider" in capsys.readouterr().err
+
+
 def test_the_readme_small_cap_day_opens_as_the_readme_says() -> None:
     """README "Demo market": seed 8 at 2026-03-18 15:29 is the article's kind of day."""
     data = json.loads(run_headless(["snapshot", "--demo", "--seed", "8", "--start",

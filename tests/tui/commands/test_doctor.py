@@ -285,10 +285,10 @@ requests_per_second = 50
     assert "nse endpoints:" in out
     table = out[out.index("nse endpoints:") :].splitlines()
     assert "NAME SENT" in table[1] and "COOKIE AGE" in table[1]
-    micro = next(line.split() for line in table if "NIFTY MICROCAP250" in line)
+    total = next(line.split() for line in table if "NIFTY TOTAL MKT" in line)
     # path, name sent, rows, cookie age ("0 s"), requests to the path in the last hour
-    assert micro[0] == "/api/equity-stock-indices"
-    assert micro[3] == "3" and micro[5] == "s" and micro[6] == "4"
+    assert total[0] == "/api/equity-stock-indices"
+    assert total[4] == "13" and total[6] == "s" and total[7] == "1"
     all_indices = next(line.split() for line in table if line.startswith("/api/allIndices"))
     assert all_indices[1:3] == ["-", "5"] and all_indices[-1] == "1"
     assert any(line.startswith("/content/indices/ind_niftymicrocap250_list.csv") for line in table)

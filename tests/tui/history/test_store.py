@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+from contextlib import closing
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -31,6 +32,23 @@ REPO = Path(__file__).resolve().parents[3]
 def store(tmp_path: Path):
     with HistoryStore.open(tmp_path / "history.db") as opened:
         yield opened
+
+
+def _rows(path: Path, sql: str, *args: object) -> list[tuple]:
+    """What the file holds, read with plain SQL (the store has no reader for events)."""
+    with closing(sqlite3.connect(path)) as db:
+        return db.execute(sql, args).fetchall()
+
+
+def _breadth(path: Path, scope: str, day: date) -> list[tuple[datetime, int]]:
+    """(time, advances) of ``scope``'s breadth points on ``day``, oldest first."""
+    rows = _rows(
+        path,
+        "SELECT ts, advances FROM breadth WHERE scope = ? AND day = ? ORDER BY ts",
+        scope,
+        day.isoformat(),
+    )
+    return [(store_module._from_micros(ts), advances) for ts, advances in rows]
 
 
 def _closes(days: list[date], values: dict[str, list[float]]) -> pd.DataFrame:
@@ -83,32 +101,37 @@ def test_append_snapshot_stores_every_part_and_survives_reopening(tmp_path: Path
         closes = store.daily_closes()
         assert closes.loc["2026-11-20", "NIFTY 50"] == snapshot.indices[0].last
         assert closes.loc["2026-11-20", "SYM0002"] == snapshot.stocks[2].last
-        assert [b.advances for b in store.breadth_series("small", AS_OF.date())] == [61]
-        assert store.breadth_series("small", AS_OF.date())[0].time == AS_OF
-        assert store.rating_events(date(2026, 11, 1)) == snapshot.ratings
-        assert store.earnings_events(date(2026, 11, 1), date(2026, 11, 30)) == snapshot.earnings
+    assert _breadth(path, "small", AS_OF.date()) == [(AS_OF, 61)]
+    assert _rows(path, "SELECT symbol, to_rating FROM rating_event ORDER BY at") == [
+        (r.symbol, r.to_rating) for r in sorted(snapshot.ratings, key=lambda r: r.at)
+    ]
+    assert _rows(path, "SELECT symbol, day FROM earnings_event ORDER BY day, symbol") == sorted(
+        (e.symbol, e.date.isoformat()) for e in snapshot.earnings
+    )
 
 
 def test_events_are_deduplicated_and_earnings_status_updates(store: HistoryStore) -> None:
     first = make_snapshot()
     store.append_snapshot(first)
     store.append_snapshot(dataclasses.replace(first, as_of=AS_OF + timedelta(minutes=1)))
-    assert len(store.rating_events(date(2026, 1, 1))) == len(first.ratings)
+    assert len(_rows(store.path, "SELECT * FROM rating_event")) == len(first.ratings)
     declared = EarningsEvent(
         "SYM0001", "Company <1> & Sons", date(2026, 11, 25), EarningsStatus.DECLARED
     )
     store.append_snapshot(
         dataclasses.replace(first, as_of=AS_OF + timedelta(minutes=2), earnings=(declared,))
     )
-    assert store.earnings_events(date(2026, 11, 1), date(2026, 11, 30)) == (declared,)
+    assert _rows(store.path, "SELECT symbol, day, status FROM earnings_event") == [
+        ("SYM0001", "2026-11-25", "declared")
+    ]
 
 
 def test_breadth_points_accumulate_through_the_day(store: HistoryStore) -> None:
     for minute in range(3):
         store.append_snapshot(make_snapshot(as_of=AS_OF + timedelta(minutes=minute)))
-    series = store.breadth_series("small", AS_OF.date())
-    assert [p.time for p in series] == [AS_OF + timedelta(minutes=m) for m in range(3)]
-    assert store.breadth_series("small", AS_OF.date() + timedelta(days=1)) == ()
+    series = _breadth(store.path, "small", AS_OF.date())
+    assert [time for time, _ in series] == [AS_OF + timedelta(minutes=m) for m in range(3)]
+    assert _breadth(store.path, "small", AS_OF.date() + timedelta(days=1)) == []
 
 
 def test_the_latest_price_of_a_day_is_its_close(store: HistoryStore) -> None:
@@ -165,8 +188,8 @@ def test_prune_keeps_the_file_bounded(store: HistoryStore) -> None:
     pruned = store.prune(now, intraday_days=7, daily_years=3)
     assert pruned.breadth == 2  # both scopes of the old snapshot
     assert pruned.daily_closes == 1
-    assert store.breadth_series("small", old.date()) == ()
-    assert len(store.breadth_series("small", recent.date())) == 1
+    assert _breadth(store.path, "small", old.date()) == []
+    assert len(_breadth(store.path, "small", recent.date())) == 1
     closes = store.daily_closes(["NIFTY 50"], days=1000)
     assert pd.Timestamp("2022-01-03") not in closes.index
     assert pd.Timestamp("2025-01-03") in closes.index
@@ -199,7 +222,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None
         ]
         assert closes.loc["2026-11-19"].to_dict() == {"ABC": 101.5, "NIFTY 50": 23950.5}
         assert closes.loc["2024-02-29", "ABC"] == 88.0
-        assert [b.declines for b in store.breadth_series("small", date(2026, 11, 19))] == [20]
+        assert _rows(path, "SELECT declines FROM breadth WHERE day = '2026-11-19'") == [(20,)]
         store.append_snapshot(make_snapshot())  # and the migrated file takes new rows
         assert store.daily_closes(["NIFTY 50"]).iloc[-1, 0] == make_snapshot().indices[0].last
     with sqlite3.connect(path) as db:

@@ -176,7 +176,9 @@ ERRORS = [
         "[refresh]\nopen = true\n",
         "line 2: refresh.open: expected a positive number, got a boolean (True)",
     ),
-    pytest.param("[refresh]\nheartbeat = -1\n", "line 2: refresh.heartbeat: must be > 0, got -1"),
+    pytest.param(
+        "[refresh]\nheartbeat = -1\n", "line 2: refresh.heartbeat: must be 0.1 to 86400, got -1"
+    ),
     pytest.param(
         '[sources]\nindices = "nse"\n',
         "line 2: sources.indices: expected an array of strings, got a string ('nse')",
@@ -231,7 +233,9 @@ ERRORS = [
         "line 2: providers.bse.index_names.BSE SMALLCAP: expected a non-empty string, got a "
         "string ('')",
     ),
-    pytest.param("[history]\ndaily_years = 0\n", "line 2: history.daily_years: must be > 0, got 0"),
+    pytest.param(
+        "[history]\ndaily_years = 0\n", "line 2: history.daily_years: must be 1 to 100, got 0"
+    ),
     pytest.param(
         '[sources]\nbreadth = ["nse", "bsee"]\n',
         "line 2: sources.breadth[1]: unknown provider 'bsee' (known: bse, demo, files, nse, yahoo)",
@@ -333,8 +337,8 @@ def test_an_anchor_already_listed_moves_to_the_front() -> None:
 @pytest.mark.parametrize(
     ("flags", "message"),
     [
-        ({"interval": 0}, "--interval must be > 0 seconds, got 0"),
-        ({"movers": 0}, "--movers must be >= 1, got 0"),
+        ({"interval": 0}, "--interval must be 0.1 to 86400 seconds, got 0"),
+        ({"movers": 0}, "--movers must be 1 to 500, got 0"),
         ({"anchor": "April"}, "--anchor must be a date like 2025-04-07, got 'April'"),
     ],
 )
@@ -373,7 +377,9 @@ def test_check_reports_a_bad_file_and_leaves_it_untouched(fresh_home: Path, caps
     before = bad.stat().st_mtime_ns
     assert main(["config", "--check", "--config", str(bad)]) == 2
     err = capsys.readouterr().err
-    assert err == f"capwatch: config error in {bad}, line 2: display.movers: must be > 0, got 0\n"
+    assert (
+        err == f"capwatch: config error in {bad}, line 2: display.movers: must be 1 to 500, got 0\n"
+    )
     assert bad.stat().st_mtime_ns == before
 
 

@@ -1,0 +1,137 @@
+"""A program in a pseudo-terminal, watched as a person would see it (shared by the benchmarks).
+
+Like ``../shared/tools/ttyprobe.py``, but scriptable from Python so one run can time several
+steps: bytes and time until a screen shows, bytes a key costs until the screen settles, CPU and
+memory of the process tree. Needs ``pyte`` (a test dependency).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import pty
+import select
+import signal
+import struct
+import termios
+import time
+from collections.abc import Callable, Sequence
+
+import pyte
+
+KEYS = {
+    "right": b"\x1b[C",
+    "left": b"\x1b[D",
+    "tab": b"\t",
+    "focus-out": b"\x1b[O",  # what a terminal sends on alt-tab away (focus reporting on)
+    "focus-in": b"\x1b[I",
+}
+
+
+def tree_usage(pid: int) -> tuple[float, float]:
+    """CPU seconds and resident MB of ``pid`` and all its descendants."""
+    hz, page = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
+    children: dict[int, list[tuple[int, list[str]]]] = {}
+    stats: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                text = f.read()
+        except OSError:
+            continue
+        fields = text[text.rfind(")") + 2 :].split()
+        stats[int(entry)] = fields
+        children.setdefault(int(fields[1]), []).append((int(entry), fields))
+    todo, cpu, rss = [pid], 0.0, 0
+    while todo:
+        current = todo.pop()
+        fields = stats.get(current)
+        if fields is not None:
+            cpu += (int(fields[11]) + int(fields[12])) / hz
+            rss += int(fields[21]) * page
+        todo.extend(child for child, _ in children.get(current, []))
+    return cpu, rss / 2**20
+
+
+class PtySession:
+    """``command`` running in a ``cols`` x ``rows`` pty; everything it writes is counted."""
+
+    def __init__(
+        self, command: Sequence[str], cols: int = 120, rows: int = 40, env: dict | None = None
+    ) -> None:
+        self.screen = pyte.Screen(cols, rows)
+        self._stream = pyte.ByteStream(self.screen)
+        self.bytes = 0
+        self.last_output = time.monotonic()
+        self.started = time.monotonic()
+        environment = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+        environment.update(env or {})
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execvpe(command[0], list(command), environment)
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        self.alive = True
+
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def pump(self, seconds: float, until: Callable[[], bool] | None = None) -> bool:
+        """Read output for up to ``seconds``; True as soon as ``until()`` holds."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if until is not None and until():
+                return True
+            left = deadline - time.monotonic()
+            if left <= 0 or not self.alive:
+                return False
+            ready, _, _ = select.select([self.fd], [], [], min(left, 0.05))
+            if ready:
+                try:
+                    data = os.read(self.fd, 65536)
+                except OSError:
+                    data = b""
+                if not data:
+                    self.alive = False
+                    continue
+                self.bytes += len(data)
+                self.last_output = time.monotonic()
+                self._stream.feed(data)
+
+    def wait_for(self, texts: Sequence[str], timeout: float) -> float | None:
+        """Seconds since start until every one of ``texts`` is on screen (None: timed out)."""
+        if self.pump(timeout, lambda: all(t in self.text() for t in texts)):
+            return time.monotonic() - self.started
+        return None
+
+    def settle(self, quiet: float = 0.3, timeout: float = 10.0) -> float:
+        """Read until nothing arrives for ``quiet`` seconds; returns when output last came."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.pump(quiet / 3)
+            if time.monotonic() - self.last_output >= quiet:
+                break
+        return self.last_output
+
+    def send(self, key: str) -> None:
+        os.write(self.fd, KEYS.get(key, key.encode()))
+
+    def usage(self) -> tuple[float, float]:
+        return tree_usage(self.pid)
+
+    def close(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGTERM)
+        for _ in range(40):
+            if os.waitpid(self.pid, os.WNOHANG)[0]:
+                break
+            time.sleep(0.05)
+        else:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+        os.close(self.fd)

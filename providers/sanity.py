@@ -1,0 +1,178 @@
+"""Per-row sanity checks: the one place a snapshot's values are judged before anyone uses them.
+
+Parsers accept any finite number a site sends, but a hostile or broken source can send finite
+nonsense: a negative or zero price, a previous close of 0 (shown as -100%), 1e308 (movers at
+"+2.7e306%"), breadth of 1e20 (every store write fails: SQLite integers stop at 9.2e18), or the
+same index twice (the second row, "1.00", became the day's close). ``check`` drops each such
+row, naming provider, part, row and field, and keeps the rest. When every row of a part is
+dropped, the part is reported in ``Snapshot.errors`` so the monitor keeps its last good data.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from providers.contract import Breadth, IndexQuote, Part, Snapshot, StockQuote
+
+log = logging.getLogger(__name__)
+
+#: Above any price an Indian index or stock has had (MRF ~1.5 lakh, SENSEX ~85,000).
+MAX_PRICE = 1e8
+#: Above any advance/decline count (about 5,000 listed companies per exchange).
+MAX_COUNT = 100_000
+#: Above any day's traded volume of one stock.
+MAX_VOLUME = 1e15
+#: Free-float market cap, rupees crore: India's whole market is ~5e7 crore.
+MAX_FFMC = 1e9
+#: last / previous close outside these is a bad index row: index trading halts at 20 %.
+INDEX_RATIO = (0.5, 2.0)
+INDEX_MOVE_PCT = (-50.0, 100.0)
+#: A stock's day move outside these (percent) is a bad row. Wide on purpose: re-listings,
+#: unbanded stocks and long simulated sessions move far; this only stops nonsense (2.7e306 %).
+STOCK_MOVE_PCT = (-100.0, 10_000.0)
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """One dropped row and why."""
+
+    provider: str
+    part: Part
+    row: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return f"{self.provider}: {self.part.value} {self.row!r}: {self.field} {self.problem}"
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    snapshot: Snapshot
+    rejected: tuple[Rejected, ...]
+
+
+class _Bad(Exception):
+    def __init__(self, field: str, problem: str) -> None:
+        self.field = field
+        self.problem = problem
+
+
+def _price(value: float | None, field: str, *, optional: bool = False) -> None:
+    if value is None:
+        if optional:
+            return
+        raise _Bad(field, "is missing")
+    if not math.isfinite(value) or not 0 < value <= MAX_PRICE:
+        raise _Bad(field, f"{value!r} is not a price")
+
+
+def _move(value: float | None, bounds: tuple[float, float]) -> None:
+    low, high = bounds
+    if value is not None and not (math.isfinite(value) and low <= value <= high):
+        raise _Bad("change_pct", f"{value!r}% is not a day's move")
+
+
+def _count(value: int | None, field: str) -> None:
+    if value is not None and not 0 <= value <= MAX_COUNT:
+        raise _Bad(field, f"{value!r} is not a count")
+
+
+def _against_close(last: float, prev_close: float | None, ratio: tuple[float, float]) -> None:
+    if prev_close is not None and not ratio[0] <= last / prev_close <= ratio[1]:
+        raise _Bad("last", f"{last!r} is implausibly far from prev_close {prev_close!r}")
+
+
+def _index(quote: IndexQuote) -> None:
+    _price(quote.last, "last")
+    _price(quote.prev_close, "prev_close", optional=True)
+    for name in ("open", "high", "low", "year_high", "year_low"):
+        _price(getattr(quote, name), name, optional=True)
+    _move(quote.change_pct, INDEX_MOVE_PCT)
+    _against_close(quote.last, quote.prev_close, INDEX_RATIO)
+    for name in ("advances", "declines", "unchanged"):
+        _count(getattr(quote, name), name)
+
+
+def _stock(quote: StockQuote) -> None:
+    _price(quote.last, "last")
+    _price(quote.prev_close, "prev_close", optional=True)
+    _price(quote.day_high, "day_high", optional=True)
+    _price(quote.day_low, "day_low", optional=True)
+    _move(quote.change_pct, STOCK_MOVE_PCT)
+    if not 0 <= quote.volume <= MAX_VOLUME:
+        raise _Bad("volume", f"{quote.volume!r} is not a volume")
+    if quote.ffmc is not None and not (math.isfinite(quote.ffmc) and 0 <= quote.ffmc <= MAX_FFMC):
+        raise _Bad("ffmc", f"{quote.ffmc!r} is not a market cap")
+    if quote.band_pct is not None and not (
+        math.isfinite(quote.band_pct) and 0 <= quote.band_pct <= 100
+    ):
+        raise _Bad("band_pct", f"{quote.band_pct!r} is not a price band")
+
+
+def _breadth(breadth: Breadth) -> None:
+    for name in ("advances", "declines", "unchanged"):
+        _count(getattr(breadth, name), name)
+
+
+#: Per part: the Snapshot field, the row's identity, the row check.
+_CHECKS: dict[Part, tuple[str, Callable[[Any], str], Callable[[Any], None]]] = {
+    Part.INDICES: ("indices", lambda q: q.name, _index),
+    Part.STOCKS: ("stocks", lambda q: q.symbol, _stock),
+    Part.BREADTH: ("breadth", lambda b: b.scope, _breadth),
+}
+
+
+def _rows(
+    rows: Iterable[Any],
+    key_of: Callable[[Any], str],
+    check: Callable[[Any], None],
+    provider: str,
+    part: Part,
+) -> tuple[list[Any], list[Rejected]]:
+    kept: list[Any] = []
+    rejected: list[Rejected] = []
+    seen: set[str] = set()
+    for row in rows:
+        key = key_of(row)
+        try:
+            check(row)
+        except _Bad as bad:
+            rejected.append(Rejected(provider, part, key, bad.field, bad.problem))
+            continue
+        if key in seen:
+            rejected.append(Rejected(provider, part, key, "row", "repeated; the first is kept"))
+            continue
+        seen.add(key)
+        kept.append(row)
+    return kept, rejected
+
+
+def check(snapshot: Snapshot) -> Checked:
+    """``snapshot`` without its insane rows, and the rows dropped (logged as warnings)."""
+    changes: dict[str, tuple[Any, ...]] = {}
+    errors = dict(snapshot.errors)
+    rejected: list[Rejected] = []
+    for part, (field, key_of, check_row) in _CHECKS.items():
+        rows = getattr(snapshot, field)
+        if not rows:
+            continue
+        provider = snapshot.sources.get(part) or snapshot.provider
+        kept, dropped = _rows(rows, key_of, check_row, provider, part)
+        if not dropped:
+            continue
+        rejected += dropped
+        changes[field] = tuple(kept)
+        if not kept and part not in errors:
+            errors[part] = f"every row rejected ({len(dropped)}), e.g. {dropped[0]}"
+    if not rejected:
+        return Checked(snapshot, ())
+    for item in rejected[:5]:
+        log.warning("dropped a row: %s", item)
+    if len(rejected) > 5:
+        log.warning("dropped %d more rows", len(rejected) - 5)
+    return Checked(replace(snapshot, errors=errors, **changes), tuple(rejected))

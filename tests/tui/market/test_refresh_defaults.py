@@ -1,0 +1,25 @@
+"""The refresh defaults live once, in ``Refresh``; the README and the ``config --init`` text
+quote them and must not drift."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+from pathlib import Path
+
+from tui.market.schedule import Refresh
+from tui.settings.config import DEFAULT_CONFIG_TEXT, parse_config
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+
+
+def test_readme_quotes_the_refresh_defaults() -> None:
+    text = README.read_text(encoding="utf-8")
+    quoted = dict(re.findall(r"^\| `\[refresh\]` \| `(\w+)` \| `([\d.]+)` \|", text, re.M))
+    assert {k: float(v) for k, v in quoted.items()} == {
+        f.name: getattr(Refresh(), f.name) for f in fields(Refresh)
+    }
+
+
+def test_the_written_config_says_the_defaults() -> None:
+    assert parse_config(DEFAULT_CONFIG_TEXT).refresh == Refresh()

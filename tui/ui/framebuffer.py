@@ -1,0 +1,247 @@
+"""The screen as the app wants it and as the terminal has it: only the difference is sent.
+
+Textual repaints whole widgets (a focus change restyles every pane, a segment switch redraws
+every row) and writes every repainted cell. Over SSH at 20 KB/s that is seconds of link per
+key. Here each repaint is painted into ``wanted`` (cells of text and SGR), and :meth:`diff`
+writes only the cells that differ from ``sent`` — what the terminal was last sent — then
+records them as sent. Because the difference is taken when the terminal is ready for more (see
+``tui.ui.framed_output``), any number of repaints in between cost one write of the latest state,
+as mosh and tmux do.
+
+Output tricks that keep a diff small: one SGR per change of style (not per run), short
+relative cursor moves where they beat an absolute one, and unchanged cells inside a short gap
+re-sent rather than jumped over when that is cheaper.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+
+from rich.cells import cell_len
+from rich.segment import Segment
+from rich.style import Style
+
+#: A terminal cell: its text ("" for the right half of a wide character) and its SGR string.
+Cell = tuple[str, str]
+RESET = "\x1b[0m"
+BLANK: Cell = (" ", RESET)
+#: Unchanged cells between two changed runs of a row that are re-sent instead of moved over.
+_MAX_GAP = 3
+
+
+def _absolute(x: int, y: int) -> str:
+    return f"\x1b[{y + 1};{x + 1}H"
+
+
+def _move(cursor: tuple[int, int] | None, x: int, y: int) -> str:
+    """The shortest sequence that moves the cursor from ``cursor`` (None: unknown) to x, y.
+    Relative moves never scroll: the target is always on screen."""
+    if cursor is None:
+        return _absolute(x, y)
+    cx, cy = cursor
+    if (cx, cy) == (x, y):
+        return ""
+    if x == 0 and y == cy + 1:
+        return "\r\n"  # column 0 of the next row, with or without the tty's CR/LF mapping
+    relative = ""
+    if y > cy:
+        relative += "\x1b[B" if y == cy + 1 else f"\x1b[{y - cy}B"
+    elif y < cy:
+        relative += "\x1b[A" if y == cy - 1 else f"\x1b[{cy - y}A"
+    if x == 0 and cx:
+        relative = "\r" + relative
+    elif x > cx:
+        relative += "\x1b[C" if x == cx + 1 else f"\x1b[{x - cx}C"
+    elif x < cx:
+        relative += "\b" if x == cx - 1 else f"\x1b[{cx - x}D"
+    best = _absolute(x, y)
+    return relative if len(relative) < len(best) else best
+
+
+def _sgr_parts(code: str) -> tuple[frozenset[str], str, str]:
+    """(attributes, foreground, background) of an SGR sequence made by ``sgr`` (``\x1b[0;...m``)."""
+    tokens = code[2:-1].split(";")
+    attributes: set[str] = set()
+    fg = bg = ""
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token in ("38", "48"):
+            length = 5 if tokens[i + 1 : i + 2] == ["2"] else 3
+            color = ";".join(tokens[i : i + length])
+            fg, bg = (color, bg) if token == "38" else (fg, color)
+            i += length
+            continue
+        if token and token != "0":
+            number = int(token)
+            if 30 <= number <= 39 or 90 <= number <= 97:
+                fg = token
+            elif 40 <= number <= 49 or 100 <= number <= 107:
+                bg = token
+            else:
+                attributes.add(token)
+        i += 1
+    return frozenset(attributes), fg, bg
+
+
+def _pen_change(pen: str, code: str) -> str:
+    """The shortest SGR from style ``pen`` to style ``code``: only what differs, unless an
+    attribute must be switched off (then the full sequence, which starts with a reset)."""
+    if not pen:
+        return code
+    had, want = _sgr_parts(pen), _sgr_parts(code)
+    if not had[0] <= want[0] or (had[1] and not want[1]) or (had[2] and not want[2]):
+        return code
+    parts = sorted(want[0] - had[0])
+    parts += [part for part, old in zip(want[1:], had[1:], strict=True) if part != old]
+    return f"\x1b[{';'.join(parts)}m" if parts else ""
+
+
+def _changed_runs(want: list[Cell], had: list[Cell] | None) -> list[tuple[int, int]]:
+    """[start, end) runs of cells that differ, merged across gaps of <= _MAX_GAP cells."""
+    width = len(want)
+    if had is None or len(had) != width:
+        return [(0, width)]
+    runs: list[tuple[int, int]] = []
+    x = 0
+    while x < width:
+        if want[x] == had[x]:
+            x += 1
+            continue
+        start = x
+        while x < width and want[x] != had[x]:
+            x += 1
+        if runs and start - runs[-1][1] <= _MAX_GAP:
+            runs[-1] = (runs[-1][0], x)
+        else:
+            runs.append((start, x))
+    return runs
+
+
+class FrameBuffer:
+    """Wanted and sent screen contents; safe to paint from one thread and diff from another."""
+
+    def __init__(self, sgr: Callable[[Style | None], str]) -> None:
+        """``sgr`` turns a style into the SGR sequence that sets it from a reset."""
+        self._sgr = sgr
+        self._sgr_cache: dict[Style | None, str] = {}
+        self._pen_cache: dict[tuple[str, str], str] = {}
+        self._lock = threading.Lock()
+        self.width = 0
+        self.height = 0
+        self._wanted: list[list[Cell]] = []
+        self._sent: list[list[Cell] | None] = []
+        self._dirty: set[int] = set()
+        self._cursor = (0, 0)
+        self._sent_cursor: tuple[int, int] | None = None
+
+    def resize(self, width: int, height: int) -> None:
+        """A new terminal size: the screen's content is unknown until every cell is sent."""
+        with self._lock:
+            if (width, height) == (self.width, self.height):
+                return
+            self.width, self.height = width, height
+            self._wanted = [[BLANK] * width for _ in range(height)]
+            self._forget_sent()
+
+    def forget_sent(self) -> None:
+        """The terminal's content is unknown (something else wrote to it): resend it all."""
+        with self._lock:
+            self._forget_sent()
+
+    def _forget_sent(self) -> None:
+        self._sent = [None] * self.height
+        self._dirty = set(range(self.height))
+        self._sent_cursor = None
+
+    def place_cursor(self, x: int, y: int) -> None:
+        """Where the terminal's cursor should rest after the next frame (input methods use it)."""
+        with self._lock:
+            self._cursor = (x, y)
+
+    def _style_code(self, style: Style | None) -> str:
+        code = self._sgr_cache.get(style)
+        if code is None:
+            code = self._sgr_cache[style] = self._sgr(style)
+        return code
+
+    def _cells(self, segments: Iterable[Segment]) -> list[Cell]:
+        cells: list[Cell] = []
+        for text, style, control in segments:
+            if control or not text:
+                continue
+            code = self._style_code(style)
+            if text.isascii():
+                cells.extend([(char, code) for char in text])
+                continue
+            for char in text:
+                width = cell_len(char)
+                if width == 0:  # a combining mark joins the cell before it
+                    if cells:
+                        cells[-1] = (cells[-1][0] + char, cells[-1][1])
+                    continue
+                cells.append((char, code))
+                if width == 2:
+                    cells.append(("", code))
+        return cells
+
+    def paint(self, x: int, y: int, segments: Iterable[Segment]) -> None:
+        """Put ``segments`` on row ``y`` from column ``x`` (clipped to the screen)."""
+        if not 0 <= y < self.height or x >= self.width:
+            return
+        cells = self._cells(segments)[: self.width - x]
+        if not cells:
+            return
+        if cell_len(cells[-1][0]) == 2:  # a wide character cut by the right edge
+            cells[-1] = (" ", cells[-1][1])
+        with self._lock:
+            row = self._wanted[y]
+            end = x + len(cells)
+            cuts_wide = x > 0 and row[x][0] == ""  # lands on the right half of a wide character
+            row[x:end] = cells
+            if cuts_wide:
+                row[x - 1] = (" ", row[x - 1][1])
+            if end < self.width and row[end][0] == "":
+                row[end] = (" ", row[end][1])
+            self._dirty.add(y)
+
+    def _pen_change(self, pen: str, code: str) -> str:
+        key = (pen, code)
+        change = self._pen_cache.get(key)
+        if change is None:
+            change = self._pen_cache[key] = _pen_change(pen, code)
+        return change
+
+    def row_text(self, y: int) -> str:
+        """The wanted text of row ``y`` (for tests and benchmarks)."""
+        with self._lock:
+            return "".join(text for text, _ in self._wanted[y])
+
+    def diff(self) -> str:
+        """Escape sequences that turn the sent screen into the wanted one; marks them sent."""
+        out: list[str] = []
+        with self._lock:
+            cursor: tuple[int, int] | None = None
+            pen = ""
+            for y in sorted(self._dirty):
+                want = self._wanted[y]
+                for start, end in _changed_runs(want, self._sent[y]):
+                    if want[start][0] == "" and start > 0:
+                        start -= 1  # begin at the wide character, not its right half
+                    out.append(_move(cursor, start, y))
+                    for text, code in want[start:end]:
+                        if code != pen:
+                            out.append(self._pen_change(pen, code))
+                            pen = code
+                        out.append(text)
+                    # At the right edge the cursor waits to wrap: its place is terminal-specific.
+                    cursor = (end, y) if end < self.width else None
+                self._sent[y] = list(want)
+            self._dirty.clear()
+            if out:
+                out.append(RESET)
+            if out or self._cursor != self._sent_cursor:
+                out.append(_move(cursor, *self._cursor))
+                self._sent_cursor = self._cursor
+        return "".join(out)
