@@ -214,16 +214,19 @@ def run(args: argparse.Namespace) -> int:
     except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
-    problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    in_browser = bool(os.environ.get("TEXTUAL_DRIVER"))  # a tab of capwatch serve: its driver
+    problem = (
+        None if in_browser else terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    )
     if problem:  # after the settings, so a mistake in them is reported first
         if store is not None:
             store.close()
         print(f"capwatch: {problem}", file=sys.stderr)
         return 2
-    charset = detect_charset(getattr(args, "charset", None))
     if notice:
         app.hint = "; ".join(filter(None, (notice, app.hint)))
-    app.driver_class = terminal_driver(charset)
+    if not in_browser:
+        app.driver_class = terminal_driver(detect_charset(getattr(args, "charset", None)))
     try:
         app.run()
     finally:

@@ -21,6 +21,8 @@ from fakes.ports import free_port
 from tui.commands.serve import authorized, tab_command
 
 ROOT = Path(__file__).resolve().parents[3]
+#: A tab that never answers fails the test instead of hanging it (aiohttp waits 5 min).
+TIMEOUT = aiohttp.ClientTimeout(total=60)
 
 
 @contextmanager
@@ -67,7 +69,7 @@ async def wait_for(
 
 async def test_serve_answers_html_and_a_tab_shows_the_monitor_and_switches_segment() -> None:
     with serving() as where:
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
             async with session.get(f"http://{where}/") as page:
                 assert page.status == 200 and page.content_type == "text/html"
                 assert f"ws://{where}/ws" in await page.text()
@@ -80,7 +82,7 @@ async def test_serve_answers_html_and_a_tab_shows_the_monitor_and_switches_segme
                 assert "DEMO" in text(screen)  # no feed configured: each tab is the demo
                 await ws.send_json(["stdin", "3"])  # the Mid segment, in every pane
                 await wait_for(
-                    ws, stream, lambda s: "NIFTY MIDCAP 100" in s and "NIFTY 50 " not in s
+                    ws, stream, lambda s: "NIFTY MIDCAP 100" in s and "│NIFTY 50 " not in s
                 )
 
 
@@ -88,7 +90,7 @@ async def test_a_password_guards_every_request(tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text('[serve]\npassword = "correct horse battery"\n')
     with serving("--config", str(config)) as where:
-        async with aiohttp.ClientSession() as session:
+        async with aiohttp.ClientSession(timeout=TIMEOUT) as session:
             async with session.get(f"http://{where}/") as refused:
                 assert refused.status == 401
                 assert refused.headers["WWW-Authenticate"].startswith("Basic")
