@@ -21,25 +21,18 @@ Run from the project root: .venv/bin/python benchmarks/feed.py [--window 10] [--
 from __future__ import annotations
 
 import argparse
-import fcntl
-import importlib.util
 import os
-import pty
-import select
-import signal
 import socket
 import statistics
-import struct
 import subprocess
 import sys
 import tempfile
-import termios
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pyte
-from monitor import BARE, BARE_READY, MONITOR_READY, PROBE, ROOT
+from monitor import BARE, BARE_READY, MONITOR_READY, ROOT
+from pty_session import PtySession, pump_all, tree_usage
 
 from tui.source.bus import start_server
 
@@ -51,103 +44,55 @@ DEMO = ["--demo", "--seed", "7", "--start", "2026-11-20T11:30", "--interval", st
 CAPWATCH = [sys.executable, "-m", "tui.cli"]
 
 
-def _tree_cpu():
-    """``tree_cpu(pid) -> (cpu seconds, rss bytes)`` of a process tree, from ttyprobe."""
-    spec = importlib.util.spec_from_file_location("ttyprobe", PROBE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.tree_cpu
+def first_screen(session: PtySession, ready: list[str], others: list[PtySession]) -> float:
+    """Seconds until ``session`` shows every one of ``ready`` (the screens already open keep
+    being drained meanwhile, so none blocks on a full pty)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if session.pump(0.05, lambda: all(part in session.text() for part in ready)):
+            session.parsing = False  # from here on output is only counted
+            return time.monotonic() - session.started
+        pump_all(others, 0)
+    raise SystemExit(f"no first screen:\n{session.text()}")
 
 
-tree_cpu = _tree_cpu()
+def open_screens(command: list[str], ready: list[str], count: int, env: dict) -> Screens:
+    screens = Screens()
+    for _ in range(count):
+        session = PtySession(command, COLS, ROWS, env)
+        screens.firsts.append(first_screen(session, ready, screens.sessions))
+        screens.sessions.append(session)
+    return screens
 
 
 @dataclass
-class Terminal:
-    """One program in a pseudo-terminal; its screen is parsed only until it is ready."""
+class Screens:
+    """Open screens and how long each took to show its first full screen."""
 
-    command: list[str]
-    ready: list[str]
-    env: dict[str, str]
-    pid: int = 0
-    fd: int = 0
-    started: float = 0.0
-    shown_s: float | None = None
-    screen: pyte.Screen = field(default_factory=lambda: pyte.Screen(COLS, ROWS))
+    sessions: list[PtySession] = field(default_factory=list)
+    firsts: list[float] = field(default_factory=list)
 
-    def start(self) -> None:
-        self.stream = pyte.ByteStream(self.screen)
-        self.started = time.monotonic()
-        self.pid, self.fd = pty.fork()
-        if self.pid == 0:
-            os.execvpe(self.command[0], self.command, self.env)
-        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-
-    def read(self) -> None:
-        try:
-            data = os.read(self.fd, 65536)
-        except OSError:
-            return
-        if self.shown_s is None:
-            self.stream.feed(data)
-            text = "\n".join(self.screen.display)
-            if all(part in text for part in self.ready):
-                self.shown_s = time.monotonic() - self.started
-
-    def stop(self) -> None:
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            try:
-                os.kill(self.pid, sig)
-            except ProcessLookupError:
-                break
-            for _ in range(40):
-                if os.waitpid(self.pid, os.WNOHANG)[0]:
-                    os.close(self.fd)
-                    return
-                time.sleep(0.05)
+    def close(self) -> None:
+        for session in self.sessions:
+            session.close()
 
 
-def pump(terminals: list[Terminal], seconds: float, until: Terminal | None = None) -> None:
-    """Drain every terminal for ``seconds`` (or until ``until`` shows its first screen)."""
-    deadline = time.monotonic() + seconds
-    by_fd = {t.fd: t for t in terminals}
-    while time.monotonic() < deadline:
-        if until is not None and until.shown_s is not None:
-            return
-        ready, _, _ = select.select(list(by_fd), [], [], 0.05)
-        for fd in ready:
-            by_fd[fd].read()
-
-
-def open_screens(command: list[str], ready: list[str], count: int, env: dict) -> list[Terminal]:
-    terminals: list[Terminal] = []
-    for _ in range(count):
-        terminal = Terminal(command, ready, env)
-        terminal.start()
-        terminals.append(terminal)
-        pump(terminals, 60, until=terminal)
-        if terminal.shown_s is None:
-            raise SystemExit(f"no first screen from {' '.join(command)}")
-    return terminals
-
-
-def measure(terminals: list[Terminal], others: list[int], window: float) -> dict:
-    """CPU % and RSS of each terminal (and of ``others``) over ``window`` seconds of ticking."""
-    pump(terminals, SETTLE_S)
-    pids = [t.pid for t in terminals] + others
-    before = {pid: tree_cpu(pid)[0] for pid in pids}
+def measure(screens: Screens, others: list[int], window: float) -> dict:
+    """CPU % and RSS of each screen (and of ``others``) over ``window`` seconds of ticking."""
+    pump_all(screens.sessions, SETTLE_S)
+    pids = [s.pid for s in screens.sessions] + others
+    before = {pid: tree_usage(pid)[0] for pid in pids}
     began = time.monotonic()
-    pump(terminals, window)
+    pump_all(screens.sessions, window)
     spent = time.monotonic() - began
-    after = {pid: tree_cpu(pid) for pid in pids}
+    after = {pid: tree_usage(pid) for pid in pids}
     cpu = {pid: 100 * (after[pid][0] - before[pid]) / spent for pid in pids}
-    rss = {pid: after[pid][1] / 2**20 for pid in pids}
-    screens = [t.pid for t in terminals]
+    rss = {pid: after[pid][1] for pid in pids}
+    mine = [s.pid for s in screens.sessions]
     return {
-        "cpu": statistics.median(cpu[p] for p in screens),
-        "rss": statistics.median(rss[p] for p in screens),
-        "first": statistics.median(t.shown_s for t in terminals if t.shown_s is not None),
+        "cpu": statistics.median(cpu[p] for p in mine),
+        "rss": statistics.median(rss[p] for p in mine),
+        "first": statistics.median(screens.firsts),
         "others_cpu": sum(cpu[p] for p in others),
         "others_rss": sum(rss[p] for p in others),
     }
@@ -191,8 +136,7 @@ def scenario_feed(count: int, env: dict, home: Path, window: float) -> dict:
         try:
             return measure(screens, feed.pids, window)
         finally:
-            for terminal in screens:
-                terminal.stop()
+            screens.close()
     finally:
         feed.stop()
 
@@ -202,23 +146,21 @@ def scenario_standalone(count: int, env: dict, window: float) -> dict:
     try:
         return measure(screens, [], window)
     finally:
-        for terminal in screens:
-            terminal.stop()
+        screens.close()
 
 
 def bare_app(env: dict, runs: int, window: float) -> tuple[float, dict]:
     """The bare app's median first screen over ``runs`` starts, and one ticking measurement."""
     times = []
     for _ in range(runs):
-        (terminal,) = open_screens(BARE, BARE_READY, 1, env)
-        terminal.stop()
-        assert terminal.shown_s is not None
-        times.append(terminal.shown_s)
+        once = open_screens(BARE, BARE_READY, 1, env)
+        once.close()
+        times.append(once.firsts[0])
     screens = open_screens(BARE, BARE_READY, 1, env)
     try:
         return statistics.median(times), measure(screens, [], window)
     finally:
-        screens[0].stop()
+        screens.close()
 
 
 def nse_requests(env: dict, home: Path, viewers: int, window: float) -> tuple[float, float]:
@@ -245,16 +187,15 @@ def nse_requests(env: dict, home: Path, viewers: int, window: float) -> tuple[fl
                 env,
             )
             try:
-                pump(screens, SETTLE_S)  # the daily history backfill is done by now
+                pump_all(screens.sessions, SETTLE_S)  # the daily history backfill is done
                 first = len(nse.requests)
                 refreshes = len(nse.requests_to("/api/marketStatus"))
-                pump(screens, window)
+                pump_all(screens.sessions, window)
                 made = len(nse.requests) - first
                 refreshes = len(nse.requests_to("/api/marketStatus")) - refreshes
                 return made * 3600 / window, made / max(1, refreshes)
             finally:
-                for terminal in screens:
-                    terminal.stop()
+                screens.close()
         finally:
             feed.stop()
 

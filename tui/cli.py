@@ -14,6 +14,9 @@ from datetime import datetime
 
 from providers.contract import IST
 
+#: Commands that run for hours: their memory is tuned before any thread starts.
+LONG_RUNNING = frozenset({"monitor", "feed", "serve"})
+
 
 def _ist_datetime(text: str) -> datetime:
     """Parse an ISO 8601 time; a naive one is taken as IST."""
@@ -152,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "monitor"
+    if command in LONG_RUNNING:
+        from tui.settings.memory import fewer_malloc_arenas
+
+        fewer_malloc_arenas()
     module = importlib.import_module(f"tui.commands.{command}")
     return int(module.run(args) or 0)
 

@@ -37,7 +37,7 @@ from urllib.parse import urlsplit
 from providers.contract import MarketStatus, Part
 from tui.market.last_good import StalePart
 from tui.settings.config import FeedSettings
-from widgets.views import AlertRow, Scope
+from widgets.views import AlertRow, Scope, SegmentSummary
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -62,7 +62,8 @@ class FeedStatus:
     until the next status message. ``alerts`` are those the refresh ``seq`` fired (repeated
     by its heartbeats: a viewer delivers them once per ``seq``); ``fetched`` is when slower
     parts were fetched (the panes' ages); ``stale_parts`` are the parts shown from an earlier
-    refresh, with why (the panes' STALE notes).
+    refresh, with why (the panes' STALE notes); ``summaries`` are the segment bar's figures
+    for every segment (a viewer decodes only the view it shows).
     """
 
     seq: int
@@ -78,6 +79,7 @@ class FeedStatus:
     alerts: tuple[AlertRow, ...] = ()
     fetched: tuple[tuple[Part, datetime], ...] = ()
     stale_parts: tuple[tuple[Part, StalePart], ...] = ()
+    summaries: tuple[tuple[Scope, SegmentSummary], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -127,6 +127,7 @@ class Collector:
             alerts=frame.alerts if frame else (),
             fetched=tuple(frame.fetched.items()) if frame else (),
             stale_parts=tuple(frame.stale_parts.items()) if frame else (),
+            summaries=tuple(frame.summaries.items()) if frame else (),
         )
         try:
             await self.client.publish(self.subjects.status, wire.dumps(status))

@@ -19,7 +19,14 @@ from providers.contract import MarketStatus, Part, StockQuote
 from tui.alerts import AlertWatcher
 from tui.market.last_good import StalePart
 from tui.settings.watchlist import Watchlist
-from widgets.views import AlertRow, IndexDetail, Scope, SegmentView, StockDetail
+from widgets.views import (
+    AlertRow,
+    IndexDetail,
+    Scope,
+    SegmentSummary,
+    SegmentView,
+    StockDetail,
+)
 
 
 def _empty() -> Mapping:
@@ -37,7 +44,8 @@ class Frame:
     this refresh fired (delivered once, by the app); ``stocks`` are every stock of the data
     (the finder's list; empty from a feed); ``fetched`` says when slower parts were fetched
     (the panes' ages); ``stale_parts`` are the parts shown from an earlier refresh because
-    they failed, came back empty or lost every row (``tui.market.last_good``).
+    they failed, came back empty or lost every row (``tui.market.last_good``);
+    ``summaries`` are what the segment bar shows of every segment.
     """
 
     provider: str
@@ -52,6 +60,7 @@ class Frame:
     stocks: tuple[StockQuote, ...] = ()
     fetched: Mapping[Part, datetime] = field(default_factory=_empty)
     stale_parts: Mapping[Part, StalePart] = field(default_factory=_empty)
+    summaries: Mapping[Scope, SegmentSummary] = field(default_factory=_empty)
 
     @property
     def error_text(self) -> str | None:

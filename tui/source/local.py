@@ -29,7 +29,15 @@ from tui.market.last_good import LastGood, StalePart
 from tui.market.schedule import CLOSED_INTERVAL_S, bounded_delay
 from tui.settings.watchlist import Watchlist
 from tui.source.frame import Frame, RefreshFailed
-from widgets.views import AlertRow, IndexDetail, MoverRow, Scope, SegmentView, StockDetail
+from widgets.views import (
+    AlertRow,
+    IndexDetail,
+    MoverRow,
+    Scope,
+    SegmentView,
+    StockDetail,
+    summaries,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -224,6 +232,7 @@ class LocalSource:
             stocks=snapshot.stocks,
             fetched=snapshot.fetched,
             stale_parts=stale_parts or MappingProxyType({}),
+            summaries=MappingProxyType(summaries(views)),
         )
 
     async def _stored_frame(self, store: SnapshotStore) -> Frame | None:

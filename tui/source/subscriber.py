@@ -5,14 +5,16 @@ JetStream, so the first screen needs no wait for the next refresh. ``refresh`` w
 next status that changes what is shown; when nothing at all is heard for two beats (the
 collector's promised status interval) it fails with ``FeedDown``, and the app marks every
 pane STALE with its age. nats-py reconnects by itself; the next status makes it live again.
-Imports neither pandas nor numpy (a test asserts it).
+Views are kept as received and decoded when drawn (``KeptViews``): a screen shows one segment,
+and the status carries the segment bar's figures for the rest, so a tick decodes one view, not
+seven. Imports neither pandas nor numpy (a test asserts it).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
 from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -42,6 +44,35 @@ class FeedDown(Exception):
     """The collector or the server is not heard from; the message says which and since when."""
 
 
+class KeptViews(Mapping[Scope, SegmentView]):
+    """The views a frame shows, as received, each decoded on first use. ``decoded`` is shared
+    across frames (scope -> the bytes and the view made from them), so a segment whose
+    bytes did not change is never decoded twice. A view that fails to decode is missing."""
+
+    def __init__(self, raw: Mapping[Scope, bytes], decoded: dict[Scope, tuple[bytes, SegmentView]]):
+        self._raw = dict(raw)
+        self._decoded = decoded
+
+    def __getitem__(self, scope: Scope) -> SegmentView:
+        data = self._raw[scope]
+        kept = self._decoded.get(scope)
+        if kept is not None and kept[0] is data:
+            return kept[1]
+        try:
+            view = wire.loads(SegmentView, data)
+        except ValueError as exc:
+            log.warning("bad view for %s: %s", scope, exc)
+            raise KeyError(scope) from exc
+        self._decoded[scope] = (data, view)
+        return view
+
+    def __iter__(self) -> Iterator[Scope]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
 class FeedSource:
     def __init__(self, settings: FeedSettings, clock: Callable[[], datetime]) -> None:
         assert settings.url is not None
@@ -53,7 +84,8 @@ class FeedSource:
         self._status: FeedStatus | None = None
         self.watchlist = Watchlist()  # the Watch view is the collector's watchlist
         self.alerts: AlertWatcher | None = None  # the collector evaluates the rules
-        self._views: dict[Scope, SegmentView] = {}
+        self._views: dict[Scope, bytes] = {}  # as received: decoded when drawn
+        self._decoded: dict[Scope, tuple[bytes, SegmentView]] = {}
         self._shown: FeedStatus | None = None  # the status of the last frame handed out
         self._fresh_alerts: tuple[AlertRow, ...] = ()  # fired by a refresh heard live
         self._changed = asyncio.Event()
@@ -97,7 +129,7 @@ class FeedSource:
             simulated=status.simulated,
             as_of=status.as_of,
             market=status.market,
-            views=MappingProxyType(dict(self._views)),
+            views=KeptViews(self._views, self._decoded),
             errors=MappingProxyType(dict(status.errors)),
             stale_since=status.stale_since,
             next_at=status.next_at,
@@ -134,7 +166,7 @@ class FeedSource:
             except Exception:  # nothing kept yet (no collector has published)
                 continue
             if segment not in self._views:
-                self._views[segment] = wire.loads(SegmentView, kept.data or b"")
+                self._views[segment] = kept.data or b""
         try:
             kept = await manager.get_last_msg(
                 self.subjects.stream, self.subjects.status, direct=True
@@ -145,11 +177,12 @@ class FeedSource:
             self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
 
     async def _on_view(self, message: Msg) -> None:
-        segment = scope_of(message.subject.rsplit(".", 1)[1])
         try:
-            self._views[segment] = wire.loads(SegmentView, message.data)
-        except ValueError as exc:
-            log.warning("bad view on %s: %s", message.subject, exc)
+            segment = scope_of(message.subject.rsplit(".", 1)[1])
+        except ValueError:
+            log.warning("view on an unknown subject %s", message.subject)
+        else:
+            self._views[segment] = message.data
         self._heard()
 
     async def _on_status(self, message: Msg) -> None:

@@ -58,7 +58,15 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SEGMENTS, SegmentBar
 from widgets.status_bar import Status, StatusBar, age
-from widgets.views import HORIZONS, WATCH, AlertRow, Scope, SegmentView, scope_of
+from widgets.views import (
+    HORIZONS,
+    WATCH,
+    AlertRow,
+    Scope,
+    SegmentSummary,
+    SegmentView,
+    scope_of,
+)
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +202,7 @@ class CapwatchApp(FramedApp):
         self.clock = clock
         self.segment: Scope = Segment.ALL
         self.views: Mapping[Scope, SegmentView] = {}
+        self.summaries: Mapping[Scope, SegmentSummary] = {}  # the segment bar's figures
         self.viewer_log: list[AlertRow] = []  # a viewer's alerts: its collector keeps the journal
         self.next_data_time = next_data_time
         self.horizon_index = 0  # into HORIZONS: what Sectors and Gainers/Losers read
@@ -402,7 +411,7 @@ class CapwatchApp(FramedApp):
 
     def _draw(self, frame: Frame) -> None:
         self._frame = frame
-        self.views = frame.views
+        self.views, self.summaries = frame.views, frame.summaries
         self.refreshes += 1
         now = self.clock()
         for pane in self.panes:
@@ -435,7 +444,7 @@ class CapwatchApp(FramedApp):
 
     def _show_segment(self) -> None:
         view = self.views.get(self.segment)
-        self.query_one(SegmentBar).show_segments(self.segment, self.views)
+        self.query_one(SegmentBar).show_segments(self.segment, self.summaries)
         if view is not None:
             if self.anchor_index >= len(view.anchors):
                 self.anchor_index = 0
@@ -668,6 +677,7 @@ class CapwatchApp(FramedApp):
             self.notify(f"{symbol} removed from the watchlist ({count} left).")
         if self.views and (watch := self.source.watch_view(self.watchlist.symbols)) is not None:
             self.views = {**self.views, WATCH: watch}
+            self.summaries = {**self.summaries, WATCH: SegmentSummary.of(watch)}
             self._show_segment()
         from tui.ui.screens.detail import DetailScreen
 
