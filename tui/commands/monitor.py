@@ -160,6 +160,7 @@ def run(args: argparse.Namespace) -> int:
     from tui.history.store import StoreError
     from tui.settings.config import ConfigError
     from tui.ui.driver import CapwatchDriver
+    from tui.ui.framed_output import framed_driver
     from tui.ui.terminal import detect_charset, terminal_problem
 
     notice = _start_logging(args)
@@ -177,7 +178,9 @@ def run(args: argparse.Namespace) -> int:
     charset = detect_charset(getattr(args, "charset", None))
     if notice:
         app.hint = "; ".join(filter(None, (notice, app.hint)))
-    app.driver_class = CapwatchDriver.for_charset(charset)
+    driver = CapwatchDriver.for_charset(charset)
+    # frames (only changed cells, no backlog) go through the charset fitting and hang-up checks
+    app.driver_class = framed_driver(driver) or driver
     try:
         app.run()
     finally:
