@@ -112,46 +112,43 @@ class MarketPath:
         self._results = results
         self.days: list[date] = []
         self.regimes: list[str] = []
-        self._blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (closes, idle) per block
-        self._joined: tuple[np.ndarray, np.ndarray] | None = None
+        self._closes = np.empty((0, universe.size))
+        self._idle = np.empty((0, universe.size), dtype=bool)
         self._factor_rng = np.random.default_rng([seed, 1])
         self._regime = 0
         self._variance = LONG_RUN_VOL**2
         self._trend = np.zeros(len(SECTORS))
 
-    def _join(self) -> tuple[np.ndarray, np.ndarray]:
-        """The blocks as two matrices, joined once per new block (not copied per block)."""
-        if self._joined is None or len(self._joined[0]) != len(self.days):
-            self._joined = (
-                np.concatenate([closes for closes, _ in self._blocks]),
-                np.concatenate([idle for _, idle in self._blocks]),
-            )
-        return self._joined
-
     @property
     def closes(self) -> np.ndarray:
         """(days, stocks) closes; rows are appended, never changed."""
-        return self._join()[0]
+        return self._closes
 
     @property
     def idle(self) -> np.ndarray:
         """(days, stocks) True where a stock did not trade that day (close unchanged)."""
-        return self._join()[1]
+        return self._idle
 
     def extend_through(self, day: date) -> None:
-        """Generate trading days up to and including ``day`` (or the first one after it)."""
+        """Generate trading days up to and including ``day`` (or the first one after it).
+        The new blocks join the matrices in one copy: only one copy of them is kept."""
+        blocks: list[tuple[np.ndarray, np.ndarray]] = []
         while not self.days or self.days[-1] < day:
-            self._block()
+            last = blocks[-1][0][-1] if blocks else self._closes[-1] if self.days else None
+            blocks.append(self._block(last))
+        if blocks:
+            self._closes = np.concatenate([self._closes, *(closes for closes, _ in blocks)])
+            self._idle = np.concatenate([self._idle, *(idle for _, idle in blocks)])
 
     def row_of(self, day: date) -> int:
         """Row of the first trading day on or after ``day`` (generating as needed)."""
         self.extend_through(day)
         return bisect.bisect_left(self.days, day)
 
-    def _block(self) -> None:
-        """The next ``_BLOCK`` trading days: day-level factors in order from the seed's
-        generator, stock-level draws from the block's own generator, then one banded step
-        per day."""
+    def _block(self, last: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(closes, idle) of the next ``_BLOCK`` trading days after the closes ``last``
+        (None: the epoch): day-level factors in order from the seed's generator, stock-level
+        draws from the block's own generator, then one banded step per day."""
         u = self._universe
         index = len(self.days) // _BLOCK
         first = days.next_trading_day(self.days[-1]) if self.days else days.on_or_after(days.EPOCH)
@@ -177,13 +174,14 @@ class MarketPath:
         returns = market[:, None] * u.beta + segment[:, u.segment] + sector[:, u.sector] + own
         returns[rows, cols] += sign * (_JUMP_LOW + _JUMP_SPAN * size[rows, cols] ** 1.2)
         closes = np.empty(shape)
-        last = self._blocks[-1][0][-1] if self._blocks else u.price  # epoch prices first
+        if last is None:
+            last = u.price  # epoch prices first
         for row in range(_BLOCK):
             close = close_after(last, returns[row], u.band)
             last = closes[row] = np.where(idle[row], last, close)
-        self._blocks.append((closes, idle))
         self.days.extend(block_days)
         self.regimes.extend(regimes)
+        return closes, idle
 
     def _factors(
         self, count: int
