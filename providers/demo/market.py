@@ -114,6 +114,7 @@ class MarketPath:
         self.regimes: list[str] = []
         self._closes = np.empty((0, universe.size))
         self._idle = np.empty((0, universe.size), dtype=bool)
+        self.first_row = 0  # the first row still held (``forget_before``)
         self._factor_rng = np.random.default_rng([seed, 1])
         self._regime = 0
         self._variance = LONG_RUN_VOL**2
@@ -121,13 +122,33 @@ class MarketPath:
 
     @property
     def closes(self) -> np.ndarray:
-        """(days, stocks) closes; rows are appended, never changed."""
+        """(days, stocks) closes from row ``first_row`` (the epoch's, unless forgotten); rows
+        are appended, never changed."""
         return self._closes
 
     @property
     def idle(self) -> np.ndarray:
-        """(days, stocks) True where a stock did not trade that day (close unchanged)."""
+        """(days, stocks) True where a stock did not trade that day (close unchanged), from
+        row ``first_row``."""
         return self._idle
+
+    def closes_between(self, start: int, stop: int) -> np.ndarray:
+        """Closes of rows ``start`` to ``stop - 1`` (a row per trading day from the epoch)."""
+        return self._closes[start - self.first_row : stop - self.first_row]
+
+    def closes_of(self, row: int) -> np.ndarray:
+        return self._closes[row - self.first_row]
+
+    def idle_of(self, row: int) -> np.ndarray:
+        return self._idle[row - self.first_row]
+
+    def forget_before(self, row: int) -> None:
+        """Drop the closes of rows before ``row``: a running simulation needs only its
+        history, and the path since the epoch is years of it. ``days`` keeps every day."""
+        if row > self.first_row:
+            self._closes = self._closes[row - self.first_row :].copy()
+            self._idle = self._idle[row - self.first_row :].copy()
+            self.first_row = row
 
     def extend_through(self, day: date) -> None:
         """Generate trading days up to and including ``day`` (or the first one after it).

@@ -66,6 +66,7 @@ class Simulation:
                 f"{history_days} the earliest start is {self.path.days[history_days]:%Y-%m-%d}"
             )
         self._first = self._row - history_days
+        self.path.forget_before(self._first)  # older closes are never read again
         self._index_rows: tuple[int, np.ndarray] | None = None
         self._results: deque[np.ndarray] = deque(maxlen=2)
         self._warm_up_ratings()
@@ -98,7 +99,7 @@ class Simulation:
     @property
     def closes(self) -> np.ndarray:
         """(days, stocks) daily closes of the history."""
-        return self.path.closes[self._first : self._row]
+        return self.path.closes_between(self._first, self._row)
 
     @property
     def index_closes(self) -> np.ndarray:
@@ -108,12 +109,12 @@ class Simulation:
         return self._index_rows[1]
 
     def _warm_up_ratings(self) -> None:
-        closes, path_days = self.path.closes, self.path.days
+        path = self.path
         first = max(self._row - _RATING_WARMUP_DAYS, _PERFORMANCE_DAYS + 1)
         for row in range(first, self._row):
-            performance = closes[row - 1] / closes[row - 1 - _PERFORMANCE_DAYS] - 1
-            self._results.append(self.earnings.declared_on(path_days[row]))
-            self.ratings.draw_day(path_days[row], performance, self._after_results())
+            performance = path.closes_of(row - 1) / path.closes_of(row - 1 - _PERFORMANCE_DAYS) - 1
+            self._results.append(self.earnings.declared_on(path.days[row]))
+            self.ratings.draw_day(path.days[row], performance, self._after_results())
 
     def _after_results(self) -> np.ndarray:
         """Companies that declared results today or on the previous session."""
@@ -133,12 +134,12 @@ class Simulation:
     def _begin_day(self) -> None:
         results_today = self.earnings.declared_on(self.day)
         self._results.append(results_today)
-        closes = self.path.closes
-        prev_close, close = closes[self._row - 1], closes[self._row]
+        path = self.path
+        prev_close, close = path.closes_of(self._row - 1), path.closes_of(self._row)
         rng = np.random.default_rng([self.seed, 2, self.day.toordinal()])
-        idle = self.path.idle[self._row]
+        idle = path.idle_of(self._row)
         self.session = Session(self.universe, rng, prev_close, close, results_today, idle)
-        performance = prev_close / closes[self._row - 1 - _PERFORMANCE_DAYS] - 1
+        performance = prev_close / path.closes_of(self._row - 1 - _PERFORMANCE_DAYS) - 1
         self.ratings.draw_day(self.day, performance, self._after_results())
 
     # -- the clock --------------------------------------------------------------------------
