@@ -23,7 +23,8 @@ days, so a day's close is the same whichever start date asked for it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -149,6 +150,52 @@ class MarketPath:
             self._closes = self._closes[row - self.first_row :].copy()
             self._idle = self._idle[row - self.first_row :].copy()
             self.first_row = row
+
+    def saved(self) -> dict[str, np.ndarray]:
+        """Everything the path has generated and needs to go on: ``resume`` takes it back.
+        Only a whole path (nothing forgotten) can be saved."""
+        if self.first_row:
+            raise ValueError("a path that forgot its first rows cannot be saved")
+        state = {
+            "rng": self._factor_rng.bit_generator.state,
+            "regime": self._regime,
+            "variance": self._variance,
+        }
+        return {
+            "closes": self._closes,
+            "idle": self._idle,
+            "days": np.array([day.toordinal() for day in self.days], dtype=np.int64),
+            "regimes": np.array([REGIMES.index(name) for name in self.regimes], dtype=np.int8),
+            "trend": self._trend,
+            "state": np.array(json.dumps(state)),
+        }
+
+    def resume(self, saved: Mapping[str, np.ndarray]) -> None:
+        """Continue from ``saved`` (of a path of the same universe and seed), as if this
+        path had generated it. Raises ``ValueError`` (or ``KeyError``) if it does not fit."""
+        closes, idle, ordinals = saved["closes"], saved["idle"], saved["days"]
+        rows, size = len(ordinals), self._universe.size
+        fits = (
+            not self.days
+            and rows % _BLOCK == 0
+            and closes.shape == idle.shape == (rows, size)
+            and len(saved["regimes"]) == rows
+            and saved["trend"].shape == (len(SECTORS),)
+        )
+        if not fits:
+            raise ValueError("saved path does not fit")
+        state = json.loads(str(saved["state"]))
+        rng = np.random.Generator(np.random.PCG64())
+        rng.bit_generator.state = state["rng"]
+        regime, variance = int(state["regime"]), float(state["variance"])
+        path_days = [date.fromordinal(int(ordinal)) for ordinal in ordinals]
+        regimes = [REGIMES[int(code)] for code in saved["regimes"]]
+        # All read: nothing above changed the path, so a bad file leaves it as it was.
+        self._factor_rng, self._regime, self._variance = rng, regime, variance
+        self._trend = np.asarray(saved["trend"], dtype=float)
+        self._closes = np.asarray(closes, dtype=float)
+        self._idle = np.asarray(idle, dtype=bool)
+        self.days, self.regimes = path_days, regimes
 
     def extend_through(self, day: date) -> None:
         """Generate trading days up to and including ``day`` (or the first one after it).

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import numpy as np
 
 from providers.contract import MarketPhase
-from providers.demo import days, universe
+from providers.demo import days, path_cache, universe
 from providers.demo.earnings import EarningsCalendar
 from providers.demo.intraday import Session
 from providers.demo.market import MarketPath
@@ -40,8 +41,15 @@ class Simulation:
     """Everything that changes: closes, index levels, today's session, ratings, the clock."""
 
     def __init__(
-        self, seed: int, start: datetime, step_seconds: float, stocks: int, history_days: int
+        self,
+        seed: int,
+        start: datetime,
+        step_seconds: float,
+        stocks: int,
+        history_days: int,
+        cache_folder: Path | None = None,
     ) -> None:
+        """``cache_folder``: where the path is kept between runs (``path_cache``)."""
         self.seed = seed
         self.step = timedelta(seconds=step_seconds)
         self.universe: Universe = universe.build(seed, stocks)
@@ -53,6 +61,10 @@ class Simulation:
         )
         self.members = tuple(self.universe.members(index) for index in INDICES)
         self.path = MarketPath(self.universe, seed, self.earnings.declared_on)
+        cache = None if cache_folder is None else path_cache.cache_file(cache_folder, seed, stocks)
+        if cache is not None:
+            path_cache.load(self.path, cache)
+        cached_rows = len(self.path.days)
 
         self.day: date = days.on_or_after(start.date())
         self._row = self.path.row_of(self.day)
@@ -65,6 +77,8 @@ class Simulation:
                 f"the demo market begins on {days.EPOCH:%Y-%m-%d}: with history_days="
                 f"{history_days} the earliest start is {self.path.days[history_days]:%Y-%m-%d}"
             )
+        if cache is not None and len(self.path.days) > cached_rows:
+            path_cache.save(self.path, cache)
         self._first = self._row - history_days
         self.path.forget_before(self._first)  # older closes are never read again
         self._index_rows: tuple[int, np.ndarray] | None = None
