@@ -9,6 +9,7 @@ isolation.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,15 @@ from tui.settings.paths import CONFIG_ENV
 __all__ = ["fresh_home", "nse_server"]
 
 
-@pytest.fixture(scope="session")
-def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One user cache directory for the session: what is cached there (the demo's path,
-    16 MB at 2,400 stocks) is the same for every test, and is not written once per test."""
-    return tmp_path_factory.mktemp("cache")
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One user cache directory for the session, set before any fixture of a wider scope
+    runs: what is cached there (the demo's path, 16 MB at 2,400 stocks) is the same for
+    every test, and is not written once per test nor into the developer's cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
 
 
 @pytest.fixture(autouse=True)
