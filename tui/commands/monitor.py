@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import pandas as pd
+    from textual.driver import Driver
 
     from providers.base import Provider
     from tui.analytics.settings import AnalyticsSettings
     from tui.history.store import HistoryStore
     from tui.settings.wiring import Plan
     from tui.ui.app import CapwatchApp
+    from tui.ui.terminal import Charset
 
 GO_LIVE_HINT = "live data: capwatch config --init"
 
@@ -174,8 +176,6 @@ def run(args: argparse.Namespace) -> int:
             raise
         print(f"capwatch: {exc}", file=sys.stderr)  # say which, no traceback
         return 2
-    from tui.ui.driver import CapwatchDriver
-    from tui.ui.framed_output import framed_driver
     from tui.ui.terminal import detect_charset, terminal_problem
 
     problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
@@ -187,9 +187,7 @@ def run(args: argparse.Namespace) -> int:
     charset = detect_charset(getattr(args, "charset", None))
     if notice:
         app.hint = "; ".join(filter(None, (notice, app.hint)))
-    driver = CapwatchDriver.for_charset(charset)
-    # frames (only changed cells, no backlog) go through the charset fitting and hang-up checks
-    app.driver_class = framed_driver(driver) or driver
+    app.driver_class = terminal_driver(charset)
     try:
         app.run()
     finally:
@@ -226,6 +224,16 @@ def _keep_heap_small() -> None:
         return
     mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM_BYTES)
     mallopt(_M_ARENA_MAX, 2)
+
+
+def terminal_driver(charset: Charset) -> type[Driver]:
+    """The terminal driver for ``charset`` (quits cleanly when the terminal goes), writing
+    through the coalescing frame writer (``tui.ui.framed_output``) when Textual allows."""
+    from tui.ui.driver import CapwatchDriver
+    from tui.ui.framed_output import framed_driver
+
+    base = CapwatchDriver.for_charset(charset)
+    return framed_driver(base) or base
 
 
 def _start_logging(args: argparse.Namespace) -> str | None:

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from tui.cli import build_parser, main
-from tui.commands.monitor import GO_LIVE_HINT, _start_logging, build_app
+from tui.commands.monitor import GO_LIVE_HINT, _start_logging, build_app, terminal_driver
+from tui.ui.driver import CapwatchDriver
+from tui.ui.terminal import Charset
 
 
 def _build(*argv: str):
@@ -171,3 +173,12 @@ def test_memory_freed_in_a_worker_thread_goes_back_to_the_system() -> None:
     }
     assert grown["glibc defaults"] > 40  # the case is real: without the settings it is kept
     assert grown["kept small"] < 10
+
+
+def test_the_terminal_driver_writes_frames_and_keeps_the_charset() -> None:
+    """The monitor's own driver (clean quit, the terminal's charset) still goes through the
+    coalescing frame writer: a driver set after the app is built must not lose it."""
+    latin1 = Charset("iso8859-1", "LANG")
+    driver = terminal_driver(latin1)
+    assert issubclass(driver, CapwatchDriver) and driver.charset is latin1
+    assert hasattr(driver, "frame_ready")  # tui.ui.framed_output's FramedDriver
