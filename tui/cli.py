@@ -14,7 +14,7 @@ from datetime import datetime
 
 from providers.contract import IST
 
-#: Commands that run for hours: their memory is tuned before any thread starts.
+#: Commands that run for hours: their allocator is set before any thread starts.
 LONG_RUNNING = frozenset({"monitor", "feed", "serve"})
 
 
@@ -156,9 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "monitor"
     if command in LONG_RUNNING:
-        from tui.settings.memory import fewer_malloc_arenas
+        from tui.settings.memory import keep_heap_small
 
-        fewer_malloc_arenas()
+        keep_heap_small()
     module = importlib.import_module(f"tui.commands.{command}")
     return int(module.run(args) or 0)
 

@@ -57,24 +57,30 @@ def build_local(
         from tui.market.schedule import DEMO_INTERVAL_S
         from tui.source.local import LocalSource
 
+        display = the_plan.config.display
+        analytics_settings = AnalyticsSettings(
+            movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
+        )
+        analytics = None
+        if the_plan.config.sources.provider_names() == ("demo",):
+            # the demo's first screen needs it at once: made while the provider builds
+            from tui.analytics import MarketAnalytics
+
+            analytics = MarketAnalytics(analytics_settings)
         provider = building.result()
-    display = the_plan.config.display
-    analytics = AnalyticsSettings(
-        movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
-    )
     if provider.simulated:
-        interval = args.interval or DEMO_INTERVAL_S
         source = LocalSource(
             provider,
-            interval=interval,
-            analytics_settings=analytics,
+            interval=args.interval or DEMO_INTERVAL_S,
+            analytics_settings=analytics_settings,
+            analytics=analytics,
             # closes as arrays where the provider has them: a monitor without pandas (~30 MB)
             history=getattr(provider, "closes_table", None),
         )
         store = None
         notices: list[str] = []
     else:
-        source, store, notices = _live_source(the_plan, provider, analytics)
+        source, store, notices = _live_source(the_plan, provider, analytics_settings)
     _watch_and_alert(source, the_plan, demo=provider.simulated)
     if source.watchlist.notice:
         notices.append(source.watchlist.notice)
@@ -144,13 +150,13 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
     """The app for ``args`` and the history store it writes to (None for the demo and for a
     viewer). Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
     from tui.settings import wiring
-    from tui.ui.app import CapwatchApp
 
     the_plan = wiring.plan(args)
     if (url := feed_url(args, the_plan)) is not None:
         from tui.market.clock import now_ist
         from tui.source.bus import check_url
         from tui.source.subscriber import FeedSource
+        from tui.ui.app import CapwatchApp
 
         settings = replace(the_plan.config.feed, url=check_url(url))
         app = CapwatchApp(source=FeedSource(settings, clock=now_ist))
@@ -158,7 +164,10 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
     else:
         from providers.demo import DemoProvider
 
+        # the provider starts building before textual loads
         source, store, notices, the_plan = build_local(args, the_plan)
+        from tui.ui.app import CapwatchApp
+
         demo = source.provider if isinstance(source.provider, DemoProvider) else None
         if source.simulated and not the_plan.config.path:
             notices.insert(0, GO_LIVE_HINT)
@@ -204,16 +213,16 @@ def theme_problem(theme: str, known: Collection[str]) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.history.store import StoreError
-    from tui.settings.config import ConfigError
+    notice = _start_logging(args)
+    try:  # the provider starts building before textual loads (build_app)
+        app, store = build_app(args)
+    except Exception as exc:
+        if not _for_the_user(exc):
+            raise
+        print(f"capwatch: {exc}", file=sys.stderr)  # say which, no traceback
+        return 2
     from tui.ui.terminal import detect_charset, terminal_problem
 
-    notice = _start_logging(args)
-    try:
-        app, store = build_app(args)
-    except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
-        print(f"capwatch: {exc}", file=sys.stderr)
-        return 2
     in_browser = bool(os.environ.get("TEXTUAL_DRIVER"))  # a tab of capwatch serve: its driver
     problem = (
         None if in_browser else terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
@@ -233,6 +242,14 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     return app.return_code or 0
+
+
+def _for_the_user(exc: Exception) -> bool:
+    """A mistake in the settings, config or history store: told in one line."""
+    from tui.history.store import StoreError  # imported only now: the demo has no store
+    from tui.settings.config import ConfigError
+
+    return isinstance(exc, (ConfigError, ValueError, ImportError, StoreError))
 
 
 def terminal_driver(charset: Charset) -> type[Driver]:

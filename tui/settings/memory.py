@@ -1,28 +1,28 @@
-"""Process memory settings for the long-running commands (the monitor, the feed collector).
+"""Allocator settings for the long-running commands (the monitor, the feed collector, serve).
 
-glibc gives every thread that allocates an arena of its own (up to eight per core) and seldom
-hands their pages back. The monitor's worker threads (the refresh, the analytics, the provider
-build) each left one behind: about 60 MB of RSS that nothing used. Two arenas are plenty for a
-process that is mostly one event loop. Elsewhere (macOS, musl) this does nothing.
+The monitor's numpy temporaries are large: glibc raises its mmap threshold after the first one
+is freed, so later ones come from the heap, and each worker thread (refresh, analytics, the
+provider build) gets a heap arena of its own; freed, they stay in the process (~65 MB of a
+running demo monitor). A fixed threshold sends large blocks to mmap, returned on free, and two
+arenas are plenty for a process that is mostly one event loop. Elsewhere (musl, macOS) nothing
+changes. Call before any thread starts: arenas already made stay.
 """
 
 from __future__ import annotations
 
 import ctypes
-import sys
 
-#: ``mallopt`` parameter: the most malloc arenas (glibc's ``M_ARENA_MAX``).
-M_ARENA_MAX = -8
+#: glibc ``mallopt`` parameters (malloc.h) and the values set.
+M_MMAP_THRESHOLD, M_ARENA_MAX = -3, -8
+MMAP_FROM_BYTES = 128 * 1024
 ARENAS = 2
 
 
-def fewer_malloc_arenas() -> bool:
-    """Cap glibc's malloc arenas at ``ARENAS``; True if the C library took the setting.
-    Call before any thread starts: arenas already made stay."""
-    if not sys.platform.startswith("linux"):
-        return False
+def keep_heap_small() -> None:
+    """Make freed memory go back to the system (glibc only)."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc
-        return False
-    return bool(mallopt(M_ARENA_MAX, ARENAS))
+    except (OSError, AttributeError):  # no glibc: its allocator differs
+        return
+    mallopt(M_MMAP_THRESHOLD, MMAP_FROM_BYTES)
+    mallopt(M_ARENA_MAX, ARENAS)
