@@ -100,6 +100,7 @@ def _local_server(settings: FeedSettings, store_dir: Path) -> subprocess.Popen[b
 
 
 async def _collect(source: LocalSource, settings: FeedSettings) -> None:
+    from providers.demo import DemoProvider
     from tui.market.clock import now_ist
     from tui.source.bus import Subjects, connect
     from tui.source.collector import Collector
@@ -123,7 +124,14 @@ async def _collect(source: LocalSource, settings: FeedSettings) -> None:
     except Exception as exc:  # refused, DNS, TLS, auth
         raise OSError(f"cannot reach the NATS server at {settings.url}: {exc}") from exc
     try:
-        await Collector(source, client, Subjects(settings.market), clock=now_ist).run(stop)
+        demo = source.provider if isinstance(source.provider, DemoProvider) else None
+        await Collector(
+            source,
+            client,
+            Subjects(settings.market),
+            clock=now_ist,
+            next_data_time=demo.next_time if demo is not None else None,
+        ).run(stop)
     finally:
         await source.aclose()
         await client.close()

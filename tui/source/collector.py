@@ -35,8 +35,12 @@ class Collector:
         client: Client,
         subjects: Subjects,
         clock: Callable[[], datetime],
+        next_data_time: Callable[[], datetime] | None = None,
     ) -> None:
+        """``next_data_time`` (a simulated market) gives the data time of the next refresh,
+        published as its "next" instead of the wall clock, as a standalone demo shows it."""
         self.source = source
+        self.next_data_time = next_data_time
         self.client = client
         self.subjects = subjects
         self.clock = clock
@@ -93,7 +97,10 @@ class Collector:
         await self._send_status()
 
     def _plan(self, delay: float) -> None:
-        self._next_at = self.clock() + timedelta(seconds=delay)
+        if self.next_data_time is not None:
+            self._next_at = self.next_data_time()
+        else:
+            self._next_at = self.clock() + timedelta(seconds=delay)
         self._beat = max(0.5, min(MAX_BEAT_S, delay))
 
     async def _wait(self, delay: float, stop: asyncio.Event) -> None:
