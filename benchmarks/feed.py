@@ -131,8 +131,10 @@ class Feed:
 def scenario_feed(count: int, env: dict, home: Path, window: float) -> dict:
     feed = Feed(env, home, DEMO)
     try:
-        time.sleep(1.0)  # the collector's first refresh is on the server before anyone looks
-        screens = open_screens([*CAPWATCH, "--feed", feed.url], MONITOR_READY, count, env)
+        viewer = [*CAPWATCH, "--feed", feed.url]
+        # the collector is up and has published before anyone is timed: viewers join a feed
+        open_screens(viewer, MONITOR_READY, 1, env).close()
+        screens = open_screens(viewer, MONITOR_READY, count, env)
         try:
             return measure(screens, feed.pids, window)
         finally:

@@ -136,6 +136,7 @@ async def connect(
     """Connect to the feed's server; once connected, nats-py reconnects by itself (forever,
     every second). Raises ``ConnectionError`` naming the cause (refused, TLS, authorization)
     when the first connection does not succeed within ``FIRST_CONNECT_S``."""
+    import_nats()  # before anything of nats is imported: it keeps aiohttp out
     from nats.aio.client import Client
 
     errors: list[Exception] = []
@@ -162,7 +163,6 @@ async def connect(
         options["disconnected_cb"] = on_disconnect
     if on_reconnect is not None:
         options["reconnected_cb"] = on_reconnect
-    import_nats()
     client = Client()
     try:
         # nats-py retries a first connection forever too (even a refused password): bound it
