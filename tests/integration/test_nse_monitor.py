@@ -34,13 +34,7 @@ earnings = ["nse"]
 status = ["nse"]
 history = ["nse"]
 
-[providers.nse]
-base_url = "{server.base_url}"
-archives_url = "{server.base_url}"
-requests_per_second = 50
-max_retries = 0
-blocked_cooldown = 0.1
-
+{server.config_table(max_retries=0, blocked_cooldown=0.1)}
 [refresh]
 open = 3600
 closed = 3600
