@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 import numpy as np
@@ -69,8 +70,10 @@ def demo(**settings: object) -> Provider:
     return create({"seed": 7, "start": START, **settings})
 
 
-async def fetches(provider: Provider, count: int) -> list[Snapshot]:
-    return [await provider.fetch() for _ in range(count)]
+async def fetches(
+    provider: Provider, count: int, parts: Collection[Part] | None = None
+) -> list[Snapshot]:
+    return [await provider.fetch(parts) for _ in range(count)]
 
 
 # -- reproducibility ------------------------------------------------------------------------
@@ -263,7 +266,7 @@ async def test_rallies_and_selloffs_both_occur() -> None:
     """Over many simulated days the whole market's A/D goes above 2.5 and below 0.4."""
     provider = demo(step_seconds=6 * 3600)
     ratios = []
-    for snapshot in await fetches(provider, 6 * 60):
+    for snapshot in await fetches(provider, 6 * 60, [Part.BREADTH, Part.STATUS]):
         if snapshot.status.phase is MarketPhase.CLOSED:
             total = next(b for b in snapshot.breadth if b.scope == "all")
             ratios.append(total.advances / max(total.declines, 1))
