@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from factories.demo import demo_market
 
 from providers.base import Provider
 from providers.contract import (
@@ -83,6 +84,19 @@ async def test_same_seed_and_start_give_the_same_snapshots_and_history() -> None
     first, second = demo(), demo()
     assert await fetches(first, 5) == await fetches(second, 5)
     pd.testing.assert_frame_equal(await first.history(), await second.history())
+
+
+async def test_a_copy_of_an_unused_market_runs_as_a_fresh_one() -> None:
+    """What ``factories.demo.demo_market`` hands the app tests instead of a fresh build."""
+
+    async def steps(provider: Provider) -> list[object]:
+        seen: list[object] = [await provider.fetch() for _ in range(3)]
+        seen.append((await provider.history(None, 260)).to_numpy().tobytes())
+        return [*seen, await provider.fetch()]
+
+    first, second = demo_market(7, START), demo_market(7, START)
+    assert await steps(first) == await steps(demo())
+    assert await steps(second) == await steps(demo())  # the first copy's use left no trace
 
 
 async def test_another_seed_gives_another_market() -> None:
