@@ -285,6 +285,9 @@ class FakeNseServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            #: Headers and body go out in two writes: with Nagle's algorithm the body waited
+            #: for the client's delayed ACK of the headers, 40 ms a request.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 reply = server._answer(self.path, self.headers.get("Cookie", ""))
