@@ -21,12 +21,14 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     import pandas as pd
+    from textual.driver import Driver
 
     from providers.base import Provider
     from tui.analytics.settings import AnalyticsSettings
     from tui.history.store import HistoryStore
     from tui.settings.wiring import Plan
     from tui.ui.app import CapwatchApp
+    from tui.ui.terminal import Charset
 
 GO_LIVE_HINT = "live data: capwatch config --init"
 
@@ -157,7 +159,6 @@ def theme_problem(theme: str, known: Collection[str]) -> str | None:
 def run(args: argparse.Namespace) -> int:
     from tui.history.store import StoreError
     from tui.settings.config import ConfigError
-    from tui.ui.driver import CapwatchDriver
     from tui.ui.terminal import detect_charset, terminal_problem
 
     notice = _start_logging(args)
@@ -175,13 +176,23 @@ def run(args: argparse.Namespace) -> int:
     charset = detect_charset(getattr(args, "charset", None))
     if notice:
         app.hint = "; ".join(filter(None, (notice, app.hint)))
-    app.driver_class = CapwatchDriver.for_charset(charset)
+    app.driver_class = terminal_driver(charset)
     try:
         app.run()
     finally:
         if store is not None:
             store.close()
     return app.return_code or 0
+
+
+def terminal_driver(charset: Charset) -> type[Driver]:
+    """The terminal driver for ``charset`` (quits cleanly when the terminal goes), writing
+    through the coalescing frame writer (``tui.ui.framed_output``) when Textual allows."""
+    from tui.ui.driver import CapwatchDriver
+    from tui.ui.framed_output import framed_driver
+
+    base = CapwatchDriver.for_charset(charset)
+    return framed_driver(base) or base
 
 
 def _start_logging(args: argparse.Namespace) -> str | None:

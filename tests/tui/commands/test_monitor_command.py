@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 
 from tui.cli import build_parser, main
-from tui.commands.monitor import GO_LIVE_HINT, _start_logging, build_app
+from tui.commands.monitor import GO_LIVE_HINT, _start_logging, build_app, terminal_driver
+from tui.ui.driver import CapwatchDriver
+from tui.ui.terminal import Charset
 
 
 def _build(*argv: str):
@@ -123,3 +125,12 @@ def test_watchlist_and_alerts_come_from_the_config_and_the_data_dir(tmp_path: Pa
 def test_no_rules_no_alert_watcher() -> None:
     app, _ = _build()
     assert app.alerts is None and app.watchlist.symbols == ()
+
+
+def test_the_terminal_driver_writes_frames_and_keeps_the_charset() -> None:
+    """The monitor's own driver (clean quit, the terminal's charset) still goes through the
+    coalescing frame writer: a driver set after the app is built must not lose it."""
+    latin1 = Charset("iso8859-1", "LANG")
+    driver = terminal_driver(latin1)
+    assert issubclass(driver, CapwatchDriver) and driver.charset is latin1
+    assert hasattr(driver, "frame_ready")  # tui.ui.framed_output's FramedDriver
