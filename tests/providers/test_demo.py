@@ -205,7 +205,7 @@ async def test_breadth_per_index_and_segment_counts_the_stocks() -> None:
 async def test_prices_stay_inside_their_bands_on_the_tick_over_many_steps() -> None:
     provider = demo(step_seconds=240)
     seen_days = set()
-    for snapshot in await fetches(provider, 220):  # spans several sessions and day rolls
+    for snapshot in await fetches(provider, 220, [Part.STOCKS]):  # sessions and day rolls
         seen_days.add(snapshot.as_of.date())
         for q in snapshot.stocks:
             assert abs(q.last / q.prev_close - 1) <= q.band_pct / 100 + 1e-9, q
