@@ -433,6 +433,11 @@ def test_results_fall_on_trading_days_and_a_few_large_caps_report_early() -> Non
 SEEDS, SESSIONS = 24, 320
 
 
+#: The tests of ``market_stats`` run in one worker, so the 2 s build happens once (with
+#: ``--dist loadgroup``, pyproject's addopts).
+ONE_BUILD = pytest.mark.xdist_group("demo market_stats")
+
+
 @pytest.fixture(scope="module")
 def market_stats() -> list[PathStats]:
     """Daily statistics of the last 300 sessions of ``SEEDS`` demo markets."""
@@ -456,6 +461,7 @@ def test_regimes_persist_and_volatility_clusters() -> None:
     assert clustering > 0.1  # a big move tends to follow a big move
 
 
+@ONE_BUILD
 def test_multi_week_midcap_rallies_happen_in_a_meaningful_share_of_windows(
     market_stats: list[PathStats],
 ) -> None:
@@ -466,6 +472,7 @@ def test_multi_week_midcap_rallies_happen_in_a_meaningful_share_of_windows(
     assert np.mean([share > 0 for share in shares]) >= 0.5  # in most markets, not a few
 
 
+@ONE_BUILD
 def test_small_cap_days_up_two_percent_with_ad_between_two_and_four_occur(
     market_stats: list[PathStats],
 ) -> None:
@@ -482,6 +489,7 @@ def test_small_cap_days_up_two_percent_with_ad_between_two_and_four_occur(
     assert float(np.median(ratio[np.abs(move) < 0.3])) < 1.6  # flat days are balanced
 
 
+@ONE_BUILD
 def test_unchanged_stocks_and_band_hits_look_like_the_exchange(
     market_stats: list[PathStats],
 ) -> None:
