@@ -72,7 +72,8 @@ async def test_panes_fill_then_failing_server_leaves_data_marked_stale(
 ) -> None:
     app = live_app(config)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.refreshes >= 1)
+        # the quotes, then the same redrawn with the daily closes: compare after both
+        await until(pilot, lambda: app.refreshes >= 2)
         await app.workers.wait_for_complete()
         await pilot.pause()
         indices, gainers = app.query_one("#indices", Pane), app.query_one("#gainers", Pane)
