@@ -1,8 +1,9 @@
 """Fixtures shared by every test directory.
 
 ``fresh_home`` (autouse): every test runs on "a machine with nothing on it" — HOME and the
-XDG directories under tmp_path — so no test reads the developer's config or writes to their
-history database, and subprocesses inherit the same isolation.
+XDG directories under tmp_path (the cache directory: one for the session) — so no test reads
+the developer's config or writes to their history database, and subprocesses inherit the same
+isolation.
 ``nse_server``: a fake www.nseindia.com on 127.0.0.1 (see tests/fakes/nse_server.py).
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,9 +29,21 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 __all__ = ["fresh_home", "nse_server"]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One user cache directory for the session, set before any fixture of a wider scope
+    runs: what is cached there (the demo's path, 16 MB at 2,400 stocks) is the same for
+    every test, and is not written once per test nor into the developer's cache."""
+    folder = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(folder))
+        yield folder
+
+
 @pytest.fixture(autouse=True)
-def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def fresh_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> Path:
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
     for var, sub in (
         ("XDG_CONFIG_HOME", "config"),
         ("XDG_DATA_HOME", "data"),

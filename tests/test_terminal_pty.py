@@ -184,6 +184,14 @@ class Terminal:
         self.close()
 
 
+def _settle(term: Terminal, quiet: float = 1.0) -> None:
+    """Read until nothing has arrived for ``quiet`` seconds."""
+    while True:
+        seen = len(term.output)
+        if not term.pump(quiet, lambda: len(term.output) != seen):  # noqa: B023 - read at once
+            return
+
+
 def _no_traceback(term: Terminal) -> None:
     assert b"Traceback" not in term.output, term.output.decode(errors="replace")[-2000:]
 
@@ -340,3 +348,20 @@ def test_unwritable_state_and_data_folders_run_without_them(tmp_path: Path) -> N
         term.send("q")
         assert term.wait_exit() == 0
         _no_traceback(term)
+
+
+def test_focus_out_and_in_sends_only_the_border_cells() -> None:
+    """Alt-tab away and back restyles the focused pane's border: a few hundred bytes through
+    the framed output, not the whole screen Textual repaints (~50 KB; issue 13). Fails if
+    the program's driver loses its frame writer, as a merge once did."""
+    with Terminal("--start", "2026-11-20T11:30") as term:
+        term.wait_for("DEMO", "? help", "Symbol")
+        term.send("p")  # paused: no refresh mixes its cells in
+        _settle(term)
+        before = len(term.output)
+        term.send("\x1b[O")
+        term.pump(1.0)
+        term.send("\x1b[I")
+        term.pump(1.5)
+        sent = len(term.output) - before
+        assert 0 < sent < 2048, f"{sent} bytes for focus out + in"

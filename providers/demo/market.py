@@ -23,7 +23,8 @@ days, so a day's close is the same whichever start date asked for it.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -112,46 +113,110 @@ class MarketPath:
         self._results = results
         self.days: list[date] = []
         self.regimes: list[str] = []
-        self._blocks: list[tuple[np.ndarray, np.ndarray]] = []  # (closes, idle) per block
-        self._joined: tuple[np.ndarray, np.ndarray] | None = None
+        self._closes = np.empty((0, universe.size))
+        self._idle = np.empty((0, universe.size), dtype=bool)
+        self.first_row = 0  # the first row still held (``forget_before``)
         self._factor_rng = np.random.default_rng([seed, 1])
         self._regime = 0
         self._variance = LONG_RUN_VOL**2
         self._trend = np.zeros(len(SECTORS))
 
-    def _join(self) -> tuple[np.ndarray, np.ndarray]:
-        """The blocks as two matrices, joined once per new block (not copied per block)."""
-        if self._joined is None or len(self._joined[0]) != len(self.days):
-            self._joined = (
-                np.concatenate([closes for closes, _ in self._blocks]),
-                np.concatenate([idle for _, idle in self._blocks]),
-            )
-        return self._joined
-
     @property
     def closes(self) -> np.ndarray:
-        """(days, stocks) closes; rows are appended, never changed."""
-        return self._join()[0]
+        """(days, stocks) closes from row ``first_row`` (the epoch's, unless forgotten); rows
+        are appended, never changed."""
+        return self._closes
 
     @property
     def idle(self) -> np.ndarray:
-        """(days, stocks) True where a stock did not trade that day (close unchanged)."""
-        return self._join()[1]
+        """(days, stocks) True where a stock did not trade that day (close unchanged), from
+        row ``first_row``."""
+        return self._idle
+
+    def closes_between(self, start: int, stop: int) -> np.ndarray:
+        """Closes of rows ``start`` to ``stop - 1`` (a row per trading day from the epoch)."""
+        return self._closes[start - self.first_row : stop - self.first_row]
+
+    def closes_of(self, row: int) -> np.ndarray:
+        return self._closes[row - self.first_row]
+
+    def idle_of(self, row: int) -> np.ndarray:
+        return self._idle[row - self.first_row]
+
+    def forget_before(self, row: int) -> None:
+        """Drop the closes of rows before ``row``: a running simulation needs only its
+        history, and the path since the epoch is years of it. ``days`` keeps every day."""
+        if row > self.first_row:
+            self._closes = self._closes[row - self.first_row :].copy()
+            self._idle = self._idle[row - self.first_row :].copy()
+            self.first_row = row
+
+    def saved(self) -> dict[str, np.ndarray]:
+        """Everything the path has generated and needs to go on: ``resume`` takes it back.
+        Only a whole path (nothing forgotten) can be saved."""
+        if self.first_row:
+            raise ValueError("a path that forgot its first rows cannot be saved")
+        state = {
+            "rng": self._factor_rng.bit_generator.state,
+            "regime": self._regime,
+            "variance": self._variance,
+        }
+        return {
+            "closes": self._closes,
+            "idle": self._idle,
+            "days": np.array([day.toordinal() for day in self.days], dtype=np.int64),
+            "regimes": np.array([REGIMES.index(name) for name in self.regimes], dtype=np.int8),
+            "trend": self._trend,
+            "state": np.array(json.dumps(state)),
+        }
+
+    def resume(self, saved: Mapping[str, np.ndarray]) -> None:
+        """Continue from ``saved`` (of a path of the same universe and seed), as if this
+        path had generated it. Raises ``ValueError`` (or ``KeyError``) if it does not fit."""
+        closes, idle, ordinals = saved["closes"], saved["idle"], saved["days"]
+        rows, size = len(ordinals), self._universe.size
+        fits = (
+            not self.days
+            and rows % _BLOCK == 0
+            and closes.shape == idle.shape == (rows, size)
+            and len(saved["regimes"]) == rows
+            and saved["trend"].shape == (len(SECTORS),)
+        )
+        if not fits:
+            raise ValueError("saved path does not fit")
+        state = json.loads(str(saved["state"]))
+        rng = np.random.Generator(np.random.PCG64())
+        rng.bit_generator.state = state["rng"]
+        regime, variance = int(state["regime"]), float(state["variance"])
+        path_days = [date.fromordinal(int(ordinal)) for ordinal in ordinals]
+        regimes = [REGIMES[int(code)] for code in saved["regimes"]]
+        # All read: nothing above changed the path, so a bad file leaves it as it was.
+        self._factor_rng, self._regime, self._variance = rng, regime, variance
+        self._trend = np.asarray(saved["trend"], dtype=float)
+        self._closes = np.asarray(closes, dtype=float)
+        self._idle = np.asarray(idle, dtype=bool)
+        self.days, self.regimes = path_days, regimes
 
     def extend_through(self, day: date) -> None:
-        """Generate trading days up to and including ``day`` (or the first one after it)."""
+        """Generate trading days up to and including ``day`` (or the first one after it).
+        The new blocks join the matrices in one copy: only one copy of them is kept."""
+        blocks: list[tuple[np.ndarray, np.ndarray]] = []
         while not self.days or self.days[-1] < day:
-            self._block()
+            last = blocks[-1][0][-1] if blocks else self._closes[-1] if self.days else None
+            blocks.append(self._block(last))
+        if blocks:
+            self._closes = np.concatenate([self._closes, *(closes for closes, _ in blocks)])
+            self._idle = np.concatenate([self._idle, *(idle for _, idle in blocks)])
 
     def row_of(self, day: date) -> int:
         """Row of the first trading day on or after ``day`` (generating as needed)."""
         self.extend_through(day)
         return bisect.bisect_left(self.days, day)
 
-    def _block(self) -> None:
-        """The next ``_BLOCK`` trading days: day-level factors in order from the seed's
-        generator, stock-level draws from the block's own generator, then one banded step
-        per day."""
+    def _block(self, last: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """(closes, idle) of the next ``_BLOCK`` trading days after the closes ``last``
+        (None: the epoch): day-level factors in order from the seed's generator, stock-level
+        draws from the block's own generator, then one banded step per day."""
         u = self._universe
         index = len(self.days) // _BLOCK
         first = days.next_trading_day(self.days[-1]) if self.days else days.on_or_after(days.EPOCH)
@@ -177,13 +242,14 @@ class MarketPath:
         returns = market[:, None] * u.beta + segment[:, u.segment] + sector[:, u.sector] + own
         returns[rows, cols] += sign * (_JUMP_LOW + _JUMP_SPAN * size[rows, cols] ** 1.2)
         closes = np.empty(shape)
-        last = self._blocks[-1][0][-1] if self._blocks else u.price  # epoch prices first
+        if last is None:
+            last = u.price  # epoch prices first
         for row in range(_BLOCK):
             close = close_after(last, returns[row], u.band)
             last = closes[row] = np.where(idle[row], last, close)
-        self._blocks.append((closes, idle))
         self.days.extend(block_days)
         self.regimes.extend(regimes)
+        return closes, idle
 
     def _factors(
         self, count: int

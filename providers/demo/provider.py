@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Collection, Mapping
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
+import platformdirs
 
 from providers.contract import (
     CAP_SEGMENTS,
@@ -68,7 +70,9 @@ class DemoProvider:
         step_seconds: float = DEFAULTS["step_seconds"],  # type: ignore[assignment]
         stocks: int = DEFAULTS["stocks"],  # type: ignore[assignment]
         history_days: int = DEFAULTS["history_days"],  # type: ignore[assignment]
+        cache_folder: Path | None = None,
     ) -> None:
+        """``cache_folder``: where the market's path is kept between runs (None: nowhere)."""
         if step_seconds <= 0:
             raise ValueError(f"step_seconds must be > 0, got {step_seconds}")
         if history_days < 260:
@@ -77,7 +81,9 @@ class DemoProvider:
             start = datetime.now(IST)  # the only wall-clock read; pass start to reproduce
         elif start.tzinfo is None:
             raise ValueError("start must be timezone-aware")
-        self._sim = Simulation(seed, start.astimezone(IST), step_seconds, stocks, history_days)
+        self._sim = Simulation(
+            seed, start.astimezone(IST), step_seconds, stocks, history_days, cache_folder
+        )
         u = self._sim.universe
         self._sector_names = tuple(SECTORS[code].name for code in u.sector.tolist())
         self._segments = tuple(CAP_SEGMENTS[code] for code in u.segment.tolist())
@@ -307,4 +313,7 @@ def _parse_start(value: object) -> datetime | None:
 def create(settings: Mapping[str, object]) -> DemoProvider:
     """Build the demo provider from its ``[providers.demo]`` settings (see ``spec.SPEC``)."""
     values = SPEC.resolve(settings)
-    return DemoProvider(**{**values, "start": _parse_start(values["start"])})  # type: ignore[arg-type]
+    return DemoProvider(
+        **{**values, "start": _parse_start(values["start"])},  # type: ignore[arg-type]
+        cache_folder=platformdirs.user_cache_path("capwatch", appauthor=False) / "demo",
+    )

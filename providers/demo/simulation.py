@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from collections import deque
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import numpy as np
 
 from providers.contract import MarketPhase
-from providers.demo import days, universe
+from providers.demo import days, path_cache, universe
 from providers.demo.earnings import EarningsCalendar
 from providers.demo.intraday import Session
 from providers.demo.market import MarketPath
@@ -40,8 +41,15 @@ class Simulation:
     """Everything that changes: closes, index levels, today's session, ratings, the clock."""
 
     def __init__(
-        self, seed: int, start: datetime, step_seconds: float, stocks: int, history_days: int
+        self,
+        seed: int,
+        start: datetime,
+        step_seconds: float,
+        stocks: int,
+        history_days: int,
+        cache_folder: Path | None = None,
     ) -> None:
+        """``cache_folder``: where the path is kept between runs (``path_cache``)."""
         self.seed = seed
         self.step = timedelta(seconds=step_seconds)
         self.universe: Universe = universe.build(seed, stocks)
@@ -53,6 +61,10 @@ class Simulation:
         )
         self.members = tuple(self.universe.members(index) for index in INDICES)
         self.path = MarketPath(self.universe, seed, self.earnings.declared_on)
+        cache = None if cache_folder is None else path_cache.cache_file(cache_folder, seed, stocks)
+        if cache is not None:
+            path_cache.load(self.path, cache)
+        cached_rows = len(self.path.days)
 
         self.day: date = days.on_or_after(start.date())
         self._row = self.path.row_of(self.day)
@@ -65,7 +77,10 @@ class Simulation:
                 f"the demo market begins on {days.EPOCH:%Y-%m-%d}: with history_days="
                 f"{history_days} the earliest start is {self.path.days[history_days]:%Y-%m-%d}"
             )
+        if cache is not None and len(self.path.days) > cached_rows:
+            path_cache.save(self.path, cache)
         self._first = self._row - history_days
+        self.path.forget_before(self._first)  # older closes are never read again
         self._index_rows: tuple[int, np.ndarray] | None = None
         self._results: deque[np.ndarray] = deque(maxlen=2)
         self._warm_up_ratings()
@@ -98,7 +113,7 @@ class Simulation:
     @property
     def closes(self) -> np.ndarray:
         """(days, stocks) daily closes of the history."""
-        return self.path.closes[self._first : self._row]
+        return self.path.closes_between(self._first, self._row)
 
     @property
     def index_closes(self) -> np.ndarray:
@@ -108,12 +123,12 @@ class Simulation:
         return self._index_rows[1]
 
     def _warm_up_ratings(self) -> None:
-        closes, path_days = self.path.closes, self.path.days
+        path = self.path
         first = max(self._row - _RATING_WARMUP_DAYS, _PERFORMANCE_DAYS + 1)
         for row in range(first, self._row):
-            performance = closes[row - 1] / closes[row - 1 - _PERFORMANCE_DAYS] - 1
-            self._results.append(self.earnings.declared_on(path_days[row]))
-            self.ratings.draw_day(path_days[row], performance, self._after_results())
+            performance = path.closes_of(row - 1) / path.closes_of(row - 1 - _PERFORMANCE_DAYS) - 1
+            self._results.append(self.earnings.declared_on(path.days[row]))
+            self.ratings.draw_day(path.days[row], performance, self._after_results())
 
     def _after_results(self) -> np.ndarray:
         """Companies that declared results today or on the previous session."""
@@ -133,12 +148,12 @@ class Simulation:
     def _begin_day(self) -> None:
         results_today = self.earnings.declared_on(self.day)
         self._results.append(results_today)
-        closes = self.path.closes
-        prev_close, close = closes[self._row - 1], closes[self._row]
+        path = self.path
+        prev_close, close = path.closes_of(self._row - 1), path.closes_of(self._row)
         rng = np.random.default_rng([self.seed, 2, self.day.toordinal()])
-        idle = self.path.idle[self._row]
+        idle = path.idle_of(self._row)
         self.session = Session(self.universe, rng, prev_close, close, results_today, idle)
-        performance = prev_close / closes[self._row - 1 - _PERFORMANCE_DAYS] - 1
+        performance = prev_close / path.closes_of(self._row - 1 - _PERFORMANCE_DAYS) - 1
         self.ratings.draw_day(self.day, performance, self._after_results())
 
     # -- the clock --------------------------------------------------------------------------

@@ -407,6 +407,20 @@ async def test_any_two_starts_agree_on_the_closes_they_share() -> None:
     pd.testing.assert_frame_equal(early.loc[shared], late.loc[shared])
 
 
+def test_a_running_demo_holds_only_its_history_of_the_path() -> None:
+    """The path since the epoch is years of closes; a running demo keeps its history window
+    (memory), and still rolls into new days and new blocks of the path."""
+    provider = create({"seed": 7, "start": "2026-11-20T11:30", "step_seconds": 86_400})
+    sim = provider.simulation
+    assert sim.path.first_row > 400  # two years of closes dropped
+    assert len(sim.path.closes) <= 300 + 64  # the history and at most one block beyond
+    before = sim.closes.copy()
+    while len(sim.days) <= 300 + 64:  # past the end of the block the start was in
+        sim.advance()
+    np.testing.assert_array_equal(sim.closes[:300], before)
+    np.testing.assert_array_equal(sim.closes[-1], sim.path.closes_of(sim.path.row_of(sim.day) - 1))
+
+
 def test_the_calendar_has_the_bundled_exchange_holidays() -> None:
     trading = days.trading_days_from(date(2026, 1, 1), date(2026, 12, 31))
     assert not set(trading) & set(BUNDLED_HOLIDAYS)

@@ -32,6 +32,30 @@ def test_a_sound_snapshot_passes_untouched() -> None:
     assert checked.snapshot is snapshot and checked.rejected == ()
 
 
+def test_a_refresh_judges_its_new_rows_while_reusing_the_verdict_on_unchanged_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Quotes are frozen: a row object that passed passes again, so a refresh judges only the
+    rows the provider rebuilt; a rebuilt row that is insane is still dropped."""
+    judged: list[str] = []
+    judge = sanity._stock
+    monkeypatch.setitem(
+        sanity._CHECKS,
+        Part.STOCKS,
+        (*sanity._CHECKS[Part.STOCKS][:2], lambda q: (judged.append(q.symbol), judge(q))),
+    )
+    first = make_snapshot()
+    sanity.check(first)
+    assert len(judged) == len(first.stocks)
+    judged.clear()
+    rebuilt = dataclasses.replace(first.stocks[1], last=-5.0)
+    second = dataclasses.replace(first, stocks=(first.stocks[0], rebuilt, *first.stocks[2:]))
+    checked = sanity.check(second)
+    assert judged == [rebuilt.symbol]
+    assert [r.row for r in checked.rejected] == [rebuilt.symbol]
+    assert checked.snapshot.stocks == (first.stocks[0], *first.stocks[2:])
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [

@@ -34,9 +34,10 @@ from providers.contract import (
     IndexQuote,
     Segment,
     Snapshot,
+    StockQuote,
 )
 from tui.analytics import breadth, events, flows, index_detail, movers, returns, sectors
-from tui.analytics.frames import DailyCloses, LiveColumns, Universe
+from tui.analytics.frames import DailyCloses, LiveColumns, QuoteReader, Universe
 from tui.analytics.settings import AnalyticsSettings
 from tui.analytics.signals import LiveSignals, StockDaily
 from tui.analytics.technicals import Calls
@@ -145,6 +146,8 @@ class MarketAnalytics:
         empty = DailyCloses.from_frame(None)
         self._prepared: _Prepared = _Prepared(None, empty, Calls.compute(empty))
         self._universe: Universe | None = None
+        self._universe_of: Sequence[StockQuote] | None = None  # the quotes it was checked on
+        self._quotes = QuoteReader()
         self._daily: _Daily | None = None
         self._series = {segment: breadth.BreadthSeries() for segment in Segment}
         self._feed_cache: tuple[tuple, _Daily, dict] | None = None
@@ -177,10 +180,16 @@ class MarketAnalytics:
         """Every segment's view of ``snapshot``; records a breadth reading per segment."""
         moment = snapshot.as_of.astimezone(IST)
         today = moment.date()
-        if self._universe is None or not self._universe.matches(snapshot.stocks):
+        # The universe was checked against the quotes read last: compare only those re-read.
+        checked = self._universe_of is not None and self._universe_of is self._quotes.stocks
+        fields, rebuilt = self._quotes.read(snapshot.stocks)
+        if self._universe is None or not self._universe.matches(
+            snapshot.stocks, rebuilt if checked else None
+        ):
             self._universe = Universe.from_stocks(snapshot.stocks)
+        self._universe_of = snapshot.stocks
         universe = self._universe
-        columns = LiveColumns.from_stocks(snapshot.stocks)
+        columns = LiveColumns.from_fields(fields)
         daily = self._daily_for(today, universe, snapshot.indices)
         upper, lower = movers.band_flags(columns)
         order = sectors.sector_order(universe, columns)

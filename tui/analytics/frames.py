@@ -60,18 +60,60 @@ class Universe:
             members=members,
         )
 
-    def matches(self, stocks: Sequence[StockQuote]) -> bool:
-        """True when ``stocks`` lists the same stocks in the same order and segments."""
-        return (
-            len(stocks) == len(self.symbols)
-            and [s.symbol for s in stocks] == list(self.symbols)
-            and [s.segment for s in stocks] == list(self.segments)
-            and [s.sector for s in stocks] == list(self.sectors)
+    def matches(self, stocks: Sequence[StockQuote], only: Sequence[int] | None = None) -> bool:
+        """True when ``stocks`` lists the same stocks in the same order and segments;
+        ``only``: the positions to compare (the others are known to match)."""
+        if len(stocks) != len(self.symbols):
+            return False
+        positions = range(len(stocks)) if only is None else only
+        return all(
+            (stocks[i].symbol, stocks[i].segment, stocks[i].sector)
+            == (self.symbols[i], self.segments[i], self.sectors[i])
+            for i in positions
         )
 
 
 def _floats(stocks: Sequence[StockQuote], field: str) -> np.ndarray:
     return np.fromiter((getattr(s, field) for s in stocks), dtype=float, count=len(stocks))
+
+
+#: The numbers ``LiveColumns`` reads from each quote.
+_QUOTE_FIELDS = ("last", "prev_close", "change_pct", "ffmc", "volume", "band_pct", "avg_volume")
+
+
+class QuoteReader:
+    """Reads the quotes' numbers into arrays, re-reading only the quotes a refresh rebuilt.
+
+    Quotes are frozen and a provider hands back the same object for a stock that has not
+    traded (the demo rebuilds a few hundred of 2,400 a refresh), so a quote that is the same
+    object as last time has the same numbers."""
+
+    def __init__(self) -> None:
+        self._stocks: Sequence[StockQuote] = ()
+        self._values: dict[str, np.ndarray] = {}
+
+    def read(self, stocks: Sequence[StockQuote]) -> tuple[dict[str, np.ndarray], list[int] | None]:
+        """Each field's values (fresh arrays) and the positions re-read (None: all)."""
+        rebuilt: list[int] | None = None
+        if self._values and len(stocks) == len(self._stocks):
+            old = self._stocks
+            rebuilt = [i for i, quote in enumerate(stocks) if quote is not old[i]]
+        if rebuilt is None or len(rebuilt) > len(stocks) // 2:
+            self._values = {field: _floats(stocks, field) for field in _QUOTE_FIELDS}
+            rebuilt = None
+        elif rebuilt:
+            changed = [stocks[i] for i in rebuilt]
+            values = {field: array.copy() for field, array in self._values.items()}
+            for field, array in values.items():  # earlier arrays stay as they were read
+                array[rebuilt] = _floats(changed, field)
+            self._values = values
+        self._stocks = stocks
+        return dict(self._values), rebuilt
+
+    @property
+    def stocks(self) -> Sequence[StockQuote]:
+        """The quotes read last."""
+        return self._stocks
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -98,11 +140,16 @@ class LiveColumns:
 
     @classmethod
     def from_stocks(cls, stocks: Sequence[StockQuote]) -> LiveColumns:
-        last = _floats(stocks, "last")
-        prev = _floats(stocks, "prev_close")
+        return cls.from_fields({field: _floats(stocks, field) for field in _QUOTE_FIELDS})
+
+    @classmethod
+    def from_fields(cls, fields: dict[str, np.ndarray]) -> LiveColumns:
+        """From the quotes' numbers, one array per field of ``_QUOTE_FIELDS`` (not changed)."""
+        last = fields["last"]
+        prev = fields["prev_close"].copy()
         prev[prev <= 0] = np.nan
-        reported = _floats(stocks, "change_pct")
-        ffmc = _floats(stocks, "ffmc")
+        reported = fields["change_pct"]
+        ffmc = fields["ffmc"]
         with np.errstate(invalid="ignore", divide="ignore"):
             computed = (last / prev - 1.0) * 100.0
             shares = np.where(last > 0, ffmc / last, np.nan)
@@ -111,12 +158,12 @@ class LiveColumns:
             prev_close=prev,
             change=last - prev,
             change_pct=np.where(np.isnan(reported), computed, reported),
-            volume=_floats(stocks, "volume"),
+            volume=fields["volume"],
             ffmc=ffmc,
-            band_pct=_floats(stocks, "band_pct"),
+            band_pct=fields["band_pct"],
             shares=shares,
             cap_prev=shares * prev,
-            avg_volume=_floats(stocks, "avg_volume"),
+            avg_volume=fields["avg_volume"],
         )
 
 

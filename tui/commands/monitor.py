@@ -38,7 +38,6 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from providers.demo import DemoProvider
     from tui.settings import wiring
 
     the_plan = wiring.plan(args)
@@ -50,24 +49,33 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
         from tui.market.schedule import DEMO_INTERVAL_S
         from tui.ui.app import CapwatchApp
 
+        display = the_plan.config.display
+        analytics_settings = AnalyticsSettings(
+            movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
+        )
+        analytics = None
+        if the_plan.config.sources.provider_names() == ("demo",):
+            # the demo's first screen needs it at once: made while the provider builds
+            from tui.analytics import MarketAnalytics
+
+            analytics = MarketAnalytics(analytics_settings)
         provider = building.result()
-    display = the_plan.config.display
-    analytics = AnalyticsSettings(
-        movers=display.movers, anchors=display.anchors, benchmark=display.benchmark
-    )
     if provider.simulated:
+        from providers.demo import DemoProvider
+
         store = None
         app = CapwatchApp(
             provider,
             interval=args.interval or DEMO_INTERVAL_S,
             # closes as arrays where the provider has them: a monitor without pandas (~30 MB)
             history=getattr(provider, "closes_table", None),
-            analytics_settings=analytics,
+            analytics_settings=analytics_settings,
+            analytics=analytics,
             hint=None if the_plan.config.path else GO_LIVE_HINT,
             next_data_time=provider.next_time if isinstance(provider, DemoProvider) else None,
         )
     else:
-        store, app = _live_app(the_plan, provider, analytics)
+        store, app = _live_app(the_plan, provider, analytics_settings)
     _apply_theme(app, display.theme, the_plan)
     _watch_and_alert(app, the_plan, demo=provider.simulated)
     return app, store
@@ -157,16 +165,17 @@ def theme_problem(theme: str, known: Collection[str]) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.history.store import StoreError
-    from tui.settings.config import ConfigError
+    _keep_heap_small()
+    notice = _start_logging(args)
+    try:  # the provider starts building before textual loads (build_app)
+        app, store = build_app(args)
+    except Exception as exc:
+        if not _for_the_user(exc):
+            raise
+        print(f"capwatch: {exc}", file=sys.stderr)  # say which, no traceback
+        return 2
     from tui.ui.terminal import detect_charset, terminal_problem
 
-    notice = _start_logging(args)
-    try:
-        app, store = build_app(args)
-    except (ConfigError, ValueError, ImportError, StoreError) as exc:  # say which, no traceback
-        print(f"capwatch: {exc}", file=sys.stderr)
-        return 2
     problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
     if problem:  # after the settings, so a mistake in them is reported first
         if store is not None:
@@ -183,6 +192,36 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
     return app.return_code or 0
+
+
+def _for_the_user(exc: Exception) -> bool:
+    """A mistake in the settings, config or history store: told in one line."""
+    from tui.history.store import StoreError  # imported only now: the demo has no store
+    from tui.settings.config import ConfigError
+
+    return isinstance(exc, (ConfigError, ValueError, ImportError, StoreError))
+
+
+#: glibc ``mallopt`` parameters (malloc.h) and the values the monitor sets.
+_M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8
+_MMAP_FROM_BYTES = 128 * 1024
+
+
+def _keep_heap_small() -> None:
+    """Make freed memory go back to the system (glibc only; elsewhere nothing changes).
+
+    The monitor's numpy temporaries are large: glibc raises its mmap threshold after the
+    first one is freed, so later ones come from the heap, and each worker thread gets its
+    own heap arena; freed, they stay in the process (~65 MB of a running demo monitor).
+    A fixed threshold sends large blocks to mmap, returned on free; at most two arenas."""
+    import ctypes
+
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # no glibc (musl, macOS): their allocators differ
+        return
+    mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM_BYTES)
+    mallopt(_M_ARENA_MAX, 2)
 
 
 def terminal_driver(charset: Charset) -> type[Driver]:

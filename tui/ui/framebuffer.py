@@ -8,9 +8,10 @@ records them as sent. Because the difference is taken when the terminal is ready
 ``tui.ui.framed_output``), any number of repaints in between cost one write of the latest state,
 as mosh and tmux do.
 
-Output tricks that keep a diff small: one SGR per change of style (not per run), short
-relative cursor moves where they beat an absolute one, and unchanged cells inside a short gap
-re-sent rather than jumped over when that is cheaper.
+Output tricks that keep a diff small: the changed pieces grouped by style, so one SGR per
+style (not per piece), and only what differs from the pen before it; short relative cursor
+moves where they beat an absolute one; unchanged cells inside a short gap of the same style
+re-sent rather than jumped over.
 """
 
 from __future__ import annotations
@@ -98,25 +99,33 @@ def _pen_change(pen: str, code: str) -> str:
     return f"\x1b[{';'.join(parts)}m" if parts else ""
 
 
-def _changed_runs(want: list[Cell], had: list[Cell] | None) -> list[tuple[int, int]]:
-    """[start, end) runs of cells that differ, merged across gaps of <= _MAX_GAP cells."""
+def _changed_pieces(want: list[Cell], had: list[Cell] | None) -> list[tuple[str, int, int]]:
+    """(SGR, start, end) of the cells of a row that differ from ``had``, one piece per style;
+    a gap of at most _MAX_GAP unchanged cells in the same style is re-sent, not moved over.
+    A wide character is never cut: a piece takes both of its halves."""
     width = len(want)
     if had is None or len(had) != width:
-        return [(0, width)]
-    runs: list[tuple[int, int]] = []
-    x = 0
-    while x < width:
-        if want[x] == had[x]:
-            x += 1
-            continue
-        start = x
-        while x < width and want[x] != had[x]:
-            x += 1
-        if runs and start - runs[-1][1] <= _MAX_GAP:
-            runs[-1] = (runs[-1][0], x)
-        else:
-            runs.append((start, x))
-    return runs
+        changed: Iterable[int] = range(width)
+    else:
+        changed = [x for x in range(width) if want[x] != had[x]]
+    pieces: list[tuple[str, int, int]] = []
+    for x in changed:
+        code = want[x][1]
+        if pieces:
+            last_code, start, end = pieces[-1]
+            same_style = last_code == code and x - end <= _MAX_GAP
+            if same_style and all(want[gap][1] == code for gap in range(end, x)):
+                pieces[-1] = (code, start, x + 1)
+                continue
+        pieces.append((code, x, x + 1))
+    whole = []
+    for code, start, end in pieces:
+        if start > 0 and want[start][0] == "":
+            start -= 1  # begin at the wide character, not its right half
+        if end < width and want[end][0] == "":
+            end += 1  # and end after its right half
+        whole.append((code, start, end))
+    return whole
 
 
 class FrameBuffer:
@@ -219,26 +228,29 @@ class FrameBuffer:
             return "".join(text for text, _ in self._wanted[y])
 
     def diff(self) -> str:
-        """Escape sequences that turn the sent screen into the wanted one; marks them sent."""
+        """Escape sequences that turn the sent screen into the wanted one; marks them sent.
+
+        The changed pieces go out grouped by style, not in screen order: a truecolour SGR is
+        ~19 bytes and a cursor move 3-8, and a tick's changes are mostly prices flipping
+        between a few colours, so one colour change per style beats one per piece."""
         out: list[str] = []
         with self._lock:
+            by_style: dict[str, list[tuple[int, int, int]]] = {}
+            for y in sorted(self._dirty):
+                for code, start, end in _changed_pieces(self._wanted[y], self._sent[y]):
+                    by_style.setdefault(code, []).append((y, start, end))
+                self._sent[y] = list(self._wanted[y])
+            self._dirty.clear()
             cursor: tuple[int, int] | None = None
             pen = ""
-            for y in sorted(self._dirty):
-                want = self._wanted[y]
-                for start, end in _changed_runs(want, self._sent[y]):
-                    if want[start][0] == "" and start > 0:
-                        start -= 1  # begin at the wide character, not its right half
+            for code, pieces in by_style.items():
+                out.append(self._pen_change(pen, code))
+                pen = code
+                for y, start, end in pieces:
                     out.append(_move(cursor, start, y))
-                    for text, code in want[start:end]:
-                        if code != pen:
-                            out.append(self._pen_change(pen, code))
-                            pen = code
-                        out.append(text)
+                    out.append("".join(text for text, _ in self._wanted[y][start:end]))
                     # At the right edge the cursor waits to wrap: its place is terminal-specific.
                     cursor = (end, y) if end < self.width else None
-                self._sent[y] = list(want)
-            self._dirty.clear()
             if out:
                 out.append(RESET)
             if out or self._cursor != self._sent_cursor:

@@ -4,6 +4,8 @@ missed; the frame buffer sends only changed cells; the driver hook falls back cl
 from __future__ import annotations
 
 import logging
+import random
+import re
 import threading
 import time
 
@@ -100,6 +102,47 @@ def test_only_changed_cells_are_sent() -> None:
     assert len(third) < 40
     frames.paint(0, 1, [Segment("NIFTY 50   28,390.42", RED)])  # a repaint of the same cells
     assert frames.diff() == ""
+
+
+def _colours(*outputs: str) -> list[list[tuple[str, str, str]]]:
+    """Each cell's text, foreground and background once ``outputs`` are shown."""
+    screen = pyte.Screen(WIDTH, HEIGHT)
+    stream = pyte.Stream(screen)
+    for output in outputs:
+        stream.feed(output)
+    rows = range(HEIGHT)
+    return [
+        [(c.data, c.fg, c.bg) for c in map(screen.buffer[y].__getitem__, range(WIDTH))]
+        for y in rows
+    ]
+
+
+def test_changes_grouped_by_style_give_the_screen_wanted_in_fewer_bytes() -> None:
+    """Frames of prices flipping between colours, wide characters among them: whatever order
+    the pieces go out in, the terminal ends with the text and colours painted, and one colour
+    change per style, not per piece."""
+    styles = [Style(color=c, bgcolor="black") for c in ("green", "red", "white", "yellow")]
+    painted, reference, out = _frames(), _frames(), []
+    rng = random.Random(13)
+    for _ in range(30):
+        for _ in range(rng.randint(1, 8)):
+            text = rng.choice(["1.5", "-2.25", "世界", "NIFTY", "+0.4", "ab"])
+            segment = Segment(text, rng.choice(styles))
+            x, y = rng.randrange(WIDTH - 6), rng.randrange(HEIGHT)
+            painted.paint(x, y, [segment])
+            reference.paint(x, y, [segment])
+        out.append(painted.diff())
+        reference.forget_sent()  # the whole screen, as a fresh terminal would get it
+        assert _colours(*out) == _colours(reference.diff())
+    frames = _frames()
+    frames.diff()
+    for y in range(HEIGHT):  # 32 one-cell changes in two colours, alternating along each row
+        for x in range(0, WIDTH, 5):
+            frames.paint(x, y, [Segment("7", styles[(x // 5) % 2])])
+    change = frames.diff()
+    colour_changes = re.findall(r"\x1b\[[0-9;]*m", change)[:-1]  # the last one resets
+    assert len(colour_changes) == 2  # one per colour, not one per change (32)
+    assert _colours(change)[3][35][:2] == ("7", "red")
 
 
 def test_a_new_size_or_a_foreign_write_resends_everything() -> None:
@@ -207,3 +250,16 @@ def test_a_terminal_that_goes_away_stops_the_queue_growing(caplog) -> None:
     assert writer._items == []
     writer.stop()
     assert "terminal output stopped" in caplog.text
+
+
+def test_a_wide_character_replaced_by_another_moves_the_cursor_two_cells() -> None:
+    """Only the left half of 世 -> 界 differs (both right halves are blank in the buffer), but
+    the terminal's cursor moves two cells: the next change must still land in its place."""
+    frames = _frames()
+    out = [frames.diff()]
+    frames.paint(0, 0, [Segment("世", RED)])
+    out.append(frames.diff())
+    frames.paint(0, 0, [Segment("界", RED)])
+    frames.paint(6, 0, [Segment("Z", RED)])
+    out.append(frames.diff())
+    assert _screen(*out)[0] == "界    Z"

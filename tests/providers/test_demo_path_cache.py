@@ -1,0 +1,96 @@
+"""The demo's path kept between runs (issue 13: ~0.15 s of a 2,400-stock start-up): a market
+from the cache is the market generated afresh, and a bad cache file is never trusted."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from providers.demo.market import MarketPath
+from providers.demo.provider import DemoProvider, _parse_start
+from tui.output.export import stocks_csv, to_json
+
+LATE, EARLY = "2026-11-20T11:30", "2026-02-11T11:30"
+
+
+def _market(start: str, folder: Path | None) -> str:
+    """What a user sees of the demo started at ``start``: three snapshots and the closes."""
+    provider = DemoProvider(seed=5, start=_parse_start(start), cache_folder=folder)
+
+    async def watch() -> str:
+        shown = [await provider.fetch() for _ in range(3)]
+        table = await provider.closes_table()
+        return "".join(to_json(s) + stocks_csv(s) for s in shown) + table.values.tobytes().hex()
+
+    return asyncio.run(watch())
+
+
+@pytest.fixture(scope="module")
+def afresh() -> dict[str, str]:
+    return {start: _market(start, None) for start in (LATE, EARLY)}
+
+
+def _no_generating(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object) -> None:
+        raise AssertionError("generated a block the cache holds")
+
+    monkeypatch.setattr(MarketPath, "_block", refuse)
+
+
+def test_a_cached_path_gives_the_market_generated_afresh(
+    tmp_path: Path, afresh: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert _market(LATE, tmp_path) == afresh[LATE]  # generates, then saves
+    (saved,) = tmp_path.glob("path-5-2400-*.npz")
+    _no_generating(monkeypatch)
+    assert _market(LATE, tmp_path) == afresh[LATE]
+    assert _market(EARLY, tmp_path) == afresh[EARLY]  # an earlier start: part of the same path
+    assert list(tmp_path.glob("*.npz")) == [saved]
+
+
+def test_a_later_start_extends_the_cached_path(tmp_path: Path, afresh: dict[str, str]) -> None:
+    assert _market(EARLY, tmp_path) == afresh[EARLY]
+    (saved,) = tmp_path.glob("*.npz")
+    size = saved.stat().st_size
+    assert _market(LATE, tmp_path) == afresh[LATE]
+    assert saved.stat().st_size > size
+
+
+@pytest.mark.parametrize("content", [b"", b"not a numpy file", b"PK\x03\x04 half a zip"])
+def test_a_broken_cache_file_is_ignored_and_replaced(
+    tmp_path: Path, afresh: dict[str, str], content: bytes
+) -> None:
+    _market(LATE, tmp_path)
+    (saved,) = tmp_path.glob("*.npz")
+    saved.write_bytes(content)
+    assert _market(LATE, tmp_path) == afresh[LATE]
+    assert saved.stat().st_size > 1_000_000  # written again, whole
+
+
+def test_an_unwritable_cache_folder_costs_only_the_saving(
+    tmp_path: Path, afresh: dict[str, str]
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    assert _market(LATE, blocker / "demo") == afresh[LATE]
+
+
+def test_a_saved_state_that_fails_half_way_leaves_the_path_untouched(
+    tmp_path: Path, afresh: dict[str, str]
+) -> None:
+    """A file with good arrays but a damaged generator state must not leave a half-resumed
+    path behind (a different market from the same seed)."""
+    _market(LATE, tmp_path)
+    (saved,) = tmp_path.glob("*.npz")
+    with np.load(saved) as whole:
+        arrays = dict(whole)
+    state = json.loads(str(arrays["state"]))
+    del state["variance"]  # read after the generator's state
+    arrays["state"] = np.array(json.dumps(state))
+    with saved.open("wb") as out:
+        np.savez(out, **arrays)
+    assert _market(LATE, tmp_path) == afresh[LATE]
