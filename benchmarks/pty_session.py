@@ -64,6 +64,7 @@ class PtySession:
     ) -> None:
         self.screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self.screen)
+        self.parsing = True  # False: output is counted, not drawn (many screens, less CPU)
         self.bytes = 0
         self.last_output = time.monotonic()
         self.started = time.monotonic()
@@ -92,16 +93,21 @@ class PtySession:
                 return False
             ready, _, _ = select.select([self.fd], [], [], min(left, 0.05))
             if ready:
-                try:
-                    data = os.read(self.fd, 65536)
-                except OSError:
-                    data = b""
-                if not data:
-                    self.alive = False
-                    continue
-                self.bytes += len(data)
-                self.last_output = time.monotonic()
-                self._stream.feed(data)
+                self.read()
+
+    def read(self) -> None:
+        """Take what the program has written (call when its fd is readable)."""
+        try:
+            data = os.read(self.fd, 65536)
+        except OSError:
+            data = b""
+        if not data:
+            self.alive = False
+            return
+        self.bytes += len(data)
+        self.last_output = time.monotonic()
+        if self.parsing:
+            self._stream.feed(data)
 
     def wait_for(self, texts: Sequence[str], timeout: float) -> float | None:
         """Seconds since start until every one of ``texts`` is on screen (None: timed out)."""
@@ -138,3 +144,19 @@ class PtySession:
             except (ProcessLookupError, ChildProcessError):
                 pass
         os.close(self.fd)
+
+
+def pump_all(sessions: Sequence[PtySession], seconds: float) -> None:
+    """Drain every session's output for ``seconds`` (many screens ticking at once)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = max(0.0, deadline - time.monotonic())
+        by_fd = {session.fd: session for session in sessions if session.alive}
+        if not by_fd:
+            time.sleep(left)
+            return
+        ready, _, _ = select.select(list(by_fd), [], [], min(left, 0.05))
+        for fd in ready:
+            by_fd[fd].read()
+        if left <= 0:
+            return

@@ -30,24 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 from providers import registry
 from providers.base import Provider, ProviderError
-from providers.contract import IST, Part, Snapshot
+from providers.contract import IST, PART_FIELDS, Part, Snapshot
 
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-#: The Snapshot field that holds each part (history is not part of a snapshot).
-PART_FIELDS: Mapping[Part, str] = {
-    Part.INDICES: "indices",
-    Part.STOCKS: "stocks",
-    Part.BREADTH: "breadth",
-    Part.RATINGS: "ratings",
-    Part.EARNINGS: "earnings",
-    Part.STATUS: "status",
-    Part.FLOWS: "flows",
-    Part.ANNOUNCEMENTS: "announcements",
-}
 #: Parts whose rows from several providers can sensibly be listed together.
 MERGEABLE: frozenset[Part] = frozenset(
     {Part.RATINGS, Part.EARNINGS, Part.INDICES, Part.ANNOUNCEMENTS}

@@ -78,6 +78,19 @@ class Part(StrEnum):
     ANNOUNCEMENTS = "announcements"
 
 
+#: The Snapshot field that holds each part (history is not part of a snapshot).
+PART_FIELDS: Mapping[Part, str] = {
+    Part.INDICES: "indices",
+    Part.STOCKS: "stocks",
+    Part.BREADTH: "breadth",
+    Part.RATINGS: "ratings",
+    Part.EARNINGS: "earnings",
+    Part.STATUS: "status",
+    Part.FLOWS: "flows",
+    Part.ANNOUNCEMENTS: "announcements",
+}
+
+
 class RatingKind(StrEnum):
     ANALYST = "analyst"
     TECHNICAL = "technical"

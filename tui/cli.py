@@ -14,6 +14,9 @@ from datetime import datetime
 
 from providers.contract import IST
 
+#: Commands that run for hours: their allocator is set before any thread starts.
+LONG_RUNNING = frozenset({"monitor", "feed", "serve"})
+
 
 def _ist_datetime(text: str) -> datetime:
     """Parse an ISO 8601 time; a naive one is taken as IST."""
@@ -50,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--movers", type=int, metavar="N", help="gainers/losers to show")
     parser.add_argument(
         "--anchor", metavar="DATE", help="anchor date for the 'since' column (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--feed",
+        metavar="URL",
+        help="view the feed at URL (nats://HOST:PORT) instead of fetching: see 'capwatch feed'",
     )
     charset = parser.add_mutually_exclusive_group()
     charset.add_argument(
@@ -104,6 +112,28 @@ def build_parser() -> argparse.ArgumentParser:
     action.add_argument("--init", action="store_true", help="write a commented default config")
     action.add_argument("--check", action="store_true", help="validate the config file")
 
+    feed = sub.add_parser(
+        "feed", help="collect once, publish to every viewer (headless; 'capwatch --feed URL' views)"
+    )
+    _source_options(feed)
+    feed.add_argument(
+        "--publish",
+        metavar="URL",
+        help="NATS server to publish to (default: [feed] url, else nats://127.0.0.1:4222; "
+        "a local one is started when none is listening)",
+    )
+    feed.add_argument("--interval", type=float, metavar="SECONDS", help="refresh interval")
+    feed.add_argument("--movers", type=int, metavar="N", help="gainers/losers per segment")
+    feed.add_argument("--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)")
+
+    serve = sub.add_parser("serve", help="serve the monitor to web browsers (one viewer per tab)")
+    serve.add_argument("--config", metavar="PATH", help="config file to use")
+    serve.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to bind (default 127.0.0.1; others need [serve] password)",
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     alerts = sub.add_parser("alerts", help="check the [[alerts]] rules, or print today's alerts")
     alerts.add_argument("--config", metavar="PATH", help="config file to use")
     alerts.add_argument("--demo", action="store_true", help="--log: the demo market's alerts")
@@ -125,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "monitor"
+    if command in LONG_RUNNING:
+        from tui.settings.memory import keep_heap_small
+
+        keep_heap_small()
     module = importlib.import_module(f"tui.commands.{command}")
     return int(module.run(args) or 0)
 

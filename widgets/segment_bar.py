@@ -14,7 +14,7 @@ from textual.message import Message
 from providers.contract import Segment
 from widgets.format import DIM, pct
 from widgets.pane import Lines, Pane
-from widgets.views import WATCH, Scope, SegmentView
+from widgets.views import WATCH, Scope, SegmentSummary
 
 SEGMENTS: tuple[Scope, ...] = (
     Segment.ALL,
@@ -69,13 +69,12 @@ class SegmentBar(Pane, can_focus=False):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.chosen: Scope = Segment.ALL
-        self.views: Mapping[Scope, SegmentView] = {}
+        self.summaries: Mapping[Scope, SegmentSummary] = {}
         self._spans: list[tuple[int, int, Scope]] = []
 
-    def show_segments(self, chosen: Scope, views: Mapping[Scope, SegmentView]) -> None:
+    def show_segments(self, chosen: Scope, summaries: Mapping[Scope, SegmentSummary]) -> None:
         self.chosen = chosen
-        self.views = views
-        self.view = views.get(chosen)
+        self.summaries = summaries
         self.sync()
 
     def has_content(self) -> bool:
@@ -97,7 +96,7 @@ class SegmentBar(Pane, can_focus=False):
         spans: list[tuple[int, int, Scope]] = []
         pad = " " if form.spaced else ""
         for number, segment in enumerate(SEGMENTS, start=1):
-            view = self.views.get(segment)
+            view = self.summaries.get(segment)
             name = segment.value.title()
             label = Text(f"{pad}{number} {_SHORT.get(name, name) if form.short else name}")
             if view is not None and view.rank_today == 1:

@@ -6,6 +6,7 @@ and can be tested with hand-made values. ``None`` always means "not known" (neve
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -248,6 +249,23 @@ class SegmentView:
         if name == "Since" and found:
             return found[min(anchor_index, len(found) - 1)]
         return found[0] if found else None
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentSummary:
+    """What the segment bar shows of a segment: its rank among the cap segments and its change
+    today. A feed viewer gets these for every segment and decodes only the view it shows."""
+
+    rank_today: int | None
+    change_pct: float | None
+
+    @classmethod
+    def of(cls, view: SegmentView) -> SegmentSummary:
+        return cls(view.rank_today, view.change_pct)
+
+
+def summaries(views: Mapping[Scope, SegmentView]) -> dict[Scope, SegmentSummary]:
+    return {scope: SegmentSummary.of(view) for scope, view in views.items()}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SegmentBar
 from widgets.status_bar import Status, StatusBar, status_line
+from widgets.views import summaries
 
 
 class Host(App[None]):
@@ -226,7 +227,7 @@ async def test_segment_bar_marks_chosen_and_best() -> None:
     bar = SegmentBar()
     views = {seg: segment_view(seg) for seg in Segment}
     async with Host(bar).run_test(size=(120, 3)):
-        bar.show_segments(Segment.MID, views)
+        bar.show_segments(Segment.MID, summaries(views))
         line = screen_lines(bar)[0]
     assert "3 Mid ★" in line and "1 All ▲" in line
 
@@ -252,7 +253,7 @@ def test_changed_runs_merge_close_cells() -> None:
 def _bar_line(width: int, chosen: Segment = Segment.ALL) -> str:
     bar = SegmentBar()
     ranked = {seg: replace(segment_view(seg), rank_today=n) for n, seg in enumerate(Segment)}
-    bar.chosen, bar.views = chosen, ranked
+    bar.chosen, bar.summaries = chosen, summaries(ranked)
     return bar.build_lines(width).line(0).plain
 
 

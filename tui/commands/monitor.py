@@ -1,11 +1,13 @@
-"""``capwatch`` (no subcommand): start the live monitor.
+"""``capwatch`` (no subcommand): start the monitor, standalone or as a feed viewer.
 
 Textual is imported only here, so the headless subcommands never pay for it. The source
 comes from ``tui.settings.wiring`` (flags > config > the demo market). A live source gets the
 history store (offline start, recorded closes, history top-ups) and the IST market clock
-(refresh slows
-when closed); the demo runs its own simulated session and keeps no history. Both keep the
-watchlist and the day's alerts in the user data dir, the demo's in files of its own.
+(refresh slows when closed); the demo runs its own simulated session and keeps no history. Both
+keep the watchlist and the day's alerts in the user data dir, the demo's in files of its own.
+With ``--feed URL`` (or ``[feed] url`` and no ``--demo``/``--provider``) the monitor is a
+viewer: frames come from a collector over NATS, and neither analytics nor pandas load; the
+collector's Watch view and alerts reach it, delivered per its own ``[notifications]``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import argparse
 import os
 import sys
 from collections.abc import Collection
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -27,27 +30,32 @@ if TYPE_CHECKING:
     from tui.analytics.settings import AnalyticsSettings
     from tui.history.store import HistoryStore
     from tui.settings.wiring import Plan
+    from tui.source.local import LocalSource
     from tui.ui.app import CapwatchApp
     from tui.ui.terminal import Charset
 
 GO_LIVE_HINT = "live data: capwatch config --init"
 
 
-def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
-    """The app for ``args`` and the history store it writes to (None for the demo).
+def build_local(
+    args: argparse.Namespace, the_plan: Plan | None = None
+) -> tuple[LocalSource, HistoryStore | None, list[str], Plan]:
+    """The local source for ``args`` (provider, analytics settings, store and schedule for
+    live data), the store it writes to (None for the demo or an unwritable folder) and the
+    notes for the user about how it starts. Shared with ``capwatch feed``.
     Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
     from concurrent.futures import ThreadPoolExecutor
 
     from tui.settings import wiring
 
-    the_plan = wiring.plan(args)
-    with ThreadPoolExecutor(1) as pool:  # the provider builds while textual and the app load
+    the_plan = the_plan or wiring.plan(args)
+    with ThreadPoolExecutor(1) as pool:  # the provider builds while the rest loads
         building = pool.submit(
             wiring.build_provider, the_plan, wiring.provider_settings(the_plan, args)
         )
         from tui.analytics.settings import AnalyticsSettings
         from tui.market.schedule import DEMO_INTERVAL_S
-        from tui.ui.app import CapwatchApp
+        from tui.source.local import LocalSource
 
         display = the_plan.config.display
         analytics_settings = AnalyticsSettings(
@@ -61,47 +69,42 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
             analytics = MarketAnalytics(analytics_settings)
         provider = building.result()
     if provider.simulated:
-        from providers.demo import DemoProvider
-
-        store = None
-        app = CapwatchApp(
+        source = LocalSource(
             provider,
             interval=args.interval or DEMO_INTERVAL_S,
-            # closes as arrays where the provider has them: a monitor without pandas (~30 MB)
-            history=getattr(provider, "closes_table", None),
             analytics_settings=analytics_settings,
             analytics=analytics,
-            hint=None if the_plan.config.path else GO_LIVE_HINT,
-            next_data_time=provider.next_time if isinstance(provider, DemoProvider) else None,
+            # closes as arrays where the provider has them: a monitor without pandas (~30 MB)
+            history=getattr(provider, "closes_table", None),
         )
+        store = None
+        notices: list[str] = []
     else:
-        store, app = _live_app(the_plan, provider, analytics_settings)
-    _apply_theme(app, display.theme, the_plan)
-    _watch_and_alert(app, the_plan, demo=provider.simulated)
-    return app, store
+        source, store, notices = _live_source(the_plan, provider, analytics_settings)
+    _watch_and_alert(source, the_plan, demo=provider.simulated)
+    if source.watchlist.notice:
+        notices.append(source.watchlist.notice)
+    return source, store, notices, the_plan
 
 
-def _watch_and_alert(app: CapwatchApp, the_plan: Plan, *, demo: bool) -> None:
+def _watch_and_alert(source: LocalSource, the_plan: Plan, *, demo: bool) -> None:
     """The user's watchlist (the config's ``display.watchlist`` until edited) and the alert
     rules with the day's journal, both in the user data dir."""
     from tui.alerts import AlertWatcher
     from tui.settings.watchlist import Watchlist
 
     config, paths = the_plan.config, the_plan.paths
-    app.watchlist = Watchlist.load(paths.watchlist(demo=demo), seed=config.display.watchlist)
-    app.alerts = AlertWatcher(config.alerts, paths.alerts(demo=demo)) if config.alerts else None
-    app.delivery = config.notifications
-    if app.watchlist.notice:
-        app.hint = "; ".join(filter(None, (app.hint, app.watchlist.notice)))
+    source.watchlist = Watchlist.load(paths.watchlist(demo=demo), seed=config.display.watchlist)
+    source.alerts = AlertWatcher(config.alerts, paths.alerts(demo=demo)) if config.alerts else None
 
 
-def _live_app(
+def _live_source(
     the_plan: Plan, provider: Provider, analytics: AnalyticsSettings
-) -> tuple[HistoryStore | None, CapwatchApp]:
+) -> tuple[LocalSource, HistoryStore | None, list[str]]:
     from tui.history.backfill import load_closes
     from tui.market.clock import MarketClock, now_ist
     from tui.market.schedule import LiveSchedule
-    from tui.ui.app import CapwatchApp
+    from tui.source.local import LocalSource
 
     config = the_plan.config
     now = now_ist()
@@ -121,16 +124,59 @@ def _live_app(
         return await load_closes(provider, store, now_ist().date())
 
     notices = [unwritable] if unwritable else list(store.notices if store else ())
-    app = CapwatchApp(
+    source = LocalSource(
         provider,
         interval=config.refresh.open,
         analytics_settings=analytics,
         store=store,
         history=daily_work,
         schedule=schedule,
-        hint="; ".join(notices) or None,
     )
-    return store, app
+    return source, store, notices
+
+
+def feed_url(args: argparse.Namespace, the_plan: Plan) -> str | None:
+    """The feed to view: ``--feed``, else ``[feed] url`` unless ``--demo``/``--provider``."""
+    if getattr(args, "feed", None):
+        return args.feed
+    if getattr(args, "demo", False) or getattr(args, "provider", None):
+        return None
+    return the_plan.config.feed.url
+
+
+def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
+    """The app for ``args`` and the history store it writes to (None for the demo and for a
+    viewer). Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
+    from tui.settings import wiring
+
+    the_plan = wiring.plan(args)
+    if (url := feed_url(args, the_plan)) is not None:
+        from tui.market.clock import now_ist
+        from tui.source.bus import check_url
+        from tui.source.subscriber import FeedSource
+        from tui.ui.app import CapwatchApp
+
+        settings = replace(the_plan.config.feed, url=check_url(url))
+        app = CapwatchApp(source=FeedSource(settings, clock=now_ist))
+        store = None
+    else:
+        from providers.demo import DemoProvider
+
+        # the provider starts building before textual loads
+        source, store, notices, the_plan = build_local(args, the_plan)
+        from tui.ui.app import CapwatchApp
+
+        demo = source.provider if isinstance(source.provider, DemoProvider) else None
+        if source.simulated and not the_plan.config.path:
+            notices.insert(0, GO_LIVE_HINT)
+        app = CapwatchApp(
+            source=source,
+            hint="; ".join(notices) or None,
+            next_data_time=demo.next_time if demo is not None else None,
+        )
+    app.delivery = the_plan.config.notifications
+    _apply_theme(app, the_plan.config.display.theme, the_plan)
+    return app, store
 
 
 def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str | None]:
@@ -165,7 +211,6 @@ def theme_problem(theme: str, known: Collection[str]) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    _keep_heap_small()
     notice = _start_logging(args)
     try:  # the provider starts building before textual loads (build_app)
         app, store = build_app(args)
@@ -176,16 +221,19 @@ def run(args: argparse.Namespace) -> int:
         return 2
     from tui.ui.terminal import detect_charset, terminal_problem
 
-    problem = terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    in_browser = bool(os.environ.get("TEXTUAL_DRIVER"))  # a tab of capwatch serve: its driver
+    problem = (
+        None if in_browser else terminal_problem(sys.stdin, sys.stdout, os.environ.get("TERM"))
+    )
     if problem:  # after the settings, so a mistake in them is reported first
         if store is not None:
             store.close()
         print(f"capwatch: {problem}", file=sys.stderr)
         return 2
-    charset = detect_charset(getattr(args, "charset", None))
     if notice:
         app.hint = "; ".join(filter(None, (notice, app.hint)))
-    app.driver_class = terminal_driver(charset)
+    if not in_browser:
+        app.driver_class = terminal_driver(detect_charset(getattr(args, "charset", None)))
     try:
         app.run()
     finally:
@@ -200,28 +248,6 @@ def _for_the_user(exc: Exception) -> bool:
     from tui.settings.config import ConfigError
 
     return isinstance(exc, (ConfigError, ValueError, ImportError, StoreError))
-
-
-#: glibc ``mallopt`` parameters (malloc.h) and the values the monitor sets.
-_M_MMAP_THRESHOLD, _M_ARENA_MAX = -3, -8
-_MMAP_FROM_BYTES = 128 * 1024
-
-
-def _keep_heap_small() -> None:
-    """Make freed memory go back to the system (glibc only; elsewhere nothing changes).
-
-    The monitor's numpy temporaries are large: glibc raises its mmap threshold after the
-    first one is freed, so later ones come from the heap, and each worker thread gets its
-    own heap arena; freed, they stay in the process (~65 MB of a running demo monitor).
-    A fixed threshold sends large blocks to mmap, returned on free; at most two arenas."""
-    import ctypes
-
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # no glibc (musl, macOS): their allocators differ
-        return
-    mallopt(_M_MMAP_THRESHOLD, _MMAP_FROM_BYTES)
-    mallopt(_M_ARENA_MAX, 2)
 
 
 def terminal_driver(charset: Charset) -> type[Driver]:

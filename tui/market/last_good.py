@@ -15,8 +15,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Any
 
-from providers.compose import PART_FIELDS
-from providers.contract import Part, Snapshot
+from providers.contract import PART_FIELDS, Part, Snapshot
 
 #: Parts for which an empty answer is normal (no rating changes today, no results due).
 MAY_BE_EMPTY = frozenset({Part.RATINGS, Part.EARNINGS})

@@ -6,6 +6,7 @@ heartbeat on long closures). The demo market needs none of this: it runs its own
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +24,14 @@ CLOSED_INTERVAL_S = 60.0
 MIN_INTERVAL_S = 0.1
 #: The longest wait between refreshes (seconds): a day. Longer is a typo (or ``inf``).
 MAX_INTERVAL_S = 86400.0
+
+
+def bounded_delay(delay: float, fallback: float) -> float:
+    """``delay`` as a usable timer: NaN becomes ``fallback``, the rest is kept within
+    0..``MAX_INTERVAL_S`` (``timedelta`` overflows on inf or 1e20)."""
+    if math.isnan(delay):
+        return fallback
+    return min(max(delay, 0.0), MAX_INTERVAL_S)
 
 
 @dataclass(frozen=True, slots=True)

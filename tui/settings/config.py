@@ -21,6 +21,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
 from typing import NoReturn
+from urllib.parse import urlsplit
 
 from providers import registry
 from providers.contract import Part
@@ -129,6 +130,36 @@ class Retention:
     daily_years: int = 3
 
 
+#: Where ``capwatch feed`` publishes when neither ``--publish`` nor ``[feed] url`` says.
+DEFAULT_FEED_URL = "nats://127.0.0.1:4222"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSettings:
+    """``[feed]``: the NATS server a collector publishes to and viewers read from.
+
+    ``url`` set makes bare ``capwatch`` a viewer; ``market`` names the subjects, so one server
+    can carry several feeds; credentials are a ``user``/``password`` pair or a ``token``;
+    ``tls_ca`` (and a client ``tls_cert``/``tls_key``) turn on TLS.
+    """
+
+    url: str | None = None
+    market: str = "india"
+    user: str | None = None
+    password: str | None = None
+    token: str | None = None
+    tls_ca: str | None = None
+    tls_cert: str | None = None
+    tls_key: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServeSettings:
+    """``[serve]``: ``password`` is required to bind ``capwatch serve`` beyond localhost."""
+
+    password: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
     """Everything configurable. ``path`` is the file it came from (None: built-in defaults)."""
@@ -140,6 +171,8 @@ class Config:
     display: Display = field(default_factory=Display)
     special_sessions: tuple[SpecialSession, ...] = ()
     history: Retention = field(default_factory=Retention)
+    feed: FeedSettings = field(default_factory=FeedSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
     alerts: tuple[alert_rules.Rule, ...] = ()
     notifications: Delivery = field(default_factory=Delivery)
 
@@ -309,6 +342,8 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "refresh": ("open", "closed", "heartbeat"),
         "display": ("movers", "anchors", "benchmark", "watchlist", "theme"),
         "history": ("daily_years",),
+        "feed": ("url", "market", "user", "password", "token", "tls_ca", "tls_cert", "tls_key"),
+        "serve": ("password",),
         "notifications": ("bell", "desktop"),
     }
 )
@@ -514,6 +549,37 @@ def _read_retention(reader: _Reader, data: object) -> Retention:
     )
 
 
+def _read_feed(reader: _Reader, data: object) -> FeedSettings:
+    table = reader.table(data, "feed", SECTION_KEYS["feed"])
+    values = {key: reader.string(value, f"feed.{key}") for key, value in table.items()}
+    if "url" in values and urlsplit(values["url"]).scheme not in ("nats", "tls"):
+        reader.fail(
+            "feed.url", f"expected nats://HOST:PORT or tls://HOST:PORT, got {values['url']!r}"
+        )
+    if "market" in values and not re.fullmatch(r"[A-Za-z0-9_-]+", values["market"]):
+        reader.fail("feed.market", "letters, digits, '-' and '_' only (it names NATS subjects)")
+    if "token" in values and "user" in values:
+        reader.fail("feed.token", "give a token or a user and password, not both")
+    if "password" in values and "user" not in values:
+        reader.fail("feed.password", "a password needs a user")
+    if "tls_key" in values and "tls_cert" not in values:
+        reader.fail("feed.tls_key", "a key needs tls_cert")
+    for key in ("tls_ca", "tls_cert", "tls_key"):
+        if key in values:
+            values[key] = str(Path(values[key]).expanduser())
+    return FeedSettings(**values)
+
+
+def _read_serve(reader: _Reader, data: object) -> ServeSettings:
+    table = reader.table(data, "serve", SECTION_KEYS["serve"])
+    if "password" in table:
+        password = reader.string(table["password"], "serve.password")
+        if len(password) < 12:
+            reader.fail("serve.password", "use at least 12 characters")
+        return ServeSettings(password=password)
+    return ServeSettings()
+
+
 _SECTIONS = (
     "sources",
     "providers",
@@ -521,6 +587,8 @@ _SECTIONS = (
     "display",
     "special_sessions",
     "history",
+    "feed",
+    "serve",
     "alerts",
     "notifications",
 )
@@ -557,6 +625,10 @@ def parse_config(
         values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
     if "history" in data:
         values["history"] = _read_retention(reader, data["history"])
+    if "feed" in data:
+        values["feed"] = _read_feed(reader, data["feed"])
+    if "serve" in data:
+        values["serve"] = _read_serve(reader, data["serve"])
     if "alerts" in data:
         values["alerts"] = _read_alerts(reader, data["alerts"])
     if "notifications" in data:
@@ -684,6 +756,18 @@ theme = "textual-dark"         # any Textual theme name
 [history]
 daily_years = 3                # keep daily closes this many years
 
+[feed]
+# One collector (`capwatch feed`) publishes to a NATS server; with `url` set, bare
+# `capwatch` is a viewer of it (README: "Share one monitor").
+# url = "nats://127.0.0.1:4222"
+# market = "india"            # names the subjects: several feeds can share one server
+# user = "desk"               # credentials: user and password, or a token
+# password = "..."
+# tls_ca = "~/certs/ca.pem"     # TLS: the server's CA (and tls_cert / tls_key for a client cert)
+
+[serve]
+# `capwatch serve --host` beyond localhost needs a password (HTTP basic auth, any user name).
+# password = "at least 12 characters"
 [notifications]
 bell = true                    # ring the terminal bell when an alert fires
 desktop = "off"                # "osc9" or "osc777": a desktop notification through the terminal

@@ -1,30 +1,30 @@
 """The monitor: the Textual app, its keys and the refresh loop.
 
-One refresh is one worker: fetch a snapshot, turn it into per-segment views (in a thread, so
-keys stay responsive while the daily work runs), draw the chosen segment. The next refresh is
-armed only when the previous one has finished, so a slow provider cannot pile refreshes up,
-and nothing runs between refreshes but a once-a-second check that only redraws when the data
-is old (no ticking clocks on screen). A failed fetch keeps every pane as it was and says so in
-the status bar; a failed, empty or insane part (``providers.sanity``) keeps that part's last
-good data on its panes, marked STALE with its age and the reason (``tui.market.last_good``).
-A refresh late by more than its interval (a hung server) marks the panes stale too. Whatever
-goes wrong, including in the scheduling itself, the next refresh is always armed.
+One refresh is one worker: ask the view source (``tui.source``) for the refresh's frames and
+draw each. The source is local (provider + analytics, computed in a thread so keys stay
+responsive) or a shared feed; the app draws the same either way. The next refresh is armed
+only when the previous one has finished, so a slow source cannot pile refreshes up, and
+nothing runs between refreshes but a once-a-second check that only redraws when the data is
+old (no ticking clocks on screen). A failed refresh keeps every pane as it was and says so in
+the status bar; a part the source kept from an earlier refresh (failed, empty or insane) marks
+its panes STALE with its age and the reason. A refresh late by more than its interval (a hung
+server) marks the panes stale too. Whatever goes wrong, including in the scheduling itself,
+the next refresh is always armed.
 
-The same worker computes the Watch view (the watchlist as a sixth segment) and evaluates the
-alert rules on the fresh views (``tui.alerts``); fired alerts are delivered here, on the UI
-thread: a notification, the bell and an optional desktop notification, and the Alerts log.
+The source computes the Watch view (the watchlist as a sixth segment) and evaluates the alert
+rules on the fresh views; the alerts a frame carries are delivered here, on the UI thread: a
+notification, the bell and an optional desktop notification, and the Alerts log.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import math
 import os
-from collections.abc import Awaitable, Callable, Collection, Iterable, Mapping, Sequence
-from datetime import date, datetime, timedelta
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from functools import partial
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult, SystemCommand
@@ -37,14 +37,15 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input
 
-from providers import sanity
-from providers.base import MAX_SERVER_DELAY_S, Provider, ProviderError, RateLimited
-from providers.contract import IST, ClosesTable, MarketPhase, Part, Segment, Snapshot
-from tui.alerts import AlertWatcher, views_and_alerts
+from providers.base import Provider, ProviderError, RateLimited
+from providers.contract import IST, ClosesTable, Part, Segment
+from tui.alerts import AlertWatcher
 from tui.alerts.terminal import Delivery, sequences
-from tui.market.last_good import LastGood, StalePart
-from tui.market.schedule import CLOSED_INTERVAL_S, MAX_INTERVAL_S
+from tui.market.last_good import StalePart
+from tui.market.schedule import bounded_delay
 from tui.settings.watchlist import Watchlist, WatchlistError
+from tui.source.frame import Frame, ViewSource
+from tui.source.local import MAX_RETRY_S, Analytics, LocalSource, Schedule, SnapshotStore
 from tui.ui.framed_output import FramedApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
@@ -61,11 +62,9 @@ from widgets.views import (
     HORIZONS,
     WATCH,
     AlertRow,
-    IndexDetail,
-    MoverRow,
     Scope,
+    SegmentSummary,
     SegmentView,
-    StockDetail,
     scope_of,
 )
 
@@ -75,9 +74,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tui.analytics import AnalyticsSettings
+    from tui.ui.screens.detail import DetailScreen
+    from tui.ui.screens.index import IndexScreen
 
-#: Failed fetches back off exponentially up to this.
-MAX_RETRY_S = 120.0
 _NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
 #: Below this the panes cannot show a row of data each; the screen says so instead.
 MIN_SIZE = Size(60, 16)
@@ -94,47 +93,11 @@ PANES_OF_PART: Mapping[Part, tuple[str, ...]] = {
 #: A stale pane's reason is cut to this many characters (the status bar has it in full).
 REASON_CHARS = 60
 
-
-def bounded_delay(delay: float, fallback: float) -> float:
-    """``delay`` as a usable timer: NaN becomes ``fallback``, the rest is kept within
-    0..``MAX_INTERVAL_S`` (``timedelta`` overflows on inf or 1e20)."""
-    if math.isnan(delay):
-        return fallback
-    return min(max(delay, 0.0), MAX_INTERVAL_S)
-
-
-class Analytics(Protocol):
-    """What the app needs from ``tui.analytics.MarketAnalytics`` (a fake in tests)."""
-
-    def load_history(self, closes: pd.DataFrame | ClosesTable) -> None: ...
-
-    def refresh(self, snapshot: Snapshot) -> Mapping[Segment, SegmentView]: ...
-
-    def detail(self, symbol: str) -> StockDetail | None: ...
-
-    def index_detail(self, name: str) -> IndexDetail | None: ...
-
-    def watch_view(self, symbols: Collection[str]) -> SegmentView | None: ...
-
-    def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]: ...
-
-
-class Schedule(Protocol):
-    """A live market's refresh pacing (``tui.market.schedule.LiveSchedule``)."""
-
-    def interval(self, now: datetime) -> float: ...
-
-    def next_open(self, now: datetime) -> datetime: ...
-
-
-class SnapshotStore(Protocol):
-    """What the app needs from ``tui.history.store.HistoryStore``: the last stored snapshot is
-    drawn at once on start, marked STALE; every fetched one is recorded, except the rows of
-    parts shown from an earlier refresh (``stale``)."""
-
-    def last_snapshot(self) -> Snapshot | None: ...
-
-    def append_snapshot(self, snapshot: Snapshot, *, stale: Collection[Part] = ()) -> None: ...
+#: What a viewer says for what only the process with the analytics can do.
+NEEDS_STANDALONE = (
+    "{what} needs a standalone monitor: this viewer draws what its collector computed"
+    " (the collector's watchlist is its Watch view)."
+)
 
 
 def ist_now() -> datetime:
@@ -187,8 +150,9 @@ class CapwatchApp(FramedApp):
 
     def __init__(
         self,
-        provider: Provider,
+        provider: Provider | None = None,
         *,
+        source: ViewSource | None = None,
         interval: float = 2.0,
         analytics_settings: AnalyticsSettings | None = None,
         analytics: Analytics | None = None,
@@ -204,48 +168,55 @@ class CapwatchApp(FramedApp):
         in_tmux: bool | None = None,
         next_data_time: Callable[[], datetime] | None = None,
     ) -> None:
-        """``history`` is the daily work that returns daily closes (default: the provider's
-        own history); ``schedule`` paces refreshes while the data does not say the market is
-        open, and gives the next open when the data does not (default: ``interval``, slower
-        while closed); ``hint`` is a standing note for the status bar. ``watchlist`` (default:
-        empty, in memory) is what ``w`` edits and Watch shows; ``alerts`` evaluates the rules
-        each refresh, delivered per ``delivery`` through ``terminal_write`` (default: the
-        terminal; wrapped for tmux when ``in_tmux``, default: ``$TMUX`` is set).
-        ``next_data_time`` (a simulated market) gives the data time the next refresh will
-        show, which the status bar shows as "next" instead of the wall clock, so only one
-        clock is on screen."""
+        """Draw frames from ``source``, or from a ``tui.source.local.LocalSource`` built from
+        ``provider`` and the keywords after ``interval`` (see there); ``hint`` is a standing
+        note for the status bar. ``watchlist`` and ``alerts`` replace the source's (see
+        ``ViewSource``); fired alerts are delivered per ``delivery`` through
+        ``terminal_write`` (default: the terminal; wrapped for tmux when ``in_tmux``, default:
+        ``$TMUX`` is set). ``next_data_time`` (a simulated market) gives the data time the
+        next refresh will show, which the status bar shows as "next" instead of the wall clock,
+        so only one clock is on screen."""
         super().__init__()
-        self.provider = provider
-        self.interval = interval
-        self.history = history or provider.history
-        self.schedule = schedule
-        self.hint = hint
-        self.next_data_time = next_data_time
-        self.analytics_settings = analytics_settings
-        self.analytics = analytics
-        self.clock = clock
-        self.store = store
-        self.watchlist = watchlist if watchlist is not None else Watchlist()
-        self.alerts = alerts
+        if source is None:
+            if provider is None:
+                raise TypeError("CapwatchApp needs a provider or a source")
+            source = LocalSource(
+                provider,
+                interval=interval,
+                analytics_settings=analytics_settings,
+                analytics=analytics,
+                store=store,
+                history=history,
+                schedule=schedule,
+                clock=clock,
+            )
+        self.source = source
+        if watchlist is not None:
+            source.watchlist = watchlist
+        if alerts is not None:
+            source.alerts = alerts
         self.delivery = delivery or Delivery()
         self.terminal_write = terminal_write
         self.in_tmux = "TMUX" in os.environ if in_tmux is None else in_tmux
+        self.hint = hint
+        self.clock = clock
         self.segment: Scope = Segment.ALL
         self.views: Mapping[Scope, SegmentView] = {}
+        self.summaries: Mapping[Scope, SegmentSummary] = {}  # the segment bar's figures
+        self.viewer_log: list[AlertRow] = []  # a viewer's alerts: its collector keeps the journal
+        self.next_data_time = next_data_time
         self.horizon_index = 0  # into HORIZONS: what Sectors and Gainers/Losers read
         self.anchor_index = 0  # into the views' anchors: which since-date is shown
         self.paused = False
         self.refreshes = 0  # completed refreshes that drew new data (tests wait on it)
-        self._snapshot: Snapshot | None = None
+        self._frame: Frame | None = None
         self._received_at: datetime | None = None  # wall clock when the shown data was fetched
-        self._stale_since: datetime | None = None  # data time of a stored snapshot shown
-        self._history_day: date | None = None  # trading day the loaded closes lead up to
+        self._stale_since: datetime | None = None  # when the old data shown was current
         self._failures = 0
         self._error: str | None = None
         self._next_at: datetime | None = None
         self._late_at: datetime | None = None  # no new data by then: the refresh is late
         self._resume_at: datetime | None = None  # a rate limit lifts (RateLimited)
-        self._last_good = LastGood(provider.parts)
         self._stale_parts: Mapping[Part, StalePart] = {}
         self._timer: Timer | None = None
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
@@ -280,6 +251,24 @@ class CapwatchApp(FramedApp):
             yield StatusBar(id="status")
 
     @property
+    def watchlist(self) -> Watchlist:
+        """What ``w`` edits and the Watch view shows (the source's: it computes the view)."""
+        return self.source.watchlist
+
+    @watchlist.setter
+    def watchlist(self, value: Watchlist) -> None:
+        self.source.watchlist = value
+
+    @property
+    def alerts(self) -> AlertWatcher | None:
+        """The alert rules evaluated here (None for a viewer: its collector evaluates)."""
+        return self.source.alerts
+
+    @alerts.setter
+    def alerts(self, value: AlertWatcher | None) -> None:
+        self.source.alerts = value
+
+    @property
     def panes(self) -> list[Pane]:
         return list(self.query_one("#panes", Grid).query_children(Pane))
 
@@ -290,19 +279,19 @@ class CapwatchApp(FramedApp):
         self.set_interval(WATCH_S, self._watch)
 
     async def on_unmount(self) -> None:
-        await self.provider.aclose()
+        await self.source.aclose()
 
     # --- the refresh loop --------------------------------------------------------------------
 
     @work(exclusive=True, exit_on_error=False, group="refresh")
     async def _refresh(self, asked: bool = False) -> None:
         """One refresh; ``asked`` (the ``r`` key) draws even while paused."""
-        delay = self.interval
+        delay = 0.0
         try:
-            delay = await self._refresh_once(draw=asked or not self.paused)
+            delay = await self._refresh_once(asked)
         except Exception as exc:  # a bug in the refresh itself must not stop the refreshes
             log.exception("refresh failed")
-            delay = self._failed(exc, source="refresh")
+            delay = self._failed(exc, stage="refresh")
         finally:
             self._arm(delay)
 
@@ -310,7 +299,7 @@ class CapwatchApp(FramedApp):
         """Schedule the next refresh ``delay`` seconds from now (none while paused). Never
         raises: if scheduling fails, a plain retry timer is armed instead."""
         try:
-            self._arm_timer(bounded_delay(delay, self.interval))
+            self._arm_timer(bounded_delay(delay, MAX_RETRY_S))
         except Exception as exc:
             log.exception("scheduling the next refresh failed")
             self._error = f"scheduling: {exc}"
@@ -328,10 +317,13 @@ class CapwatchApp(FramedApp):
         if self.paused:
             self._next_at = self._late_at = None
             return
-        self._timer = self.set_timer(delay, self._refresh)
-        now = self.clock()
-        self._next_at = now + timedelta(seconds=delay)
-        self._late_at = self._next_at + timedelta(seconds=max(delay, self.interval))
+        # a feed's refresh waits for the collector itself (delay 0): Textual timers need > 0
+        self._timer = self.set_timer(max(delay, 0.01), self._refresh)
+        self._next_at = self.clock() + timedelta(seconds=delay)
+        patience = self.source.patience
+        self._late_at = (
+            None if patience is None else self._next_at + timedelta(seconds=max(delay, patience))
+        )
 
     def _watch(self) -> None:
         """Once a second: redraw the status and badges if the data has gone stale (a hung
@@ -342,57 +334,26 @@ class CapwatchApp(FramedApp):
         except Exception:  # a timer callback that raises would take the app down
             log.exception("stale check failed")
 
-    async def _refresh_once(self, draw: bool) -> float:
-        """Fetch and draw once; return the seconds until the next refresh."""
-        if self.store is not None and self._snapshot is None and not self._failures:
-            await self._paint_stored(self.store)  # the offline start: last known data first
+    async def _refresh_once(self, asked: bool) -> float:
+        """Draw the source's frames for one refresh (while paused, only when ``asked``);
+        return the seconds until the next."""
         try:
-            fetched = await self.provider.fetch()
-        except Exception as exc:  # any provider failure must keep the screen
+            async for frame in self.source.refresh():
+                self._received_at = self.clock()
+                self._stale_since = frame.stale_since
+                self._stale_parts = frame.stale_parts
+                self._error = frame.error_text
+                if frame.stale_since is None:
+                    self._failures, self._resume_at = 0, None
+                if asked or not self.paused:
+                    self._draw(frame)
+                    await self._painted()  # what follows (the daily work) waits for the paint
+                else:
+                    self._show_status()
+                self._deliver(frame.alerts)
+        except Exception as exc:  # any source failure must keep the screen
             return self._failed(exc)
-        received = self.clock()
-        try:
-            analytics = await self._ensure_analytics()
-            snapshot, stale, views, fired = await asyncio.to_thread(
-                self._judge, analytics, fetched, received
-            )
-        except Exception as exc:  # a bad snapshot must not take the app down
-            return self._failed(exc, source="analytics")
-        self._failures, self._error = 0, self._partial_errors(snapshot)
-        self._received_at, self._stale_since, self._resume_at = received, None, None
-        self._stale_parts = stale
-        if draw:
-            self._draw(snapshot, views)
-        self._deliver(fired)
-        if self.store is not None:
-            try:
-                await asyncio.to_thread(
-                    partial(self.store.append_snapshot, snapshot, stale=frozenset(stale))
-                )
-            except Exception as exc:  # a full disk or locked file must not stop the monitor
-                self._note_error(exc, "store")
-        if self._history_day != snapshot.as_of.astimezone(IST).date():
-            await self._painted()  # the daily work (pandas, in a thread) waits for the paint
-            await self._load_history(analytics, snapshot, draw)
-        phase = snapshot.status.phase if snapshot.status is not None else None
-        if phase in (MarketPhase.OPEN, MarketPhase.PRE_OPEN):  # the source knows best
-            return self.interval
-        if self.schedule is not None:
-            return self.schedule.interval(self.clock())
-        return (
-            max(self.interval, CLOSED_INTERVAL_S) if phase is MarketPhase.CLOSED else self.interval
-        )
-
-    def _judge(
-        self, analytics: Analytics, fetched: Snapshot, received: datetime
-    ) -> tuple[Snapshot, Mapping[Part, StalePart], dict[Scope, SegmentView], list[AlertRow]]:
-        """In a thread: drop insane rows, put back the last good data of parts that failed,
-        came back empty or lost every row, and build the views (and alerts) of the result.
-        Prices or breadth kept from an earlier refresh fire no alerts."""
-        merged = self._last_good.merge(sanity.check(fetched).snapshot, received)
-        old_prices = bool(merged.stale.keys() & {Part.INDICES, Part.STOCKS, Part.BREADTH})
-        views, fired = self._compute(analytics, merged.snapshot, old_prices)
-        return merged.snapshot, merged.stale, views, fired
+        return self.source.pace(self.clock())
 
     async def _painted(self) -> None:
         """Returns once the screen has been refreshed with what is drawn so far."""
@@ -400,59 +361,44 @@ class CapwatchApp(FramedApp):
         self.call_after_refresh(painted.set)
         await painted.wait()
 
-    async def _ensure_analytics(self) -> Analytics:
-        if self.analytics is None:
-            self.analytics = await asyncio.to_thread(self._build_analytics)
-        return self.analytics
+    def _failed(self, exc: Exception, stage: str | None = None) -> float:
+        self._failures += 1
+        self._error = str(exc) or type(exc).__name__
+        if stage is not None:
+            self._error = f"{stage}: {self._error}"
+        if isinstance(exc, ProviderError) and exc.parts:  # each part's own cause
+            self._error = "; ".join(f"{part}: {why}" for part, why in exc.parts.items())
+        log.warning("%s", self._error, exc_info=exc)  # the whole traceback for the log
+        log.warning("refresh failed %d times in a row", self._failures)
+        delay = bounded_delay(self.source.retry_after(exc, self._failures), MAX_RETRY_S)
+        if isinstance(exc, RateLimited) and exc.retry_after:
+            self._resume_at = self.clock() + timedelta(seconds=delay)
+        return delay
 
-    def _build_analytics(self) -> Analytics:
-        """Imported on first use, in a thread: ``tui.analytics`` brings in pandas."""
-        from tui.analytics import AnalyticsSettings, MarketAnalytics
-
-        return MarketAnalytics(self.analytics_settings or AnalyticsSettings())
-
-    async def _load_history(self, analytics: Analytics, snapshot: Snapshot, draw: bool) -> None:
-        """Daily closes after the first screen, and again when the trading day changes (the
-        demo rolls over; a live monitor runs overnight): they fill 5D/1M/YTD and MAs."""
-        self._history_day = snapshot.as_of.astimezone(IST).date()
-        try:
-            closes = await self.history()
-            await asyncio.to_thread(analytics.load_history, closes)
-            views, fired = await asyncio.to_thread(self._compute, analytics, snapshot, False)
-        except Exception as exc:  # live panes still work without history
-            self._note_error(exc, "history")
-            self._show_status()
-            return
-        if draw and not self.paused:
-            self._draw(snapshot, views)
-        self._deliver(fired)
-
-    def _compute(
-        self, analytics: Analytics, snapshot: Snapshot, stale: bool
-    ) -> tuple[dict[Scope, SegmentView], list[AlertRow]]:
-        """Every view of ``snapshot`` (the Watch view too) and the alerts they fire; run in a
-        worker thread. ``stale`` data (a stored snapshot) fires nothing."""
-        return views_and_alerts(
-            analytics, snapshot, self.watchlist.symbols, self.alerts, stale=stale
-        )
-
-    def _deliver(self, fired: list[AlertRow]) -> None:
+    def _deliver(self, fired: tuple[AlertRow, ...]) -> None:
         """Tell the user about ``fired``: notifications, the bell / desktop notification, and
         the Alerts log if it is open."""
         if not fired:
             return
         for alert in fired:
             self.notify(alert.message, title=f"Alert: {alert.rule}", severity="warning", timeout=15)
-        if out := sequences(fired, self.delivery, in_tmux=self.in_tmux):
+        if out := sequences(list(fired), self.delivery, in_tmux=self.in_tmux):
             self._write_terminal(out)
-        if self.alerts is not None and self.alerts.error:
+        if self.alerts is None:
+            self.viewer_log[:0] = reversed(fired)  # newest first, as the journal's log
+        elif self.alerts.error:
             self._error = self.alerts.error
             self._show_status()
         from tui.ui.screens.alerts import AlertsScreen
 
         for screen in self.screen_stack:
-            if isinstance(screen, AlertsScreen) and self.alerts is not None:
-                screen.show(self.alerts.state.log)
+            if isinstance(screen, AlertsScreen):
+                screen.show(self._alert_log())
+
+    def _alert_log(self) -> tuple[AlertRow, ...]:
+        if self.alerts is None:
+            return tuple(self.viewer_log)
+        return self.alerts.state.log
 
     def _write_terminal(self, text: str) -> None:
         """Raw bytes for the terminal (bell, OSC), bypassing the screen: like ``App.bell``."""
@@ -461,74 +407,44 @@ class CapwatchApp(FramedApp):
         elif not self.is_headless and self._driver is not None:
             self._driver.write(text)
 
-    def _note_error(self, exc: Exception, source: str | None = None) -> None:
-        """One line for the status bar; the whole traceback for the log."""
-        self._error = f"{source}: {exc}" if source else str(exc) or type(exc).__name__
-        log.warning("%s", self._error, exc_info=exc)
-
-    def _failed(self, exc: Exception, source: str | None = None) -> float:
-        self._failures += 1
-        self._note_error(exc, source)
-        if isinstance(exc, ProviderError) and exc.parts:  # each part's own cause
-            self._error = "; ".join(f"{part}: {why}" for part, why in exc.parts.items())
-        log.warning("refresh failed %d times in a row", self._failures)
-        delay = min(MAX_RETRY_S, self.interval * 2 ** min(self._failures - 1, 32))
-        if isinstance(exc, RateLimited) and exc.retry_after:
-            wait = bounded_delay(exc.retry_after, delay)
-            wait = min(wait, MAX_SERVER_DELAY_S)  # a plugin's inf: the HTTP core caps its own
-            self._resume_at = self.clock() + timedelta(seconds=wait)
-            delay = max(delay, wait)
-        return delay
-
-    @staticmethod
-    def _partial_errors(snapshot: Snapshot) -> str | None:
-        if not snapshot.errors:
-            return None
-        return "; ".join(f"{part}: {message}" for part, message in snapshot.errors.items())
-
-    async def _paint_stored(self, store: SnapshotStore) -> None:
-        """Offline start: draw the last stored snapshot first, labelled STALE with its age."""
-        try:
-            snapshot = await asyncio.to_thread(store.last_snapshot)
-            if snapshot is None:
-                return
-            analytics = await self._ensure_analytics()
-            views, _ = await asyncio.to_thread(self._compute, analytics, snapshot, True)
-        except Exception as exc:  # a broken store must not stop the live start
-            self._note_error(exc, "store")
-            return
-        self._stale_since = snapshot.as_of
-        self._last_good.remember(snapshot, snapshot.as_of)
-        self._draw(snapshot, views)
-
     # --- drawing -----------------------------------------------------------------------------
 
-    def _draw(self, snapshot: Snapshot, views: Mapping[Scope, SegmentView]) -> None:
-        self._snapshot = snapshot
-        self.views = views
+    def _draw(self, frame: Frame) -> None:
+        self._frame = frame
+        self.views, self.summaries = frame.views, frame.summaries
         self.refreshes += 1
         now = self.clock()
         for pane in self.panes:
             if pane.PART is not None:
-                pane.set_age(snapshot.fetched.get(pane.PART), now)
+                pane.set_age(frame.fetched.get(pane.PART), now)
         self._show_segment()
         self.release_frames()  # the first data is on screen: no "waiting" frame goes out
-        if len(self.screen_stack) > 1 and self.analytics is not None:
+        if len(self.screen_stack) > 1:
             from tui.ui.screens.detail import DetailScreen
             from tui.ui.screens.index import IndexScreen
             from tui.ui.screens.signals import SignalsScreen
 
             screen = self.screen
             if isinstance(screen, DetailScreen):
-                screen.show(self.analytics.detail(screen.symbol))
+                self._fill_detail(screen)
             elif isinstance(screen, IndexScreen):
-                screen.show(self.analytics.index_detail(screen.index_name))
+                self._fill_index(screen)
             elif isinstance(screen, SignalsScreen):
                 screen.show(self.views.get(self.segment))
 
+    @work(exit_on_error=False, group="detail")
+    async def _fill_detail(self, screen: DetailScreen) -> None:
+        """Ask the source for the stock's latest detail and show it on ``screen``."""
+        screen.show(await self.source.detail(screen.symbol))
+
+    @work(exit_on_error=False, group="detail")
+    async def _fill_index(self, screen: IndexScreen) -> None:
+        """Ask the source for the index's latest detail and show it on ``screen``."""
+        screen.show(await self.source.index_detail(screen.index_name))
+
     def _show_segment(self) -> None:
         view = self.views.get(self.segment)
-        self.query_one(SegmentBar).show_segments(self.segment, self.views)
+        self.query_one(SegmentBar).show_segments(self.segment, self.summaries)
         if view is not None:
             if self.anchor_index >= len(view.anchors):
                 self.anchor_index = 0
@@ -538,8 +454,8 @@ class CapwatchApp(FramedApp):
         self._show_status()
 
     def _stale_for(self) -> timedelta | None:
-        """How old the data shown is, when it is old: a stored snapshot, failing fetches, or
-        a refresh late by more than its interval (a hung server)."""
+        """How old the data shown is, when it is old: a stored snapshot, failing refreshes,
+        or a refresh late by more than its interval (a hung server)."""
         now = self.clock()
         if self._stale_since is not None:
             return now - self._stale_since
@@ -549,23 +465,22 @@ class CapwatchApp(FramedApp):
         return now - self._received_at if self._failures or late else None
 
     def _show_status(self) -> None:
-        snapshot = self._snapshot
+        frame = self._frame
         stale_for = self._stale_for()
         now = self.clock()
-        market = snapshot.status if snapshot is not None else None
+        market = frame.market if frame is not None else None
         next_open = market.next_open if market else None
-        if next_open is None and self.schedule is not None:
-            next_open = self.schedule.next_open(self.clock())
+        next_at = frame.next_at if frame is not None and frame.next_at else self._next_at
         status = Status(
-            provider=snapshot.provider if snapshot else self.provider.name,
-            simulated=snapshot.simulated if snapshot else self.provider.simulated,
+            provider=frame.provider if frame else self.source.name,
+            simulated=frame.simulated if frame else self.source.simulated,
             phase=market.phase if market else None,
             market_time=market.as_of.astimezone(IST) if market else None,
             next_open=next_open.astimezone(IST) if next_open else None,
-            as_of=snapshot.as_of.astimezone(IST) if snapshot else None,
-            next_at=self._next_shown(),
+            as_of=frame.as_of.astimezone(IST) if frame else None,
+            next_at=self._next_shown(next_at),
             paused=self.paused,
-            loading=snapshot is None,
+            loading=frame is None,
             stale_for=stale_for,
             error=self._error,
             hint=self.hint,
@@ -590,10 +505,12 @@ class CapwatchApp(FramedApp):
                     notes[pane_id] = (stale.since, f"{age(now - stale.since)}: {reason}")
         return {pane_id: note for pane_id, (_, note) in notes.items()}
 
-    def _next_shown(self) -> datetime | None:
-        if self._next_at is None or self.next_data_time is None:
-            return self._next_at
-        return self.next_data_time().astimezone(IST)
+    def _next_shown(self, next_at: datetime | None) -> datetime | None:
+        """The next refresh as the status bar shows it: a simulated market's data time when
+        the app paces it (``next_data_time``), else the wall clock."""
+        if next_at is not None and self.next_data_time is not None and next_at == self._next_at:
+            next_at = self.next_data_time()
+        return next_at.astimezone(IST) if next_at is not None else None
 
     # --- actions -----------------------------------------------------------------------------
 
@@ -666,10 +583,11 @@ class CapwatchApp(FramedApp):
     def _index_chosen(self, message: IndicesPane.IndexChosen) -> None:
         self.open_index(message.name)
 
-    def open_index(self, name: str) -> None:
+    @work(exit_on_error=False, group="detail")
+    async def open_index(self, name: str) -> None:
         from tui.ui.screens.index import IndexScreen
 
-        detail = self.analytics.index_detail(name) if self.analytics is not None else None
+        detail = await self.source.index_detail(name)
         view = self.views.get(self.segment)
         anchors = view.anchors if view is not None else ()
         anchor = anchors[min(self.anchor_index, len(anchors) - 1)] if anchors else None
@@ -720,10 +638,11 @@ class CapwatchApp(FramedApp):
     def _stock_chosen(self, message: Pane.StockChosen) -> None:
         self.open_detail(message.symbol)
 
-    def open_detail(self, symbol: str) -> None:
+    @work(exit_on_error=False, group="detail")
+    async def open_detail(self, symbol: str) -> None:
         from tui.ui.screens.detail import DetailScreen  # screens load on first use: faster start
 
-        detail = self.analytics.detail(symbol) if self.analytics is not None else None
+        detail = await self.source.detail(symbol)
         watched = symbol in self.watchlist
         self.push_screen(
             DetailScreen(symbol, detail, watched=watched, toggle_watch=self.toggle_watch)
@@ -739,7 +658,10 @@ class CapwatchApp(FramedApp):
     def toggle_watch(self, symbol: str) -> None:
         """Add ``symbol`` to the watchlist or remove it, say so, and redraw the Watch view.
         Only a stock of the data can be added (not an index from the ratings feed)."""
-        stocks = self._snapshot.stocks if self._snapshot is not None else ()
+        if not self.source.computes_views:
+            self.notify(NEEDS_STANDALONE.format(what="Editing the watchlist"))
+            return
+        stocks = self._frame.stocks if self._frame is not None else ()
         if symbol not in self.watchlist and not any(s.symbol == symbol for s in stocks):
             self.notify(f"{symbol} is not a stock in this data: only stocks can be watched.")
             return
@@ -753,22 +675,24 @@ class CapwatchApp(FramedApp):
             self.notify(f"★ {symbol} added to the watchlist ({count}); 6 shows it.")
         else:
             self.notify(f"{symbol} removed from the watchlist ({count} left).")
-        if self.analytics is not None and self.views:
-            watch = self.analytics.watch_view(self.watchlist.symbols)
-            if watch is not None:
-                self.views = {**self.views, WATCH: watch}
-                self._show_segment()
+        if self.views and (watch := self.source.watch_view(self.watchlist.symbols)) is not None:
+            self.views = {**self.views, WATCH: watch}
+            self.summaries = {**self.summaries, WATCH: SegmentSummary.of(watch)}
+            self._show_segment()
         from tui.ui.screens.detail import DetailScreen
 
         if isinstance(self.screen, DetailScreen) and self.screen.symbol == symbol:
             self.screen.set_watched(watched)
 
     def action_find(self) -> None:
-        """The go-to-any-stock finder over every stock of the latest snapshot."""
+        """The go-to-any-stock finder over every stock of the latest data."""
         from tui.ui.screens.finder import FinderScreen
 
-        if self._snapshot is None:
+        if self._frame is None:
             self.notify("No data yet: the finder opens once the first refresh is in.")
+            return
+        if not self.source.computes_views:
+            self.notify(NEEDS_STANDALONE.format(what="The finder"))
             return
         if isinstance(self.screen, FinderScreen):
             return
@@ -777,20 +701,23 @@ class CapwatchApp(FramedApp):
             if symbol is not None:
                 self.open_detail(symbol)
 
-        finder = FinderScreen(self._snapshot.stocks, self.watchlist, self.toggle_watch)
+        finder = FinderScreen(self._frame.stocks, self.watchlist, self.toggle_watch)
         self.push_screen(finder, opened)
 
     def action_alerts(self) -> None:
-        """The Alerts log: today's alerts, newest first."""
+        """The Alerts log: today's alerts, newest first (a viewer: those it has received)."""
         from tui.ui.screens.alerts import AlertsScreen
 
         if isinstance(self.screen, AlertsScreen):
             return
+        shown = self._frame.as_of if self._frame is not None else self.clock()
+        today = shown.astimezone(IST).date()
         log_rows: tuple[AlertRow, ...] = ()
         if self.alerts is not None:
-            shown = self._snapshot.as_of if self._snapshot is not None else self.clock()
             state = self.alerts.state  # a journal from an earlier day is not today's log
-            log_rows = state.log if state.day == shown.astimezone(IST).date() else ()
+            log_rows = state.log if state.day == today else ()
+        else:
+            log_rows = tuple(a for a in self.viewer_log if a.at.astimezone(IST).date() == today)
         rules = len(self.alerts.rules) if self.alerts is not None else 0
         self.push_screen(AlertsScreen(log_rows, rules))
 

@@ -90,9 +90,9 @@ async def main():
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)
-            if app._history_day is not None and app.refreshes >= 2:
+            if app.source._history_day is not None and app.refreshes >= 2:
                 break
-        assert app.analytics._prepared.closes.values.size, "no history loaded"
+        assert app.source.analytics._prepared.closes.values.size, "no history loaded"
 asyncio.run(main())
 print("pandas" in sys.modules)
 """

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import logging
-import platform
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -22,9 +19,9 @@ def _build(*argv: str):
 
 def test_bare_capwatch_without_config_is_the_demo_and_says_how_to_go_live() -> None:
     app, store = _build()
-    assert app.provider.simulated and store is None
+    assert app.source.provider.simulated and store is None
     assert app.hint == GO_LIVE_HINT
-    assert app.interval == 2.0
+    assert app.source.interval == 2.0
 
 
 def test_demo_with_a_config_file_has_no_go_live_hint(tmp_path: Path) -> None:
@@ -33,8 +30,8 @@ def test_demo_with_a_config_file_has_no_go_live_hint(tmp_path: Path) -> None:
     app, _ = _build("--config", str(config), "--interval", "5")
     assert app.hint is None
     assert app.theme == "nord"
-    assert app.interval == 5.0
-    assert app.analytics_settings.movers == 4
+    assert app.source.interval == 5.0
+    assert app.source.analytics_settings.movers == 4
 
 
 def test_live_config_opens_the_history_store(tmp_path: Path) -> None:
@@ -45,9 +42,9 @@ def test_live_config_opens_the_history_store(tmp_path: Path) -> None:
     )
     app, store = _build("--config", str(config))
     try:
-        assert store is not None and not app.provider.simulated
+        assert store is not None and not app.source.provider.simulated
         assert store.path.name == "history.db"
-        assert app.schedule is not None
+        assert app.source.schedule is not None
     finally:
         store.close()
 
@@ -104,7 +101,7 @@ def test_unwritable_history_folder_runs_live_without_history(
         "earnings = []\nstatus = []\nhistory = []\n"
     )
     app, store = _build("--config", str(config))
-    assert store is None and app.store is None
+    assert store is None and app.source.store is None
     assert app.hint is not None and app.hint.startswith("no history (not a directory: ")
 
 
@@ -128,51 +125,6 @@ def test_watchlist_and_alerts_come_from_the_config_and_the_data_dir(tmp_path: Pa
 def test_no_rules_no_alert_watcher() -> None:
     app, _ = _build()
     assert app.alerts is None and app.watchlist.symbols == ()
-
-
-_FREED_IN_A_THREAD = """
-import sys, threading
-from tui.commands.monitor import _keep_heap_small
-if sys.argv[1] == "kept small":
-    _keep_heap_small()
-def rss_mb():
-    status = open("/proc/self/status").read().split("VmRSS:")[1]
-    return int(status.split()[0]) / 1024
-def work():  # like the monitor's numpy temporaries: a large block freed, then many
-    first = bytearray(8_000_000)
-    del first
-    big, small = [], []
-    for _ in range(200):
-        big.append(bytearray(300_000))
-        small.append(bytearray(2_000))
-    del big
-    global kept
-    kept = small
-before = rss_mb()
-worker = threading.Thread(target=work)
-worker.start()
-worker.join()
-print(rss_mb() - before)
-"""
-
-
-@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="glibc's allocator only")
-def test_memory_freed_in_a_worker_thread_goes_back_to_the_system() -> None:
-    """glibc keeps ~60 MB freed by a worker thread (its own arena, a raised mmap threshold)
-    in the process; the monitor's allocator settings give it back."""
-    grown = {
-        mode: float(
-            subprocess.run(
-                [sys.executable, "-c", _FREED_IN_A_THREAD, mode],
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-        )
-        for mode in ("glibc defaults", "kept small")
-    }
-    assert grown["glibc defaults"] > 40  # the case is real: without the settings it is kept
-    assert grown["kept small"] < 10
 
 
 def test_the_terminal_driver_writes_frames_and_keeps_the_charset() -> None:

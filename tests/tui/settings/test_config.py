@@ -197,8 +197,8 @@ ERRORS = [
     pytest.param(
         '[segments]\nmid = ["NIFTY 50"]\n',
         "line 1: segments: unknown key"
-        " (known keys: alerts, display, history, notifications, providers, refresh, "
-        "sources, special_sessions)",
+        " (known keys: alerts, display, feed, history, notifications, providers, refresh,"
+        " serve, sources, special_sessions)",
     ),
     pytest.param(
         '[display]\nanchors = ["7 April"]\n',
@@ -243,6 +243,22 @@ ERRORS = [
     ),
     pytest.param("theme = 'x'\n", "line 1: theme: unknown key (it belongs in [display])"),
     pytest.param(
+        '[feed]\nurl = "http://desk:4222"\n',
+        "line 2: feed.url: expected nats://HOST:PORT or tls://HOST:PORT, got 'http://desk:4222'",
+    ),
+    pytest.param(
+        '[feed]\nmarket = "in.dia"\n',
+        "line 2: feed.market: letters, digits, '-' and '_' only (it names NATS subjects)",
+    ),
+    pytest.param(
+        '[feed]\nuser = "desk"\ntoken = "t"\n',
+        "line 3: feed.token: give a token or a user and password, not both",
+    ),
+    pytest.param('[feed]\npassword = "p"\n', "line 2: feed.password: a password needs a user"),
+    pytest.param(
+        '[serve]\npassword = "short"\n', "line 2: serve.password: use at least 12 characters"
+    ),
+    pytest.param(
         "[history]\nmovers = 3\n", "line 2: history.movers: unknown key (it belongs in [display])"
     ),
 ]
@@ -258,6 +274,18 @@ def test_each_problem_gives_one_message_with_file_key_and_line(
     assert str(caught.value) == f"config error in {path}, {expected}"
     assert caught.value.file == str(path)
     assert path.read_text(encoding="utf-8") == text  # never rewritten
+
+
+def test_feed_and_serve_sections() -> None:
+    config = parse_config(
+        '[feed]\nurl = "tls://desk.example:4222"\nmarket = "desk-1"\ntoken = "s3cret"\n'
+        'tls_ca = "~/ca.pem"\n[serve]\npassword = "twelve chars!"\n'
+    )
+    assert config.feed.url == "tls://desk.example:4222" and config.feed.market == "desk-1"
+    assert config.feed.token == "s3cret" and config.feed.user is None
+    assert config.feed.tls_ca == str(Path("~/ca.pem").expanduser())
+    assert config.serve.password == "twelve chars!"
+    assert Config().feed.url is None and Config().serve.password is None  # standalone, local
 
 
 def test_a_missing_or_binary_file_is_a_clear_error(tmp_path: Path) -> None:

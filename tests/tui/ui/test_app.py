@@ -165,8 +165,8 @@ async def test_detail_follows_refreshes() -> None:
         screen.show = shown.append  # type: ignore[method-assign]
         app.action_refresh()
         await until(pilot, lambda: shown)
-        assert app.analytics is not None
-        assert shown == [app.analytics.detail(screen.symbol)]  # the latest data, same stock
+        assert app.source.analytics is not None
+        assert shown == [app.source.analytics.detail(screen.symbol)]  # the latest data, same stock
 
 
 async def test_enter_on_a_sector_opens_its_leader() -> None:

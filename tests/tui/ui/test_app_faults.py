@@ -68,7 +68,7 @@ def make_app(provider: Scripted, clock: Clock, **kwargs: object) -> CapwatchApp:
 
 async def refreshed(pilot, app: CapwatchApp, calls: int) -> None:
     """Wait until the provider has been asked ``calls`` times and the app is idle again."""
-    provider = app.provider
+    provider = app.source.provider  # type: ignore[attr-defined]
     assert isinstance(provider, Scripted)
     await until(pilot, lambda: provider.calls >= calls)
     await app.workers.wait_for_complete()

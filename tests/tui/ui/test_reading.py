@@ -41,8 +41,8 @@ async def test_enter_on_an_index_opens_its_chart_and_it_follows_refreshes() -> N
         screen.show = shown.append  # type: ignore[method-assign]
         app.action_refresh()
         await until(pilot, lambda: shown)
-        assert app.analytics is not None
-        assert shown == [app.analytics.index_detail("SENSEX")]
+        assert app.source.analytics is not None
+        assert shown == [app.source.analytics.index_detail("SENSEX")]
         await pilot.press("escape")
         assert not isinstance(app.screen, IndexScreen)
 

@@ -73,7 +73,7 @@ async def test_finder_goes_to_any_stock_and_w_in_its_detail_watches_it() -> None
     async with make_app().run_test(size=SIZE) as pilot:
         app = await started(pilot)
         shown = {r.symbol for p in ("gainers", "losers") for r in getattr(pane(app, p).view, p)}
-        target = next(s for s in app._snapshot.stocks if s.symbol not in shown)
+        target = next(s for s in app._frame.stocks if s.symbol not in shown)
         await pilot.press("g")
         assert isinstance(app.screen, FinderScreen)
         for key in target.symbol.lower():

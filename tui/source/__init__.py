@@ -1,0 +1,1 @@
+"""Where the screens' data comes from: a local refresher or a shared feed (see ``frame``)."""

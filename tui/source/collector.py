@@ -1,0 +1,157 @@
+"""The collector: the one process that fetches, stores and computes, publishing every refresh.
+
+It runs a ``LocalSource`` (the same provider, schedule, store and analytics a standalone
+monitor runs, the watchlist and alert rules too) and publishes each frame's views per segment,
+then a ``FeedStatus`` with the alerts the frame fired. Between
+refreshes it repeats the status every ``beat`` seconds, so viewers can tell a quiet market
+from a dead collector. It answers detail requests from the analytics it holds. On stop it
+says so, so viewers turn STALE at once instead of after two missed beats.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from tui.source import wire
+from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, ensure_stream
+from tui.source.frame import Frame
+from tui.source.local import LocalSource
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+
+log = logging.getLogger(__name__)
+
+
+class Collector:
+    def __init__(
+        self,
+        source: LocalSource,
+        client: Client,
+        subjects: Subjects,
+        clock: Callable[[], datetime],
+        next_data_time: Callable[[], datetime] | None = None,
+    ) -> None:
+        """``next_data_time`` (a simulated market) gives the data time of the next refresh,
+        published as its "next" instead of the wall clock, as a standalone demo shows it."""
+        self.source = source
+        self.next_data_time = next_data_time
+        self.client = client
+        self.subjects = subjects
+        self.clock = clock
+        self.refreshes = 0  # good refreshes published (tests and logs)
+        self._seq = 0
+        self._frame: Frame | None = None
+        self._good_at: datetime | None = None  # when the last good frame was made
+        self._error: str | None = None
+        self._next_at: datetime | None = None
+        self._beat = MAX_BEAT_S
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Refresh, publish and beat until ``stop`` is set; then say goodbye."""
+        await ensure_stream(self.client, self.subjects)
+        requests = await self.client.subscribe(self.subjects.detail, cb=self._answer_detail)
+        index_requests = await self.client.subscribe(self.subjects.index, cb=self._answer_index)
+        failures = 0
+        try:
+            while not stop.is_set():
+                try:
+                    async for frame in self.source.refresh():
+                        await self._publish(frame)
+                    failures, self._error = 0, None
+                    delay = self.source.pace(self.clock())
+                except Exception as exc:  # a failing provider must not stop the feed
+                    failures += 1
+                    self._error = str(exc) or type(exc).__name__
+                    log.warning("refresh failed (%d in a row): %s", failures, self._error)
+                    delay = self.source.retry_after(exc, failures)
+                    self._plan(delay)
+                    await self._send_status()
+                await self._wait(delay, stop)
+        finally:
+            self._error = "collector stopped"
+            self._next_at = None
+            await self._send_status(stale=True)
+            try:
+                await requests.unsubscribe()
+                await index_requests.unsubscribe()
+                await self.client.flush(timeout=2)
+            except Exception as exc:  # the server went first: nothing more to tell anyone
+                log.info("goodbye not flushed: %s", exc)
+
+    async def _publish(self, frame: Frame) -> None:
+        self._seq += 1
+        for segment, view in frame.views.items():
+            await self.client.publish(self.subjects.segment(segment), wire.dumps(view))
+        self._frame = frame
+        if frame.stale_since is None:
+            self._good_at = self.clock()
+            self.refreshes += 1
+        self._error = None
+        self._plan(self.source.pace(self.clock()))  # so each refresh sends one status
+        await self._send_status()
+
+    def _plan(self, delay: float) -> None:
+        if self.next_data_time is not None:
+            self._next_at = self.next_data_time()
+        else:
+            self._next_at = self.clock() + timedelta(seconds=delay)
+        self._beat = max(0.5, min(MAX_BEAT_S, delay))
+
+    async def _wait(self, delay: float, stop: asyncio.Event) -> None:
+        """Sleep ``delay`` seconds, repeating the status every beat, or until ``stop``."""
+        end = asyncio.get_running_loop().time() + delay
+        while (left := end - asyncio.get_running_loop().time()) > 0:
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=min(left, self._beat))
+                return
+            except TimeoutError:
+                await self._send_status()
+
+    async def _send_status(self, stale: bool = False) -> None:
+        frame = self._frame
+        errors = dict(frame.errors) if frame is not None else {}
+        stale_since = frame.stale_since if frame is not None else None
+        if self._error is not None:
+            errors["collector" if stale else "refresh"] = self._error
+            stale_since = stale_since or self._good_at or self.clock()
+        status = FeedStatus(
+            seq=self._seq,
+            provider=frame.provider if frame else self.source.name,
+            simulated=frame.simulated if frame else self.source.simulated,
+            as_of=frame.as_of if frame else None,
+            market=frame.market if frame else None,
+            errors=tuple(errors.items()),
+            stale_since=stale_since,
+            next_at=self._next_at,
+            sent_at=self.clock(),
+            beat=self._beat,
+            alerts=frame.alerts if frame else (),
+            fetched=tuple(frame.fetched.items()) if frame else (),
+            stale_parts=tuple(frame.stale_parts.items()) if frame else (),
+            summaries=tuple(frame.summaries.items()) if frame else (),
+        )
+        try:
+            await self.client.publish(self.subjects.status, wire.dumps(status))
+        except Exception as exc:  # the server is away: nats-py reconnects, the next beat tells
+            log.info("status not sent: %s", exc)
+
+    async def _answer_detail(self, message: Msg) -> None:
+        symbol = message.data.decode(errors="replace").strip().upper()
+        try:
+            detail = await self.source.detail(symbol)
+            await message.respond(wire.dumps(detail))
+        except Exception as exc:  # one bad request must not stop the others
+            log.warning("detail for %r failed: %s", symbol, exc)
+
+    async def _answer_index(self, message: Msg) -> None:
+        name = message.data.decode(errors="replace").strip()  # index names are mixed case
+        try:
+            await message.respond(wire.dumps(await self.source.index_detail(name)))
+        except Exception as exc:  # one bad request must not stop the others
+            log.warning("index detail for %r failed: %s", name, exc)

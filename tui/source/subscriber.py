@@ -1,0 +1,248 @@
+"""The viewer's source: frames from a collector over NATS, no provider, store or analytics.
+
+It listens to the market's subjects and, on joining, reads the last status and views kept by
+JetStream, so the first screen needs no wait for the next refresh. ``refresh`` waits for the
+next status that changes what is shown; when nothing at all is heard for two beats (the
+collector's promised status interval) it fails with ``FeedDown``, and the app marks every
+pane STALE with its age. nats-py reconnects by itself; the next status makes it live again.
+Views are kept as received and decoded when drawn (``KeptViews``): a screen shows one segment,
+and the status carries the segment bar's figures for the rest, so a tick decodes one view, not
+seven. Imports neither pandas nor numpy (a test asserts it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
+from datetime import datetime, timedelta
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from providers.contract import Segment
+from tui.alerts import AlertWatcher
+from tui.settings.config import FeedSettings
+from tui.settings.watchlist import Watchlist
+from tui.source import wire
+from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect
+from tui.source.frame import Frame
+from widgets.views import WATCH, AlertRow, IndexDetail, Scope, SegmentView, StockDetail, scope_of
+
+if TYPE_CHECKING:
+    from nats.aio.client import Client
+    from nats.aio.msg import Msg
+
+log = logging.getLogger(__name__)
+
+#: Seconds a detail request waits for the collector.
+DETAIL_TIMEOUT_S = 3.0
+#: Seconds between tries to reach a server that refused the first connection.
+CONNECT_RETRY_S = 2.0
+
+
+class FeedDown(Exception):
+    """The collector or the server is not heard from; the message says which and since when."""
+
+
+class KeptViews(Mapping[Scope, SegmentView]):
+    """The views a frame shows, as received, each decoded on first use. ``decoded`` is shared
+    across frames (scope -> the bytes and the view made from them), so a segment whose
+    bytes did not change is never decoded twice. A view that fails to decode is missing."""
+
+    def __init__(self, raw: Mapping[Scope, bytes], decoded: dict[Scope, tuple[bytes, SegmentView]]):
+        self._raw = dict(raw)
+        self._decoded = decoded
+
+    def __getitem__(self, scope: Scope) -> SegmentView:
+        data = self._raw[scope]
+        kept = self._decoded.get(scope)
+        if kept is not None and kept[0] is data:
+            return kept[1]
+        try:
+            view = wire.loads(SegmentView, data)
+        except ValueError as exc:
+            log.warning("bad view for %s: %s", scope, exc)
+            raise KeyError(scope) from exc
+        self._decoded[scope] = (data, view)
+        return view
+
+    def __iter__(self) -> Iterator[Scope]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+
+class FeedSource:
+    def __init__(self, settings: FeedSettings, clock: Callable[[], datetime]) -> None:
+        assert settings.url is not None
+        self.settings = settings
+        self.url = settings.url
+        self.subjects = Subjects(settings.market)
+        self.clock = clock
+        self._client: Client | None = None
+        self._status: FeedStatus | None = None
+        self.watchlist = Watchlist()  # the Watch view is the collector's watchlist
+        self.alerts: AlertWatcher | None = None  # the collector evaluates the rules
+        self._views: dict[Scope, bytes] = {}  # as received: decoded when drawn
+        self._decoded: dict[Scope, tuple[bytes, SegmentView]] = {}
+        self._shown: FeedStatus | None = None  # the status of the last frame handed out
+        self._fresh_alerts: tuple[AlertRow, ...] = ()  # fired by a refresh heard live
+        self._changed = asyncio.Event()
+        self._heard_at: float | None = None  # loop time of the last message
+        self._beat = MAX_BEAT_S
+
+    @property
+    def name(self) -> str:
+        return f"feed {self.url}"
+
+    @property
+    def simulated(self) -> bool:
+        return self._status.simulated if self._status is not None else False
+
+    @property
+    def computes_views(self) -> bool:
+        return False
+
+    async def refresh(self) -> AsyncIterator[Frame]:
+        if self._client is None:
+            await self._connect()
+        loop = asyncio.get_running_loop()
+        while not self._changed.is_set():
+            heard = self._heard_at if self._heard_at is not None else loop.time()
+            timeout = heard + 2 * self._beat - loop.time()
+            if timeout <= 0:  # already down: say so again after two more beats
+                timeout = 2 * self._beat
+            try:
+                await asyncio.wait_for(self._changed.wait(), timeout)
+            except TimeoutError:
+                raise FeedDown(self._silence()) from None
+        self._changed.clear()
+        status = self._status
+        assert status is not None
+        self._shown = status
+        alerts, self._fresh_alerts = self._fresh_alerts, ()
+        if status.as_of is None:  # the collector has no data yet
+            return
+        yield Frame(
+            provider=status.provider,
+            simulated=status.simulated,
+            as_of=status.as_of,
+            market=status.market,
+            views=KeptViews(self._views, self._decoded),
+            errors=MappingProxyType(dict(status.errors)),
+            stale_since=status.stale_since,
+            next_at=status.next_at,
+            alerts=alerts,
+            fetched=MappingProxyType(dict(status.fetched)),
+            stale_parts=MappingProxyType(dict(status.stale_parts)),
+        )
+
+    def _silence(self) -> str:
+        connected = self._client is not None and self._client.is_connected
+        where = "the collector" if connected else f"the feed server {self.url}"
+        return f"feed: no word from {where}; reconnecting"
+
+    async def _connect(self) -> None:
+        try:
+            client = await connect(self.settings, name="capwatch viewer", on_reconnect=self._rejoin)
+        except Exception as exc:  # refused, DNS, TLS, auth: the status bar says, we retry
+            raise FeedDown(f"feed: cannot reach {self.url}: {exc or type(exc).__name__}") from exc
+        self._client = client
+        await client.subscribe(f"{self.subjects.prefix}.segment.*", cb=self._on_view)
+        await client.subscribe(self.subjects.status, cb=self._on_status)
+        await self._rejoin()
+
+    async def _rejoin(self) -> None:
+        """Read what JetStream kept: the last views and status (a late joiner draws at once)."""
+        client = self._client
+        if client is None:
+            return
+        manager = client.jsm()
+        for segment in (*Segment, WATCH):
+            subject = self.subjects.segment(segment)
+            try:
+                kept = await manager.get_last_msg(self.subjects.stream, subject, direct=True)
+            except Exception:  # nothing kept yet (no collector has published)
+                continue
+            if segment not in self._views:
+                self._views[segment] = kept.data or b""
+        try:
+            kept = await manager.get_last_msg(
+                self.subjects.stream, self.subjects.status, direct=True
+            )
+        except Exception:
+            return
+        if self._status is None:
+            self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
+
+    async def _on_view(self, message: Msg) -> None:
+        try:
+            segment = scope_of(message.subject.rsplit(".", 1)[1])
+        except ValueError:
+            log.warning("view on an unknown subject %s", message.subject)
+        else:
+            self._views[segment] = message.data
+        self._heard()
+
+    async def _on_status(self, message: Msg) -> None:
+        try:
+            self._take_status(wire.loads(FeedStatus, message.data))
+        except ValueError as exc:
+            log.warning("bad status on %s: %s", message.subject, exc)
+
+    def _take_status(self, status: FeedStatus, kept_copy: bool = False) -> None:
+        """A status shows a new frame unless only its send time changed (a heartbeat). A
+        kept copy (read on joining) counts as heard only if it is recent."""
+        previous, self._status = self._status, status
+        if not kept_copy and status.alerts and (previous is None or previous.seq != status.seq):
+            self._fresh_alerts += status.alerts  # once per refresh; none replayed on joining
+        self._beat = max(0.5, status.beat)
+        if not kept_copy or self.clock() - status.sent_at < timedelta(seconds=2 * status.beat):
+            self._heard()
+        shown = self._shown
+        if shown is None or (
+            shown.seq,
+            shown.errors,
+            shown.stale_since,
+            shown.next_at,
+            shown.stale_parts,
+        ) != (status.seq, status.errors, status.stale_since, status.next_at, status.stale_parts):
+            self._changed.set()
+
+    def _heard(self) -> None:
+        self._heard_at = asyncio.get_running_loop().time()
+
+    @property
+    def patience(self) -> None:
+        return None  # silence past two beats raises FeedDown
+
+    def pace(self, now: datetime) -> float:
+        return 0.0  # the collector paces: wait for its next word at once
+
+    def retry_after(self, exc: Exception, failures: int) -> float:
+        return CONNECT_RETRY_S if self._client is None else 0.0
+
+    async def detail(self, symbol: str) -> StockDetail | None:
+        return await self._ask(self.subjects.detail, symbol, StockDetail | None)
+
+    async def index_detail(self, name: str) -> IndexDetail | None:
+        return await self._ask(self.subjects.index, name, IndexDetail | None)
+
+    async def _ask(self, subject: str, key: str, kind: Any) -> Any:
+        """The collector's answer about ``key``, or None if there is none in time."""
+        if self._client is None or not self._client.is_connected:
+            return None
+        try:
+            reply = await self._client.request(subject, key.encode(), timeout=DETAIL_TIMEOUT_S)
+            return wire.loads(kind, reply.data)
+        except Exception as exc:  # no collector, a timeout: the screen says there is none
+            log.info("%s for %s: %s", subject, key, exc)
+            return None
+
+    def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
+        return None  # no analytics here
+
+    async def aclose(self) -> None:
+        if self._client is not None:
+            await self._client.close()
