@@ -9,6 +9,8 @@ isolation.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +18,13 @@ import pytest
 from fakes.nse_server import nse_server
 
 from tui.settings.paths import CONFIG_ENV
+
+#: One BLAS thread per test process: pytest-xdist already shares the cores out, and
+#: OpenBLAS's own threads spin waiting for work on them (the demo tests took a third more
+#: CPU for the same wall time). Read when numpy loads, so set here, before any test module
+#: imports it; subprocesses inherit it.
+assert "numpy" not in sys.modules, "numpy was imported before OPENBLAS_NUM_THREADS was set"
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 __all__ = ["fresh_home", "nse_server"]
 

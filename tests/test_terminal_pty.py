@@ -32,6 +32,8 @@ import pytest
 CAPWATCH = Path(sys.executable).with_name("capwatch")
 START_TIMEOUT = 60.0  # the first screen; seconds on an idle machine, far more when loaded
 EXIT_TIMEOUT = 30.0
+#: The ``--interval`` flag for tests that check later frames too: no waiting 2 s for one.
+FAST_REFRESH = ("--interval", "0.5")
 #: Everything the monitor turns on and must turn off again on the way out.
 RESTORED = {
     "main screen": "\x1b[?1049l",
@@ -42,6 +44,7 @@ RESTORED = {
 }
 #: SGR parameters that set a colour: 30-37, 38;..., 40-47, 48;..., 90-97, 100-107.
 _SGR = re.compile(r"\x1b\[([0-9;:]*)m")
+_AS_OF = re.compile(r"as of (\d\d:\d\d:\d\d)")
 
 pytestmark = pytest.mark.skipif(not CAPWATCH.exists(), reason="capwatch is not installed")
 
@@ -132,6 +135,18 @@ class Terminal:
     def wait_for(self, *texts: str, timeout: float = START_TIMEOUT) -> None:
         shown = self.pump(timeout, lambda: all(t in self.text for t in texts))
         assert shown, f"{texts} not shown within {timeout}s; screen:\n{self.text}"
+
+    def as_of(self) -> str | None:
+        """The status bar's "as of" time: none while the first refresh is loading."""
+        found = _AS_OF.search(self.text)
+        return found[1] if found else None
+
+    def wait_for_refresh(self, timeout: float = START_TIMEOUT) -> None:
+        """Until the next refresh is drawn in full: the "as of" time moves (the demo's clock
+        steps each refresh)."""
+        before = self.as_of()
+        drawn = self.pump(timeout, lambda: self.as_of() not in (None, before))
+        assert drawn, f"no refresh drawn within {timeout}s; screen:\n{self.text}"
 
     def wait_exit(self, timeout: float = EXIT_TIMEOUT) -> int | None:
         """The exit code, reading output meanwhile (a full pty would block the child)."""
@@ -228,7 +243,7 @@ def test_quit_signal_on_a_stalled_link_still_exits() -> None:
         term.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + EXIT_TIMEOUT
         while term.process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.2)
+            time.sleep(0.05)
         assert term.process.poll() == 128 + signal.SIGTERM
 
 
@@ -250,9 +265,9 @@ def test_quit_signal_restores_terminal(signum: int) -> None:
 def test_no_color_sends_no_colour_and_keeps_direction() -> None:
     """NO_COLOR: no colour codes at all (so the terminal's own, legible foreground and
     background everywhere: no 1.65:1 grey losses), direction by sign and arrow."""
-    with Terminal(env={"NO_COLOR": "1"}) as term:
+    with Terminal(*FAST_REFRESH, env={"NO_COLOR": "1"}) as term:
         term.wait_for("DEMO", "? help", "▼-", "▲+")
-        term.pump(2)  # a refresh or two more
+        term.wait_for_refresh()  # its changes are sent without colour too
         colours = [p for p in _SGR.findall(term.output.decode(errors="replace")) if _sets_colour(p)]
         assert not colours, f"colour codes sent: {sorted(set(colours))[:10]}"
         cells = [c for row in term.screen.buffer.values() for c in row.values() if c.data != " "]
@@ -289,9 +304,9 @@ def _latin1_locale(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 def test_latin1_locale_draws_ascii_lookalikes(tmp_path_factory: pytest.TempPathFactory) -> None:
     """Under ISO-8859-1 every ▲, ▼ and box line used to arrive as literal ``\\u25b2`` text."""
     env = _latin1_locale(tmp_path_factory)
-    with Terminal(env=env, encoding="latin-1") as term:
+    with Terminal(*FAST_REFRESH, env=env, encoding="latin-1") as term:
         term.wait_for("DEMO", "? help", "Indices", "+-")
-        term.pump(1)
+        term.wait_for_refresh()
         assert "\\u" not in term.text
         assert re.search(r"\^\+\d", term.text) and re.search(r"v-\d", term.text)
         term.output.decode("latin-1")  # every byte is a Latin-1 character...
@@ -315,8 +330,8 @@ def test_too_small_says_how_big_and_quits() -> None:
         term.wait_for("needs at least")
         assert "40x12" in term.text.replace(" ", "")
         before = term.cpu_seconds()
-        term.pump(2)
-        assert term.cpu_seconds() - before < 1.0  # idle, not busy redrawing
+        term.pump(1)
+        assert term.cpu_seconds() - before < 0.5  # idle, not busy redrawing
         term.send("q")
         assert term.wait_exit() == 0
         _no_traceback(term)

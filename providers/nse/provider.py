@@ -60,8 +60,6 @@ CALENDAR_PER_TRADING_DAY = 7 / 5 * 1.05
 _DATE_PARAM = "%d-%m-%Y"
 
 Outcome = tuple[T | None, ProviderError | None]
-#: Each list is a small CSV; one request a second is plenty and kind to the archives host.
-ARCHIVES_REQUESTS_PER_SECOND = 1.0
 Earnings = tuple[tuple[EarningsEvent, ...], str | None]
 #: Index (configured name) -> its constituent list: symbol -> Company.
 Lists = dict[str, dict[str, Company]]
@@ -157,7 +155,7 @@ class NseProvider:
             f"{self.name} archives",
             settings.archives_url,
             headers={**browser_headers(NSE_REFERER), "Accept": f"text/csv,{HTML_ACCEPT}"},
-            requests_per_second=ARCHIVES_REQUESTS_PER_SECOND,
+            requests_per_second=settings.archives_requests_per_second,
             timeout=settings.timeout,
             max_retries=settings.max_retries,
             **http_options,

@@ -84,6 +84,7 @@ class NseSettings:
     max_retries: int = _default("max_retries")
     blocked_cooldown: float = _default("blocked_cooldown")
     archives_url: str = _default("archives_url")
+    archives_requests_per_second: float = _default("archives_requests_per_second")
     constituent_lists: Mapping[str, str] = _default("constituent_lists")
     cookie_max_age: float = _default("cookie_max_age")
     cookie_max_uses: int = _default("cookie_max_uses")

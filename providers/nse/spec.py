@@ -45,6 +45,8 @@ ENDPOINTS = ("indices", "constituents", "adu", "history")
 #: kept and the use count raised so a jar lives about a minute either way.
 COOKIE_MAX_AGE_S = 60.0
 COOKIE_MAX_USES = 100
+#: Each list is a small CSV; one request a second is plenty and kind to the archives host.
+ARCHIVES_REQUESTS_PER_SECOND = 1.0
 
 
 def _positive(key: str, kind: Kind, default: float, help: str) -> Setting:
@@ -129,6 +131,13 @@ SPEC = ProviderSpec(
         ),
         Setting(
             "archives_url", Kind.STRING, DEFAULT_ARCHIVES_URL, "host of the constituent lists (CSV)"
+        ),
+        Setting(
+            "archives_requests_per_second",
+            Kind.NUMBER,
+            ARCHIVES_REQUESTS_PER_SECOND,
+            "request rate cap on the archives host",
+            **within(0.01, 100.0),
         ),
         Setting(
             "constituent_lists",

@@ -75,9 +75,15 @@ ACCESS_DENIED = (
 )
 #: The trading day the fixtures were recorded on; date-windowed answers are moved from it.
 FIXTURE_DAY = date(2026, 5, 27)
+#: Where the archives host's constituent lists live.
+ARCHIVES_PATH = "/content/"
 PRIME_PAGES = frozenset({"/", "/option-chain", "/market-data/live-equity-market"})
 FAIL_MODES = frozenset({"403", "429", "500", "slow", "truncated", "html"})
 _NSE_DATE = "%d-%m-%Y"
+#: The tests' request budget on both hosts, through the provider's own settings: NSE's real
+#: 3/s (1/s on the archives host) made each end-to-end test wait seconds. The budget itself is
+#: tested in tests/integration/test_nse_snapshot.py.
+FAST_BUDGET = {"requests_per_second": 50.0, "archives_requests_per_second": 50.0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +178,10 @@ class FakeNseServer:
         self._lock = threading.Lock()
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        #: ``stop()`` waits up to one poll for the serving loop to notice.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     # -- control -----------------------------------------------------------------------------
 
@@ -180,6 +189,22 @@ class FakeNseServer:
     def base_url(self) -> str:
         host, port = self._httpd.server_address[:2]
         return f"http://{host}:{port}"
+
+    def settings(self, **overrides: object) -> dict[str, object]:
+        """``[providers.nse]`` settings pointing both NSE hosts here, at ``FAST_BUDGET``."""
+        return {
+            "base_url": self.base_url,
+            "archives_url": self.base_url,
+            **FAST_BUDGET,
+            **overrides,
+        }
+
+    def config_table(self, **overrides: object) -> str:
+        """``settings()`` as the ``[providers.nse]`` table of a config file; an override of
+        None leaves its key out."""
+        settings = self.settings(**overrides).items()
+        lines = [f"{key} = {json.dumps(value)}" for key, value in settings if value is not None]
+        return "\n".join(["[providers.nse]", *lines, ""])
 
     def start(self) -> FakeNseServer:
         self._thread.start()
@@ -236,13 +261,16 @@ class FakeNseServer:
         with self._lock:
             return [r for r in self.requests if r.path == path]
 
+    def www_requests(self) -> list[LoggedRequest]:
+        """Requests but the archives host's CSVs (another host on the real site)."""
+        with self._lock:
+            return [r for r in self.requests if not r.path.startswith(ARCHIVES_PATH)]
+
     def max_requests_per_second(self, window: float = 1.0, *, www_only: bool = False) -> int:
         """The most requests that arrived within any ``window`` seconds (half-open);
-        ``www_only`` leaves out the archives host's CSVs (another host on the real site)."""
-        with self._lock:
-            times = sorted(
-                r.at for r in self.requests if not (www_only and r.path.startswith("/content/"))
-            )
+        ``www_only`` leaves out the archives host's CSVs."""
+        logged = self.www_requests() if www_only else list(self.requests)
+        times = sorted(r.at for r in logged)
         best, start = 0, 0
         for end, at in enumerate(times):
             while at - times[start] >= window:
@@ -257,6 +285,9 @@ class FakeNseServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            #: Headers and body go out in two writes: with Nagle's algorithm the body waited
+            #: for the client's delayed ACK of the headers, 40 ms a request.
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:
                 reply = server._answer(self.path, self.headers.get("Cookie", ""))

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from providers.bse import BseProvider
+from providers.bse import MAX_REQUESTS_PER_SECOND, BseProvider
 from providers.contract import IST
 from tui.ui.app import CapwatchApp
 from widgets.pane import Pane
@@ -30,7 +30,11 @@ def text(pane: Pane) -> str:
 
 
 async def test_bse_smallcap_and_sensex_show_in_the_indices_pane() -> None:
-    provider = BseProvider(transport=httpx.MockTransport(answer), now=lambda: NOW)
+    provider = BseProvider(
+        transport=httpx.MockTransport(answer),
+        now=lambda: NOW,
+        requests_per_second=MAX_REQUESTS_PER_SECOND,  # the most BSE takes; the default waits
+    )
     app = CapwatchApp(provider, interval=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):

@@ -34,13 +34,7 @@ earnings = ["nse"]
 status = ["nse"]
 history = ["nse"]
 
-[providers.nse]
-base_url = "{server.base_url}"
-archives_url = "{server.base_url}"
-requests_per_second = 50
-max_retries = 0
-blocked_cooldown = 0.1
-
+{server.config_table(max_retries=0, blocked_cooldown=0.1)}
 [refresh]
 open = 3600
 closed = 3600
@@ -78,7 +72,8 @@ async def test_panes_fill_then_failing_server_leaves_data_marked_stale(
 ) -> None:
     app = live_app(config)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: app.refreshes >= 1)
+        # the quotes, then the same redrawn with the daily closes: compare after both
+        await until(pilot, lambda: app.refreshes >= 2)
         await app.workers.wait_for_complete()
         await pilot.pause()
         indices, gainers = app.query_one("#indices", Pane), app.query_one("#gainers", Pane)

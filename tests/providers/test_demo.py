@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import itertools
 from collections import Counter
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 import numpy as np
 import pandas as pd
 import pytest
+from factories.demo import demo_market
 
 from providers.base import Provider
 from providers.contract import (
@@ -69,8 +71,10 @@ def demo(**settings: object) -> Provider:
     return create({"seed": 7, "start": START, **settings})
 
 
-async def fetches(provider: Provider, count: int) -> list[Snapshot]:
-    return [await provider.fetch() for _ in range(count)]
+async def fetches(
+    provider: Provider, count: int, parts: Collection[Part] | None = None
+) -> list[Snapshot]:
+    return [await provider.fetch(parts) for _ in range(count)]
 
 
 # -- reproducibility ------------------------------------------------------------------------
@@ -80,6 +84,19 @@ async def test_same_seed_and_start_give_the_same_snapshots_and_history() -> None
     first, second = demo(), demo()
     assert await fetches(first, 5) == await fetches(second, 5)
     pd.testing.assert_frame_equal(await first.history(), await second.history())
+
+
+async def test_a_copy_of_an_unused_market_runs_as_a_fresh_one() -> None:
+    """What ``factories.demo.demo_market`` hands the app tests instead of a fresh build."""
+
+    async def steps(provider: Provider) -> list[object]:
+        seen: list[object] = [await provider.fetch() for _ in range(3)]
+        seen.append((await provider.history(None, 260)).to_numpy().tobytes())
+        return [*seen, await provider.fetch()]
+
+    first, second = demo_market(7, START), demo_market(7, START)
+    assert await steps(first) == await steps(demo())
+    assert await steps(second) == await steps(demo())  # the first copy's use left no trace
 
 
 async def test_another_seed_gives_another_market() -> None:
@@ -188,7 +205,7 @@ async def test_breadth_per_index_and_segment_counts_the_stocks() -> None:
 async def test_prices_stay_inside_their_bands_on_the_tick_over_many_steps() -> None:
     provider = demo(step_seconds=240)
     seen_days = set()
-    for snapshot in await fetches(provider, 220):  # spans several sessions and day rolls
+    for snapshot in await fetches(provider, 220, [Part.STOCKS]):  # sessions and day rolls
         seen_days.add(snapshot.as_of.date())
         for q in snapshot.stocks:
             assert abs(q.last / q.prev_close - 1) <= q.band_pct / 100 + 1e-9, q
@@ -263,7 +280,7 @@ async def test_rallies_and_selloffs_both_occur() -> None:
     """Over many simulated days the whole market's A/D goes above 2.5 and below 0.4."""
     provider = demo(step_seconds=6 * 3600)
     ratios = []
-    for snapshot in await fetches(provider, 6 * 60):
+    for snapshot in await fetches(provider, 6 * 60, [Part.BREADTH, Part.STATUS]):
         if snapshot.status.phase is MarketPhase.CLOSED:
             total = next(b for b in snapshot.breadth if b.scope == "all")
             ratios.append(total.advances / max(total.declines, 1))
@@ -430,6 +447,11 @@ def test_results_fall_on_trading_days_and_a_few_large_caps_report_early() -> Non
 SEEDS, SESSIONS = 24, 320
 
 
+#: The tests of ``market_stats`` run in one worker, so the 2 s build happens once (with
+#: ``--dist loadgroup``, pyproject's addopts).
+ONE_BUILD = pytest.mark.xdist_group("demo market_stats")
+
+
 @pytest.fixture(scope="module")
 def market_stats() -> list[PathStats]:
     """Daily statistics of the last 300 sessions of ``SEEDS`` demo markets."""
@@ -453,6 +475,7 @@ def test_regimes_persist_and_volatility_clusters() -> None:
     assert clustering > 0.1  # a big move tends to follow a big move
 
 
+@ONE_BUILD
 def test_multi_week_midcap_rallies_happen_in_a_meaningful_share_of_windows(
     market_stats: list[PathStats],
 ) -> None:
@@ -463,6 +486,7 @@ def test_multi_week_midcap_rallies_happen_in_a_meaningful_share_of_windows(
     assert np.mean([share > 0 for share in shares]) >= 0.5  # in most markets, not a few
 
 
+@ONE_BUILD
 def test_small_cap_days_up_two_percent_with_ad_between_two_and_four_occur(
     market_stats: list[PathStats],
 ) -> None:
@@ -479,6 +503,7 @@ def test_small_cap_days_up_two_percent_with_ad_between_two_and_four_occur(
     assert float(np.median(ratio[np.abs(move) < 0.3])) < 1.6  # flat days are balanced
 
 
+@ONE_BUILD
 def test_unchanged_stocks_and_band_hits_look_like_the_exchange(
     market_stats: list[PathStats],
 ) -> None:

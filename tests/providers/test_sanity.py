@@ -159,9 +159,7 @@ async def test_a_total_failure_blames_each_part_on_its_own_endpoint(nse_server) 
     nse_server.fail("500", paths={"/api/equity-stock-indices"})
     nse_server.payloads["/api/allIndices"] = {"data": []}  # indices fail too, differently
     nse_server.fail("500", paths={"/api/equity-stock-indices", "/api/allIndices"})
-    provider = create(
-        {"base_url": nse_server.base_url, "requests_per_second": 50, "max_retries": 0}
-    )
+    provider = create(nse_server.settings(max_retries=0))
     checks = await diagnose({"indices": ["nse"], "stocks": ["nse"]}, {"nse": provider})
     indices, stocks = checks
     assert "/api/allIndices" in indices.detail

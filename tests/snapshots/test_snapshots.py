@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from factories.demo import demo_market
 from textual.pilot import Pilot
 
 from providers.contract import IST
-from providers.demo import create
 from tui.ui.app import CapwatchApp
 
 START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
@@ -17,7 +17,7 @@ START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
 
 def demo_app() -> CapwatchApp:
     return CapwatchApp(
-        create({"seed": 7, "start": START}),
+        demo_market(7, START),
         interval=3600,
         clock=lambda: START + timedelta(seconds=5),
     )

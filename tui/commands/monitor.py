@@ -110,9 +110,7 @@ def _live_source(
     now = now_ist()
     store, unwritable = _open_history(the_plan.paths.history, now)
     if store is not None:
-        store.prune(
-            now, intraday_days=config.history.intraday_days, daily_years=config.history.daily_years
-        )
+        store.prune(now, daily_years=config.history.daily_years)
     schedule = LiveSchedule(MarketClock(special_sessions=config.special_sessions), config.refresh)
     keep_texts = getattr(provider, "use_text_cache", None)
     if keep_texts is not None:  # NSE's constituent lists survive a restart in the store

@@ -1,10 +1,10 @@
 """The history store: what the monitor saw, kept in one SQLite file between runs.
 
 It holds daily closes per index and stock (so 5D/1M/YTD/since-anchor and moving averages work
-even when a provider has no history endpoint) and the last full snapshot (painted at once,
-marked stale, when the monitor starts). It also journals the intraday breadth points, rating
-and technical-call events and earnings events, pruned like the rest, for ``sqlite3`` users
-and later features; the monitor itself does not read them back.
+even when a provider has no history endpoint), the last full snapshot (painted at once,
+marked stale, when the monitor starts) and texts fetched rarely (NSE's constituent lists).
+Nothing else: what nothing reads back is not written (v4 dropped the intraday breadth,
+rating and earnings journals).
 
 Safety, because the monitor runs all day and often twice (two SSH sessions):
 - WAL mode and a busy timeout, and every write is one ``BEGIN IMMEDIATE`` transaction, so two
@@ -27,17 +27,13 @@ import sqlite3
 import threading
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from providers.contract import (
     IST,
-    Breadth,
-    EarningsEvent,
     Part,
-    RatingChange,
     Snapshot,
 )
 from tui.history.codec import SnapshotDecodeError, snapshot_from_json, snapshot_to_json
@@ -102,6 +98,14 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
         """CREATE TABLE fetched_text (
             key TEXT PRIMARY KEY, fetched_at INTEGER NOT NULL, body TEXT NOT NULL)""",
     ),
+    # v4: the intraday breadth, rating and earnings journals go: nothing read them back (the
+    # monitor rebuilds breadth, ratings and earnings from each refresh), so their rows only
+    # grew the file. Their indexes go with them.
+    (
+        "DROP TABLE breadth",
+        "DROP TABLE rating_event",
+        "DROP TABLE earnings_event",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -120,16 +124,6 @@ class StoreError(Exception):
     written by a newer capwatch, disk full, ...). Every store failure is one of these."""
 
 
-@dataclass(frozen=True, slots=True)
-class Pruned:
-    """Rows removed by ``HistoryStore.prune``, per kind."""
-
-    breadth: int
-    daily_closes: int
-    ratings: int
-    earnings: int
-
-
 _EPOCH = datetime.fromtimestamp(0, IST)
 
 
@@ -139,10 +133,6 @@ def _epoch_micros(moment: datetime) -> int:
 
 def _from_micros(micros: int) -> datetime:
     return _EPOCH + timedelta(microseconds=micros)
-
-
-def _ist_day(moment: datetime) -> str:
-    return moment.astimezone(IST).date().isoformat()
 
 
 def _years_before(day: date, years: int) -> date:
@@ -227,9 +217,9 @@ class HistoryStore:
 
     def append_snapshot(self, snapshot: Snapshot, *, stale: Collection[Part] = ()) -> None:
         """Store one refresh in one transaction: the last snapshot (unless a newer one is
-        already stored, e.g. by another process), breadth points, rating and earnings events,
-        and each index's and stock's latest price as that day's close. The rows of ``stale``
-        parts (an earlier refresh's data kept on screen) are not recorded again."""
+        already stored, e.g. by another process) and each index's and stock's latest price
+        as that day's close. The prices of ``stale`` parts (an earlier refresh's data kept on
+        screen) are not recorded again."""
         if snapshot.simulated != self.simulated:
             kind = "simulated" if snapshot.simulated else "real"
             raise ValueError(f"{kind} snapshot offered to the {self._kind} store {self.path}")
@@ -253,20 +243,6 @@ class HistoryStore:
                 (_epoch_micros(snapshot.as_of), snapshot.provider, body),
             )
             self._upsert_closes(db, closes)
-            db.executemany(
-                "INSERT OR REPLACE INTO breadth VALUES (?, ?, ?, ?, ?, ?)",
-                [_breadth_row(b) for b in fresh(Part.BREADTH, snapshot.breadth)],
-            )
-            db.executemany(
-                "INSERT OR IGNORE INTO rating_event VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [_rating_row(r) for r in fresh(Part.RATINGS, snapshot.ratings)],
-            )
-            db.executemany(
-                """INSERT INTO earnings_event VALUES (?, ?, ?, ?, ?)
-                   ON CONFLICT (symbol, day, purpose) DO UPDATE
-                   SET status = excluded.status, name = excluded.name""",
-                [_earnings_row(e) for e in fresh(Part.EARNINGS, snapshot.earnings)],
-            )
 
     def append_daily_closes(self, frame: pd.DataFrame) -> int:
         """Store a wide frame of daily closes (the shape of ``Provider.history``: index =
@@ -313,24 +289,12 @@ class HistoryStore:
         ids = self._ids_for(db, [name for name, _, _ in rows])
         db.executemany(_UPSERT_CLOSE, [(day, ids[name], close) for name, day, close in rows])
 
-    def prune(self, now: datetime, *, intraday_days: int, daily_years: int) -> Pruned:
-        """Drop intraday breadth older than ``intraday_days`` and daily closes, rating and
-        earnings events older than ``daily_years``, keeping the file bounded."""
-        today = now.astimezone(IST).date()
-        intraday_cut = (today - timedelta(days=intraday_days)).isoformat()
-        daily_cut_day = _years_before(today, daily_years)
-        daily_cut = daily_cut_day.isoformat()
+    def prune(self, now: datetime, *, daily_years: int) -> int:
+        """Drop daily closes older than ``daily_years``, keeping the file bounded; returns
+        the rows removed."""
+        cut = _years_before(now.astimezone(IST).date(), daily_years).toordinal()
         with self._write() as db:
-            counts = [
-                db.execute(sql, (cut,)).rowcount
-                for sql, cut in (
-                    ("DELETE FROM breadth WHERE day < ?", intraday_cut),
-                    ("DELETE FROM daily_close WHERE day < ?", daily_cut_day.toordinal()),
-                    ("DELETE FROM rating_event WHERE day < ?", daily_cut),
-                    ("DELETE FROM earnings_event WHERE day < ?", daily_cut),
-                )
-            ]
-        return Pruned(*counts)
+            return db.execute("DELETE FROM daily_close WHERE day < ?", (cut,)).rowcount
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -491,31 +455,3 @@ def _json_list(names: Collection[str]) -> str:
 
 def _ist_ordinal(moment: datetime) -> int:
     return moment.astimezone(IST).date().toordinal()
-
-
-def _breadth_row(b: Breadth) -> tuple[str, int, str, int, int, int]:
-    return (
-        str(b.scope),
-        _epoch_micros(b.time),
-        _ist_day(b.time),
-        b.advances,
-        b.declines,
-        b.unchanged,
-    )
-
-
-def _rating_row(r: RatingChange) -> tuple[str, ...]:
-    return (
-        r.symbol,
-        r.kind.value,
-        r.source,
-        r.at.astimezone(IST).isoformat(),  # one zone, so text order is time order
-        r.to_rating,
-        r.from_rating,
-        r.name,
-        _ist_day(r.at),
-    )
-
-
-def _earnings_row(e: EarningsEvent) -> tuple[str, str, str, str, str]:
-    return (e.symbol, e.date.isoformat(), e.purpose, e.status.value, e.name)

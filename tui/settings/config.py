@@ -48,7 +48,6 @@ class Range:
 
 INTERVAL_RANGE = Range(MIN_INTERVAL_S, MAX_INTERVAL_S)
 MOVERS_RANGE = Range(1, 500)
-INTRADAY_DAYS_RANGE = Range(1, 3650)
 DAILY_YEARS_RANGE = Range(1, 100)
 
 
@@ -126,9 +125,8 @@ class Display:
 
 @dataclass(frozen=True, slots=True)
 class Retention:
-    """How long the history store keeps intraday rows (days) and daily rows (years)."""
+    """How long the history store keeps daily closes (years)."""
 
-    intraday_days: int = 7
     daily_years: int = 3
 
 
@@ -343,7 +341,7 @@ SECTION_KEYS: Mapping[str, tuple[str, ...]] = MappingProxyType(
         "sources": tuple(part.value for part in Part),
         "refresh": ("open", "closed", "heartbeat"),
         "display": ("movers", "anchors", "benchmark", "watchlist", "theme"),
-        "history": ("intraday_days", "daily_years"),
+        "history": ("daily_years",),
         "feed": ("url", "market", "user", "password", "token", "tls_ca", "tls_cert", "tls_key"),
         "serve": ("password",),
         "notifications": ("bell", "desktop"),
@@ -535,13 +533,18 @@ def _read_notifications(reader: _Reader, data: object) -> Delivery:
     return Delivery(**values)  # type: ignore[arg-type]
 
 
+#: ``[history]`` keys that no longer do anything; files written with them still load.
+#: ``intraday_days``: the store keeps no intraday breadth since schema v4.
+RETIRED_HISTORY_KEYS = ("intraday_days",)
+
+
 def _read_retention(reader: _Reader, data: object) -> Retention:
-    table = reader.table(data, "history", SECTION_KEYS["history"])
-    ranges = {"intraday_days": INTRADAY_DAYS_RANGE, "daily_years": DAILY_YEARS_RANGE}
+    table = reader.table(data, "history", (*SECTION_KEYS["history"], *RETIRED_HISTORY_KEYS))
     return Retention(
         **{
-            k: int(reader.number(v, f"history.{k}", integer=True, within=ranges[k]))
+            k: int(reader.number(v, f"history.{k}", integer=True, within=DAILY_YEARS_RANGE))
             for k, v in table.items()
+            if k not in RETIRED_HISTORY_KEYS
         }
     )
 
@@ -751,7 +754,6 @@ watchlist = []                 # symbols, e.g. ["RELIANCE", "TCS"]
 theme = "textual-dark"         # any Textual theme name
 
 [history]
-intraday_days = 7              # keep intraday breadth this many days
 daily_years = 3                # keep daily closes this many years
 
 [feed]

@@ -36,6 +36,10 @@ def run_headless(args: list[str]) -> bytes:
     return done.stdout
 
 
+#: The tests of ``json_bytes`` share a worker, so its headless run happens once.
+ONE_RUN = pytest.mark.xdist_group("cli snapshot json_bytes")
+
+
 @pytest.fixture(scope="module")
 def json_bytes() -> bytes:
     return run_headless(SNAPSHOT_JSON)
@@ -47,10 +51,12 @@ def aware(text: str) -> datetime:
     return value
 
 
+@ONE_RUN
 def test_json_is_byte_identical_on_a_second_run_without_textual(json_bytes: bytes) -> None:
     assert run_headless(SNAPSHOT_JSON) == json_bytes
 
 
+@ONE_RUN
 def test_json_shape(json_bytes: bytes) -> None:
     data = json.loads(json_bytes)
     assert data["provider"] == "demo" and data["simulated"] is True
@@ -76,6 +82,7 @@ def test_json_shape(json_bytes: bytes) -> None:
         date.fromisoformat(event["date"])
 
 
+@ONE_RUN
 def test_json_index_change_matches_the_weighted_members(json_bytes: bytes) -> None:
     data = json.loads(json_bytes)
     stocks = {s["symbol"]: s for s in data["stocks"]}
@@ -116,6 +123,7 @@ def test_unknown_provider_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -
     assert "unknown provider 'nope'" in capsys.readouterr().err
 
 
+@ONE_RUN
 def test_extra_keys_are_added_but_never_replace(json_bytes: bytes) -> None:
     snapshot = asyncio.run(create({"seed": 7, "start": REPRODUCIBLE_START}).fetch())
     data = snapshot_to_dict(

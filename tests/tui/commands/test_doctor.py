@@ -176,7 +176,7 @@ class FakeSites(BaseHTTPRequestHandler):
 @pytest.fixture
 def site() -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), FakeSites)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -204,6 +204,7 @@ requests_per_second = 8
 
 [providers.yahoo]
 base_url = "{site}"
+requests_per_second = 50
 cookie_url = "{site}/cookie"
 
 [providers.files]
@@ -274,11 +275,7 @@ earnings = ["nse"]
 status = ["nse"]
 history = []
 
-[providers.nse]
-base_url = "{nse_server.base_url}"
-archives_url = "{nse_server.base_url}"
-requests_per_second = 50
-"""
+{nse_server.config_table()}"""
     )
     assert main(["doctor", "--config", str(config)]) == 0
     out = capsys.readouterr().out

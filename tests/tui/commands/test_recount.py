@@ -29,6 +29,8 @@ CASES = [
     ("4", "2026-09-30T15:20"),
 ]
 TICK = 0.05
+#: One worker builds the markets (1-2 s each) for every test here (``--dist loadgroup``).
+pytestmark = pytest.mark.xdist_group("recount markets")
 SEGMENTS = ("large", "mid", "small", "micro")
 
 

@@ -3,7 +3,6 @@ and the snapshot JSON codec it relies on."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import signal
@@ -20,7 +19,7 @@ import pandas as pd
 import pytest
 from factories.snapshot import AS_OF, make_snapshot
 
-from providers.contract import IST, EarningsEvent, EarningsStatus, Part
+from providers.contract import IST, Part
 from tui.history import store as store_module
 from tui.history.codec import SnapshotDecodeError, snapshot_from_json, snapshot_to_json
 from tui.history.store import SCHEMA_VERSION, HistoryStore, StoreError
@@ -35,20 +34,13 @@ def store(tmp_path: Path):
 
 
 def _rows(path: Path, sql: str, *args: object) -> list[tuple]:
-    """What the file holds, read with plain SQL (the store has no reader for events)."""
+    """What the file holds, read with plain SQL."""
     with closing(sqlite3.connect(path)) as db:
         return db.execute(sql, args).fetchall()
 
 
-def _breadth(path: Path, scope: str, day: date) -> list[tuple[datetime, int]]:
-    """(time, advances) of ``scope``'s breadth points on ``day``, oldest first."""
-    rows = _rows(
-        path,
-        "SELECT ts, advances FROM breadth WHERE scope = ? AND day = ? ORDER BY ts",
-        scope,
-        day.isoformat(),
-    )
-    return [(store_module._from_micros(ts), advances) for ts, advances in rows]
+def _tables(path: Path) -> set[str]:
+    return {name for (name,) in _rows(path, "SELECT name FROM sqlite_schema WHERE type = 'table'")}
 
 
 def _closes(days: list[date], values: dict[str, list[float]]) -> pd.DataFrame:
@@ -101,37 +93,8 @@ def test_append_snapshot_stores_every_part_and_survives_reopening(tmp_path: Path
         closes = store.daily_closes()
         assert closes.loc["2026-11-20", "NIFTY 50"] == snapshot.indices[0].last
         assert closes.loc["2026-11-20", "SYM0002"] == snapshot.stocks[2].last
-    assert _breadth(path, "small", AS_OF.date()) == [(AS_OF, 61)]
-    assert _rows(path, "SELECT symbol, to_rating FROM rating_event ORDER BY at") == [
-        (r.symbol, r.to_rating) for r in sorted(snapshot.ratings, key=lambda r: r.at)
-    ]
-    assert _rows(path, "SELECT symbol, day FROM earnings_event ORDER BY day, symbol") == sorted(
-        (e.symbol, e.date.isoformat()) for e in snapshot.earnings
-    )
-
-
-def test_events_are_deduplicated_and_earnings_status_updates(store: HistoryStore) -> None:
-    first = make_snapshot()
-    store.append_snapshot(first)
-    store.append_snapshot(dataclasses.replace(first, as_of=AS_OF + timedelta(minutes=1)))
-    assert len(_rows(store.path, "SELECT * FROM rating_event")) == len(first.ratings)
-    declared = EarningsEvent(
-        "SYM0001", "Company <1> & Sons", date(2026, 11, 25), EarningsStatus.DECLARED
-    )
-    store.append_snapshot(
-        dataclasses.replace(first, as_of=AS_OF + timedelta(minutes=2), earnings=(declared,))
-    )
-    assert _rows(store.path, "SELECT symbol, day, status FROM earnings_event") == [
-        ("SYM0001", "2026-11-25", "declared")
-    ]
-
-
-def test_breadth_points_accumulate_through_the_day(store: HistoryStore) -> None:
-    for minute in range(3):
-        store.append_snapshot(make_snapshot(as_of=AS_OF + timedelta(minutes=minute)))
-    series = _breadth(store.path, "small", AS_OF.date())
-    assert [time for time, _ in series] == [AS_OF + timedelta(minutes=m) for m in range(3)]
-    assert _breadth(store.path, "small", AS_OF.date() + timedelta(days=1)) == []
+    # only what is read back: no journals of breadth, ratings or earnings
+    assert _tables(path) == {"instrument", "daily_close", "last_snapshot", "fetched_text"}
 
 
 def test_the_latest_price_of_a_day_is_its_close(store: HistoryStore) -> None:
@@ -180,19 +143,11 @@ def test_daily_closes_of_an_empty_store_is_an_empty_frame(store: HistoryStore) -
 
 def test_prune_keeps_the_file_bounded(store: HistoryStore) -> None:
     now = datetime(2026, 11, 20, 12, 0, tzinfo=IST)
-    old, recent = now - timedelta(days=40), now - timedelta(days=2)
-    for moment in (old, recent):
-        store.append_snapshot(make_snapshot(as_of=moment))
     ancient = [date(2022, 1, 3), date(2025, 1, 3)]
-    store.append_daily_closes(_closes(ancient, {"NIFTY 50": [1.0, 2.0]}))
-    pruned = store.prune(now, intraday_days=7, daily_years=3)
-    assert pruned.breadth == 2  # both scopes of the old snapshot
-    assert pruned.daily_closes == 1
-    assert _breadth(store.path, "small", old.date()) == []
-    assert len(_breadth(store.path, "small", recent.date())) == 1
-    closes = store.daily_closes(["NIFTY 50"], days=1000)
-    assert pd.Timestamp("2022-01-03") not in closes.index
-    assert pd.Timestamp("2025-01-03") in closes.index
+    store.append_daily_closes(_closes(ancient, {"NIFTY 50": [1.0, 2.0], "ABC": [3.0, 4.0]}))
+    assert store.prune(now, daily_years=3) == 2  # both names' 2022 close
+    closes = store.daily_closes(["NIFTY 50", "ABC"], days=1000)
+    assert list(closes.index) == [pd.Timestamp("2025-01-03")]
 
 
 # -- schema -------------------------------------------------------------------------------------
@@ -222,7 +177,7 @@ def test_a_version_1_file_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None
         ]
         assert closes.loc["2026-11-19"].to_dict() == {"ABC": 101.5, "NIFTY 50": 23950.5}
         assert closes.loc["2024-02-29", "ABC"] == 88.0
-        assert _rows(path, "SELECT declines FROM breadth WHERE day = '2026-11-19'") == [(20,)]
+        assert "breadth" not in _tables(path)  # v4 dropped the journals nobody read
         store.append_snapshot(make_snapshot())  # and the migrated file takes new rows
         assert store.daily_closes(["NIFTY 50"]).iloc[-1, 0] == make_snapshot().indices[0].last
     with sqlite3.connect(path) as db:

@@ -97,6 +97,7 @@ def test_a_full_file_is_read_into_typed_values(tmp_path: Path) -> None:
         name = "Muhurat trading"
         [history]
         intraday_days = 3
+        daily_years = 4
         """,
     )
     config = load_config(path)
@@ -108,7 +109,7 @@ def test_a_full_file_is_read_into_typed_values(tmp_path: Path) -> None:
     assert config.special_sessions == (
         SpecialSession(date(2026, 11, 8), time(18, 0), time(19, 0), "Muhurat trading"),
     )
-    assert config.history.intraday_days == 3 and config.history.daily_years == 3
+    assert config.history.daily_years == 4  # intraday_days: retired, still loads
     assert config.sources.routes() == {p.value: ("demo",) for p in Part if p is not Part.RATINGS}
 
 

@@ -18,10 +18,6 @@ from tui.settings.config import Config
         ("[refresh]\nopen = inf\n", "line 2: refresh.open: must be a finite number, got inf"),
         ("[refresh]\nclosed = nan\n", "line 2: refresh.closed: must be a finite number, got nan"),
         ("[refresh]\nheartbeat = 1e20\n", "refresh.heartbeat: must be 0.1 to 86400, got 1e+20"),
-        (
-            "[history]\nintraday_days = 999999999\n",
-            "line 2: history.intraday_days: must be 1 to 3650, got 999999999",
-        ),
         ("[history]\ndaily_years = 5000\n", "history.daily_years: must be 1 to 100, got 5000"),
         (
             '[sources]\nindices = ["nse"]\n[providers.nse]\nrequests_per_second = 1e-300\n',

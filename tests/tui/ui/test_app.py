@@ -7,12 +7,12 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 import pytest
+from factories.demo import demo_market
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from providers.base import ProviderUnavailable
 from providers.contract import IST, Part, Segment, Snapshot
-from providers.demo import create
 from tui.ui.app import CapwatchApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.detail import DetailScreen
@@ -33,7 +33,7 @@ class FlakyProvider:
     """The demo market, but fetches fail from the ``fail_from``-th call on."""
 
     def __init__(self, fail_from: int = 2) -> None:
-        self.demo = create({"seed": 7, "start": START})
+        self.demo = demo_market(7, START)
         self.name, self.parts, self.simulated = "flaky", self.demo.parts, True
         self.fail_from = fail_from
         self.calls = 0
@@ -52,7 +52,7 @@ class FlakyProvider:
 
 
 def make_app(provider: object | None = None, **kwargs: object) -> CapwatchApp:
-    provider = provider or create({"seed": 7, "start": START})
+    provider = provider or demo_market(7, START)
     kwargs.setdefault("clock", clock)
     return CapwatchApp(provider, interval=3600, **kwargs)  # type: ignore[arg-type]
 
@@ -218,7 +218,7 @@ async def test_zoom_maximises_the_focused_pane_and_escape_restores() -> None:
 
 
 async def test_pause_stops_fetching_and_resume_refreshes() -> None:
-    provider = create({"seed": 7, "start": START})
+    provider = demo_market(7, START)
     async with make_app(provider).run_test(size=SIZE) as pilot:
         app = await started(pilot)
         await pilot.press("p")
@@ -278,7 +278,7 @@ async def test_failing_provider_keeps_the_panes_and_reports(caplog) -> None:
 
 
 async def test_offline_start_paints_the_stored_snapshot_as_stale() -> None:
-    stored = await create({"seed": 7, "start": START - timedelta(days=1)}).fetch()
+    stored = await demo_market(7, START - timedelta(days=1)).fetch()
     assert clock() - stored.as_of == timedelta(days=1, seconds=5)
 
     appended: list[Snapshot] = []
@@ -312,7 +312,7 @@ def test_bad_option_values_exit_2_with_a_message(capsys) -> None:
 
 async def test_demo_status_bar_shows_one_clock() -> None:
     """The demo's "next" used to be wall-clock time beside the simulated market time."""
-    demo = create({"seed": 7, "start": START})
+    demo = demo_market(7, START)
     async with make_app(demo, next_data_time=demo.next_time).run_test(size=SIZE) as pilot:
         app = await started(pilot)
         status = app.query_one(StatusBar).status

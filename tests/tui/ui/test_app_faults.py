@@ -13,10 +13,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from factories.demo import demo_market
 
 from providers.base import ProviderUnavailable, RateLimited
 from providers.contract import IST, Breadth, Part, Snapshot
-from providers.demo import create
 from tests.tui.ui.test_app import SIZE, lines, pane, until
 from tui.history.store import HistoryStore
 from tui.ui.app import CapwatchApp
@@ -40,7 +40,7 @@ class Scripted:
     the demo's snapshot, an exception to raise, or ``HANG`` to never answer."""
 
     def __init__(self, steps: dict[int, Step | str]) -> None:
-        self.demo = create({"seed": 7, "start": START})
+        self.demo = demo_market(7, START)
         self.name, self.parts, self.simulated = "scripted", self.demo.parts, True
         self.steps = steps
         self.calls = 0

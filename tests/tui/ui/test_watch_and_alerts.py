@@ -8,12 +8,12 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from factories.demo import demo_market
 from test_app import SIZE, START, FlakyProvider, lines, make_app, pane, started, until
 from textual.pilot import Pilot
 from textual.widgets._toast import Toast
 
 from providers.contract import Part, Segment, Snapshot
-from providers.demo import create
 from tui.alerts import AlertState, AlertWatcher, Kind, Rule
 from tui.alerts.journal import save
 from tui.alerts.terminal import Delivery, Desktop, osc9, tmux_passthrough
@@ -136,7 +136,7 @@ class PriceScript:
     """The demo market with one stock's price set per fetch, to cross a price level."""
 
     def __init__(self, prices: list[float]) -> None:
-        self.demo = create({"seed": 7, "start": START})
+        self.demo = demo_market(7, START)
         self.name, self.parts, self.simulated = "demo", self.demo.parts, True
         self.prices = prices
         self.symbol = ""
@@ -173,7 +173,7 @@ async def test_a_price_rule_re_arms_only_after_the_price_falls_back() -> None:
 
 
 async def test_stale_data_fires_nothing() -> None:
-    stored = await create({"seed": 7, "start": START}).fetch()
+    stored = await demo_market(7, START).fetch()
 
     class Store:
         def last_snapshot(self) -> Snapshot:
