@@ -324,7 +324,6 @@ def build_from_config(
     names the parts (ratings/earnings) whose providers are combined rather than fallen back.
     Each provider is created once, however many parts it serves.
     """
-    known = registry.available()
     parsed: dict[Part, list[str]] = {}
     for part_name, names in routes.items():
         try:
@@ -333,7 +332,9 @@ def build_from_config(
             valid = ", ".join(p.value for p in Part)
             raise ValueError(f"unknown data kind {part_name!r} (valid: {valid})") from None
         parsed[part] = [names] if isinstance(names, str) else list(names)
-        for name in parsed[part]:
+    known = registry.known({name for names in parsed.values() for name in names})
+    for part, names in parsed.items():
+        for name in names:
             if name not in known:
                 raise registry.UnknownProvider(name, sorted(known))
             supplied = known[name].parts

@@ -7,6 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 import httpx
+from factories.app import drawn
 
 from providers.bse import MAX_REQUESTS_PER_SECOND, BseProvider
 from providers.contract import IST
@@ -38,7 +39,7 @@ async def test_bse_smallcap_and_sensex_show_in_the_indices_pane() -> None:
     app = CapwatchApp(provider, interval=3600)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
-            if app.refreshes >= 1:
+            if drawn(app) >= 1:
                 break
             await pilot.pause(0.05)
         await app.workers.wait_for_complete()

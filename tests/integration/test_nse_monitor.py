@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from factories.app import drawn
 from fakes.nse_server import FakeNseServer
 from textual.pilot import Pilot
 
@@ -73,7 +74,7 @@ async def test_panes_fill_then_failing_server_leaves_data_marked_stale(
     app = live_app(config)
     async with app.run_test(size=SIZE) as pilot:
         # the quotes, then the same redrawn with the daily closes: compare after both
-        await until(pilot, lambda: app.refreshes >= 2)
+        await until(pilot, lambda: drawn(app) >= 2)
         await app.workers.wait_for_complete()
         await pilot.pause()
         indices, gainers = app.query_one("#indices", Pane), app.query_one("#gainers", Pane)
@@ -105,7 +106,7 @@ async def test_restart_with_the_server_down_paints_the_stored_snapshot(
 ) -> None:
     first = live_app(config)
     async with first.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: first.refreshes >= 1)
+        await until(pilot, lambda: drawn(first) >= 1)
         await first.workers.wait_for_complete()
 
     nse_server.fail("html")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
+from factories.app import drawn
 from factories.demo import demo_market
 from textual.pilot import Pilot
 
@@ -28,7 +29,7 @@ async def settled(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, CapwatchApp)
     for _ in range(1000):
-        if app.refreshes >= 2:
+        if drawn(app) >= 2:
             break
         await pilot.pause(0.02)
     await app.workers.wait_for_complete()

@@ -44,8 +44,6 @@ class Collector:
         self.client = client
         self.subjects = subjects
         self.clock = clock
-        self.refreshes = 0  # good refreshes published (tests and logs)
-        self._seq = 0
         self._frame: Frame | None = None
         self._good_at: datetime | None = None  # when the last good frame was made
         self._error: str | None = None
@@ -85,13 +83,11 @@ class Collector:
                 log.info("goodbye not flushed: %s", exc)
 
     async def _publish(self, frame: Frame) -> None:
-        self._seq += 1
         for segment, view in frame.views.items():
             await self.client.publish(self.subjects.segment(segment), wire.dumps(view))
         self._frame = frame
         if frame.stale_since is None:
             self._good_at = self.clock()
-            self.refreshes += 1
         self._error = None
         self._plan(self.source.pace(self.clock()))  # so each refresh sends one status
         await self._send_status()
@@ -121,7 +117,7 @@ class Collector:
             errors["collector" if stale else "refresh"] = self._error
             stale_since = stale_since or self._good_at or self.clock()
         status = FeedStatus(
-            seq=self._seq,
+            seq=frame.seq if frame else 0,
             provider=frame.provider if frame else self.source.name,
             simulated=frame.simulated if frame else self.source.simulated,
             as_of=frame.as_of if frame else None,

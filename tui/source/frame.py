@@ -45,7 +45,8 @@ class Frame:
     (the finder's list; empty from a feed); ``fetched`` says when slower parts were fetched
     (the panes' ages); ``stale_parts`` are the parts shown from an earlier refresh because
     they failed, came back empty or lost every row (``tui.market.last_good``);
-    ``summaries`` are what the segment bar shows of every segment.
+    ``summaries`` are what the segment bar shows of every segment; ``seq`` numbers the frames
+    of one producer (a feed's are its collector's), so a frame can be told from the last.
     """
 
     provider: str
@@ -61,6 +62,7 @@ class Frame:
     fetched: Mapping[Part, datetime] = field(default_factory=_empty)
     stale_parts: Mapping[Part, StalePart] = field(default_factory=_empty)
     summaries: Mapping[Scope, SegmentSummary] = field(default_factory=_empty)
+    seq: int = 0
 
     @property
     def error_text(self) -> str | None:

@@ -133,6 +133,7 @@ class LocalSource:
         self._snapshot: Snapshot | None = None
         self._history_day: date | None = None  # trading day the loaded closes lead up to
         self._tried_store = store is None
+        self._frames = 0  # frames made: each frame's seq
 
     @property
     def name(self) -> str:
@@ -220,7 +221,9 @@ class LocalSource:
             and market.phase is MarketPhase.CLOSED
         ):
             market = replace(market, next_open=self.schedule.next_open(market.as_of))
+        self._frames += 1
         return Frame(
+            seq=self._frames,
             provider=snapshot.provider,
             simulated=snapshot.simulated,
             as_of=snapshot.as_of,

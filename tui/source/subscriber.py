@@ -125,6 +125,7 @@ class FeedSource:
         if status.as_of is None:  # the collector has no data yet
             return
         yield Frame(
+            seq=status.seq,
             provider=status.provider,
             simulated=status.simulated,
             as_of=status.as_of,

@@ -208,8 +208,7 @@ class CapwatchApp(FramedApp):
         self.horizon_index = 0  # into HORIZONS: what Sectors and Gainers/Losers read
         self.anchor_index = 0  # into the views' anchors: which since-date is shown
         self.paused = False
-        self.refreshes = 0  # completed refreshes that drew new data (tests wait on it)
-        self._frame: Frame | None = None
+        self.frame: Frame | None = None
         self._received_at: datetime | None = None  # wall clock when the shown data was fetched
         self._stale_since: datetime | None = None  # when the old data shown was current
         self._failures = 0
@@ -410,9 +409,8 @@ class CapwatchApp(FramedApp):
     # --- drawing -----------------------------------------------------------------------------
 
     def _draw(self, frame: Frame) -> None:
-        self._frame = frame
+        self.frame = frame
         self.views, self.summaries = frame.views, frame.summaries
-        self.refreshes += 1
         now = self.clock()
         for pane in self.panes:
             if pane.PART is not None:
@@ -465,7 +463,7 @@ class CapwatchApp(FramedApp):
         return now - self._received_at if self._failures or late else None
 
     def _show_status(self) -> None:
-        frame = self._frame
+        frame = self.frame
         stale_for = self._stale_for()
         now = self.clock()
         market = frame.market if frame is not None else None
@@ -661,7 +659,7 @@ class CapwatchApp(FramedApp):
         if not self.source.computes_views:
             self.notify(NEEDS_STANDALONE.format(what="Editing the watchlist"))
             return
-        stocks = self._frame.stocks if self._frame is not None else ()
+        stocks = self.frame.stocks if self.frame is not None else ()
         if symbol not in self.watchlist and not any(s.symbol == symbol for s in stocks):
             self.notify(f"{symbol} is not a stock in this data: only stocks can be watched.")
             return
@@ -688,7 +686,7 @@ class CapwatchApp(FramedApp):
         """The go-to-any-stock finder over every stock of the latest data."""
         from tui.ui.screens.finder import FinderScreen
 
-        if self._frame is None:
+        if self.frame is None:
             self.notify("No data yet: the finder opens once the first refresh is in.")
             return
         if not self.source.computes_views:
@@ -701,7 +699,7 @@ class CapwatchApp(FramedApp):
             if symbol is not None:
                 self.open_detail(symbol)
 
-        finder = FinderScreen(self._frame.stocks, self.watchlist, self.toggle_watch)
+        finder = FinderScreen(self.frame.stocks, self.watchlist, self.toggle_watch)
         self.push_screen(finder, opened)
 
     def action_alerts(self) -> None:
@@ -710,7 +708,7 @@ class CapwatchApp(FramedApp):
 
         if isinstance(self.screen, AlertsScreen):
             return
-        shown = self._frame.as_of if self._frame is not None else self.clock()
+        shown = self.frame.as_of if self.frame is not None else self.clock()
         today = shown.astimezone(IST).date()
         log_rows: tuple[AlertRow, ...] = ()
         if self.alerts is not None:

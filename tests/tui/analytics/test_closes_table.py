@@ -90,7 +90,7 @@ async def main():
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)
-            if app.source._history_day is not None and app.refreshes >= 2:
+            if app.source._history_day is not None and app.frame and app.frame.seq >= 2:
                 break
         assert app.source.analytics._prepared.closes.values.size, "no history loaded"
 asyncio.run(main())

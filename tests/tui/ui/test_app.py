@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
 import pytest
+from factories.app import drawn
 from factories.demo import demo_market
 from textual.pilot import Pilot
 from textual.widgets import Static
@@ -76,7 +77,7 @@ def lines(widget: Pane) -> list[str]:
 async def started(pilot: Pilot) -> CapwatchApp:
     app = pilot.app
     assert isinstance(app, CapwatchApp)
-    await until(pilot, lambda: app.refreshes >= 2)  # live data, then with history
+    await until(pilot, lambda: drawn(app) >= 2)  # live data, then with history
     await app.workers.wait_for_complete()
     return app
 
@@ -224,13 +225,13 @@ async def test_pause_stops_fetching_and_resume_refreshes() -> None:
         await pilot.press("p")
         assert app.paused and app._timer is None
         assert "PAUSED" in lines(app.query_one(StatusBar))[0]
-        drawn = app.refreshes
+        shown = drawn(app)
         await pilot.press("r")  # asked for: fetched and drawn, but no timer comes back
         await app.workers.wait_for_complete()
-        assert app.refreshes == drawn + 1 and app._timer is None
-        drawn = app.refreshes
+        assert drawn(app) == shown + 1 and app._timer is None
+        shown = drawn(app)
         await pilot.press("p")
-        await until(pilot, lambda: app.refreshes > drawn)
+        await until(pilot, lambda: drawn(app) > shown)
         assert not app.paused and "PAUSED" not in lines(app.query_one(StatusBar))[0]
 
 
@@ -294,7 +295,7 @@ async def test_offline_start_paints_the_stored_snapshot_as_stale() -> None:
     async with make_app(provider, store=Store()).run_test(size=SIZE) as pilot:
         app = pilot.app
         assert isinstance(app, CapwatchApp)
-        await until(pilot, lambda: provider.calls >= 1 and app.refreshes >= 1)
+        await until(pilot, lambda: provider.calls >= 1 and drawn(app) >= 1)
         await app.workers.wait_for_complete()
         await pilot.pause()
         status = lines(app.query_one(StatusBar))[0]

@@ -8,6 +8,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from factories.app import drawn
 from factories.demo import demo_market
 from test_app import SIZE, START, FlakyProvider, lines, make_app, pane, started, until
 from textual.pilot import Pilot
@@ -34,9 +35,9 @@ def toasts(app: CapwatchApp) -> list[str]:
 async def refresh_once(pilot: Pilot) -> None:
     app = pilot.app
     assert isinstance(app, CapwatchApp)
-    before = app.refreshes
+    before = drawn(app)
     app.action_refresh()
-    await until(pilot, lambda: app.refreshes > before)
+    await until(pilot, lambda: drawn(app) > before)
     await app.workers.wait_for_complete()
     await pilot.pause()
 
@@ -73,7 +74,7 @@ async def test_finder_goes_to_any_stock_and_w_in_its_detail_watches_it() -> None
     async with make_app().run_test(size=SIZE) as pilot:
         app = await started(pilot)
         shown = {r.symbol for p in ("gainers", "losers") for r in getattr(pane(app, p).view, p)}
-        target = next(s for s in app._frame.stocks if s.symbol not in shown)
+        target = next(s for s in app.frame.stocks if s.symbol not in shown)
         await pilot.press("g")
         assert isinstance(app.screen, FinderScreen)
         for key in target.symbol.lower():
@@ -102,7 +103,7 @@ async def test_an_ad_rule_fires_within_one_refresh_as_a_notification_and_in_the_
     watcher = AlertWatcher([BREADTH], tmp_path / "alerts.json")
     app = make_app(alerts=watcher, terminal_write=written.append, in_tmux=False)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await until(pilot, lambda: app.refreshes >= 1)
+        await until(pilot, lambda: drawn(app) >= 1)
         await pilot.pause()
         assert any("the market A/D" in text for text in toasts(app))
         assert written == ["\x07"]  # the bell, once
@@ -187,7 +188,7 @@ async def test_stale_data_fires_nothing() -> None:
     provider = FlakyProvider(fail_from=1)  # offline: only the stored snapshot, marked STALE
     app = make_app(provider, store=Store(), alerts=watcher, terminal_write=written.append)
     async with app.run_test(size=SIZE) as pilot:
-        await until(pilot, lambda: provider.calls >= 1 and app.refreshes >= 1)
+        await until(pilot, lambda: provider.calls >= 1 and drawn(app) >= 1)
         await app.workers.wait_for_complete()
         assert pane(app, "breadth").stale and pane(app, "breadth").view.breadth.ad_ratio > 0.1
         assert watcher.state.log == () and written == []
