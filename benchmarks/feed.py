@@ -167,7 +167,7 @@ def bare_app(env: dict, runs: int, window: float) -> tuple[float, dict]:
 
 def nse_requests(env: dict, home: Path, viewers: int, window: float) -> tuple[float, float]:
     """A live collector against the fake NSE, with ``viewers`` viewers, for ``window`` s:
-    requests per hour, and per refresh (a refresh asks ``marketStatus`` once; on a loaded
+    requests per hour, and per refresh (a refresh asks ``allIndices`` once; on a loaded
     machine a collector sharing the CPU with 20 screens refreshes a little less often)."""
     sys.path.insert(0, str(ROOT / "tests"))
     from fakes.nse_server import FakeNseServer
@@ -191,10 +191,10 @@ def nse_requests(env: dict, home: Path, viewers: int, window: float) -> tuple[fl
             try:
                 pump_all(screens.sessions, SETTLE_S)  # the daily history backfill is done
                 first = len(nse.requests)
-                refreshes = len(nse.requests_to("/api/marketStatus"))
+                refreshes = len(nse.requests_to("/api/allIndices"))
                 pump_all(screens.sessions, window)
                 made = len(nse.requests) - first
-                refreshes = len(nse.requests_to("/api/marketStatus")) - refreshes
+                refreshes = len(nse.requests_to("/api/allIndices")) - refreshes
                 return made * 3600 / window, made / max(1, refreshes)
             finally:
                 screens.close()

@@ -135,15 +135,19 @@ async def connect(
 ) -> Client:
     """Connect to the feed's server; once connected, nats-py reconnects by itself (forever,
     every second). Raises ``ConnectionError`` naming the cause (refused, TLS, authorization)
-    when the first connection does not succeed within ``FIRST_CONNECT_S``."""
+    when the first connection does not succeed within ``FIRST_CONNECT_S``, or at its first
+    error (refused, TLS, a wrong password: nats-py would retry those until then; the caller
+    tries again on its own schedule)."""
     import_nats()  # before anything of nats is imported: it keeps aiohttp out
     from nats.aio.client import Client
 
     errors: list[Exception] = []
+    failed = asyncio.Event()
 
     async def error(exc: Exception) -> None:
         errors.append(exc)
         log.info("feed connection: %s", exc)
+        failed.set()
 
     options: dict[str, object] = {
         "servers": [settings.url],
@@ -164,13 +168,23 @@ async def connect(
     if on_reconnect is not None:
         options["reconnected_cb"] = on_reconnect
     client = Client()
+    connecting = asyncio.ensure_future(client.connect(**options))  # type: ignore[arg-type]
+    given_up = asyncio.ensure_future(failed.wait())
     try:
         # nats-py retries a first connection forever too (even a refused password): bound it
-        await asyncio.wait_for(client.connect(**options), FIRST_CONNECT_S)  # type: ignore[arg-type]
-    except Exception as exc:  # a timeout, or the error nats-py gave up with
+        await asyncio.wait(
+            {connecting, given_up}, timeout=FIRST_CONNECT_S, return_when="FIRST_COMPLETED"
+        )
+        if not connecting.done():
+            connecting.cancel()
+            raise TimeoutError(f"no answer in {FIRST_CONNECT_S:g} s")
+        connecting.result()
+    except Exception as exc:  # refused, a timeout, or the error nats-py gave up with
         await client.close()
         cause = errors[-1] if errors else exc
         raise ConnectionError(str(cause) or type(cause).__name__) from exc
+    finally:
+        given_up.cancel()
     return client
 
 
