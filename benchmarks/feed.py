@@ -177,8 +177,8 @@ def nse_requests(env: dict, home: Path, viewers: int, window: float) -> tuple[fl
         config.write_text(
             '[sources]\nindices = ["nse"]\nstocks = ["nse"]\nbreadth = ["nse"]\n'
             'ratings = []\nearnings = ["nse"]\nstatus = ["nse"]\nhistory = ["nse"]\n'
-            f'[providers.nse]\nbase_url = "{nse.base_url}"\nrequests_per_second = 50\n'
-            f"[refresh]\nopen = {INTERVAL_S}\nclosed = {INTERVAL_S}\nheartbeat = {INTERVAL_S}\n"
+            + nse.config_table()  # both NSE hosts (www and archives) point at the fake
+            + f"[refresh]\nopen = {INTERVAL_S}\nclosed = {INTERVAL_S}\nheartbeat = {INTERVAL_S}\n"
         )
         feed = Feed(env, home, ["--config", str(config)])
         try:
