@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -15,6 +16,8 @@ from providers.demo.provider import DemoProvider, _parse_start
 from tui.output.export import stocks_csv, to_json
 
 LATE, EARLY = "2026-11-20T11:30", "2026-02-11T11:30"
+#: The module's fixtures generate the path once: its tests run on one worker.
+pytestmark = pytest.mark.xdist_group("demo path cache")
 
 
 def _market(start: str, folder: Path | None) -> str:
@@ -32,6 +35,20 @@ def _market(start: str, folder: Path | None) -> str:
 @pytest.fixture(scope="module")
 def afresh() -> dict[str, str]:
     return {start: _market(start, None) for start in (LATE, EARLY)}
+
+
+@pytest.fixture(scope="module")
+def saved_late(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The cache file a run started at ``LATE`` leaves (generated once for the module)."""
+    folder = tmp_path_factory.mktemp("demo-cache")
+    _market(LATE, folder)
+    (saved,) = folder.glob("*.npz")
+    return saved
+
+
+def _saved_in(folder: Path, saved: Path) -> Path:
+    """A copy of ``saved`` in ``folder``, as a previous run would have left it there."""
+    return Path(shutil.copy(saved, folder / saved.name))
 
 
 def _no_generating(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -62,10 +79,9 @@ def test_a_later_start_extends_the_cached_path(tmp_path: Path, afresh: dict[str,
 
 @pytest.mark.parametrize("content", [b"", b"not a numpy file", b"PK\x03\x04 half a zip"])
 def test_a_broken_cache_file_is_ignored_and_replaced(
-    tmp_path: Path, afresh: dict[str, str], content: bytes
+    tmp_path: Path, afresh: dict[str, str], saved_late: Path, content: bytes
 ) -> None:
-    _market(LATE, tmp_path)
-    (saved,) = tmp_path.glob("*.npz")
+    saved = _saved_in(tmp_path, saved_late)
     saved.write_bytes(content)
     assert _market(LATE, tmp_path) == afresh[LATE]
     assert saved.stat().st_size > 1_000_000  # written again, whole
@@ -80,12 +96,11 @@ def test_an_unwritable_cache_folder_costs_only_the_saving(
 
 
 def test_a_saved_state_that_fails_half_way_leaves_the_path_untouched(
-    tmp_path: Path, afresh: dict[str, str]
+    tmp_path: Path, afresh: dict[str, str], saved_late: Path
 ) -> None:
     """A file with good arrays but a damaged generator state must not leave a half-resumed
     path behind (a different market from the same seed)."""
-    _market(LATE, tmp_path)
-    (saved,) = tmp_path.glob("*.npz")
+    saved = _saved_in(tmp_path, saved_late)
     with np.load(saved) as whole:
         arrays = dict(whole)
     state = json.loads(str(arrays["state"]))
