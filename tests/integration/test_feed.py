@@ -166,12 +166,12 @@ async def test_viewer_detail_screen_shows_history_and_calls(nats_url: str) -> No
                 ),
                 timeout=30,
             )
+            await pilot.press("p")  # this screen stops redrawing: the rows stay where they are
             first_gainer = app.query_one("#gainers", Pane).chosen_key
             await pilot.press("enter")
             await until([pilot], lambda: isinstance(app.screen, DetailScreen), timeout=10)
             screen = app.screen
             assert isinstance(screen, DetailScreen) and screen.detail is not None
-            # the stock under the cursor when Enter went (a refresh may reorder the pane since)
             assert screen.detail.symbol == first_gainer == screen.symbol
             assert len(screen.detail.closes) > 200  # the collector's daily history
             assert screen.detail.calls  # technical calls, computed by the collector
