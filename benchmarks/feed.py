@@ -175,9 +175,7 @@ def nse_requests(env: dict, home: Path, viewers: int, window: float) -> tuple[fl
     with FakeNseServer() as nse:
         config = home / f"live-{viewers}.toml"
         config.write_text(
-            '[sources]\nindices = ["nse"]\nstocks = ["nse"]\nbreadth = ["nse"]\n'
-            'ratings = []\nearnings = ["nse"]\nstatus = ["nse"]\nhistory = ["nse"]\n'
-            + nse.config_table()  # both NSE hosts (www and archives) point at the fake
+            nse.live_config()  # both NSE hosts (www and archives) point at the fake
             + f"[refresh]\nopen = {INTERVAL_S}\nclosed = {INTERVAL_S}\nheartbeat = {INTERVAL_S}\n"
         )
         feed = Feed(env, home, ["--config", str(config)])

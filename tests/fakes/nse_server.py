@@ -206,6 +206,17 @@ class FakeNseServer:
         lines = [f"{key} = {json.dumps(value)}" for key, value in settings if value is not None]
         return "\n".join(["[providers.nse]", *lines, ""])
 
+    def live_config(self, *, history: bool = True, **overrides: object) -> str:
+        """A config file's text that takes every data kind NSE supplies from this server
+        (daily closes too unless ``history`` is False; no ratings: NSE has none), with
+        ``config_table(**overrides)``."""
+        closes = '["nse"]' if history else "[]"
+        sources = (
+            '[sources]\nindices = ["nse"]\nstocks = ["nse"]\nbreadth = ["nse"]\nratings = []\n'
+            f'earnings = ["nse"]\nstatus = ["nse"]\nhistory = {closes}\n\n'
+        )
+        return sources + self.config_table(**overrides)
+
     def start(self) -> FakeNseServer:
         self._thread.start()
         return self

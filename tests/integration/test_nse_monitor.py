@@ -25,22 +25,8 @@ SIZE = (120, 40)
 def config_for(server: FakeNseServer, tmp_path: Path) -> Path:
     path = tmp_path / "live.toml"
     path.write_text(
-        f"""
-[sources]
-indices = ["nse"]
-stocks = ["nse"]
-breadth = ["nse"]
-ratings = []
-earnings = ["nse"]
-status = ["nse"]
-history = ["nse"]
-
-{server.config_table(max_retries=0, blocked_cooldown=0.1)}
-[refresh]
-open = 3600
-closed = 3600
-heartbeat = 3600
-"""
+        server.live_config(max_retries=0, blocked_cooldown=0.1)
+        + "[refresh]\nopen = 3600\nclosed = 3600\nheartbeat = 3600\n"
     )
     return path
 

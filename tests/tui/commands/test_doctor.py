@@ -264,19 +264,7 @@ def test_doctor_shows_each_nse_endpoint_with_the_name_sent_and_requests(
     tmp_path: Path, nse_server, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "nse.toml"
-    config.write_text(
-        f"""
-[sources]
-indices = ["nse"]
-stocks = ["nse"]
-breadth = ["nse"]
-ratings = []
-earnings = ["nse"]
-status = ["nse"]
-history = []
-
-{nse_server.config_table()}"""
-    )
+    config.write_text(nse_server.live_config(history=False))
     assert main(["doctor", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "nse endpoints:" in out
