@@ -617,22 +617,19 @@ def parse_config(
         values["providers"] = _frozen(
             {name: _read_provider(reader, name, table) for name, table in providers.items()}
         )
-    if "refresh" in data:
-        values["refresh"] = _read_refresh(reader, data["refresh"])
-    if "display" in data:
-        values["display"] = _read_display(reader, data["display"])
-    if "special_sessions" in data:
-        values["special_sessions"] = _read_special_sessions(reader, data["special_sessions"])
-    if "history" in data:
-        values["history"] = _read_retention(reader, data["history"])
-    if "feed" in data:
-        values["feed"] = _read_feed(reader, data["feed"])
-    if "serve" in data:
-        values["serve"] = _read_serve(reader, data["serve"])
-    if "alerts" in data:
-        values["alerts"] = _read_alerts(reader, data["alerts"])
-    if "notifications" in data:
-        values["notifications"] = _read_notifications(reader, data["notifications"])
+    sections = {
+        "refresh": _read_refresh,
+        "display": _read_display,
+        "special_sessions": _read_special_sessions,
+        "history": _read_retention,
+        "feed": _read_feed,
+        "serve": _read_serve,
+        "alerts": _read_alerts,
+        "notifications": _read_notifications,
+    }
+    for name, read in sections.items():  # the Config field of each is named as its table
+        if name in data:
+            values[name] = read(reader, data[name])
     config = Config(**values)
     if known_providers is not None:
         _check_provider_names(reader, config.sources, known_providers)
