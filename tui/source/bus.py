@@ -173,7 +173,7 @@ async def connect(
     try:
         # nats-py retries a first connection forever too (even a refused password): bound it
         await asyncio.wait(
-            {connecting, given_up}, timeout=FIRST_CONNECT_S, return_when="FIRST_COMPLETED"
+            {connecting, given_up}, timeout=FIRST_CONNECT_S, return_when=asyncio.FIRST_COMPLETED
         )
         if not connecting.done():
             connecting.cancel()
