@@ -140,22 +140,11 @@ def _rsi(moves: np.ndarray) -> np.ndarray:
     return gains
 
 
-#: Names scored at a time. Every step works down each column on its own, so a block's scores
-#: are the whole matrix's, number for number; a block's arrays (300 sessions x 64 names, 150
-#: KB) stay in the processor's cache, where the whole matrix's (6 MB each) did not.
-_BLOCK = 64
-
-
 def scores(values: np.ndarray) -> np.ndarray:
-    """The -5..+5 score per (session, name); NaN where there is no call (< 20 closes)."""
-    out = np.empty(values.shape)
-    for first in range(0, values.shape[1], _BLOCK):
-        block = slice(first, first + _BLOCK)
-        out[:, block] = _block_scores(values[:, block])
-    return out
+    """The -5..+5 score per (session, name); NaN where there is no call (< 20 closes).
 
-
-def _block_scores(values: np.ndarray) -> np.ndarray:
+    A few dozen operations on the whole matrix, not more on blocks of it: the calls are
+    computed off the UI thread, and each operation may wait for the interpreter lock."""
     short, medium, long = _trailing_sums(values, SHORT, MEDIUM, LONG)
     short /= SHORT
     medium /= MEDIUM

@@ -94,9 +94,9 @@ def test_a_changed_call_cannot_flip_back_within_two_sessions():
 
 
 def test_each_names_scores_and_calls_are_its_own_history_alone():
-    """The matrix is scored in blocks of names from shared running sums: a name's scores
-    must be what its own column alone gives, whatever its neighbours (young listings,
-    gaps, a flat price) and wherever the blocks split."""
+    """The whole matrix is scored at once, from running sums shared by every window: a
+    name's scores and calls must be what its own column alone gives, whatever its
+    neighbours (young listings, gaps, a flat price)."""
     rng = np.random.default_rng(5)
     closes = 100 * np.cumprod(1 + rng.normal(0, 0.03, (230, 150)), axis=0)
     for column in range(0, 150, 7):
