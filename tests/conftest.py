@@ -29,12 +29,28 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 __all__ = ["fresh_home", "nse_server"]
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): one worker more than the cores. A good part of the
+    suite waits rather than computes (a program starting in a pty, a nats-server, request
+    budgets, Textual's checks for an idle app); a third worker's tests fill those waits on
+    two cores. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One user cache directory for the session, set before any fixture of a wider scope
     runs: what is cached there (the demo's path, 16 MB at 2,400 stocks) is the same for
-    every test, and is not written once per test nor into the developer's cache."""
-    folder = tmp_path_factory.mktemp("cache")
+    every test, and is not written once per test nor into the developer's cache. Under
+    pytest-xdist the workers share it (in the run's own temporary folder), as two capwatch
+    processes share a user's cache: a path one worker generated, the others load."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / "cache"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(folder))
         yield folder
