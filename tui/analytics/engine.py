@@ -14,7 +14,9 @@ It keeps these caches so that a tick only does tick work:
 - the merged ratings feed and earnings lists, rebuilt only when the snapshot's ratings or
   earnings (or the daily figures) change.
 
-Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
+Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``). A refresh
+returns ``SegmentViews``: each segment's view is built when first read, so a monitor showing
+one segment builds one view a tick (a collector or ``capwatch snapshot`` reads them all).
 """
 
 from __future__ import annotations
