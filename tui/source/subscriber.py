@@ -155,27 +155,24 @@ class FeedSource:
         await self._rejoin()
 
     async def _rejoin(self) -> None:
-        """Read what JetStream kept: the last views and status (a late joiner draws at once)."""
+        """Read what JetStream kept: the last views and status (a late joiner draws at once).
+        All asked at once: over a remote link one round trip, not one per subject."""
         client = self._client
         if client is None:
             return
         manager = client.jsm()
-        for segment in (*Segment, WATCH):
-            subject = self.subjects.segment(segment)
-            try:
-                kept = await manager.get_last_msg(self.subjects.stream, subject, direct=True)
-            except Exception:  # nothing kept yet (no collector has published)
-                continue
-            if segment not in self._views:
-                self._views[segment] = kept.data or b""
-        try:
-            kept = await manager.get_last_msg(
-                self.subjects.stream, self.subjects.status, direct=True
-            )
-        except Exception:
-            return
-        if self._status is None:
-            self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
+        scopes = (*Segment, WATCH)
+        subjects = [*map(self.subjects.segment, scopes), self.subjects.status]
+        answers = await asyncio.gather(
+            *(manager.get_last_msg(self.subjects.stream, s, direct=True) for s in subjects),
+            return_exceptions=True,  # a subject with nothing kept yet: no collector published
+        )
+        for scope, kept in zip(scopes, answers, strict=False):
+            if not isinstance(kept, BaseException) and scope not in self._views:
+                self._views[scope] = kept.data or b""
+        status = answers[-1]
+        if not isinstance(status, BaseException) and self._status is None:
+            self._take_status(wire.loads(FeedStatus, status.data or b""), kept_copy=True)
 
     async def _on_view(self, message: Msg) -> None:
         try:
