@@ -273,6 +273,7 @@ class CapwatchApp(FramedApp):
         return list(self.query_one("#panes", Grid).query_children(Pane))
 
     def on_mount(self) -> None:
+        self.source.follow(self.segment)
         self.query_one("#gainers", Pane).focus()
         self._show_status()
         self._refresh()
@@ -515,6 +516,7 @@ class CapwatchApp(FramedApp):
 
     def action_segment(self, value: str) -> None:
         self.segment = scope_of(value)
+        self.source.follow(self.segment)
         self._show_segment()
 
     def action_segment_step(self, step: int) -> None:
