@@ -91,7 +91,7 @@ class FeedSource:
         self._following: Scope = Segment.ALL  # the segment on screen: the one subscribed to
         self._view_subscription: Subscription | None = None
         self._switches = asyncio.Lock()  # one resubscription at a time
-        self._switching: asyncio.Task[None] | None = None
+        self._switching: asyncio.Task[None] | None = None  # held: asyncio keeps weak refs
         self._decoded: dict[Scope, tuple[bytes, SegmentView]] = {}
         self._shown: FeedStatus | None = None  # the status of the last frame handed out
         self._fresh_alerts: tuple[AlertRow, ...] = ()  # fired by a refresh heard live
@@ -280,5 +280,7 @@ class FeedSource:
         return None  # no analytics here
 
     async def aclose(self) -> None:
+        if self._switching is not None:
+            self._switching.cancel()
         if self._client is not None:
             await self._client.close()
