@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from monitor import BARE, BARE_READY, MONITOR_READY, ROOT
-from pty_session import PtySession, pump_all, tree_usage
+from pty_session import PtySession, compile_project, pump_all, tree_usage
 
 from tui.source.bus import start_server
 
@@ -206,6 +206,7 @@ def main() -> None:
     parser.add_argument("--bare-runs", type=int, default=5)
     parser.add_argument("--counts", default=",".join(map(str, COUNTS)), help="'' = none")
     options = parser.parse_args()
+    compile_project()
     counts = [int(n) for n in options.counts.split(",") if n]
     with tempfile.TemporaryDirectory(prefix="capwatch-bench-") as tmp:
         home = Path(tmp)

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pty_session import PtySession
+from pty_session import PtySession, compile_project
 
 ROOT = Path(__file__).resolve().parent.parent
 INTERVAL_S = 2.0
@@ -120,6 +120,7 @@ def main() -> None:
     parser.add_argument("--ticks", type=int, default=5, help="refresh ticks to watch per run")
     parser.add_argument("--stocks", type=int, help="demo universe size (default: the demo's)")
     options = parser.parse_args()
+    compile_project()
     with tempfile.TemporaryDirectory() as folder:
         monitor = demo_command(options.stocks, Path(folder))
         runs: dict[str, list[dict[str, float]]] = {"capwatch": [], "bare": []}

@@ -43,7 +43,7 @@ import time
 from pathlib import Path
 
 from monitor import MONITOR, MONITOR_READY
-from pty_session import PtySession
+from pty_session import PtySession, compile_project
 
 try:
     import asyncssh
@@ -352,6 +352,7 @@ def main() -> None:
     options = parser.parse_args()
     if shutil.which("ssh") is None:
         raise SystemExit("needs the OpenSSH client: apt-get install openssh-client")
+    compile_project()
     root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory() as folder:
         command = list(MONITOR)

@@ -27,19 +27,37 @@ def _ist_datetime(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=IST)
 
 
-def _source_options(parser: argparse.ArgumentParser) -> None:
-    """Options that pick and seed the data source, shared by the monitor and snapshot."""
+#: A subcommand's copy of a top-level option: given after the subcommand it wins, absent it
+#: leaves the top-level value alone (argparse would reset it to None, so ``capwatch --config
+#: X snapshot`` read the default config).
+KEEP: dict = {"default": argparse.SUPPRESS}
+
+
+def _source_options(parser: argparse.ArgumentParser, **keep: object) -> None:
+    """Options that pick and seed the data source, shared by the monitor and snapshot
+    (``**KEEP`` for a subcommand's copy)."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--demo", action="store_true", help="use the built-in simulated market")
-    group.add_argument("--provider", metavar="NAME", help="use provider NAME for every data kind")
-    parser.add_argument("--seed", type=int, help="demo market random seed (reproducible runs)")
+    group.add_argument(
+        "--demo", action="store_true", help="use the built-in simulated market", **keep
+    )
+    group.add_argument(
+        "--provider", metavar="NAME", help="use provider NAME for every data kind", **keep
+    )
+    parser.add_argument(
+        "--seed", type=int, help="demo market random seed (reproducible runs)", **keep
+    )
     parser.add_argument(
         "--start",
         type=_ist_datetime,
         metavar="TIME",
         help="demo market clock start, ISO 8601 (naive = IST), e.g. 2026-11-20T11:30",
+        **keep,
     )
-    parser.add_argument("--config", metavar="PATH", help="config file (default: see config --path)")
+    _config_option(parser, "config file (default: see config --path)", **keep)
+
+
+def _config_option(parser: argparse.ArgumentParser, help: str, **keep: object) -> None:
+    parser.add_argument("--config", metavar="PATH", help=help, **keep)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -83,12 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     snap = sub.add_parser("snapshot", help="print one snapshot and exit (no TUI)")
-    _source_options(snap)
+    _source_options(snap, **KEEP)
     snap.add_argument(
         "--format", choices=("json", "csv", "table"), default="table", help="output format"
     )
-    snap.add_argument("--movers", type=int, metavar="N", help="gainers/losers per segment")
-    snap.add_argument("--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)")
+    _reading_options(snap)
     snap.add_argument(
         "--segment",
         choices=("all", "large", "mid", "small", "micro", "watch"),
@@ -98,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     hist = sub.add_parser(
         "history", help="print the daily index closes behind 5D/1M/YTD (CSV or JSON) and exit"
     )
-    _source_options(hist)
+    _source_options(hist, **KEEP)
     hist.add_argument(
         "--days", type=int, default=260, metavar="N", help="trading days, newest last (260)"
     )
@@ -106,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("--stocks", action="store_true", help="add a column per stock")
 
     conf = sub.add_parser("config", help="show, create or check the config file")
-    conf.add_argument("--config", metavar="PATH", help="config file to use")
+    _config_option(conf, "config file to use", **KEEP)
     action = conf.add_mutually_exclusive_group(required=True)
     action.add_argument("--path", action="store_true", help="print the paths in use")
     action.add_argument("--init", action="store_true", help="write a commented default config")
@@ -115,19 +132,18 @@ def build_parser() -> argparse.ArgumentParser:
     feed = sub.add_parser(
         "feed", help="collect once, publish to every viewer (headless; 'capwatch --feed URL' views)"
     )
-    _source_options(feed)
+    _source_options(feed, **KEEP)
     feed.add_argument(
         "--publish",
         metavar="URL",
         help="NATS server to publish to (default: [feed] url, else nats://127.0.0.1:4222; "
         "a local one is started when none is listening)",
     )
-    feed.add_argument("--interval", type=float, metavar="SECONDS", help="refresh interval")
-    feed.add_argument("--movers", type=int, metavar="N", help="gainers/losers per segment")
-    feed.add_argument("--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)")
+    feed.add_argument("--interval", type=float, metavar="SECONDS", help="refresh interval", **KEEP)
+    _reading_options(feed)
 
     serve = sub.add_parser("serve", help="serve the monitor to web browsers (one viewer per tab)")
-    serve.add_argument("--config", metavar="PATH", help="config file to use")
+    _config_option(serve, "config file to use", **KEEP)
     serve.add_argument(
         "--host",
         default="127.0.0.1",
@@ -135,21 +151,33 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     alerts = sub.add_parser("alerts", help="check the [[alerts]] rules, or print today's alerts")
-    alerts.add_argument("--config", metavar="PATH", help="config file to use")
-    alerts.add_argument("--demo", action="store_true", help="--log: the demo market's alerts")
+    _config_option(alerts, "config file to use", **KEEP)
+    alerts.add_argument(
+        "--demo", action="store_true", help="--log: the demo market's alerts", **KEEP
+    )
     what = alerts.add_mutually_exclusive_group(required=True)
     what.add_argument("--check", action="store_true", help="validate the rules and list them")
     what.add_argument("--log", action="store_true", help="print today's alerts (the journal)")
 
     doctor = sub.add_parser("doctor", help="try each configured provider once and report")
-    doctor.add_argument("--config", metavar="PATH", help="config file to use")
+    _config_option(doctor, "config file to use", **KEEP)
     doctor.add_argument(
         "--provider",
         metavar="NAME",
-        default=argparse.SUPPRESS,  # keep `capwatch --provider NAME doctor` working
         help="check only provider NAME, for every data kind it supplies",
+        **KEEP,
     )
     return parser
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    """A subcommand's copies of ``--movers`` and ``--anchor``."""
+    parser.add_argument(
+        "--movers", type=int, metavar="N", help="gainers/losers per segment", **KEEP
+    )
+    parser.add_argument(
+        "--anchor", metavar="DATE", help="anchor date for 'since' (YYYY-MM-DD)", **KEEP
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

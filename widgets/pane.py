@@ -208,6 +208,7 @@ class Pane(Widget, can_focus=True):
         self._shown: list[Strip] = []
         self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
         self._sync_pending = False
+        self._count_and_page = (0, 1)  # rows and rows on screen at the last sync: the subtitle
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -368,7 +369,8 @@ class Pane(Widget, can_focus=True):
             for y, strip in enumerate(shown):
                 for start, end in changed_runs(old[y] if y < len(old) else None, strip):
                     self.refresh(Region(start, y, end - start, 1))
-        self._update_subtitle(count, page)
+        self._count_and_page = (count, page)
+        self._update_subtitle()
 
     def set_stale(self, stale: bool, note: str = "") -> None:
         """Mark the data as old (a stored snapshot, the provider failing, or only this pane's
@@ -376,7 +378,7 @@ class Pane(Widget, can_focus=True):
         why) when only some panes are stale; the status bar says the rest."""
         if (stale, note) != (self.stale, self.stale_note):
             self.stale, self.stale_note = stale, note
-            self.sync()
+            self._update_subtitle()  # the badge is in the border: the lines stay
 
     def set_age(self, fetched: datetime | None, now: datetime) -> None:
         """Say in the border when the shown data was fetched ("as of 11:05, 40 min"),
@@ -387,9 +389,10 @@ class Pane(Widget, can_focus=True):
             text = f"as of {fetched.astimezone(IST):%H:%M}, {minutes} min"
         if text != self.age_text:
             self.age_text = text
-            self.sync()
+            self._update_subtitle()
 
-    def _update_subtitle(self, count: int, page: int) -> None:
+    def _update_subtitle(self) -> None:
+        count, page = self._count_and_page
         badge = f"STALE {clean(self.stale_note)}".strip() if self.stale else ""
         words = [badge, self.age_text, self.subtitle()]
         if self.filter_text:

@@ -55,6 +55,11 @@ def flow_for(seed: int, day: date, nifty_change_pct: float) -> InstitutionalFlow
     )
 
 
+def after_close(now: datetime) -> bool:
+    """Whether today's flows are out (NSE publishes them after the close)."""
+    return now.time() >= _CLOSE
+
+
 def flows_until(
     seed: int, days: list[date], nifty: np.ndarray, now: datetime, today_change: float
 ) -> tuple[InstitutionalFlow, ...]:
@@ -62,7 +67,7 @@ def flows_until(
     month of the latest published day, and today once the market has closed."""
     changes = {day: (nifty[i] / nifty[i - 1] - 1) * 100 for i, day in enumerate(days) if i > 0}
     today = now.date()
-    if now.time() >= _CLOSE and today not in changes:
+    if after_close(now) and today not in changes:
         changes[today] = today_change
     if not changes:
         return ()

@@ -17,6 +17,7 @@ import pytest
 from factories.app import drawn
 from textual.pilot import Pilot
 
+from providers.contract import Segment
 from tui.cli import build_parser
 from tui.commands.monitor import build_app
 from tui.source.bus import MAX_BEAT_S
@@ -24,6 +25,7 @@ from tui.ui.app import NEEDS_STANDALONE, CapwatchApp
 from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.index import IndexScreen
 from widgets.pane import Pane
+from widgets.segment_bar import SegmentBar
 from widgets.status_bar import StatusBar, status_line
 from widgets.views import WATCH
 
@@ -125,6 +127,36 @@ async def test_two_viewers_show_identical_panes_and_follow_the_collector(nats_ur
         with collector(nats_url):  # back: live again without a keypress
             await until(pilots, lambda: not all_stale(one) and not all_stale(two), 30)
             assert "STALE" not in status(two)
+
+
+async def test_a_viewer_receives_only_the_segment_it_shows_and_switches_at_once(
+    nats_url: str,
+) -> None:
+    # one refresh an hour: after a switch, the new segment can only come from JetStream
+    with collector(nats_url, interval=3600):
+        app = viewer(nats_url)
+        async with app.run_test(size=SIZE) as pilot:
+            await until([pilot], lambda: drawn(app) >= 2 and pane_has_rows(app), timeout=30)
+            assert set(app.views) == {Segment.ALL}  # the others are not sent to this screen
+            bar = app.query_one(SegmentBar).render_line(0).text
+            assert bar.count("%") == len(Segment), bar  # each segment's change, from the status
+            whole_market = app.views[Segment.ALL]
+            await pilot.press("4")
+            # from what JetStream kept: the next refresh is an hour away
+            await until([pilot], lambda: shows(app, Segment.SMALL) and pane_has_rows(app), 5)
+            assert set(app.views) == {Segment.SMALL}
+            small = app.views[Segment.SMALL]
+            assert {r.name for r in small.indices} < {r.name for r in whole_market.indices}
+            gainers = app.query_one("#gainers", Pane)
+            assert gainers.view is small  # drawn, not only received
+            await pilot.press("1")
+            await until([pilot], lambda: shows(app, Segment.ALL), timeout=5)
+            assert app.views[Segment.ALL] == whole_market  # the same refresh, read again
+
+
+def shows(app: CapwatchApp, segment: Segment) -> bool:
+    view = app.query_one("#gainers", Pane).view
+    return view is not None and view.segment == segment
 
 
 def pane_has_rows(app: CapwatchApp) -> bool:
@@ -250,7 +282,9 @@ async def test_the_collectors_watchlist_and_alerts_reach_its_viewers(
     app.terminal_write = written.append
     async with app.run_test(size=SIZE) as pilot:
         with collector(nats_url, config=config):
-            await until([pilot], lambda: WATCH in app.views and app.viewer_log, timeout=30)
+            await until([pilot], lambda: app.viewer_log, timeout=30)
+            await pilot.press("6")  # the Watch view travels once it is on screen
+            await until([pilot], lambda: WATCH in app.views, timeout=10)
             (alert,) = app.viewer_log  # once, though its status is repeated every beat
             assert alert.rule == "all-breadth"
             watch = app.views[WATCH]

@@ -17,7 +17,7 @@ from providers.contract import Segment, Snapshot
 from tui.alerts import journal
 from tui.alerts.firing import AlertState, Market, evaluate, symbols_needed
 from tui.alerts.rules import Rule
-from widgets.views import WATCH, AlertRow, MoverRow, Scope, SegmentView
+from widgets.views import WATCH, AlertRow, MoverRow, Scope, SegmentView, SegmentViews
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +63,14 @@ class ViewMaker(Protocol):
     def quotes(self, symbols: Collection[str]) -> dict[str, MoverRow]: ...
 
 
+def _with(views: Mapping[Scope, SegmentView], watch: SegmentView) -> Mapping[Scope, SegmentView]:
+    """``views`` plus the Watch view, still lazy where ``views`` was."""
+    if isinstance(views, SegmentViews):
+        views.add(watch)
+        return views
+    return {**views, WATCH: watch}
+
+
 def views_and_alerts(
     analytics: ViewMaker,
     snapshot: Snapshot,
@@ -70,12 +78,12 @@ def views_and_alerts(
     watcher: AlertWatcher | None,
     *,
     stale: bool = False,
-) -> tuple[dict[Scope, SegmentView], list[AlertRow]]:
+) -> tuple[Mapping[Scope, SegmentView], list[AlertRow]]:
     """Every view of ``snapshot`` plus the Watch view of ``watchlist``, and the alerts
     ``watcher``'s rules fire on them (none on ``stale`` data, none without a watcher)."""
-    views: dict[Scope, SegmentView] = dict(analytics.refresh(snapshot))
+    views = analytics.refresh(snapshot)  # built as they are read: see ``SegmentViews``
     if (watch := analytics.watch_view(watchlist)) is not None:
-        views[WATCH] = watch
+        views = _with(views, watch)
     if watcher is None:
         return views, []
     quotes = analytics.quotes(watcher.symbols(watchlist))

@@ -70,10 +70,11 @@ def _minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
 
 
-def view(advances: int, declines: int, unchanged: int, series: BreadthSeries) -> BreadthView:
-    """The breadth pane's data: today's counts plus the day's ratio series (readings with no
-    ratio — nothing advanced or declined — are left out of ``ratio_series``, kept in ``series``)."""
-    points = series.points
+def view(
+    advances: int, declines: int, unchanged: int, points: tuple[BreadthPoint, ...]
+) -> BreadthView:
+    """The breadth pane's data: today's counts plus the day's readings (``BreadthSeries.points``;
+    those with no ratio — nothing advanced or declined — are left out of ``ratio_series``)."""
     ratios = (ad_ratio(p.advances, p.declines) for p in points)
     return BreadthView(
         advances=advances,

@@ -14,12 +14,14 @@ It keeps these caches so that a tick only does tick work:
 - the merged ratings feed and earnings lists, rebuilt only when the snapshot's ratings or
   earnings (or the daily figures) change.
 
-Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``).
+Each segment also keeps its intraday breadth series (``breadth.BreadthSeries``). A refresh
+returns ``SegmentViews``: each segment's view is built when first read, so a monitor showing
+one segment builds one view a tick (a collector or ``capwatch snapshot`` reads them all).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
@@ -52,7 +54,10 @@ from widgets.views import (
     IndexRow,
     MoverRow,
     Relative,
+    Scope,
+    SegmentSummary,
     SegmentView,
+    SegmentViews,
     StockDetail,
 )
 
@@ -114,6 +119,56 @@ class _Horizon:
     order: np.ndarray  # sectors.sector_order by ``change``
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class _HorizonCache:
+    """A minute's horizons, and each segment's views of them once asked for."""
+
+    key: tuple
+    universe: Universe
+    columns: LiveColumns  # of the tick that began the minute
+    bands: tuple[np.ndarray, np.ndarray]
+    horizons: list[_Horizon]
+    shown: int | None  # movers listed per horizon
+    made: dict[Segment, tuple[tuple[HorizonView, ...], tuple[np.ndarray, np.ndarray]]]
+
+    def of_segment(
+        self, segment: Segment
+    ) -> tuple[tuple[HorizonView, ...], tuple[np.ndarray, np.ndarray]]:
+        made = self.made.get(segment)
+        if made is None:
+            made = self.made[segment] = self._make(segment)
+        return made
+
+    def _make(
+        self, segment: Segment
+    ) -> tuple[tuple[HorizonView, ...], tuple[np.ndarray, np.ndarray]]:
+        universe, columns, (upper, lower) = self.universe, self.columns, self.bands
+        members = universe.members[segment]
+        views = []
+        for h in self.horizons:
+            gainers, losers = movers.ranked(members, h.change, self.shown)
+            views.append(
+                HorizonView(
+                    horizon=h.name,
+                    anchor=h.anchor,
+                    sectors=sectors.rows(
+                        h.order, members, universe, columns, change=h.change, weights=h.weights
+                    ),
+                    gainers=movers.rows(
+                        gainers, universe, columns, upper, lower, reference=h.reference
+                    ),
+                    losers=movers.rows(
+                        losers, universe, columns, upper, lower, reference=h.reference
+                    ),
+                )
+            )
+        five, month = (
+            sectors.weighted_by_sector(members, universe, h.change, h.weights)
+            for h in self.horizons[:2]
+        )
+        return tuple(views), (five, month)
+
+
 def _history_key(closes: pd.DataFrame | ClosesTable | None) -> tuple:
     """Cheap identity of a history: its shape, last date and last row's sum."""
     if isinstance(closes, ClosesTable):
@@ -153,7 +208,7 @@ class MarketAnalytics:
         self._feed_cache: tuple[tuple, _Daily, dict] | None = None
         self._earnings_cache: tuple[tuple, _Daily, dict] | None = None
         self._tick: _Tick | None = None
-        self._horizon_cache: tuple[tuple, Universe, dict] | None = None
+        self._horizon_cache: _HorizonCache | None = None
 
     def load_history(self, closes: pd.DataFrame | ClosesTable) -> None:
         """Use ``closes`` (wide daily closes, see ``providers.base``, or the same as a
@@ -176,7 +231,7 @@ class MarketAnalytics:
         """The first "since" date in use (None before the first refresh), for headers."""
         return None if self._daily is None else self._daily.refs.anchor_date
 
-    def refresh(self, snapshot: Snapshot) -> dict[Segment, SegmentView]:
+    def refresh(self, snapshot: Snapshot) -> SegmentViews:
         """Every segment's view of ``snapshot``; records a breadth reading per segment."""
         moment = snapshot.as_of.astimezone(IST)
         today = moment.date()
@@ -215,19 +270,26 @@ class MarketAnalytics:
         feeds = self._feeds(snapshot, daily)
         earnings = self._earnings(snapshot, today, daily)
 
-        views = {}
+        breadth_now = {}  # the counts and the day's series as of this refresh, for every view
         for segment in Segment:
-            members = universe.members[segment]
-            advances, declines, unchanged = breadth.count(columns.change_pct[members])
+            counts = breadth.count(columns.change_pct[universe.members[segment]])
             series = self._series[segment]
-            series.add(BreadthPoint(moment, advances, declines, unchanged))
-            gainers, losers = movers.ranked(members, columns.change_pct, self.settings.movers)
+            series.add(BreadthPoint(moment, *counts))
+            breadth_now[segment] = (counts, series.points)
+        shown = self.settings.movers
+
+        def build(segment: Scope) -> SegmentView:
+            """The segment's view; run when first read (``SegmentViews``)."""
+            assert isinstance(segment, Segment)
+            members = universe.members[segment]
+            gainers, losers = movers.ranked(members, columns.change_pct, shown)
             at_upper, _ = movers.ranked(members[upper[members]], columns.change_pct, None)
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
             upcoming, declared = earnings[segment]
             oversold, overbought = live.extremes(members)
-            horizon_views, longer = horizon_parts[segment]
-            views[segment] = SegmentView(
+            horizon_views, longer = horizon_parts(segment)
+            counts, points = breadth_now[segment]
+            return SegmentView(
                 segment=segment,
                 as_of=snapshot.as_of,
                 indices=tuple(
@@ -235,16 +297,10 @@ class MarketAnalytics:
                     for quote, row in zip(snapshot.indices, index_rows, strict=True)
                     if segment == Segment.ALL or quote.segment == segment
                 ),
-                breadth=breadth.view(advances, declines, unchanged, series),
+                breadth=breadth.view(*counts, points),
                 gainers=movers.rows(gainers, universe, columns, upper, lower),
                 losers=movers.rows(losers, universe, columns, upper, lower),
-                sectors=sectors.rows(
-                    order,
-                    members,
-                    universe,
-                    columns,
-                    longer=longer,
-                ),
+                sectors=sectors.rows(order, members, universe, columns, longer=longer),
                 events=feeds[segment],
                 upcoming=upcoming,
                 declared=declared,
@@ -264,6 +320,7 @@ class MarketAnalytics:
                 flows=flows_view,
                 announcements=news[segment],
             )
+
         self._tick = _Tick(
             snapshot,
             columns,
@@ -276,7 +333,10 @@ class MarketAnalytics:
             lower,
             live,
         )
-        return views
+        return SegmentViews(
+            build,
+            {s: SegmentSummary(rank_today.get(s), today_change[s]) for s in Segment},
+        )
 
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
         """The Watch view of the last refresh: ``symbols`` (those in the data) as a segment.
@@ -309,7 +369,7 @@ class MarketAnalytics:
             segment=WATCH,
             as_of=tick.snapshot.as_of,
             indices=tick.indices,
-            breadth=breadth.view(advances, declines, unchanged, breadth.BreadthSeries()),
+            breadth=breadth.view(advances, declines, unchanged, ()),
             gainers=movers.rows(rest, universe, columns, tick.upper, tick.lower),
             losers=movers.rows(losers, universe, columns, tick.upper, tick.lower),
             sectors=sectors.rows(tick.sector_order, members, universe, columns),
@@ -466,48 +526,24 @@ class MarketAnalytics:
         universe: Universe,
         columns: LiveColumns,
         bands: tuple[np.ndarray, np.ndarray],
-    ) -> dict[Segment, tuple[tuple[HorizonView, ...], tuple[np.ndarray, np.ndarray]]]:
-        """Per segment, its 5D/1M/Since views and its sectors' 5D and 1M changes.
+    ) -> Callable[[Segment], tuple[tuple[HorizonView, ...], tuple[np.ndarray, np.ndarray]]]:
+        """Per segment (made when first asked), its 5D/1M/Since views and its sectors' 5D and
+        1M changes.
 
         Recomputed at most once a minute of data time (and whenever the day or the universe
-        changes): these horizons move little within a minute, and ranking every sector and
-        stock over four of them would otherwise cost most of a tick."""
+        changes), from the tick that began the minute: these horizons move little within a
+        minute, and ranking every sector and stock over four of them would otherwise cost
+        most of a tick."""
         minute = snapshot.as_of.replace(second=0, microsecond=0)
         key = (daily.key, minute)
         cached = self._horizon_cache
-        if cached is not None and cached[0] == key and cached[1] is universe:
-            return cached[2]
-        upper, lower = bands
-        shown = self.settings.movers
-        horizons = self._horizons(daily, universe, columns)
-        out = {}
-        for segment in Segment:
-            members = universe.members[segment]
-            views = []
-            for h in horizons:
-                gainers, losers = movers.ranked(members, h.change, shown)
-                views.append(
-                    HorizonView(
-                        horizon=h.name,
-                        anchor=h.anchor,
-                        sectors=sectors.rows(
-                            h.order, members, universe, columns, change=h.change, weights=h.weights
-                        ),
-                        gainers=movers.rows(
-                            gainers, universe, columns, upper, lower, reference=h.reference
-                        ),
-                        losers=movers.rows(
-                            losers, universe, columns, upper, lower, reference=h.reference
-                        ),
-                    )
-                )
-            five, month = (
-                sectors.weighted_by_sector(members, universe, h.change, h.weights)
-                for h in horizons[:2]
+        if cached is None or cached.key != key or cached.universe is not universe:
+            horizons = self._horizons(daily, universe, columns)
+            cached = _HorizonCache(
+                key, universe, columns, bands, horizons, self.settings.movers, {}
             )
-            out[segment] = (tuple(views), (five, month))
-        self._horizon_cache = (key, universe, out)
-        return out
+            self._horizon_cache = cached
+        return cached.of_segment
 
     def _horizons(self, daily: _Daily, universe: Universe, columns: LiveColumns) -> list[_Horizon]:
         """5D, 1M and Since (each anchor): every stock's change and start-of-period weight."""

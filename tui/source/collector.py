@@ -20,6 +20,7 @@ from tui.source import wire
 from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, ensure_stream
 from tui.source.frame import Frame
 from tui.source.local import LocalSource
+from widgets.views import Scope
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -83,8 +84,9 @@ class Collector:
                 log.info("goodbye not flushed: %s", exc)
 
     async def _publish(self, frame: Frame) -> None:
-        for segment, view in frame.views.items():
-            await self.client.publish(self.subjects.segment(segment), wire.dumps(view))
+        packed = await asyncio.to_thread(_packed, frame)  # tens of ms: not on the loop
+        for segment, data in packed.items():
+            await self.client.publish(self.subjects.segment(segment), data)
         self._frame = frame
         if frame.stale_since is None:
             self._good_at = self.clock()
@@ -151,3 +153,8 @@ class Collector:
             await message.respond(wire.dumps(await self.source.index_detail(name)))
         except Exception as exc:  # one bad request must not stop the others
             log.warning("index detail for %r failed: %s", name, exc)
+
+
+def _packed(frame: Frame) -> dict[Scope, bytes]:
+    """Every view of ``frame`` as published (building those not read yet)."""
+    return {scope: wire.pack(view) for scope, view in frame.views.items()}

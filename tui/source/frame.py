@@ -128,4 +128,9 @@ class ViewSource(Protocol):
         """The Watch view of ``symbols`` now, after ``w`` (None: cannot be made here)."""
         ...
 
+    def follow(self, scope: Scope) -> None:
+        """``scope`` is the segment on screen now: a source that sends views over a link may
+        send only that one's (the others' summaries travel with every frame)."""
+        ...
+
     async def aclose(self) -> None: ...

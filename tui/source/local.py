@@ -188,7 +188,7 @@ class LocalSource:
 
     def _judge(
         self, analytics: Analytics, fetched: Snapshot, received: datetime
-    ) -> tuple[Snapshot, Mapping[Part, StalePart], dict[Scope, SegmentView], list[AlertRow]]:
+    ) -> tuple[Snapshot, Mapping[Part, StalePart], Mapping[Scope, SegmentView], list[AlertRow]]:
         """In a thread: drop insane rows, put back the last good data of parts that failed,
         came back empty or lost every row, and build the views (and alerts) of the result."""
         merged = self._last_good.merge(sanity.check(fetched).snapshot, received)
@@ -197,7 +197,7 @@ class LocalSource:
 
     def _compute(
         self, analytics: Analytics, snapshot: Snapshot, stale: bool
-    ) -> tuple[dict[Scope, SegmentView], list[AlertRow]]:
+    ) -> tuple[Mapping[Scope, SegmentView], list[AlertRow]]:
         """Every view of ``snapshot`` (the Watch view too) and the alerts they fire; run in a
         worker thread. ``stale`` data (a stored snapshot) fires nothing."""
         return views_and_alerts(
@@ -292,6 +292,9 @@ class LocalSource:
 
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
         return self.analytics.watch_view(symbols) if self.analytics is not None else None
+
+    def follow(self, scope: Scope) -> None:
+        pass  # every view is at hand: built when read
 
     async def aclose(self) -> None:
         await self.provider.aclose()

@@ -5,9 +5,11 @@ JetStream, so the first screen needs no wait for the next refresh. ``refresh`` w
 next status that changes what is shown; when nothing at all is heard for two beats (the
 collector's promised status interval) it fails with ``FeedDown``, and the app marks every
 pane STALE with its age. nats-py reconnects by itself; the next status makes it live again.
-Views are kept as received and decoded when drawn (``KeptViews``): a screen shows one segment,
-and the status carries the segment bar's figures for the rest, so a tick decodes one view, not
-seven. Imports neither pandas nor numpy (a test asserts it).
+A screen shows one segment, and the status carries the segment bar's figures for the rest, so
+a viewer subscribes to the segment on screen only (``follow``; a switch fetches the new one's
+kept view, one round trip): over a remote link it receives a fraction of the collector's
+output. Views are kept as received and decoded when drawn (``KeptViews``). Imports neither
+pandas nor numpy (a test asserts it).
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from tui.settings.watchlist import Watchlist
 from tui.source import wire
 from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect
 from tui.source.frame import Frame
-from widgets.views import WATCH, AlertRow, IndexDetail, Scope, SegmentView, StockDetail, scope_of
+from widgets.views import AlertRow, IndexDetail, Scope, SegmentView, StockDetail, scope_of
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
     from nats.aio.msg import Msg
+    from nats.aio.subscription import Subscription
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +88,10 @@ class FeedSource:
         self.watchlist = Watchlist()  # the Watch view is the collector's watchlist
         self.alerts: AlertWatcher | None = None  # the collector evaluates the rules
         self._views: dict[Scope, bytes] = {}  # as received: decoded when drawn
+        self._following: Scope = Segment.ALL  # the segment on screen: the one subscribed to
+        self._view_subscription: Subscription | None = None
+        self._switches = asyncio.Lock()  # one resubscription at a time
+        self._switching: asyncio.Task[None] | None = None  # held: asyncio keeps weak refs
         self._decoded: dict[Scope, tuple[bytes, SegmentView]] = {}
         self._shown: FeedStatus | None = None  # the status of the last frame handed out
         self._fresh_alerts: tuple[AlertRow, ...] = ()  # fired by a refresh heard live
@@ -137,6 +144,7 @@ class FeedSource:
             alerts=alerts,
             fetched=MappingProxyType(dict(status.fetched)),
             stale_parts=MappingProxyType(dict(status.stale_parts)),
+            summaries=MappingProxyType(dict(status.summaries)),
         )
 
     def _silence(self) -> str:
@@ -150,31 +158,57 @@ class FeedSource:
         except Exception as exc:  # refused, DNS, TLS, auth: the status bar says, we retry
             raise FeedDown(f"feed: cannot reach {self.url}: {exc or type(exc).__name__}") from exc
         self._client = client
-        await client.subscribe(f"{self.subjects.prefix}.segment.*", cb=self._on_view)
         await client.subscribe(self.subjects.status, cb=self._on_status)
+        await self._subscribe_followed()
         await self._rejoin()
 
-    async def _rejoin(self) -> None:
-        """Read what JetStream kept: the last views and status (a late joiner draws at once)."""
+    def follow(self, scope: Scope) -> None:
+        """Receive ``scope``'s views from now on, not the one shown before; a frame with its
+        kept view follows as soon as it is read."""
+        if scope == self._following:
+            return
+        self._following = scope
+        self._views.clear()  # what was kept of any other segment is old by now
+        if self._client is not None:
+            self._switching = asyncio.ensure_future(self._switch())
+
+    async def _switch(self) -> None:
+        async with self._switches:
+            try:
+                await self._subscribe_followed()
+                await self._rejoin(status=False)
+            except Exception as exc:  # the connection is down: its reconnect rejoins
+                log.info("feed: following %s: %s", self._following, exc)
+                return
+        self._changed.set()
+
+    async def _subscribe_followed(self) -> None:
+        client, scope = self._client, self._following
+        assert client is not None
+        if self._view_subscription is not None:
+            await self._view_subscription.unsubscribe()
+        self._view_subscription = await client.subscribe(
+            self.subjects.segment(scope), cb=self._on_view
+        )
+
+    async def _rejoin(self, status: bool = True) -> None:
+        """Read what JetStream kept of the followed segment (and the status): a late joiner
+        draws at once. Asked together: over a remote link one round trip, not two."""
         client = self._client
         if client is None:
             return
         manager = client.jsm()
-        for segment in (*Segment, WATCH):
-            subject = self.subjects.segment(segment)
-            try:
-                kept = await manager.get_last_msg(self.subjects.stream, subject, direct=True)
-            except Exception:  # nothing kept yet (no collector has published)
-                continue
-            if segment not in self._views:
-                self._views[segment] = kept.data or b""
-        try:
-            kept = await manager.get_last_msg(
-                self.subjects.stream, self.subjects.status, direct=True
-            )
-        except Exception:
-            return
-        if self._status is None:
+        scope = self._following
+        subjects = [self.subjects.segment(scope)] + [self.subjects.status] * status
+        answers = await asyncio.gather(
+            *(manager.get_last_msg(self.subjects.stream, s, direct=True) for s in subjects),
+            return_exceptions=True,  # a subject with nothing kept yet: no collector published
+        )
+        view = answers[0]
+        if not isinstance(view, BaseException) and scope == self._following:
+            self._views.setdefault(scope, view.data or b"")
+        kept = answers[-1] if status else None
+        if kept is not None and not isinstance(kept, BaseException) and self._status is None:
             self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
 
     async def _on_view(self, message: Msg) -> None:
@@ -183,7 +217,8 @@ class FeedSource:
         except ValueError:
             log.warning("view on an unknown subject %s", message.subject)
         else:
-            self._views[segment] = message.data
+            if segment == self._following:  # not one sent before a switch
+                self._views[segment] = message.data
         self._heard()
 
     async def _on_status(self, message: Msg) -> None:
@@ -245,5 +280,7 @@ class FeedSource:
         return None  # no analytics here
 
     async def aclose(self) -> None:
+        if self._switching is not None:
+            self._switching.cancel()
         if self._client is not None:
             await self._client.close()

@@ -1,9 +1,11 @@
 """Views on the wire: the frozen view dataclasses to JSON and back, driven by their type hints.
 
 The collector publishes exactly what the panes draw (``widgets.views``), so a viewer needs
-neither pandas nor the analytics to rebuild them. One generic codec instead of one function
-per class: a field added to a view travels without touching this module. Decoding is strict
-(a missing field raises), so a collector and viewer of different versions fail loudly.
+neither pandas nor the analytics to rebuild them. Views go out ``pack``ed (deflated: a
+segment's JSON is 100-300 KB a refresh and shrinks about four times); ``loads`` reads both.
+One generic codec instead of one function per class: a field added to a view travels
+without touching this module. Decoding is strict (a missing field raises), so a collector
+and viewer of different versions fail loudly.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import types
+import zlib
 from collections.abc import Callable
 from datetime import date, datetime
 from enum import Enum
@@ -19,9 +22,15 @@ from typing import Any, Union, get_args, get_origin, get_type_hints
 
 
 def to_plain(value: object) -> Any:
-    """A view (or any nesting of dataclasses, tuples, enums, dates) as JSON-ready values."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: to_plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """A view (or any nesting of dataclasses, tuples, enums, dates) as JSON-ready values.
+    Numbers and strings first, and each class's fields looked up once: a collector encodes
+    some ten thousand rows a refresh."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    names = _field_names(kind)
+    if names is not None:
+        return {name: to_plain(getattr(value, name)) for name in names}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime | date):
@@ -33,17 +42,39 @@ def to_plain(value: object) -> Any:
     return value
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of dataclass ``kind``, in order; None for any other type."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
 def dumps(value: object) -> bytes:
     return json.dumps(to_plain(value), separators=(",", ":"), allow_nan=False).encode()
 
 
+def pack(value: object) -> bytes:
+    """``dumps``, deflated at the fastest level (about 1 ms for a segment's view)."""
+    return zlib.compress(dumps(value), 1)
+
+
 def loads(kind: Any, data: bytes | str) -> Any:
-    """Rebuild a ``kind`` (a view class, or ``View | None``) published by ``dumps``.
-    Raises ``ValueError`` on a wrong shape."""
+    """Rebuild a ``kind`` (a view class, or ``View | None``) published by ``dumps`` or
+    ``pack``. Raises ``ValueError`` on a wrong shape."""
     try:
+        if isinstance(data, bytes) and data[:1] == _DEFLATED:
+            data = zlib.decompress(data)
         return from_plain(kind, json.loads(data))
-    except (TypeError, KeyError, AttributeError) as exc:
+    except (TypeError, KeyError, AttributeError, zlib.error) as exc:
         raise ValueError(f"not a {kind}: {exc!r}") from exc
+
+
+#: The first byte of a zlib stream at the default window (JSON never starts with it).
+_DEFLATED = b"x"
 
 
 def from_plain(kind: Any, value: Any) -> Any:

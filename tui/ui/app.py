@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections import ChainMap
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from functools import partial
@@ -272,6 +273,7 @@ class CapwatchApp(FramedApp):
         return list(self.query_one("#panes", Grid).query_children(Pane))
 
     def on_mount(self) -> None:
+        self.source.follow(self.segment)
         self.query_one("#gainers", Pane).focus()
         self._show_status()
         self._refresh()
@@ -514,6 +516,7 @@ class CapwatchApp(FramedApp):
 
     def action_segment(self, value: str) -> None:
         self.segment = scope_of(value)
+        self.source.follow(self.segment)
         self._show_segment()
 
     def action_segment_step(self, step: int) -> None:
@@ -674,7 +677,7 @@ class CapwatchApp(FramedApp):
         else:
             self.notify(f"{symbol} removed from the watchlist ({count} left).")
         if self.views and (watch := self.source.watch_view(self.watchlist.symbols)) is not None:
-            self.views = {**self.views, WATCH: watch}
+            self.views = ChainMap({WATCH: watch}, self.views)  # the others stay unbuilt
             self.summaries = {**self.summaries, WATCH: SegmentSummary.of(watch)}
             self._show_segment()
         from tui.ui.screens.detail import DetailScreen

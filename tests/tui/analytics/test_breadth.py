@@ -61,7 +61,7 @@ def test_view_leaves_readings_without_a_ratio_out_of_the_ratio_series():
     series.add(_point(0, 4, 2))
     series.add(BreadthPoint(NOW + timedelta(minutes=1), 0, 0, 5))
     series.add(_point(2, 3, 0))
-    view = breadth.view(3, 0, 0, series)
+    view = breadth.view(3, 0, 0, series.points)
     assert view.ratio_series == (2.0, 3.0)
     assert len(view.series) == 3
     assert view.ad_ratio == 3.0

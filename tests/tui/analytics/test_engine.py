@@ -273,3 +273,37 @@ def test_a_history_reaching_past_today_is_cut_at_today():
         date(2026, 11, 24),
         date(2026, 11, 19),
     ]
+
+
+def test_a_view_read_after_later_refreshes_is_the_view_of_its_own_refresh():
+    """Views are built when first read; one read late (the monitor reads only the segment it
+    shows) must still be its own refresh's, not the data of whatever came since."""
+    eager, lazy = (MarketAnalytics(AnalyticsSettings(movers=2)) for _ in range(2))
+    ticks = []
+    for minute, move in enumerate((1.0, -3.0, 5.0)):
+        stocks = [
+            stock(
+                s.symbol,
+                (s.change_pct or 0.0) + move,
+                segment=s.segment,
+                sector=s.sector,
+                ffmc=s.ffmc,
+            )
+            for s in _stocks()
+        ]
+        ticks.append(snapshot(stocks, _indices(), as_of=NOW + timedelta(minutes=minute)))
+    for analytics in (eager, lazy):
+        analytics.load_history(_history())
+    read_at_once = [{s: v for s, v in eager.refresh(tick).items()} for tick in ticks]
+    kept = [lazy.refresh(tick) for tick in ticks]
+    read_late = [{s: views[s] for s in reversed(list(views))} for views in kept]
+    assert read_late == read_at_once
+    assert read_at_once[0][Segment.SMALL] != read_at_once[2][Segment.SMALL]
+
+
+def test_the_segment_bar_figures_known_at_once_match_the_views(engine):
+    from widgets.views import SegmentSummary, summaries
+
+    views = engine.refresh(snapshot(_stocks(), _indices()))
+    bar = summaries(views)
+    assert bar == {s: SegmentSummary.of(views[s]) for s in Segment}

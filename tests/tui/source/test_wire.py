@@ -39,6 +39,14 @@ def test_every_segment_view_round_trips(computed) -> None:
         assert back.segment is view.segment  # the enum, not its string
 
 
+def test_a_packed_view_is_a_quarter_of_its_json_and_reads_back_the_same(computed) -> None:
+    _, views = computed
+    for view in views.values():
+        plain, packed = wire.dumps(view), wire.pack(view)
+        assert len(packed) < len(plain) / 3
+        assert wire.loads(SegmentView, packed) == view == wire.loads(SegmentView, plain)
+
+
 def test_the_watch_view_round_trips_as_the_watch_scope(computed) -> None:
     analytics, views = computed
     symbols = [row.symbol for row in views[Segment.ALL].gainers[:2]]
@@ -78,7 +86,7 @@ def test_status_round_trips() -> None:
 
 @pytest.mark.parametrize(
     "data",
-    [b'{"symbol": "X"}', b"[1, 2]", b'{"seq": "three"}', b"not json"],
+    [b'{"symbol": "X"}', b"[1, 2]", b'{"seq": "three"}', b"not json", b"x\x01 cut short"],
 )
 def test_a_wrong_shape_is_an_error(data: bytes) -> None:
     with pytest.raises(ValueError):

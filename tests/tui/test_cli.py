@@ -1,0 +1,53 @@
+"""The command line: an option the top level shares with a subcommand may go on either side."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.cli import build_parser
+
+SUBCOMMANDS_WITH_CONFIG = ("snapshot", "history", "feed", "serve", "doctor")
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS_WITH_CONFIG)
+def test_config_before_the_subcommand_is_used(command: str) -> None:
+    args = build_parser().parse_args(["--config", "mine.toml", command])
+    assert args.config == "mine.toml"
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS_WITH_CONFIG)
+def test_config_after_the_subcommand_wins(command: str) -> None:
+    args = build_parser().parse_args(["--config", "top.toml", command, "--config", "sub.toml"])
+    assert args.config == "sub.toml"
+
+
+def test_config_and_alerts_and_config_check_take_it_from_the_top() -> None:
+    parser = build_parser()
+    assert parser.parse_args(["--config", "a.toml", "alerts", "--check"]).config == "a.toml"
+    assert parser.parse_args(["--config", "b.toml", "config", "--check"]).config == "b.toml"
+
+
+def test_source_and_reading_options_before_snapshot_are_kept() -> None:
+    args = build_parser().parse_args(
+        ["--demo", "--seed", "3", "--start", "2026-11-20T11:30", "--movers", "4", "snapshot"]
+    )
+    assert (args.demo, args.seed, args.movers) == (True, 3, 4)
+    assert args.start.isoformat() == "2026-11-20T11:30:00+05:30"
+
+
+def test_the_same_options_after_snapshot_give_the_same_run() -> None:
+    parser = build_parser()
+    before = parser.parse_args(["--demo", "--seed", "3", "--anchor", "2026-04-01", "snapshot"])
+    after = parser.parse_args(["snapshot", "--demo", "--seed", "3", "--anchor", "2026-04-01"])
+    assert vars(before) == vars(after)
+
+
+def test_a_bare_subcommand_still_has_every_option_unset() -> None:
+    args = build_parser().parse_args(["snapshot"])
+    assert (args.config, args.demo, args.provider, args.seed, args.movers) == (
+        None,
+        False,
+        None,
+        None,
+        None,
+    )
