@@ -30,6 +30,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 __all__ = ["fresh_home", "nse_server"]
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: known only when it is loaded
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto`` (pyproject's addopts): one worker more than the cores. A good part of the
     suite waits rather than computes (a program starting in a pty, a nats-server, request
