@@ -9,6 +9,7 @@ isolation.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Iterator
@@ -29,12 +30,59 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 __all__ = ["fresh_home", "nse_server"]
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: known only when it is loaded
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto`` (pyproject's addopts): one worker more than the cores. A good part of the
+    suite waits rather than computes (a program starting in a pty, a nats-server, request
+    budgets, Textual's checks for an idle app); a third worker's tests fill those waits on
+    two cores. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1
+
+
+#: Handed out first (pytest-xdist gives tests out in collection order, a few at a time): the
+#: folders whose tests take a second or more each — a program in a pty, servers and fake
+#: sites, Textual pilots. The many short unit tests come last and even out when the workers
+#: finish; a slow test handed out near the end kept one worker busy seconds after the rest.
+SLOW_FIRST = (
+    "tests/test_terminal_pty.py",
+    "tests/integration/",
+    "tests/tui/ui/",
+    "tests/snapshots/",
+    "tests/tui/commands/",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        found = (i for i, folder in enumerate(SLOW_FIRST) if item.nodeid.startswith(folder))
+        return next(found, len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: each file's tests stay together, in their order
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """What is imported and collected by now (textual, numpy, pandas, the test modules) lives
+    to the end of the run: ``gc.freeze`` takes it out of the garbage collector's walks, so
+    the full collections — automatic ones during the tests, and the five pytest makes at
+    exit to find unraisable exceptions — only walk what the tests made (half the objects;
+    about a tenth less CPU for the pilot and demo tests)."""
+    gc.freeze()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """One user cache directory for the session, set before any fixture of a wider scope
     runs: what is cached there (the demo's path, 16 MB at 2,400 stocks) is the same for
-    every test, and is not written once per test nor into the developer's cache."""
-    folder = tmp_path_factory.mktemp("cache")
+    every test, and is not written once per test nor into the developer's cache. Under
+    pytest-xdist the workers share it (in the run's own temporary folder), as two capwatch
+    processes share a user's cache: a path one worker generated, the others load."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        folder = tmp_path_factory.getbasetemp().parent / "cache"
+        folder.mkdir(exist_ok=True)
+    else:
+        folder = tmp_path_factory.mktemp("cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(folder))
         yield folder

@@ -330,8 +330,8 @@ def test_too_small_says_how_big_and_quits() -> None:
         term.wait_for("needs at least")
         assert "40x12" in term.text.replace(" ", "")
         before = term.cpu_seconds()
-        term.pump(1)
-        assert term.cpu_seconds() - before < 0.5  # idle, not busy redrawing
+        term.pump(0.5)
+        assert term.cpu_seconds() - before < 0.25  # idle, not busy redrawing
         term.send("q")
         assert term.wait_exit() == 0
         _no_traceback(term)

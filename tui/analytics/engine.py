@@ -510,12 +510,14 @@ class MarketAnalytics:
         universe: Universe, indices: Sequence[IndexQuote]
     ) -> dict[str, tuple[Segment, ...]]:
         """symbol or index name -> the segment views its events belong to."""
-        segment_of = {quote.name: (Segment.ALL, quote.segment) for quote in indices}
-        segment_of.update(
-            (symbol, (Segment.ALL, segment))
-            for symbol, segment in zip(universe.symbols, universe.segments, strict=True)
-        )
-        return {name: tuple(dict.fromkeys(segs)) for name, segs in segment_of.items()}
+
+        def views(segment: Segment) -> tuple[Segment, ...]:
+            # compared, not hashed: an enum's hash is a Python call, 2,400 names each refresh
+            return (Segment.ALL,) if segment == Segment.ALL else (Segment.ALL, segment)
+
+        segment_of = {quote.name: views(quote.segment) for quote in indices}
+        segment_of.update(zip(universe.symbols, map(views, universe.segments), strict=True))
+        return segment_of
 
     def _horizon_views(
         self,

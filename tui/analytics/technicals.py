@@ -60,93 +60,170 @@ _HOLD_HIGH = np.array([-3, -1, 2, 4, 6])
 CONFIRM_SESSIONS = 3
 
 
-def _window_sum(values: np.ndarray, n: int) -> np.ndarray:
-    """Sum of the last ``n`` rows at every row; NaN unless all ``n`` values are known."""
+def _trailing_sums(values: np.ndarray, *lengths: int, lead: int = 0) -> list[np.ndarray]:
+    """Per length ``n``: the sum of the last ``n`` rows at every row, NaN unless all ``n``
+    values are known, below ``lead`` rows of NaN. One running sum serves every length (a
+    window's sum is the difference of two running sums, the same numbers whichever windows
+    are asked for), and known values are counted only when one is missing."""
+    rows, width = values.shape
     known = ~np.isnan(values)
-    sums = np.cumsum(np.where(known, values, 0.0), axis=0)
-    counts = np.cumsum(known, axis=0)
-    pad = np.zeros((1, values.shape[1]))
-    sums, counts = np.vstack([pad, sums]), np.vstack([pad, counts])
-    out = np.full(values.shape, np.nan)
-    if len(values) >= n:
-        window = sums[n:] - sums[:-n]
-        full = (counts[n:] - counts[:-n]) == n
-        out[n - 1 :] = np.where(full, window, np.nan)
-    return out
+    complete = bool(known.all())
+    running = np.zeros((rows + 1, width))
+    np.cumsum(values if complete else np.where(known, values, 0.0), axis=0, out=running[1:])
+    counts = None
+    if not complete:
+        counts = np.zeros((rows + 1, width), dtype=np.intp)
+        np.cumsum(known, axis=0, out=counts[1:])
+    sums = []
+    for n in lengths:
+        out = np.full((lead + rows, width), np.nan)
+        if rows >= n:
+            window = np.subtract(running[n:], running[:-n], out=out[lead + n - 1 :])
+            if counts is not None:
+                window[counts[n:] - counts[:-n] != n] = np.nan
+        sums.append(out)
+    return sums
+
+
+def _moves(values: np.ndarray) -> np.ndarray:
+    """Each session's change from the one before: one row fewer than ``values``, as the
+    first session has none (hence ``lead=1`` on sums of moves)."""
+    return np.diff(values, axis=0)
 
 
 def _vote(a: np.ndarray, b: np.ndarray, margin: np.ndarray | float) -> np.ndarray:
     """+1 where a is above b by more than ``margin`` of b, -1 where below by more, else 0
-    (within the margin, or either unknown)."""
+    (within the margin, or either unknown). Two comparisons rather than a sign and a select:
+    a wobbling market's votes are too random for the processor to guess a select's branch."""
     difference = a - b
+    threshold = np.abs(b)
+    threshold *= margin
     with np.errstate(invalid="ignore"):
-        return np.where(np.abs(difference) > margin * np.abs(b), np.sign(difference), 0.0)
+        above = difference > threshold
+        np.negative(threshold, out=threshold)
+        below = difference < threshold
+    return above.view(np.int8) - below.view(np.int8)
 
 
 def margins(values: np.ndarray) -> np.ndarray:
     """Per (session, name): how far a close must be from an average to vote — ``MARGIN``, or
     ``VOL_MARGIN`` times the last 20 sessions' daily volatility when that is larger, so a
     volatile small cap's daily noise does not flip its votes."""
-    moves = np.vstack([np.full((1, values.shape[1]), np.nan), np.diff(values, axis=0)])
+    return _margins(values, _moves(values))
+
+
+def _margins(values: np.ndarray, moves: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
-        returns = moves / np.vstack([values[:1], values[:-1]])
-        mean_square = _window_sum(returns**2, SHORT) / SHORT
-    return np.fmax(MARGIN, VOL_MARGIN * np.sqrt(mean_square))
+        returns = moves / values[:-1]
+        (mean_square,) = _trailing_sums(np.square(returns, out=returns), SHORT, lead=1)
+        mean_square /= SHORT
+        volatility = np.sqrt(mean_square, out=mean_square)
+    volatility *= VOL_MARGIN
+    return np.fmax(MARGIN, volatility, out=volatility)
 
 
 def rsi(values: np.ndarray) -> np.ndarray:
     """Cutler's RSI over ``RSI_LENGTH`` sessions for every row (NaN until enough changes)."""
-    moves = np.vstack([np.full((1, values.shape[1]), np.nan), np.diff(values, axis=0)])
-    unknown = np.isnan(moves)
-    gains = np.where(unknown, np.nan, np.where(moves > 0, moves, 0.0))
-    losses = np.where(unknown, np.nan, np.where(moves < 0, -moves, 0.0))
-    gains, losses = _window_sum(gains, RSI_LENGTH), _window_sum(losses, RSI_LENGTH)
+    return _rsi(_moves(values))
+
+
+def _rsi(moves: np.ndarray) -> np.ndarray:
+    gains = np.maximum(moves, 0.0)  # an unknown (NaN) move stays unknown, not a gain of 0
+    losses = gains - moves  # exactly the falls: 0 - move, or move - move = 0
+    (gains,) = _trailing_sums(gains, RSI_LENGTH, lead=1)
+    (losses,) = _trailing_sums(losses, RSI_LENGTH, lead=1)
+    losses += gains  # now the sum of all moves' sizes
     with np.errstate(invalid="ignore", divide="ignore"):
-        out = 100.0 * gains / (gains + losses)
-    return np.where((gains + losses) == 0, 50.0, out)
+        gains *= 100.0
+        gains /= losses
+        gains[losses == 0] = 50.0
+    return gains
 
 
 def scores(values: np.ndarray) -> np.ndarray:
-    """The -5..+5 score per (session, name); NaN where there is no call (< 20 closes)."""
-    short = _window_sum(values, SHORT) / SHORT
-    medium = _window_sum(values, MEDIUM) / MEDIUM
-    long = _window_sum(values, LONG) / LONG
-    strength = rsi(values)
+    """The -5..+5 score per (session, name); NaN where there is no call (< 20 closes).
+
+    A few dozen operations on the whole matrix, not more on blocks of it: the calls are
+    computed off the UI thread, and each operation may wait for the interpreter lock."""
+    short, medium, long = _trailing_sums(values, SHORT, MEDIUM, LONG)
+    short /= SHORT
+    medium /= MEDIUM
+    long /= LONG
+    moves = _moves(values)
+    strength = _rsi(moves)
+    margin = _margins(values, moves)
     with np.errstate(invalid="ignore"):
-        momentum = np.where(strength >= RSI_BULLISH, 1, np.where(strength <= RSI_BEARISH, -1, 0))
-    margin = margins(values)
-    total = (
-        _vote(values, short, margin)
-        + _vote(values, medium, margin)
-        + _vote(values, long, margin)
-        + _vote(medium, long, MARGIN)
-        + np.where(np.isnan(strength), 0, momentum)
-    )
+        total = (strength >= RSI_BULLISH).view(np.int8) - (strength <= RSI_BEARISH).view(np.int8)
+    total += _vote(values, short, margin)
+    total += _vote(values, medium, margin)
+    total += _vote(values, long, margin)
+    total += _vote(medium, long, MARGIN)
     return np.where(np.isnan(short), np.nan, total)
+
+
+def _hold_step(
+    before: np.ndarray, outside: np.ndarray, value: np.ndarray, fresh: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """One session of the hysteresis, per column: from the call before, the sessions running
+    the score has been outside that call's range, today's score and the score's own call, to
+    today's call and count. Run once for every state and input to build ``_NEXT``."""
+    had = before != NO_CALL
+    position = np.where(had, before, 0)
+    with np.errstate(invalid="ignore"):
+        hold = had & (value >= _HOLD_LOW[position]) & (value <= _HOLD_HIGH[position])
+    outside = np.where(had & ~hold, outside + 1, 0)
+    keep = hold | (had & (outside < CONFIRM_SESSIONS))
+    code = np.where(keep, before, fresh)
+    outside[code != before] = 0
+    return code, outside
+
+
+#: The hysteresis as a table. A column's state is its call and how many sessions running the
+#: score has been outside the call's range (0..CONFIRM_SESSIONS - 1: on the last, the call
+#: changes and the count restarts); a session's input is its score + 5, or ``_NO_SCORE``.
+#: States are numbered times ``_INPUTS``, so ``_NEXT[state + input]`` — one lookup a session
+#: for every column at once — is the next state.
+_NO_SCORE = len(_CALL_OF_SCORE)
+_INPUTS = _NO_SCORE + 1
+_CALL_OF_INPUT = np.append(_CALL_OF_SCORE, np.int8(NO_CALL))
+_STATE_CALL = np.repeat(np.arange(NO_CALL, len(TECHNICAL_SCALE), dtype=np.int8), CONFIRM_SESSIONS)
+_STATE_OUTSIDE = np.tile(np.arange(CONFIRM_SESSIONS), len(TECHNICAL_SCALE) + 1)
+
+
+def _state(call: np.ndarray, outside: np.ndarray | int) -> np.ndarray:
+    return ((call.astype(np.intp) - NO_CALL) * CONFIRM_SESSIONS + outside) * _INPUTS
+
+
+def _transitions() -> np.ndarray:
+    """``_hold_step`` from every state on every input."""
+    state, inputs = np.divmod(np.arange(len(_STATE_CALL) * _INPUTS), _INPUTS)
+    value = np.where(inputs == _NO_SCORE, np.nan, inputs - 5.0)
+    call, outside = _hold_step(
+        _STATE_CALL[state], _STATE_OUTSIDE[state], value, _CALL_OF_INPUT[inputs]
+    )
+    assert (outside < CONFIRM_SESSIONS).all(), "a call changes when the count reaches its end"
+    return _state(call, outside)
+
+
+_NEXT = _transitions()
+#: the call of each state, indexed by the state's number
+_CALL_OF_STATE = np.repeat(_STATE_CALL, _INPUTS)
 
 
 def calls_with_hysteresis(score: np.ndarray) -> np.ndarray:
     """Positions in TECHNICAL_SCALE per (session, name) from scores, with the hysteresis and
-    confirmation of the module docstring; ``NO_CALL`` where the score is NaN. One vectorised
-    step per session."""
+    confirmation of the module docstring; ``NO_CALL`` where the score is NaN. One table
+    lookup per session (``_NEXT``)."""
     known = ~np.isnan(score)
-    fresh = np.full(score.shape, NO_CALL, dtype=np.int8)
-    fresh[known] = _CALL_OF_SCORE[score[known].astype(np.intp) + 5]
-    codes = fresh.copy()
-    width = score.shape[1] if score.ndim == 2 else 0
-    outside = np.zeros(width, dtype=np.int64)  # sessions running the score left the range
-    for row in range(1, len(codes)):
-        before = codes[row - 1]
-        had = before != NO_CALL
-        position = np.where(had, before, 0)
-        value = score[row]
-        with np.errstate(invalid="ignore"):
-            hold = had & (value >= _HOLD_LOW[position]) & (value <= _HOLD_HIGH[position])
-        outside = np.where(had & ~hold, outside + 1, 0)
-        keep = hold | (had & (outside < CONFIRM_SESSIONS))
-        codes[row] = np.where(keep, before, fresh[row])
-        outside[codes[row] != before] = 0
-    return codes
+    inputs = np.full(score.shape, _NO_SCORE, dtype=np.intp)
+    inputs[known] = score[known].astype(np.intp) + 5
+    states = np.empty(score.shape, dtype=np.intp)
+    if len(states):
+        states[0] = _state(_CALL_OF_INPUT[inputs[0]], 0)
+    for row in range(1, len(states)):
+        np.add(states[row - 1], inputs[row], out=states[row])
+        np.take(_NEXT, states[row], out=states[row], mode="clip")
+    return _CALL_OF_STATE[states]
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -91,3 +91,22 @@ def test_a_changed_call_cannot_flip_back_within_two_sessions():
     # Mildly Bullish -> Sideways on day 5; the score points back at once, but the call holds
     # two more sessions and changes back only on the third.
     assert _codes([np.nan, 2, 0, 0, 0, 3, 3, 3]) == [-1, 3, 3, 3, 2, 2, 2, 3]
+
+
+def test_each_names_scores_and_calls_are_its_own_history_alone():
+    """The whole matrix is scored at once, from running sums shared by every window: a
+    name's scores and calls must be what its own column alone gives, whatever its
+    neighbours (young listings, gaps, a flat price)."""
+    rng = np.random.default_rng(5)
+    closes = 100 * np.cumprod(1 + rng.normal(0, 0.03, (230, 150)), axis=0)
+    for column in range(0, 150, 7):
+        closes[: rng.integers(0, 230), column] = np.nan  # listed later
+    closes[rng.random(closes.shape) < 0.01] = np.nan  # gaps
+    closes[:, 3] = 123.45
+    together = technicals.scores(closes)
+    alone = np.hstack([technicals.scores(closes[:, [k]]) for k in range(150)])
+    np.testing.assert_array_equal(together, alone)
+    assert set(np.unique(together[~np.isnan(together)])) > {-2.0, 0.0, 2.0}
+    calls = technicals.calls_with_hysteresis(together)
+    by_name = np.hstack([technicals.calls_with_hysteresis(alone[:, [k]]) for k in range(150)])
+    np.testing.assert_array_equal(calls, by_name)
