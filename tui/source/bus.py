@@ -19,6 +19,7 @@ connection, never by a standalone monitor.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import shutil
 import socket
@@ -48,6 +49,10 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_PORT = 4222
 #: Seconds the first connection may take before the cause is reported.
 FIRST_CONNECT_S = 5.0
+#: First connections reset before the server's answer, tried again: a server refusing a
+#: password sends its reason and closes at once, and the close can overtake the reason (the
+#: client then sees only "connection reset by peer", not "authorization violation").
+RESET_RETRIES = 2
 #: Longest gap between status messages: a viewer that hears nothing for two calls the feed down.
 MAX_BEAT_S = 5.0
 
@@ -137,17 +142,8 @@ async def connect(
     every second). Raises ``ConnectionError`` naming the cause (refused, TLS, authorization)
     when the first connection does not succeed within ``FIRST_CONNECT_S``, or at its first
     error (refused, TLS, a wrong password: nats-py would retry those until then; the caller
-    tries again on its own schedule)."""
+    tries again on its own schedule). A reset is tried again (``RESET_RETRIES``)."""
     import_nats()  # before anything of nats is imported: it keeps aiohttp out
-    from nats.aio.client import Client
-
-    errors: list[Exception] = []
-    failed = asyncio.Event()
-
-    async def error(exc: Exception) -> None:
-        errors.append(exc)
-        log.info("feed connection: %s", exc)
-        failed.set()
 
     options: dict[str, object] = {
         "servers": [settings.url],
@@ -156,7 +152,6 @@ async def connect(
         "max_reconnect_attempts": -1,
         "reconnect_time_wait": 1,
         "connect_timeout": 2,
-        "error_cb": error,
         "tls": tls_context(settings),
     }
     if settings.token:
@@ -167,8 +162,27 @@ async def connect(
         options["disconnected_cb"] = on_disconnect
     if on_reconnect is not None:
         options["reconnected_cb"] = on_reconnect
+    for _ in range(RESET_RETRIES):
+        with contextlib.suppress(ConnectionResetError):
+            return await _first_connection(options)
+    return await _first_connection(options)
+
+
+async def _first_connection(options: dict[str, object]) -> Client:
+    """One try of ``connect``; raises ``ConnectionError`` (``ConnectionResetError`` for a
+    reset) naming the cause."""
+    from nats.aio.client import Client
+
+    errors: list[Exception] = []
+    failed = asyncio.Event()
+
+    async def error(exc: Exception) -> None:
+        errors.append(exc)
+        log.info("feed connection: %s", exc)
+        failed.set()
+
     client = Client()
-    connecting = asyncio.ensure_future(client.connect(**options))  # type: ignore[arg-type]
+    connecting = asyncio.ensure_future(client.connect(**options, error_cb=error))  # type: ignore[arg-type]
     given_up = asyncio.ensure_future(failed.wait())
     try:
         # nats-py retries a first connection forever too (even a refused password): bound it
@@ -182,7 +196,8 @@ async def connect(
     except Exception as exc:  # refused, a timeout, or the error nats-py gave up with
         await client.close()
         cause = errors[-1] if errors else exc
-        raise ConnectionError(str(cause) or type(cause).__name__) from exc
+        kind = ConnectionResetError if isinstance(cause, ConnectionResetError) else ConnectionError
+        raise kind(str(cause) or type(cause).__name__) from exc
     finally:
         given_up.cancel()
     return client
