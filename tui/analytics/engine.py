@@ -270,11 +270,15 @@ class MarketAnalytics:
         feeds = self._feeds(snapshot, daily)
         earnings = self._earnings(snapshot, today, daily)
 
+        # A reading is taken of new quotes only: the same quote objects again are the last
+        # refresh's (a failed fetch's kept data), and must not be stamped with a new time.
+        fresh_quotes = rebuilt is None or bool(rebuilt)
         breadth_now = {}  # the counts and the day's series as of this refresh, for every view
         for segment in Segment:
             counts = breadth.count(columns.change_pct[universe.members[segment]])
             series = self._series[segment]
-            series.add(BreadthPoint(moment, *counts))
+            if fresh_quotes:
+                series.add(BreadthPoint(moment, *counts))
             breadth_now[segment] = (counts, series.points)
         shown = self.settings.movers
 

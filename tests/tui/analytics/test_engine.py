@@ -307,3 +307,16 @@ def test_the_segment_bar_figures_known_at_once_match_the_views(engine):
     views = engine.refresh(snapshot(_stocks(), _indices()))
     bar = summaries(views)
     assert bar == {s: SegmentSummary.of(views[s]) for s in Segment}
+
+
+def test_the_same_quotes_again_add_no_breadth_reading(engine):
+    """A failed fetch's kept quotes come back as the same objects with a later time: the
+    day's A/D chart must not grow a reading for them."""
+    from dataclasses import replace
+
+    first = snapshot(_stocks(), _indices())
+    engine.refresh(first)
+    kept = engine.refresh(replace(first, as_of=NOW + timedelta(minutes=5)))
+    assert len(kept[Segment.SMALL].breadth.series) == 1
+    fresh = engine.refresh(snapshot(_stocks(), _indices(), as_of=NOW + timedelta(minutes=6)))
+    assert len(fresh[Segment.SMALL].breadth.series) == 2
