@@ -254,12 +254,25 @@ def test_quit_signal_restores_terminal(signum: int) -> None:
         term.wait_for("DEMO", "? help")
         shown = len(term.output)
         term.process.send_signal(signum)
-        assert term.wait_exit() == 128 + signum
+        assert term.wait_exit() == 128 + signum, _where_it_waits(term.process.pid)
         after = term.output[shown:].decode(errors="replace")
         missing = [what for what, code in RESTORED.items() if code not in after]
         assert not missing, f"not restored: {missing}"
         assert "\x1b[?1049h" not in after
         _no_traceback(term)
+
+
+def _where_it_waits(pid: int) -> str:
+    """For a process that did not exit: its state and what each thread waits in (seen rarely
+    with SIGQUIT on a loaded machine, never reproduced alone)."""
+    try:
+        state = Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0]
+        waits = [
+            (task / "wchan").read_text() for task in sorted(Path(f"/proc/{pid}/task").iterdir())
+        ]
+    except OSError as exc:
+        return f"gone ({exc})"
+    return f"still running: state {state.strip()}, threads wait in {waits}"
 
 
 def test_no_color_sends_no_colour_and_keeps_direction() -> None:
