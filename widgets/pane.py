@@ -208,7 +208,6 @@ class Pane(Widget, can_focus=True):
         self._shown: list[Strip] = []
         self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
         self._sync_pending = False
-        self._count_and_page = (0, 1)  # rows and rows on screen at the last sync: the subtitle
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -369,7 +368,6 @@ class Pane(Widget, can_focus=True):
             for y, strip in enumerate(shown):
                 for start, end in changed_runs(old[y] if y < len(old) else None, strip):
                     self.refresh(Region(start, y, end - start, 1))
-        self._count_and_page = (count, page)
         self._update_subtitle()
 
     def set_stale(self, stale: bool, note: str = "") -> None:
@@ -392,7 +390,7 @@ class Pane(Widget, can_focus=True):
             self._update_subtitle()
 
     def _update_subtitle(self) -> None:
-        count, page = self._count_and_page
+        count, page = self._lines.count, self._page_size()
         badge = f"STALE {clean(self.stale_note)}".strip() if self.stale else ""
         words = [badge, self.age_text, self.subtitle()]
         if self.filter_text:
