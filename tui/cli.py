@@ -56,7 +56,9 @@ def _source_options(parser: argparse.ArgumentParser, **keep: object) -> None:
     _config_option(parser, "config file (default: see config --path)", **keep)
 
 
-def _config_option(parser: argparse.ArgumentParser, help: str, **keep: object) -> None:
+def _config_option(
+    parser: argparse.ArgumentParser, help: str = "config file to use", **keep: object
+) -> None:
     parser.add_argument("--config", metavar="PATH", help=help, **keep)
 
 
@@ -123,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     hist.add_argument("--stocks", action="store_true", help="add a column per stock")
 
     conf = sub.add_parser("config", help="show, create or check the config file")
-    _config_option(conf, "config file to use", **KEEP)
+    _config_option(conf, **KEEP)
     action = conf.add_mutually_exclusive_group(required=True)
     action.add_argument("--path", action="store_true", help="print the paths in use")
     action.add_argument("--init", action="store_true", help="write a commented default config")
@@ -143,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     _reading_options(feed)
 
     serve = sub.add_parser("serve", help="serve the monitor to web browsers (one viewer per tab)")
-    _config_option(serve, "config file to use", **KEEP)
+    _config_option(serve, **KEEP)
     serve.add_argument(
         "--host",
         default="127.0.0.1",
@@ -151,7 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
     alerts = sub.add_parser("alerts", help="check the [[alerts]] rules, or print today's alerts")
-    _config_option(alerts, "config file to use", **KEEP)
+    _config_option(alerts, **KEEP)
     alerts.add_argument(
         "--demo", action="store_true", help="--log: the demo market's alerts", **KEEP
     )
@@ -160,7 +162,7 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--log", action="store_true", help="print today's alerts (the journal)")
 
     doctor = sub.add_parser("doctor", help="try each configured provider once and report")
-    _config_option(doctor, "config file to use", **KEEP)
+    _config_option(doctor, **KEEP)
     doctor.add_argument(
         "--provider",
         metavar="NAME",

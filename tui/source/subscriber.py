@@ -199,17 +199,18 @@ class FeedSource:
             return
         manager = client.jsm()
         scope = self._following
-        subjects = [self.subjects.segment(scope)] + [self.subjects.status] * status
-        answers = await asyncio.gather(
+        subjects = [self.subjects.segment(scope)]
+        if status:
+            subjects.append(self.subjects.status)
+        view, *kept_status = await asyncio.gather(
             *(manager.get_last_msg(self.subjects.stream, s, direct=True) for s in subjects),
             return_exceptions=True,  # a subject with nothing kept yet: no collector published
         )
-        view = answers[0]
         if not isinstance(view, BaseException) and scope == self._following:
             self._views.setdefault(scope, view.data or b"")
-        kept = answers[-1] if status else None
-        if kept is not None and not isinstance(kept, BaseException) and self._status is None:
-            self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
+        for kept in kept_status:
+            if not isinstance(kept, BaseException) and self._status is None:
+                self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
 
     async def _on_view(self, message: Msg) -> None:
         try:
