@@ -57,6 +57,10 @@ def dumps(value: object) -> bytes:
     return json.dumps(to_plain(value), separators=(",", ":"), allow_nan=False).encode()
 
 
+#: The first byte of a zlib stream at the default window (JSON never starts with it).
+_DEFLATED = b"x"
+
+
 def pack(value: object) -> bytes:
     """``dumps``, deflated at the fastest level (about 1 ms for a segment's view)."""
     return zlib.compress(dumps(value), 1)
@@ -71,10 +75,6 @@ def loads(kind: Any, data: bytes | str) -> Any:
         return from_plain(kind, json.loads(data))
     except (TypeError, KeyError, AttributeError, zlib.error) as exc:
         raise ValueError(f"not a {kind}: {exc!r}") from exc
-
-
-#: The first byte of a zlib stream at the default window (JSON never starts with it).
-_DEFLATED = b"x"
 
 
 def from_plain(kind: Any, value: Any) -> Any:
