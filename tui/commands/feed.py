@@ -32,14 +32,13 @@ def _say(message: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from tui.commands.monitor import build_local
-    from tui.history.store import StoreError
-    from tui.settings.config import DEFAULT_FEED_URL, ConfigError
-    from tui.settings.logs import log_to_file
+    from tui.commands.monitor import build_local, for_the_user, start_logging
+    from tui.settings.config import DEFAULT_FEED_URL
+    from tui.settings.logs import LOG_FILENAME
     from tui.settings.paths import resolve_paths
 
     paths = resolve_paths(getattr(args, "config", None))
-    log_path = log_to_file(paths.log_dir)
+    log_notice = start_logging(args) or f"log {paths.log_dir / LOG_FILENAME}"
     try:
         from tui.source.bus import import_nats
 
@@ -51,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         source, store, notices, the_plan = build_local(args)
-    except (ConfigError, ValueError, ImportError, StoreError) as exc:
+    except Exception as exc:
+        if not for_the_user(exc):
+            raise
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
     from tui.source.bus import check_url
@@ -66,9 +67,7 @@ def run(args: argparse.Namespace) -> int:
     server: subprocess.Popen[bytes] | None = None
     try:
         server = _local_server(settings, paths.data_dir / "nats")
-        _say(
-            f"publishing {source.name} to {settings.url} (market {settings.market}); log {log_path}"
-        )
+        _say(f"publishing {source.name} to {settings.url} (market {settings.market}); {log_notice}")
         for notice in notices:  # an unwritable history folder, a damaged watchlist file
             _say(notice)
         asyncio.run(_collect(source, settings))

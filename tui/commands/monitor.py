@@ -211,11 +211,11 @@ def theme_problem(theme: str, known: Collection[str]) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
-    notice = _start_logging(args)
+    notice = start_logging(args)
     try:  # the provider starts building before textual loads (build_app)
         app, store = build_app(args)
     except Exception as exc:
-        if not _for_the_user(exc):
+        if not for_the_user(exc):
             raise
         print(f"capwatch: {exc}", file=sys.stderr)  # say which, no traceback
         return 2
@@ -242,8 +242,9 @@ def run(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
-def _for_the_user(exc: Exception) -> bool:
-    """A mistake in the settings, config or history store: told in one line."""
+def for_the_user(exc: Exception) -> bool:
+    """A mistake in the settings, config or history store: told in one line (shared with
+    ``capwatch feed``)."""
     from tui.history.store import StoreError  # imported only now: the demo has no store
     from tui.settings.config import ConfigError
 
@@ -260,9 +261,9 @@ def terminal_driver(charset: Charset) -> type[Driver]:
     return framed_driver(base) or base
 
 
-def _start_logging(args: argparse.Namespace) -> str | None:
+def start_logging(args: argparse.Namespace) -> str | None:
     """Log to the user log directory; if it cannot be written, run without logs and return
-    the one notice that says so."""
+    the one notice that says so (shared with ``capwatch feed``)."""
     from tui.settings.logs import log_nowhere, log_to_file
     from tui.settings.paths import resolve_paths
 

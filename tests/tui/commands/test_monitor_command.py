@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import build_parser, main
-from tui.commands.monitor import GO_LIVE_HINT, _start_logging, build_app, terminal_driver
+from tui.commands.monitor import GO_LIVE_HINT, build_app, start_logging, terminal_driver
 from tui.ui.driver import CapwatchDriver
 from tui.ui.terminal import Charset
 
@@ -80,7 +80,7 @@ def test_unwritable_log_folder_runs_without_logs_and_says_so(
     """A read-only XDG_STATE_HOME made even ``capwatch --demo`` exit with a traceback."""
     monkeypatch.setenv("XDG_STATE_HOME", str(_blocked(tmp_path, "state")))
     try:
-        notice = _start_logging(build_parser().parse_args(["--demo"]))
+        notice = start_logging(build_parser().parse_args(["--demo"]))
         logging.getLogger("tui.ui.app").warning("refresh failed")
     finally:
         for name in ("providers", "tui"):
@@ -134,3 +134,19 @@ def test_the_terminal_driver_writes_frames_and_keeps_the_charset() -> None:
     driver = terminal_driver(latin1)
     assert issubclass(driver, CapwatchDriver) and driver.charset is latin1
     assert hasattr(driver, "frame_ready")  # tui.ui.framed_output's FramedDriver
+
+
+def test_the_feed_collector_with_an_unwritable_log_folder_still_reports_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``capwatch feed`` shares the monitor's logging start: a blocked log folder made it exit
+    with a traceback before it could say anything else (here: the URL's mistake)."""
+    monkeypatch.setenv("XDG_STATE_HOME", str(_blocked(tmp_path, "state")))
+    try:
+        code = main(["feed", "--demo", "--publish", "http://nowhere"])
+    finally:
+        for name in ("providers", "tui"):
+            for handler in list(logging.getLogger(name).handlers):
+                logging.getLogger(name).removeHandler(handler)
+    assert code == 2
+    assert "feed URL must look like nats://" in capsys.readouterr().err
