@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
     Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
-LOCAL_BINDS = frozenset({"127.0.0.1", "localhost", "::1"})
 REALM = "capwatch"
 
 
@@ -79,6 +78,7 @@ def make_server(command: str, host: str, port: int, password: str | None) -> Ser
 def run(args: argparse.Namespace) -> int:
     from tui.settings import wiring
     from tui.settings.config import ConfigError
+    from tui.source.bus import LOCAL_HOSTS
 
     try:
         import textual_serve  # noqa: F401
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"capwatch: {exc}", file=sys.stderr)
         return 2
     password = the_plan.config.serve.password
-    if args.host not in LOCAL_BINDS and password is None:
+    if args.host not in LOCAL_HOSTS and password is None:
         print(
             f"capwatch: serving on {args.host} would let anyone who reaches it in; "
             "set [serve] password in the config (or keep the default 127.0.0.1)",

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+#: Addresses that mean this machine (a feed URL, a serve bind).
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 DEFAULT_PORT = 4222
 #: Seconds the first connection may take before the cause is reported.
