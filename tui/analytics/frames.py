@@ -73,6 +73,11 @@ class Universe:
         )
 
 
+def nan_to_none(values: np.ndarray) -> list[float | None]:
+    """``values`` as Python floats, NaN (unknown) as None: how the views carry a missing figure."""
+    return [None if v != v else v for v in values.tolist()]  # v != v only for NaN
+
+
 def _floats(stocks: Sequence[StockQuote], field: str) -> np.ndarray:
     return np.fromiter((getattr(s, field) for s in stocks), dtype=float, count=len(stocks))
 

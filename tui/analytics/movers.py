@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui.analytics.frames import LiveColumns, Universe
+from tui.analytics.frames import LiveColumns, Universe, nan_to_none
 from tui.analytics.returns import pct_array
 from widgets.views import MoverRow
 
@@ -66,8 +66,8 @@ def rows(
     fields = zip(
         positions.tolist(),
         columns.last[positions].tolist(),
-        _nan_to_none(change[positions]),
-        _nan_to_none(change_pct[positions]),
+        nan_to_none(change[positions]),
+        nan_to_none(change_pct[positions]),
         np.nan_to_num(columns.volume[positions]).astype(np.int64).tolist(),
         upper[positions].tolist(),
         lower[positions].tolist(),
@@ -86,7 +86,3 @@ def rows(
         )
         for i, last, change, change_pct, volume, at_upper, at_lower in fields
     )
-
-
-def _nan_to_none(values: np.ndarray) -> list[float | None]:
-    return [None if v != v else v for v in values.tolist()]  # v != v only for NaN

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from tui.analytics.frames import DailyCloses, LiveColumns, Universe
+from tui.analytics.frames import DailyCloses, LiveColumns, Universe, nan_to_none
 from tui.analytics.returns import MA_LENGTHS, References
 from tui.analytics.technicals import RSI_LENGTH
 from widgets.views import OVERBOUGHT, OVERSOLD, SIGNALS, Breakouts, SignalRow
@@ -134,9 +134,9 @@ class LiveSignals:
         fields = zip(
             positions.tolist(),
             columns.last[positions].tolist(),
-            _none_for_nan(columns.change_pct[positions]),
-            _none_for_nan(self.rsi[positions]),
-            _none_for_nan(self.volume_ratio[positions]),
+            nan_to_none(columns.change_pct[positions]),
+            nan_to_none(self.rsi[positions]),
+            nan_to_none(self.volume_ratio[positions]),
             strict=True,
         )
         kept = last._rows if last is not None else {}
@@ -181,7 +181,3 @@ class LiveSignals:
         low = low[np.argsort(self.rsi[low], kind="stable")]
         high = high[np.argsort(-self.rsi[high], kind="stable")]
         return self.rows(low), self.rows(high)
-
-
-def _none_for_nan(values: np.ndarray) -> list[float | None]:
-    return [None if v != v else v for v in values.tolist()]  # v != v only for NaN
