@@ -44,6 +44,7 @@ from tui.alerts import AlertWatcher
 from tui.alerts.terminal import Delivery, sequences
 from tui.market.last_good import StalePart
 from tui.market.schedule import bounded_delay
+from tui.settings.memory import resume_gc
 from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.source.frame import Frame, ViewSource
 from tui.source.local import MAX_RETRY_S, Analytics, LocalSource, Schedule, SnapshotStore
@@ -294,6 +295,7 @@ class CapwatchApp(FramedApp):
             log.exception("refresh failed")
             delay = self._failed(exc, stage="refresh")
         finally:
+            resume_gc()  # a first refresh that drew nothing ends the start too
             self._arm(delay)
 
     def _arm(self, delay: float) -> None:
@@ -349,6 +351,7 @@ class CapwatchApp(FramedApp):
                 if asked or not self.paused:
                     self._draw(frame)
                     await self._painted()  # what follows (the daily work) waits for the paint
+                    resume_gc()  # the first screen is drawn: the start is over
                 else:
                     self._show_status()
                 self._deliver(frame.alerts)
