@@ -20,17 +20,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from pathlib import Path
 from types import MappingProxyType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
 from providers import registry
 from providers.contract import Part
 from providers.schema import PLUGIN_COMMON, SettingError
 from providers.schema import type_name as _type_name
-from tui.alerts import rules as alert_rules
 from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
 from tui.market.schedule import MAX_INTERVAL_S, MIN_INTERVAL_S, Refresh
+
+if TYPE_CHECKING:
+    from tui.alerts import rules as alert_rules
 
 #: Accepted ranges of the numeric settings: beyond them a value is a typo, or would freeze,
 #: crash or flood the monitor (an ``inf`` interval, 5,000 years of retention, 1e-300 requests
@@ -498,6 +500,8 @@ def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSessio
 
 def _read_alerts(reader: _Reader, data: object) -> tuple[alert_rules.Rule, ...]:
     """``[[alerts]]``: each table's keys checked for its kind, ids unique."""
+    from tui.alerts import rules as alert_rules  # only a config with alerts needs them
+
     if not isinstance(data, list):
         reader.fail("alerts", "expected [[alerts]] tables")
     rules: list[alert_rules.Rule] = []

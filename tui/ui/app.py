@@ -40,14 +40,12 @@ from textual.widgets import Input
 
 from providers.base import Provider, ProviderError, RateLimited
 from providers.contract import IST, ClosesTable, Part, Segment
-from tui.alerts import AlertWatcher
 from tui.alerts.terminal import Delivery, sequences
 from tui.market.last_good import StalePart
-from tui.market.schedule import bounded_delay
+from tui.market.schedule import MAX_RETRY_S, bounded_delay
 from tui.settings.memory import resume_gc
 from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.source.frame import Frame, ViewSource
-from tui.source.local import MAX_RETRY_S, Analytics, LocalSource, Schedule, SnapshotStore
 from tui.ui.framed_output import FramedApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
@@ -75,7 +73,9 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tui.alerts import AlertWatcher
     from tui.analytics import AnalyticsSettings
+    from tui.source.local import Analytics, Schedule, SnapshotStore
     from tui.ui.screens.detail import DetailScreen
     from tui.ui.screens.index import IndexScreen
 
@@ -182,6 +182,8 @@ class CapwatchApp(FramedApp):
         if source is None:
             if provider is None:
                 raise TypeError("CapwatchApp needs a provider or a source")
+            from tui.source.local import LocalSource  # a feed viewer has no local source
+
             source = LocalSource(
                 provider,
                 interval=interval,
