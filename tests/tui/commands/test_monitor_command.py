@@ -157,7 +157,8 @@ def test_the_feed_collector_with_an_unwritable_log_folder_still_reports_one_line
 
 def test_a_viewer_builds_without_the_standalone_monitors_modules(tmp_path: Path) -> None:
     """A feed viewer's start loads no alert evaluation or journal (its collector has them),
-    no local source and no plugin scan: each is time before its first screen."""
+    no local source, no plugin scan and no live provider (the default config's text reads
+    their SPECs): each is time before its first screen."""
     probe = (
         "import sys\n"
         "from tui.cli import build_parser\n"
@@ -171,6 +172,7 @@ def test_a_viewer_builds_without_the_standalone_monitors_modules(tmp_path: Path)
         "tui.alerts.journal",
         "tui.source.local",
         "importlib.metadata",
+        "providers.nse.spec",
     ]
     done = subprocess.run(
         [sys.executable, "-c", probe, *unneeded],
