@@ -3,7 +3,7 @@ the segment's corporate announcements, newest first."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 from rich.text import Text
 
@@ -73,6 +73,12 @@ class EarningsPane(Pane):
     def row_key(self, row: object) -> str | None:
         assert isinstance(row, EarningsRow | AnnouncementRow)
         return row.symbol
+
+    def row_cache_key(self, row: object) -> Hashable:
+        if isinstance(row, AnnouncementRow):  # its time shows as a date before today
+            assert self.view is not None
+            return row, row.at.date() == self.view.as_of.date()
+        return row
 
     def row_cells(self, row: object) -> Sequence[str | Text]:
         if isinstance(row, AnnouncementRow):

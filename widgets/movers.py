@@ -3,7 +3,7 @@ over the day or (``h``) over 5D / 1M / since the anchor date."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -57,6 +57,9 @@ class MoversPane(Pane):
 
     def row_key(self, row: object) -> str | None:
         return row[1].symbol  # type: ignore[index]
+
+    def row_cache_key(self, row: object) -> Hashable:
+        return row  # (rank, MoverRow): the cells are made of these alone
 
     def row_cells(self, row: object) -> Sequence[str | Text]:
         rank, r = row  # type: ignore[misc]

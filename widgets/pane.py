@@ -13,9 +13,11 @@ Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_row
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import pairwise
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -49,19 +51,52 @@ class Column:
     min_width: int = 0  # a flex column may shrink to this before others are dropped
 
 
+#: A line as drawn: its segments, unstyled text merged (hashable, so a key of the strip cache).
+Line = tuple[Segment, ...]
+
+
 @dataclass(frozen=True, slots=True)
 class Lines:
     """What a pane shows: an optional fixed header and ``count`` scrolling rows, each drawn by
     ``line(i)`` only when it is on screen (a feed may hold hundreds of rows)."""
 
-    header: Text | None
+    header: Text | Line | None
     count: int
-    line: Callable[[int], Text]
+    line: Callable[[int], Text | Line]
     keys: Sequence[str | None] = ()
 
     @classmethod
     def of(cls, rows: Sequence[Text], header: Text | None = None) -> Lines:
         return cls(header, len(rows), rows.__getitem__)
+
+
+def text_segments(text: Text) -> list[Segment]:
+    """``text`` as styled segments, its own style under each span's.
+
+    ``Text.render`` wants a console, is slow for a few spans, and (rich 15) drops the style of
+    a text without spans, which left "waiting…" lines undimmed."""
+    plain = text.plain
+    base = _style_of(text.style)
+    spans = text.spans
+    if not spans:
+        return [Segment(plain, base)] if plain else []
+    cuts = sorted({0, len(plain), *(span.start for span in spans), *(span.end for span in spans)})
+    segments = []
+    for start, end in pairwise(cuts):
+        if start >= end or start >= len(plain):
+            continue
+        style = base
+        for span in spans:
+            if span.start <= start and end <= span.end:
+                style = _style_of(span.style) if style is None else style + _style_of(span.style)
+        segments.append(Segment(plain[start:end], style))
+    return segments
+
+
+def _style_of(style: str | Style) -> Style | None:
+    if isinstance(style, str):
+        return Style.parse(style) if style else None
+    return style or None
 
 
 def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
@@ -70,6 +105,12 @@ def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
     Columns go, highest ``priority`` first (rightmost first, the flex column last, among
     equals), until the rest fit with the flex column at its ``min_width``; the flex column
     then takes whatever is left."""
+    return list(_fit_columns(tuple(columns), width))
+
+
+@lru_cache(maxsize=256)
+def _fit_columns(columns: tuple[Column, ...], width: int) -> tuple[int, ...]:
+    """``fit_columns``, remembered: every table asks at every refresh, for the same answer."""
 
     def least(column: Column) -> int:
         return column.min_width or column.width if column.flex else column.width
@@ -78,30 +119,54 @@ def fit_columns(columns: Sequence[Column], width: int) -> list[int]:
     while len(kept) > 1 and sum(map(least, kept)) + len(kept) - 1 > width:
         kept.remove(max(kept, key=lambda c: (c.priority, not c.flex, columns.index(c))))
     spare = width - (sum(map(least, kept)) + len(kept) - 1)
-    return [
+    return tuple(
         0 if column not in kept else least(column) + (max(0, spare) if column.flex else 0)
         for column in columns
-    ]
+    )
 
 
 def table_line(
     cells: Sequence[str | Text], columns: Sequence[Column], widths: Sequence[int]
-) -> Text:
-    """One table line: each cell fitted to its column, columns separated by a space."""
-    line = Text()
+) -> Line:
+    """One table line: each cell fitted to its column, columns separated by a space.
+
+    Built as segments, not a ``Text``: a tick redraws every price, and this is most of it."""
+    segments: list[Segment] = []
+    plain: list[str] = []  # unstyled text waiting to become one segment
+
+    def flush() -> None:
+        if text := "".join(plain):
+            segments.append(Segment(text))
+        plain.clear()
+
+    def add(segment: Segment) -> None:
+        if segment.style is None:
+            plain.append(segment.text)
+        else:
+            flush()
+            segments.append(segment)
+
     first = True
     for cell, column, width in zip(cells, columns, widths, strict=True):
         if not width:
             continue
         if not first:
-            line.append(" ")
+            plain.append(" ")
         first = False
-        fitted = fit(cell, width, align=column.align)
-        if isinstance(fitted, str):
-            line.append(fitted)
-        else:
-            line.append_text(fitted)
-    return line
+        if isinstance(cell, str):
+            plain.append(fit(cell, width, align=column.align))
+            continue
+        if cell.cell_len > width:
+            cell = Text.assemble(fit(cell, width))  # cut, with …
+        pad = " " * (width - cell.cell_len)  # padded here: fit would copy and re-span it
+        if column.align == "right":
+            plain.append(pad)
+        for segment in text_segments(cell):
+            add(segment)
+        if column.align != "right":
+            plain.append(pad)
+    flush()
+    return tuple(segments)
 
 
 def changed_runs(
@@ -110,21 +175,41 @@ def changed_runs(
     """Cell ranges ``[start, end)`` where ``new`` differs from ``old`` (whole line if unsure)."""
     if old is None or old.cell_length != new.cell_length:
         return [(0, new.cell_length)] if new.cell_length else []
-    if old == new:
+    if old is new or old == new:
         return []
-    before = [(char, seg.style) for seg in old for char in seg.text]
-    after = [(char, seg.style) for seg in new for char in seg.text]
-    if len(before) != old.cell_length or len(after) != new.cell_length:  # wide characters
-        return [(0, new.cell_length)]
     runs: list[tuple[int, int]] = []
-    for x, (a, b) in enumerate(zip(before, after, strict=True)):
-        if a == b:
-            continue
+    for x in _changed_cells(list(old), list(new), new.cell_length):
+        if x < 0:
+            return [(0, new.cell_length)]
         if runs and x - runs[-1][1] <= merge_gap:
             runs[-1] = (runs[-1][0], x + 1)
         else:
             runs.append((x, x + 1))
     return runs
+
+
+def _changed_cells(old: list[Segment], new: list[Segment], cells: int) -> Iterator[int]:
+    """The cells that differ, in order; -1 when cells can't be told from characters (wide
+    characters). Lines cut the same way (a table row) are compared segment by segment."""
+    if sum(len(segment.text) for segment in new) != cells:
+        yield -1
+        return
+    if len(old) == len(new) and all(
+        a.style == b.style and len(a.text) == len(b.text) for a, b in zip(old, new, strict=True)
+    ):
+        x = 0
+        for a, b in zip(old, new, strict=True):
+            if a.text != b.text:
+                pairs = enumerate(zip(a.text, b.text, strict=True))
+                yield from (x + i for i, (c, d) in pairs if c != d)
+            x += len(b.text)
+        return
+    before = [(char, segment.style) for segment in old for char in segment.text]
+    if len(before) != cells:
+        yield -1
+        return
+    after = ((char, segment.style) for segment in new for char in segment.text)
+    yield from (x for x, (a, b) in enumerate(zip(before, after, strict=True)) if a != b)
 
 
 def _empty_watchlist(view: SegmentView | None) -> bool:
@@ -207,6 +292,9 @@ class Pane(Widget, can_focus=True):
         self._lines = Lines.of(())
         self._shown: list[Strip] = []
         self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
+        #: table rows formatted at the last two builds, by ``row_cache_key``, for one layout
+        self._row_layout: tuple[tuple[Column, ...], list[int]] | None = None
+        self._row_lines: tuple[dict[Hashable, Line], dict[Hashable, Line]] = ({}, {})
         self._sync_pending = False
 
     # --- what subclasses provide -------------------------------------------------------------
@@ -228,17 +316,38 @@ class Pane(Widget, can_focus=True):
         horizon read overrides it)."""
         return self.COLUMNS
 
+    def row_cache_key(self, row: object) -> Hashable | None:
+        """Everything ``row_cells(row)`` depends on, when that is cheaper to compare than the
+        cells are to format: a row with the same key is not formatted again (most rows of
+        a tick are as they were). None, the default: always format."""
+        return None
+
     def build_lines(self, width: int) -> Lines:
         """The pane's content at ``width`` cells. Default: a table from ``columns()``."""
         columns = self.columns()
         widths = fit_columns(columns, width)
         rows = self.table_rows()
         header = table_line([c.title for c in columns], columns, widths)
-        header.stylize(DIM)
+        if (columns, widths) != self._row_layout:
+            self._row_layout, self._row_lines = (columns, widths), ({}, {})
+        else:  # keep the lines drawn at the last build, forget older ones
+            self._row_lines = (self._row_lines[1], {})
+        last, now = self._row_lines
+
+        def line(i: int) -> Line:
+            row = rows[i]
+            key = self.row_cache_key(row)
+            drawn = None if key is None else now.get(key) or last.get(key)
+            if drawn is None:
+                drawn = table_line(self.row_cells(row), columns, widths)
+            if key is not None:
+                now[key] = drawn
+            return drawn
+
         return Lines(
-            header,
+            tuple(Segment.apply_style(header, DIM)),
             len(rows),
-            lambda i: table_line(self.row_cells(rows[i]), columns, widths),
+            line,
             [self.row_key(row) for row in rows],
         )
 
@@ -339,22 +448,22 @@ class Pane(Widget, can_focus=True):
 
         base = self.rich_style
         show_cursor = self.SELECTABLE and self.shows_cursor() and self.has_content()
-        console = self.app.console
         shown: list[Strip] = []
-        visible: list[Text] = []
+        visible: list[Text | Line] = []
         if self._lines.header is not None:
             visible.append(self._lines.header)
         visible.extend(map(self._lines.line, range(self.top, min(count, self.top + page))))
         cache, self._strips = self._strips, {}
-        for offset, text in enumerate(visible):
+        for offset, item in enumerate(visible):
             style = base
             if show_cursor and offset - header_height + self.top == self.cursor:
                 style = base + CURSOR
-            key = (text.plain, tuple(text.spans), text.style, style, width)
+            segments = item if isinstance(item, tuple) else tuple(text_segments(item))
+            key = (segments, style, width)
             line = cache.get(key) or self._strips.get(key)
             if line is None:  # most lines are as they were: a tick changes a few numbers
-                strip = Strip(text.render(console), text.cell_len).crop_extend(0, width, None)
-                line = Strip(Segment.apply_style(strip, style), width).simplify()
+                fitted = Segment.adjust_line_length(list(segments), width)
+                line = Strip(Segment.simplify(Segment.apply_style(fitted, style)), width)
             self._strips[key] = line
             shown.append(line)
         blank = Strip.blank(width, base)
@@ -365,9 +474,13 @@ class Pane(Widget, can_focus=True):
         if not self.CELL_DIFF:
             self.refresh()
         else:
-            for y, strip in enumerate(shown):
-                for start, end in changed_runs(old[y] if y < len(old) else None, strip):
-                    self.refresh(Region(start, y, end - start, 1))
+            changed = [
+                Region(start, y, end - start, 1)
+                for y, strip in enumerate(shown)
+                for start, end in changed_runs(old[y] if y < len(old) else None, strip)
+            ]
+            if changed:
+                self.refresh(*changed)
         self._update_subtitle()
 
     def set_stale(self, stale: bool, note: str = "") -> None:

@@ -5,7 +5,7 @@ only, technical only, or upgrades only (either kind); the title says which."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from datetime import datetime, timedelta
 
 from rich.text import Text
@@ -113,6 +113,11 @@ class RatingsPane(Pane):
     def row_key(self, row: object) -> str | None:
         assert isinstance(row, EventRow)
         return row.symbol
+
+    def row_cache_key(self, row: object) -> Hashable:
+        assert isinstance(row, EventRow) and self.view is not None
+        now = self.view.as_of
+        return row, now - row.at <= NEW_WITHIN, row.at.date() == now.date(), self._short
 
     def row_cells(self, row: object) -> Sequence[str | Text]:
         assert isinstance(row, EventRow) and self.view is not None

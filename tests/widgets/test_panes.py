@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 import pytest
 from factories.views import event, mover, sector, segment_view
 from rich.segment import Segment as Seg
+from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -18,7 +20,7 @@ from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
 from widgets.indices import IndicesPane
 from widgets.movers import GainersPane, LosersPane
-from widgets.pane import Column, Pane, changed_runs, fit_columns
+from widgets.pane import Column, Pane, changed_runs, fit_columns, table_line, text_segments
 from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SegmentBar
@@ -155,6 +157,37 @@ async def test_ratings_mark_new_items_and_direction() -> None:
     assert not lines[3].startswith("●") and "19 Nov" in lines[3] and "▼" in lines[3]
 
 
+async def test_ratings_new_mark_goes_when_the_same_event_grows_old() -> None:
+    """Rows whose cells are unchanged are not formatted again: the "new" mark is part of what
+    makes a ratings row the same, so it still goes after 15 minutes."""
+    view = segment_view()
+    pane = RatingsPane()
+    async with Host(pane).run_test(size=(80, 8)) as pilot:
+        pane.show(view)
+        await pilot.pause()
+        assert screen_lines(pane)[1].startswith("●")
+        pane.show(replace(view, as_of=view.as_of + timedelta(minutes=16)))
+        await pilot.pause()
+        later = screen_lines(pane)
+    assert not later[1].startswith("●") and "Hold → Buy ▲" in later[1]
+
+
+async def test_gainers_redraw_a_changed_row_and_keep_the_others() -> None:
+    view = segment_view()
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(100, 8)) as pilot:
+        pane.show(view)
+        await pilot.pause()
+        before = screen_lines(pane)
+        first = view.gainers[0]
+        moved = replace(first, last=first.last + 1.25)
+        pane.show(replace(view, gainers=(moved, *view.gainers[1:])))
+        await pilot.pause()
+        after = screen_lines(pane)
+    assert after[2:] == before[2:]
+    assert f"{moved.last:,.2f}" in after[1] and f"{first.last:,.2f}" not in after[1]
+
+
 async def test_ratings_kind_key_cycles_all_analyst_technical_upgrades() -> None:
     technical = replace(
         event("FLAIR", 30), kind=RatingKind.TECHNICAL, from_rating="Sideways", to_rating="Bullish"
@@ -248,6 +281,45 @@ def test_changed_runs_merge_close_cells() -> None:
     b = Strip([Seg("aXcdXfghiY")])
     assert changed_runs(a, b, merge_gap=3) == [(1, 5), (9, 10)]
     assert changed_runs(a, a) == []
+
+
+def test_changed_runs_agree_with_a_cell_by_cell_comparison() -> None:
+    """Lines cut alike are compared segment by segment; others character by character."""
+    red, bold = Style(color="red"), Style(bold=True)
+    old = Strip([Seg("1 ABC  "), Seg("+1.00%", red), Seg(" 42")])
+    cases = [
+        Strip([Seg("1 ABD  "), Seg("+1.20%", red), Seg(" 42")]),  # same cut, two texts
+        Strip([Seg("1 ABC  "), Seg("+1.00%", bold), Seg(" 42")]),  # same cut, a new style
+        Strip([Seg("1 A"), Seg("BC  +1.0", red), Seg("0% 42")]),  # cut elsewhere
+    ]
+    for new in cases:
+        cells_old = [(c, s.style) for s in old for c in s.text]
+        cells_new = [(c, s.style) for s in new for c in s.text]
+        differ = [
+            x for x, pair in enumerate(zip(cells_old, cells_new, strict=True)) if pair[0] != pair[1]
+        ]
+        covered = {
+            x for start, end in changed_runs(old, new, merge_gap=0) for x in range(start, end)
+        }
+        assert covered == set(differ), new
+
+
+def test_text_segments_keep_the_text_style_under_its_spans() -> None:
+    dim, red = Style(dim=True), Style(color="red")
+    assert text_segments(Text("waiting", style=dim)) == [Seg("waiting", dim)]
+    text = Text("a ", style=dim).append("b", style=red)
+    assert text_segments(text) == [Seg("a ", dim), Seg("b", dim + red)]
+    assert text_segments(Text("")) == []
+
+
+def test_table_line_pads_text_cells_and_merges_plain_ones() -> None:
+    columns = (Column("A", 3, align="left"), Column("B", 6), Column("C", 2, align="left"))
+    red = Style(color="red")
+    line = table_line(["x", Text("+1.0%", style=red), "yy"], columns, [3, 6, 2])
+    assert line == (Seg("x    "), Seg("+1.0%", red), Seg(" yy"))
+    exact = table_line(["", Text("+10.0%", style=red), ""], columns, [3, 6, 2])
+    assert all(segment.text for segment in exact)  # no empty segment draws a 0-wide cell
+    assert "".join(segment.text for segment in exact) == "    +10.0%   "
 
 
 def _bar_line(width: int, chosen: Segment = Segment.ALL) -> str:

@@ -202,6 +202,7 @@ class MarketAnalytics:
         self._prepared: _Prepared = _Prepared(None, empty, Calls.compute(empty))
         self._universe: Universe | None = None
         self._universe_of: Sequence[StockQuote] | None = None  # the quotes it was checked on
+        self._live: LiveSignals | None = None  # the last refresh's signals, for their rows
         self._quotes = QuoteReader()
         self._daily: _Daily | None = None
         self._series = {segment: breadth.BreadthSeries() for segment in Segment}
@@ -242,6 +243,7 @@ class MarketAnalytics:
             snapshot.stocks, rebuilt if checked else None
         ):
             self._universe = Universe.from_stocks(snapshot.stocks)
+            self._live = None  # its rows are by position in the old universe
         self._universe_of = snapshot.stocks
         universe = self._universe
         columns = LiveColumns.from_fields(fields)
@@ -250,7 +252,8 @@ class MarketAnalytics:
         order = sectors.sector_order(universe, columns)
         # The 5-day path: four past closes, then today's previous close, then the live price.
         recent = np.vstack([daily.stock_recent[:-1], columns.prev_close])
-        live = LiveSignals.compute(daily.stock, columns).with_rows(universe, columns)
+        live = LiveSignals.compute(daily.stock, columns).with_rows(universe, columns, self._live)
+        self._live = live
         horizon_parts = self._horizon_views(snapshot, daily, universe, columns, (upper, lower))
         flows_view = flows.view(snapshot.flows)
         news = self._announcements(snapshot, daily)

@@ -116,9 +116,15 @@ class LiveSignals:
             ratio[~(columns.avg_volume > 0)] = np.nan
         return cls(flags=flags, rsi=rsi, volume_ratio=ratio)
 
-    def with_rows(self, universe: Universe, columns: LiveColumns) -> LiveSignals:
+    def with_rows(
+        self, universe: Universe, columns: LiveColumns, last: LiveSignals | None = None
+    ) -> LiveSignals:
         """Build the SignalRow of every stock any list shows, once per tick: a stock is in
-        All and in its own segment, and building rows is most of a tick's signal work."""
+        All and in its own segment, and building rows is most of a tick's signal work.
+
+        ``last`` is the previous tick's, over the same universe: its row is kept for a stock
+        whose figures are unchanged (most of them, a tick), which also lets the panes see at
+        once that the row is the same."""
         wanted = np.zeros(len(universe.symbols), dtype=bool)
         for flag in self.flags.values():
             wanted |= flag
@@ -133,17 +139,22 @@ class LiveSignals:
             _none_for_nan(self.volume_ratio[positions]),
             strict=True,
         )
+        kept = last._rows if last is not None else {}
         self._rows.clear()
-        for i, last, change, rsi, ratio in fields:
-            self._rows[i] = SignalRow(
-                symbol=universe.symbols[i],
-                name=universe.names[i],
-                sector=universe.sectors[i],
-                last=last,
-                change_pct=change,
-                rsi=rsi,
-                volume_ratio=ratio,
-            )
+        for i, price, change, rsi, ratio in fields:
+            row = kept.get(i)
+            figures = (price, change, rsi, ratio)
+            if row is None or (row.last, row.change_pct, row.rsi, row.volume_ratio) != figures:
+                row = SignalRow(
+                    symbol=universe.symbols[i],
+                    name=universe.names[i],
+                    sector=universe.sectors[i],
+                    last=price,
+                    change_pct=change,
+                    rsi=rsi,
+                    volume_ratio=ratio,
+                )
+            self._rows[i] = row
         return self
 
     def rows(self, positions: np.ndarray) -> tuple[SignalRow, ...]:

@@ -82,3 +82,18 @@ def test_volume_ratio_is_volume_over_the_sources_average_and_unknown_without_one
 def test_too_short_a_history_gives_no_52_week_extremes():
     _, views = _views([stock("NEW", 10.0)], {"NEW": [100.0] * 5})
     assert views[Segment.SMALL].breakouts.count("52wH") == 0
+
+
+def test_a_signal_row_is_kept_while_its_figures_stay_and_rebuilt_when_one_moves():
+    """A refresh reuses the last refresh's row for a stock whose figures are unchanged (most,
+    a tick), and never shows an old figure for one that moved."""
+    down = [200.0 - 5 * i for i in range(20)]
+    quotes = [stock("SOLD", -1.0, prev_close=down[-1]), stock("ALSO", -2.0, prev_close=down[-1])]
+    analytics, first = _views(quotes, {"SOLD": down, "ALSO": down})
+    before = {r.symbol: r for r in first[Segment.SMALL].oversold}
+    moved = [quotes[0], stock("ALSO", -3.0, prev_close=down[-1])]
+    after = {r.symbol: r for r in analytics.refresh(snapshot(moved))[Segment.SMALL].oversold}
+    assert after["SOLD"] is before["SOLD"]
+    assert after["ALSO"] is not before["ALSO"]
+    assert after["ALSO"].change_pct == pytest.approx(-3.0)
+    assert after["ALSO"].last == pytest.approx(down[-1] * 0.97)
