@@ -233,7 +233,25 @@ class CapwatchApp(FramedApp):
     # --- layout ------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default", min_size=MIN_SIZE)
+        screen = MainScreen(id="_default", min_size=MIN_SIZE)
+        # Textual adds these at the screen's first resize, after the first styling: every
+        # widget was then restyled, laid out and drawn again before the first screen (~20 ms).
+        # At another size its resize puts the right ones in their place, as it always did.
+        screen.add_class(*self.breakpoint_classes(self.size))
+        return screen
+
+    def breakpoint_classes(self, size: Size) -> list[str]:
+        """The classes ``HORIZONTAL_BREAKPOINTS`` and ``VERTICAL_BREAKPOINTS`` give a screen of
+        ``size``: on each axis, the one of the highest threshold the size reaches."""
+        chosen = []
+        for extent, breakpoints in (
+            (size.width, self.HORIZONTAL_BREAKPOINTS),
+            (size.height, self.VERTICAL_BREAKPOINTS),
+        ):
+            reached = [(low, name) for low, name in breakpoints or () if extent >= low]
+            if reached:
+                chosen.append(max(reached)[1])
+        return chosen
 
     def compose(self) -> ComposeResult:
         yield SegmentBar(id="segments")

@@ -124,6 +124,30 @@ async def test_collection_resumes_when_the_first_refresh_fails(start_without_col
         assert gc.isenabled()
 
 
+BREAKPOINTS = {"-narrow", "-wide", "-short", "-tall", "-huge"}
+
+
+@pytest.mark.parametrize(
+    ("size", "classes"),
+    [
+        ((120, 40), {"-wide", "-tall"}),
+        ((100, 30), {"-narrow", "-short"}),
+        ((130, 55), {"-wide", "-huge"}),
+    ],
+)
+async def test_the_screen_has_its_breakpoint_classes_before_the_first_styling(
+    size: tuple[int, int], classes: set[str]
+) -> None:
+    """Textual adds them at the screen's first resize, after the first styling: every widget
+    was styled, laid out and drawn twice before the first screen. The default screen starts
+    with the ones that resize gives."""
+    async with make_app().run_test(size=size) as pilot:
+        app = pilot.app
+        assert isinstance(app, CapwatchApp)
+        assert set(app.get_default_screen().classes) & BREAKPOINTS == classes
+        assert set(app.screen.classes) & BREAKPOINTS == classes  # as Textual's resize set them
+
+
 async def test_segments_switch_with_arrows_and_numbers() -> None:
     async with make_app().run_test(size=SIZE) as pilot:
         app = await started(pilot)
