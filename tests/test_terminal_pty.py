@@ -262,6 +262,37 @@ def test_quit_signal_restores_terminal(signum: int) -> None:
         _no_traceback(term)
 
 
+#: Loaded into the monitor (``sitecustomize``): from its third frame on, drawing never returns,
+#: so the event loop is stuck and runs no callback, signal handlers included.
+_STUCK_LOOP = """
+import time
+import tui.ui.app
+
+_draw = tui.ui.app.CapwatchApp._draw
+
+def _stuck_draw(self, frame):
+    _draw(self, frame)
+    if frame.seq >= 3:
+        time.sleep(3600)
+
+tui.ui.app.CapwatchApp._draw = _stuck_draw
+"""
+
+
+def test_quit_signal_exits_even_when_the_event_loop_is_stuck(tmp_path: Path) -> None:
+    """The loop is busy for good (here: a draw that never returns), so the callback asyncio
+    would run for the signal never runs: the watchdog must still start, and restore and exit."""
+    (tmp_path / "sitecustomize.py").write_text(_STUCK_LOOP)
+    with Terminal(*FAST_REFRESH, env={"PYTHONPATH": str(tmp_path)}) as term:
+        term.wait_for("DEMO", "? help")
+        term.pump(3.0)  # a few refreshes: the loop is stuck by now
+        shown = len(term.output)
+        term.process.send_signal(signal.SIGTERM)
+        assert term.wait_exit() == 128 + signal.SIGTERM, _where_it_waits(term.process.pid)
+        after = term.output[shown:].decode(errors="replace")
+        assert RESTORED["main screen"] in after and RESTORED["cursor shown"] in after
+
+
 def _where_it_waits(pid: int) -> str:
     """For a process that did not exit: its state and what each thread waits in (seen rarely
     with SIGQUIT on a loaded machine, never reproduced alone)."""

@@ -50,7 +50,7 @@ class AlertLogPane(Pane):
         return "Enter open · w watch · Esc back"
 
     def table_rows(self) -> Sequence[AlertRow]:
-        return [a for a in self.alerts if self.matches(a.rule, a.subject, a.message)]
+        return self.matching(self.alerts, lambda a: (a.rule, a.subject, a.message))
 
     def row_key(self, row: object) -> str | None:
         assert isinstance(row, AlertRow)

@@ -59,12 +59,12 @@ class EarningsPane(Pane):
         in news mode the announcements, newest first."""
         assert self.view is not None
         if self.news:
-            news = [a for a in self.view.announcements if self.matches(a.symbol, a.name)]
+            news = self.matching(self.view.announcements, lambda a: (a.symbol, a.name))
             if self.sort_key == "symbol":
                 news.sort(key=lambda a: a.symbol)
             return news
-        declared = [r for r in self.view.declared if self.matches(r.symbol, r.name)]
-        upcoming = [r for r in self.view.upcoming if self.matches(r.symbol, r.name)]
+        declared = self.matching(self.view.declared, lambda r: (r.symbol, r.name))
+        upcoming = self.matching(self.view.upcoming, lambda r: (r.symbol, r.name))
         if self.sort_key == "symbol":
             declared.sort(key=lambda r: r.symbol)
             upcoming.sort(key=lambda r: r.symbol)

@@ -92,7 +92,7 @@ class IndicesPane(Pane):
 
     def table_rows(self) -> Sequence[IndexRow]:
         assert self.view is not None
-        rows = [r for r in self.view.indices if self.matches(r.name)]
+        rows = self.matching(self.view.indices, lambda r: (r.name,))
         if self.sort_key == "day":
             rows.sort(key=lambda r: -(r.change_pct if r.change_pct is not None else -1e9))
         return rows

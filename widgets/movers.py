@@ -48,7 +48,7 @@ class MoversPane(Pane):
         """(rank by % change, row) pairs: the rank stays with the stock whatever the sort."""
         assert self.view is not None
         ranked = enumerate(self.rows_of(self.view), start=1)
-        rows = [(rank, r) for rank, r in ranked if self.matches(r.symbol, r.name)]
+        rows = self.matching(ranked, lambda item: (item[1].symbol, item[1].name))
         if self.sort_key == "volume":
             rows.sort(key=lambda item: -item[1].volume)
         elif self.sort_key == "name":

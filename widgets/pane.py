@@ -13,12 +13,12 @@ Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_row
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -35,6 +35,7 @@ from widgets.format import DIM, clean, fit, since_label
 from widgets.views import WATCH, SegmentView
 
 CURSOR = Style(reverse=True)
+R = TypeVar("R")
 #: Runs of changed cells closer than this are refreshed as one region (fewer cursor moves).
 _MERGE_GAP = 2
 
@@ -63,7 +64,7 @@ class Lines:
     header: Text | Line | None
     count: int
     line: Callable[[int], Text | Line]
-    keys: Sequence[str | None] = ()
+    key: Callable[[int], str | None] = lambda i: None  # the stock row ``i`` stands for
 
     @classmethod
     def of(cls, rows: Sequence[Text], header: Text | None = None) -> Lines:
@@ -348,7 +349,7 @@ class Pane(Widget, can_focus=True):
             tuple(Segment.apply_style(header, DIM)),
             len(rows),
             line,
-            [self.row_key(row) for row in rows],
+            lambda i: self.row_key(rows[i]),
         )
 
     def shows_cursor(self) -> bool:
@@ -418,10 +419,19 @@ class Pane(Widget, can_focus=True):
             field and self.filter_text in field.lower() for field in fields
         )
 
+    def matching(self, rows: Iterable[R], fields: Callable[[R], tuple[str | None, ...]]) -> list[R]:
+        """The ``rows`` whose ``fields`` pass the ``/`` filter: all of them, without looking,
+        when there is none (a feed of 400 rows is listed at every refresh)."""
+        if not self.filter_text:
+            return list(rows)
+        return [row for row in rows if self.matches(*fields(row))]
+
     @property
     def chosen_key(self) -> str | None:
-        keys = self._lines.keys
-        return keys[self.cursor] if self.SELECTABLE and 0 <= self.cursor < len(keys) else None
+        lines = self._lines
+        return (
+            lines.key(self.cursor) if self.SELECTABLE and 0 <= self.cursor < lines.count else None
+        )
 
     # --- drawing -----------------------------------------------------------------------------
 

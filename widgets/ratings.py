@@ -103,7 +103,8 @@ class RatingsPane(Pane):
     def table_rows(self) -> Sequence[EventRow]:
         assert self.view is not None
         wanted = KINDS[self.kind_index][1]
-        rows = [e for e in self.view.events if wanted(e) and self.matches(e.symbol, e.name)]
+        events = [e for e in self.view.events if wanted(e)] if self.kind_index else self.view.events
+        rows = self.matching(events, lambda e: (e.symbol, e.name))
         if self.sort_key == "symbol":
             rows.sort(key=lambda e: e.symbol)
         elif self.sort_key == "kind":

@@ -56,7 +56,7 @@ class SectorsPane(Pane):
         return found.sectors if found is not None else ()
 
     def table_rows(self) -> Sequence[SectorRow]:
-        rows = [r for r in self.horizon_rows() if self.matches(r.sector, r.leader, r.laggard)]
+        rows = self.matching(self.horizon_rows(), lambda r: (r.sector, r.leader, r.laggard))
         if self.sort_key == "A/D":
             rows.sort(key=lambda r: (-(r.advances - r.declines), r.sector))
         elif self.sort_key == "name":

@@ -85,7 +85,7 @@ class SignalsPane(Pane):
             rows = list(self.view.overbought)
         else:
             rows = list(self.view.breakouts.rows(name))
-        rows = [r for r in rows if self.matches(r.symbol, r.name)]
+        rows = self.matching(rows, lambda r: (r.symbol, r.name))
         if self.sort_key == "RSI":
             rows.sort(key=lambda r: r.rsi if r.rsi is not None else 1e9)
         elif self.sort_key == "volume":

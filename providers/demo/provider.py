@@ -167,40 +167,27 @@ class DemoProvider:
         session = sim.session
         if not self._quotes:  # the first fetch: every quote is "changed"
             self._quotes = [None] * u.size  # type: ignore[list-item]
+        shares = u.free_float_shares
         now, opened = sim.now, session.opened
-        picked = np.flatnonzero(changed)
-        last = session.last[picked]
-        prev = session.prev_close[picked]
-        typical = u.free_float_shares[picked] * u.turnover[picked] * _AVERAGE_VOLUME_FACTOR
-        columns = zip(  # whole columns at once: a numpy scalar per field was most of a tick
-            picked.tolist(),
-            last.tolist(),
-            prev.tolist(),
-            ((last / prev - 1) * 100).tolist(),
-            session.volume[picked].astype(np.int64).tolist(),
-            (u.free_float_shares[picked] * last / 1e7).tolist(),
-            u.band[picked].tolist(),
-            session.high[picked].tolist() if opened else [None] * len(picked),
-            session.low[picked].tolist() if opened else [None] * len(picked),
-            typical.tolist(),
-            strict=True,
-        )
-        for pos, last_, prev_, change, volume, ffmc, band, high, low, average in columns:
+        typical = u.free_float_shares * u.turnover * _AVERAGE_VOLUME_FACTOR  # as intraday draws
+        for pos in np.flatnonzero(changed).tolist():
+            last = float(session.last[pos])
+            prev = float(session.prev_close[pos])
             self._quotes[pos] = StockQuote(
                 symbol=u.symbols[pos],
                 name=u.names[pos],
                 sector=self._sector_names[pos],
                 segment=self._segments[pos],
-                last=last_,
-                prev_close=prev_,
-                change_pct=change,
-                volume=volume,
+                last=last,
+                prev_close=prev,
+                change_pct=(last / prev - 1) * 100,
+                volume=int(session.volume[pos]),
                 time=now,
-                ffmc=ffmc,
-                band_pct=band,
-                day_high=high,
-                day_low=low,
-                avg_volume=average,
+                ffmc=float(shares[pos] * last / 1e7),
+                band_pct=float(u.band[pos]),
+                day_high=float(session.high[pos]) if opened else None,
+                day_low=float(session.low[pos]) if opened else None,
+                avg_volume=float(typical[pos]),
             )
 
     def _indices(self) -> tuple[IndexQuote, ...]:

@@ -308,15 +308,15 @@ class CapwatchApp(FramedApp):
     @work(exclusive=True, exit_on_error=False, group="refresh")
     async def _refresh(self, asked: bool = False) -> None:
         """One refresh; ``asked`` (the ``r`` key) draws even while paused."""
-        delay = 0.0
         try:
             delay = await self._refresh_once(asked)
         except Exception as exc:  # a bug in the refresh itself must not stop the refreshes
             log.exception("refresh failed")
             delay = self._failed(exc, stage="refresh")
-        finally:
-            resume_gc()  # a first refresh that drew nothing ends the start too
-            self._arm(delay)
+        # Not on cancellation: the app is closing (its widgets may be gone), or a newer
+        # refresh (``r``) took over and arms the next one itself.
+        resume_gc()  # a first refresh that drew nothing ends the start too
+        self._arm(delay)
 
     def _arm(self, delay: float) -> None:
         """Schedule the next refresh ``delay`` seconds from now (none while paused). Never

@@ -27,9 +27,10 @@ import selectors
 import signal
 import sys
 import termios
+import time
 from codecs import getincrementaldecoder
 from collections.abc import Callable
-from threading import Event, Timer
+from threading import Event, Thread
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from textual._xterm_parser import XTermParser
@@ -128,6 +129,7 @@ class CapwatchDriver(LinuxDriver):
         assert stream is not None
         self._file = TerminalOutput(stream, self.charset, self._terminal_gone)
         self._quitting = False
+        self._watchdog_pipe: int | None = None  # a byte here (the exit code) starts the watchdog
         self._signals: list[int] = []
 
     @classmethod
@@ -137,11 +139,20 @@ class CapwatchDriver(LinuxDriver):
 
     def start_application_mode(self) -> None:
         super().start_application_mode()
+        if self._watchdog_pipe is None:  # once: a resume after ctrl+z starts the mode again
+            read_end, self._watchdog_pipe = os.pipe()
+            watchdog = Thread(target=self._watchdog, args=(read_end,), daemon=True)
+            watchdog.start()
         loop = asyncio.get_running_loop()
         for signum in QUIT_SIGNALS:
             if signal.getsignal(signum) is signal.SIG_IGN:
                 continue  # nohup / trap '' HUP: respected; a dead tty is noticed on input
             loop.add_signal_handler(signum, self._quit_signal, signum)
+            # asyncio runs _quit_signal from the loop; this Python-level handler (in place of
+            # asyncio's no-op one: the wakeup fd still reaches the loop) starts the watchdog
+            # even if the loop never gets there. It only writes a byte: a signal handler that
+            # took a lock could deadlock with the code it interrupted.
+            signal.signal(signum, self._on_quit_signal)
             self._signals.append(signum)
 
     def stop_application_mode(self) -> None:
@@ -176,6 +187,9 @@ class CapwatchDriver(LinuxDriver):
         """Input ended or the screen cannot be written: nobody is watching; quit."""
         self._quit(return_code=0)
 
+    def _on_quit_signal(self, signum: int, frame: object) -> None:
+        self._start_watchdog(128 + signum)
+
     def _quit_signal(self, signum: int) -> None:
         if self._quitting:  # a second signal: the clean way is stuck, so restore and go
             self._force_exit(128 + signum)
@@ -187,9 +201,19 @@ class CapwatchDriver(LinuxDriver):
         if not self._quitting:
             self._quitting = True
             self._app.call_later(self._app.exit, None, return_code)
-            watchdog = Timer(QUIT_GRACE_S, self._force_exit, args=(return_code,))
-            watchdog.daemon = True
-            watchdog.start()
+            self._start_watchdog(return_code)
+
+    def _start_watchdog(self, return_code: int) -> None:
+        """Exit with ``return_code`` in ``QUIT_GRACE_S`` unless the app has by then."""
+        if self._watchdog_pipe is not None:
+            with contextlib.suppress(OSError):
+                os.write(self._watchdog_pipe, bytes([return_code & 0xFF]))
+
+    def _watchdog(self, read_end: int) -> None:
+        code = os.read(read_end, 1)
+        if code:
+            time.sleep(QUIT_GRACE_S)
+            self._force_exit(code[0])
 
     def _force_exit(self, return_code: int) -> None:
         self._restore_now()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -223,3 +224,18 @@ async def test_a_provider_failure_still_backs_off_and_recovers() -> None:
         app.action_refresh()
         await refreshed(pilot, app, 3)
         assert "STALE" not in status(app) and "ERROR" not in status(app)
+
+
+async def test_quitting_during_a_hung_refresh_logs_no_error(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The refresh in flight is cancelled as the app closes: it must not try to draw on the
+    screen being taken down (it logged "status bar update failed" with a traceback)."""
+    provider = Scripted({2: "HANG"})
+    app = make_app(provider, Clock(START))
+    async with app.run_test(size=SIZE) as pilot:
+        await refreshed(pilot, app, 1)
+        app.action_refresh()
+        await until(pilot, lambda: provider.calls >= 2)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert not errors, [r.getMessage() for r in errors]
