@@ -10,7 +10,7 @@ imported only when created, so listing them and checking the config stay cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 
 from providers.base import Provider
@@ -88,6 +88,32 @@ def known(names: Collection[str]) -> dict[str, ProviderInfo]:
     if all(name in BUILTINS for name in names):
         return {name: _builtin(name) for name in names}
     return available()
+
+
+class Providers(Mapping[str, ProviderInfo]):
+    """``available()``, scanning the installed plugins only when a name that is not a
+    built-in is looked up, or the whole list is read (a plugin cannot shadow a built-in):
+    what the config and the flags are checked against, at no cost when they name built-ins."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, ProviderInfo] | None = None
+
+    def _all(self) -> dict[str, ProviderInfo]:
+        if self._found is None:
+            self._found = available()
+        return self._found
+
+    def __getitem__(self, name: str) -> ProviderInfo:
+        return _builtin(name) if name in BUILTINS else self._all()[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in BUILTINS or name in self._all()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 def available() -> dict[str, ProviderInfo]:

@@ -185,10 +185,20 @@ def _reading_options(parser: argparse.ArgumentParser) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "monitor"
-    if command in LONG_RUNNING:
-        from tui.settings.memory import keep_heap_small
+    if command not in LONG_RUNNING:
+        return _run(command, args)
+    from tui.settings import memory
 
-        keep_heap_small()
+    memory.keep_heap_small()
+    if command == "monitor":
+        memory.pause_gc()  # until the first screen is drawn (the app resumes it)
+    try:
+        return _run(command, args)
+    finally:
+        memory.resume_gc()
+
+
+def _run(command: str, args: argparse.Namespace) -> int:
     module = importlib.import_module(f"tui.commands.{command}")
     return int(module.run(args) or 0)
 

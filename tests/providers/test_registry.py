@@ -99,3 +99,22 @@ def test_built_ins_are_known_without_scanning_installed_plugins(
     monkeypatch.setattr(registry, "_plugin_infos", lambda: scans.append(1) or [])
     assert set(registry.known({"nse", "demo"})) == {"nse", "demo"} and not scans
     assert "someplugin" not in registry.known({"nse", "someplugin"}) and scans == [1]
+
+
+def test_the_lazy_list_scans_only_for_a_name_that_is_not_built_in(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What ``capwatch`` checks its config and flags against: built-ins cost no scan, and a
+    plugin is found once one is named (with one scan, however many lookups follow)."""
+    _install(site, "capwatch_testplugin", {"testfeed": "capwatch_testplugin:create"})
+    everything = registry.available()
+    scans: list[int] = []
+    scan = registry._plugin_infos
+    monkeypatch.setattr(registry, "_plugin_infos", lambda: scans.append(1) or scan())
+    providers = registry.Providers()
+    assert "demo" in providers and providers["nse"] == everything["nse"]
+    assert not scans
+    assert "testfeed" in providers and providers["testfeed"] == everything["testfeed"]
+    assert "missing" not in providers
+    assert dict(providers) == everything
+    assert scans == [1]

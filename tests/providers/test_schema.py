@@ -121,9 +121,9 @@ def test_urls_and_non_finite_numbers_are_refused_with_the_key() -> None:
 
 
 def test_the_written_config_says_the_declared_defaults() -> None:
-    from tui.settings.config import DEFAULT_CONFIG_TEXT
+    from tui.settings.config import default_config_text
 
-    config = parse_config(DEFAULT_CONFIG_TEXT)
+    config = parse_config(default_config_text())
     for name in ("nse", "bse", "yahoo"):
         written = config.provider_settings(name)
         assert written and written == {

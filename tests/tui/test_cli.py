@@ -1,10 +1,14 @@
-"""The command line: an option the top level shares with a subcommand may go on either side."""
+"""The command line: an option the top level shares with a subcommand may go on either side;
+the monitor starts with the cyclic collector paused."""
 
 from __future__ import annotations
 
+import gc
+import importlib
+
 import pytest
 
-from tui.cli import build_parser
+from tui.cli import build_parser, main
 
 SUBCOMMANDS_WITH_CONFIG = ("snapshot", "history", "feed", "serve", "doctor")
 
@@ -51,3 +55,19 @@ def test_a_bare_subcommand_still_has_every_option_unset() -> None:
         None,
         None,
     )
+
+
+@pytest.mark.parametrize(("argv", "paused"), [(["--demo"], True), (["feed", "--demo"], False)])
+def test_only_the_monitor_starts_without_the_cyclic_collector(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], paused: bool
+) -> None:
+    """The monitor's start runs with the collector paused (its app resumes it after the first
+    screen); whatever happens, it runs again once the command returns."""
+    seen: list[bool] = []
+    command = "feed" if argv[0] == "feed" else "monitor"
+    module = importlib.import_module(f"tui.commands.{command}")
+    monkeypatch.setattr(module, "run", lambda args: seen.append(gc.isenabled()) or 0)
+    monkeypatch.setattr("tui.settings.memory.keep_heap_small", lambda: None)
+    assert main(argv) == 0
+    assert seen == [not paused]
+    assert gc.isenabled()

@@ -8,7 +8,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-from tui.settings.config import DEFAULT_CONFIG_TEXT, Config, ConfigError, error_at, load_config
+from tui.settings.config import Config, ConfigError, default_config_text, error_at, load_config
 from tui.settings.paths import resolve_paths
 
 EXIT_CONFIG_ERROR = 2
@@ -33,7 +33,7 @@ def _init(path: Path) -> int:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "x", encoding="utf-8") as out:  # "x": fail if it exists, atomically
-            out.write(DEFAULT_CONFIG_TEXT)
+            out.write(default_config_text())
     except FileExistsError:
         print(f"capwatch: {path} already exists; not overwriting it", file=sys.stderr)
         return EXIT_CONFIG_ERROR

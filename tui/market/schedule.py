@@ -24,6 +24,8 @@ CLOSED_INTERVAL_S = 60.0
 MIN_INTERVAL_S = 0.1
 #: The longest wait between refreshes (seconds): a day. Longer is a typo (or ``inf``).
 MAX_INTERVAL_S = 86400.0
+#: Failed refreshes back off exponentially up to this (seconds).
+MAX_RETRY_S = 120.0
 
 
 def bounded_delay(delay: float, fallback: float) -> float:

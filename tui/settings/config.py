@@ -5,7 +5,7 @@ afternoon: unknown keys, wrong types and malformed TOML raise one ``ConfigError`
 file, the dotted key and, where it can be found, the line. Nothing here writes the file.
 
 With no config file ``Config()`` applies: every data kind comes from the demo market.
-``DEFAULT_CONFIG_TEXT`` (written by ``capwatch config --init``) selects the live sources.
+``default_config_text()`` (written by ``capwatch config --init``) selects the live sources.
 Command-line flags beat the file: ``Config.with_overrides``.
 """
 
@@ -18,19 +18,22 @@ import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
 
 from providers import registry
 from providers.contract import Part
 from providers.schema import PLUGIN_COMMON, SettingError
 from providers.schema import type_name as _type_name
-from tui.alerts import rules as alert_rules
 from tui.alerts.terminal import Delivery, Desktop
 from tui.market.clock import SpecialSession
 from tui.market.schedule import MAX_INTERVAL_S, MIN_INTERVAL_S, Refresh
+
+if TYPE_CHECKING:
+    from tui.alerts import rules as alert_rules
 
 #: Accepted ranges of the numeric settings: beyond them a value is a typo, or would freeze,
 #: crash or flood the monitor (an ``inf`` interval, 5,000 years of retention, 1e-300 requests
@@ -498,6 +501,8 @@ def _read_special_sessions(reader: _Reader, data: object) -> tuple[SpecialSessio
 
 def _read_alerts(reader: _Reader, data: object) -> tuple[alert_rules.Rule, ...]:
     """``[[alerts]]``: each table's keys checked for its kind, ids unique."""
+    from tui.alerts import rules as alert_rules  # only a config with alerts needs them
+
     if not isinstance(data, list):
         reader.fail("alerts", "expected [[alerts]] tables")
     rules: list[alert_rules.Rule] = []
@@ -692,11 +697,16 @@ def _said(name: str, key: str) -> str:
     return f'"{value}"' if isinstance(value, str) else f"{value:g}"  # type: ignore[str-format]
 
 
-_NSE, _BSE, _YAHOO = (
-    {key: _said(name, key) for key in ("base_url", "requests_per_second", "timeout")}
-    for name in ("nse", "bse", "yahoo")
-)
-DEFAULT_CONFIG_TEXT = f"""\
+@cache
+def default_config_text() -> str:
+    """The commented default config (``capwatch config --init``), with each built-in's
+    defaults read from its SPEC. Built on first use: reading NSE's SPEC imports its modules,
+    which no start of the monitor needs."""
+    nse, bse, yahoo = (
+        {key: _said(name, key) for key in ("base_url", "requests_per_second", "timeout")}
+        for name in ("nse", "bse", "yahoo")
+    )
+    return f"""\
 # capwatch configuration (TOML). Written by `capwatch config --init`;
 # check it with `capwatch config --check`. Command-line flags override these values.
 # Times are IST. Unknown keys are errors, so typos do not go unnoticed.
@@ -715,19 +725,19 @@ flows = ["nse"]                # FII/DII net cash flows (left out of a live conf
 announcements = ["nse"]        # corporate announcements (left out of a live config: none)
 
 [providers.nse]
-base_url = {_NSE["base_url"]}
-requests_per_second = {_NSE["requests_per_second"]:<8} # NSE blocks faster clients for 10 minutes
-timeout = {_NSE["timeout"]:<20} # seconds
+base_url = {nse["base_url"]}
+requests_per_second = {nse["requests_per_second"]:<8} # NSE blocks faster clients for 10 minutes
+timeout = {nse["timeout"]:<20} # seconds
 
 [providers.bse]
-base_url = {_BSE["base_url"]}
-requests_per_second = {_BSE["requests_per_second"]}
-timeout = {_BSE["timeout"]}
+base_url = {bse["base_url"]}
+requests_per_second = {bse["requests_per_second"]}
+timeout = {bse["timeout"]}
 
 [providers.yahoo]
-base_url = {_YAHOO["base_url"]}
-requests_per_second = {_YAHOO["requests_per_second"]}
-timeout = {_YAHOO["timeout"]}
+base_url = {yahoo["base_url"]}
+requests_per_second = {yahoo["requests_per_second"]}
+timeout = {yahoo["timeout"]}
 # max_age_hours = {_said("yahoo", "max_age_hours"):<11} # reject quotes older than this
 # [providers.yahoo.symbols]    # index name -> Yahoo symbol
 # "NIFTY 50" = "^NSEI"

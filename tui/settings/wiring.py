@@ -39,10 +39,10 @@ class Plan:
 def plan(args: argparse.Namespace) -> Plan:
     """Load the config named by ``--config``/``CAPWATCH_CONFIG`` (or defaults) and apply the
     flags. Raises ``tui.settings.config.ConfigError`` or ``ValueError`` (naming the flag)."""
-    from providers.registry import available
+    from providers.registry import Providers
 
     paths = resolve_paths(getattr(args, "config", None))
-    known = available()
+    known = Providers()  # installed plugins are looked for only if a name is not a built-in
     config = load_config_or_default(
         paths.config, explicit=paths.config_is_explicit, known_providers=known
     )

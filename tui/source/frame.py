@@ -13,10 +13,9 @@ from collections.abc import AsyncIterator, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from providers.contract import MarketStatus, Part, StockQuote
-from tui.alerts import AlertWatcher
 from tui.market.last_good import StalePart
 from tui.settings.watchlist import Watchlist
 from widgets.views import (
@@ -27,6 +26,9 @@ from widgets.views import (
     SegmentView,
     StockDetail,
 )
+
+if TYPE_CHECKING:
+    from tui.alerts import AlertWatcher
 
 
 def _empty() -> Mapping:

@@ -26,7 +26,7 @@ from providers.base import MAX_SERVER_DELAY_S, Provider, RateLimited
 from providers.contract import IST, ClosesTable, MarketPhase, Part, Segment, Snapshot
 from tui.alerts import AlertWatcher, views_and_alerts
 from tui.market.last_good import LastGood, StalePart
-from tui.market.schedule import CLOSED_INTERVAL_S, bounded_delay
+from tui.market.schedule import CLOSED_INTERVAL_S, MAX_RETRY_S, bounded_delay
 from tui.settings.watchlist import Watchlist
 from tui.source.frame import Frame, RefreshFailed
 from widgets.views import (
@@ -45,9 +45,6 @@ if TYPE_CHECKING:
     from tui.analytics import AnalyticsSettings
 
 log = logging.getLogger(__name__)
-
-#: Failed fetches back off exponentially up to this.
-MAX_RETRY_S = 120.0
 
 
 class Analytics(Protocol):

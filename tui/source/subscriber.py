@@ -22,7 +22,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from providers.contract import Segment
-from tui.alerts import AlertWatcher
 from tui.settings.config import FeedSettings
 from tui.settings.watchlist import Watchlist
 from tui.source import wire
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
     from nats.aio.client import Client
     from nats.aio.msg import Msg
     from nats.aio.subscription import Subscription
+
+    from tui.alerts import AlertWatcher
 
 log = logging.getLogger(__name__)
 

@@ -40,13 +40,12 @@ from textual.widgets import Input
 
 from providers.base import Provider, ProviderError, RateLimited
 from providers.contract import IST, ClosesTable, Part, Segment
-from tui.alerts import AlertWatcher
 from tui.alerts.terminal import Delivery, sequences
 from tui.market.last_good import StalePart
-from tui.market.schedule import bounded_delay
+from tui.market.schedule import MAX_RETRY_S, bounded_delay
+from tui.settings.memory import resume_gc
 from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.source.frame import Frame, ViewSource
-from tui.source.local import MAX_RETRY_S, Analytics, LocalSource, Schedule, SnapshotStore
 from tui.ui.framed_output import FramedApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
@@ -74,7 +73,9 @@ log = logging.getLogger(__name__)
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tui.alerts import AlertWatcher
     from tui.analytics import AnalyticsSettings
+    from tui.source.local import Analytics, Schedule, SnapshotStore
     from tui.ui.screens.detail import DetailScreen
     from tui.ui.screens.index import IndexScreen
 
@@ -181,6 +182,8 @@ class CapwatchApp(FramedApp):
         if source is None:
             if provider is None:
                 raise TypeError("CapwatchApp needs a provider or a source")
+            from tui.source.local import LocalSource  # a feed viewer has no local source
+
             source = LocalSource(
                 provider,
                 interval=interval,
@@ -230,7 +233,25 @@ class CapwatchApp(FramedApp):
     # --- layout ------------------------------------------------------------------------------
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(id="_default", min_size=MIN_SIZE)
+        screen = MainScreen(id="_default", min_size=MIN_SIZE)
+        # Textual adds these at the screen's first resize, after the first styling: every
+        # widget was then restyled, laid out and drawn again before the first screen (~20 ms).
+        # At another size its resize puts the right ones in their place, as it always did.
+        screen.add_class(*self.breakpoint_classes(self.size))
+        return screen
+
+    def breakpoint_classes(self, size: Size) -> list[str]:
+        """The classes ``HORIZONTAL_BREAKPOINTS`` and ``VERTICAL_BREAKPOINTS`` give a screen of
+        ``size``: on each axis, the one of the highest threshold the size reaches."""
+        chosen = []
+        for extent, breakpoints in (
+            (size.width, self.HORIZONTAL_BREAKPOINTS),
+            (size.height, self.VERTICAL_BREAKPOINTS),
+        ):
+            reached = [(low, name) for low, name in breakpoints or () if extent >= low]
+            if reached:
+                chosen.append(max(reached)[1])
+        return chosen
 
     def compose(self) -> ComposeResult:
         yield SegmentBar(id="segments")
@@ -294,6 +315,7 @@ class CapwatchApp(FramedApp):
             delay = self._failed(exc, stage="refresh")
         # Not on cancellation: the app is closing (its widgets may be gone), or a newer
         # refresh (``r``) took over and arms the next one itself.
+        resume_gc()  # a first refresh that drew nothing ends the start too
         self._arm(delay)
 
     def _arm(self, delay: float) -> None:
@@ -349,6 +371,7 @@ class CapwatchApp(FramedApp):
                 if asked or not self.paused:
                     self._draw(frame)
                     await self._painted()  # what follows (the daily work) waits for the paint
+                    resume_gc()  # the first screen is drawn: the start is over
                 else:
                     self._show_status()
                 self._deliver(frame.alerts)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,3 +153,32 @@ def test_the_feed_collector_with_an_unwritable_log_folder_still_reports_one_line
                 logging.getLogger(name).removeHandler(handler)
     assert code == 2
     assert "feed URL must look like nats://" in capsys.readouterr().err
+
+
+def test_a_viewer_builds_without_the_standalone_monitors_modules(tmp_path: Path) -> None:
+    """A feed viewer's start loads no alert evaluation or journal (its collector has them),
+    no local source, no plugin scan and no live provider (the default config's text reads
+    their SPECs): each is time before its first screen."""
+    probe = (
+        "import sys\n"
+        "from tui.cli import build_parser\n"
+        "from tui.commands.monitor import build_app\n"
+        "build_app(build_parser().parse_args(['--feed', 'nats://127.0.0.1:4222']))\n"
+        "print(sorted(m for m in sys.modules if m in sys.argv[1:]))\n"
+    )
+    unneeded = [
+        "tui.alerts.firing",
+        "tui.alerts.watcher",
+        "tui.alerts.journal",
+        "tui.source.local",
+        "importlib.metadata",
+        "providers.nse.spec",
+    ]
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *unneeded],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, XDG_CONFIG_HOME=str(tmp_path), CAPWATCH_CONFIG=""),
+        check=True,
+    )
+    assert done.stdout.strip() == "[]"

@@ -8,7 +8,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from tui.market.schedule import Refresh
-from tui.settings.config import DEFAULT_CONFIG_TEXT, parse_config
+from tui.settings.config import default_config_text, parse_config
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
@@ -22,4 +22,4 @@ def test_readme_quotes_the_refresh_defaults() -> None:
 
 
 def test_the_written_config_says_the_defaults() -> None:
-    assert parse_config(DEFAULT_CONFIG_TEXT).refresh == Refresh()
+    assert parse_config(default_config_text()).refresh == Refresh()

@@ -13,10 +13,10 @@ from providers.contract import Part
 from tui.cli import main
 from tui.market.clock import SpecialSession
 from tui.settings.config import (
-    DEFAULT_CONFIG_TEXT,
     Config,
     ConfigError,
     ProviderSettings,
+    default_config_text,
     load_config,
     load_config_or_default,
     parse_config,
@@ -42,7 +42,7 @@ def test_without_a_file_everything_comes_from_the_demo_market() -> None:
 
 
 def test_the_default_file_selects_nse_and_bse_with_yahoo_last_and_file_ratings() -> None:
-    config = parse_config(DEFAULT_CONFIG_TEXT, "default.toml", known_providers=KNOWN)
+    config = parse_config(default_config_text(), "default.toml", known_providers=KNOWN)
     sources = config.sources
     assert sources.indices == ("nse", "bse", "yahoo")
     assert sources.stocks == sources.breadth == sources.earnings == ("nse",)
@@ -74,7 +74,7 @@ def test_the_benchmark_is_configurable() -> None:
 
 def test_the_default_file_documents_the_built_in_defaults() -> None:
     """Everything but the sources must match ``Config()``, so the two cannot drift apart."""
-    written = parse_config(DEFAULT_CONFIG_TEXT)
+    written = parse_config(default_config_text())
     builtin = Config()
     for name in ("refresh", "display", "special_sessions", "history"):
         assert getattr(written, name) == getattr(builtin, name), name
@@ -356,7 +356,7 @@ def test_init_then_check_succeeds_on_a_fresh_machine(fresh_home: Path, capsys) -
     target = resolve_paths().config
     assert not target.parent.exists()
     assert main(["config", "--init"]) == 0
-    assert target.read_text(encoding="utf-8") == DEFAULT_CONFIG_TEXT
+    assert target.read_text(encoding="utf-8") == default_config_text()
     assert main(["config", "--check"]) == 0
     out = capsys.readouterr().out
     assert f"wrote {target}" in out

@@ -1,12 +1,16 @@
-"""The long-running commands give freed memory back to the system (``tui.settings.memory``)."""
+"""The long-running commands give freed memory back to the system, and the monitor's start
+runs without the cyclic collector (``tui.settings.memory``)."""
 
 from __future__ import annotations
 
+import gc
 import platform
 import subprocess
 import sys
 
 import pytest
+
+from tui.settings import memory
 
 _FREED_IN_A_THREAD = """
 import sys, threading
@@ -51,3 +55,37 @@ def test_memory_freed_in_a_worker_thread_goes_back_to_the_system() -> None:
     }
     assert grown["glibc defaults"] > 40  # the case is real: without the settings it is kept
     assert grown["kept small"] < 10
+
+
+@pytest.fixture
+def collector_restored():
+    """Whatever a test does to the garbage collector, it runs again afterwards."""
+    yield
+    memory.resume_gc()
+    gc.enable()
+    gc.unfreeze()
+
+
+def test_the_start_pauses_collection_until_resumed(collector_restored) -> None:
+    memory.pause_gc()
+    assert not gc.isenabled()
+    memory.resume_gc()
+    assert gc.isenabled()
+    memory.resume_gc()  # a second resume (the app calls it every refresh) changes nothing
+    assert gc.isenabled()
+
+
+def test_what_the_start_made_is_left_out_of_later_collections(collector_restored) -> None:
+    """Resumed plainly, the first young collection walked everything the start allocated."""
+    memory.pause_gc()
+    made = [[n] for n in range(50_000)]  # container objects: tracked by the collector
+    memory.resume_gc()
+    assert gc.get_count()[0] < 1000  # the young generation did not inherit them
+    assert gc.get_freeze_count() >= len(made)
+
+
+def test_resume_leaves_a_collector_paused_by_someone_else_alone(collector_restored) -> None:
+    gc.disable()
+    memory.pause_gc()  # already off: not ours to turn back on
+    memory.resume_gc()
+    assert not gc.isenabled()

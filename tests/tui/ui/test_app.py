@@ -3,6 +3,7 @@ the first refresh and the ones a test asks for happen: nothing depends on timing
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
 
@@ -14,6 +15,7 @@ from textual.widgets import Static
 
 from providers.base import ProviderUnavailable
 from providers.contract import IST, Part, Segment, Snapshot
+from tui.settings import memory
 from tui.ui.app import CapwatchApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.detail import DetailScreen
@@ -93,6 +95,57 @@ async def test_first_refresh_fills_every_pane_and_labels_demo() -> None:
         assert "next 12:30:05" in status  # injected clock + the hour interval
         titles = [p.border_title for p in app.panes]
     assert titles == ["Indices", "Breadth", "Gainers", "Losers", "Sectors", "Ratings", "Earnings"]
+
+
+@pytest.fixture
+def start_without_collector():
+    """The monitor's start as ``capwatch`` runs it: the cyclic collector paused."""
+    memory.pause_gc()
+    assert not gc.isenabled()
+    yield
+    memory.resume_gc()
+    gc.enable()
+
+
+async def test_collection_resumes_once_the_first_screen_is_drawn(start_without_collector) -> None:
+    async with make_app().run_test(size=SIZE) as pilot:
+        app = pilot.app
+        assert isinstance(app, CapwatchApp)
+        await until(pilot, lambda: drawn(app) >= 1)
+        await until(pilot, gc.isenabled)
+
+
+async def test_collection_resumes_when_the_first_refresh_fails(start_without_collector) -> None:
+    provider = FlakyProvider(fail_from=1)
+    async with make_app(provider).run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: provider.calls >= 1)
+        await pilot.app.workers.wait_for_complete()
+        assert drawn(pilot.app) == 0  # type: ignore[arg-type]
+        assert gc.isenabled()
+
+
+BREAKPOINTS = {"-narrow", "-wide", "-short", "-tall", "-huge"}
+
+
+@pytest.mark.parametrize(
+    ("size", "classes"),
+    [
+        ((120, 40), {"-wide", "-tall"}),
+        ((100, 30), {"-narrow", "-short"}),
+        ((130, 55), {"-wide", "-huge"}),
+    ],
+)
+async def test_the_screen_has_its_breakpoint_classes_before_the_first_styling(
+    size: tuple[int, int], classes: set[str]
+) -> None:
+    """Textual adds them at the screen's first resize, after the first styling: every widget
+    was styled, laid out and drawn twice before the first screen. The default screen starts
+    with the ones that resize gives."""
+    async with make_app().run_test(size=size) as pilot:
+        app = pilot.app
+        assert isinstance(app, CapwatchApp)
+        assert set(app.get_default_screen().classes) & BREAKPOINTS == classes
+        assert set(app.screen.classes) & BREAKPOINTS == classes  # as Textual's resize set them
 
 
 async def test_segments_switch_with_arrows_and_numbers() -> None:
