@@ -190,6 +190,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from tui.settings import memory
 
     memory.keep_heap_small()
+    memory.collect_young_less_often()
     if command == "monitor":
         memory.pause_gc()  # until the first screen is drawn (the app resumes it)
     try:

@@ -89,3 +89,13 @@ def test_resume_leaves_a_collector_paused_by_someone_else_alone(collector_restor
     memory.pause_gc()  # already off: not ours to turn back on
     memory.resume_gc()
     assert not gc.isenabled()
+
+
+def test_a_long_running_command_collects_young_objects_less_often(collector_restored) -> None:
+    before = gc.get_threshold()
+    try:
+        memory.collect_young_less_often()
+        assert gc.get_threshold() == (memory.YOUNG_COLLECTION_EVERY, *before[1:])
+        assert before[0] < memory.YOUNG_COLLECTION_EVERY
+    finally:
+        gc.set_threshold(*before)
