@@ -153,6 +153,7 @@ class CapwatchDriver(LinuxDriver):
             # even if the loop never gets there. It only writes a byte: a signal handler that
             # took a lock could deadlock with the code it interrupted.
             signal.signal(signum, self._on_quit_signal)
+            signal.siginterrupt(signum, False)  # as asyncio had it: system calls resume
             self._signals.append(signum)
 
     def stop_application_mode(self) -> None:
