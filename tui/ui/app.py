@@ -236,22 +236,14 @@ class CapwatchApp(FramedApp):
         screen = MainScreen(id="_default", min_size=MIN_SIZE)
         # Textual adds these at the screen's first resize, after the first styling: every
         # widget was then restyled, laid out and drawn again before the first screen (~20 ms).
-        # At another size its resize puts the right ones in their place, as it always did.
-        screen.add_class(*self.breakpoint_classes(self.size))
-        return screen
-
-    def breakpoint_classes(self, size: Size) -> list[str]:
-        """The classes ``HORIZONTAL_BREAKPOINTS`` and ``VERTICAL_BREAKPOINTS`` give a screen of
-        ``size``: on each axis, the one of the highest threshold the size reaches."""
-        chosen = []
+        # Its own rule picks them; at another size its resize puts the right ones in place.
+        width, height = self.size
         for extent, breakpoints in (
-            (size.width, self.HORIZONTAL_BREAKPOINTS),
-            (size.height, self.VERTICAL_BREAKPOINTS),
+            (width, self.HORIZONTAL_BREAKPOINTS),
+            (height, self.VERTICAL_BREAKPOINTS),
         ):
-            reached = [(low, name) for low, name in breakpoints or () if extent >= low]
-            if reached:
-                chosen.append(max(reached)[1])
-        return chosen
+            screen.add_class(*screen._get_breakpoint_classes(extent, breakpoints or []))
+        return screen
 
     def compose(self) -> ComposeResult:
         yield SegmentBar(id="segments")
