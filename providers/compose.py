@@ -332,7 +332,7 @@ def build_from_config(
             valid = ", ".join(p.value for p in Part)
             raise ValueError(f"unknown data kind {part_name!r} (valid: {valid})") from None
         parsed[part] = [names] if isinstance(names, str) else list(names)
-    known = registry.known({name for names in parsed.values() for name in names})
+    known = registry.Providers()  # the installed plugins are scanned only for a non-built-in
     for part, names in parsed.items():
         for name in names:
             if name not in known:

@@ -10,7 +10,7 @@ imported only when created, so listing them and checking the config stay cheap.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from providers.base import Provider
@@ -80,14 +80,6 @@ def _plugin_infos() -> list[ProviderInfo]:
 def _builtin(name: str) -> ProviderInfo:
     spec = builtin_spec(name)
     return ProviderInfo(name, spec.factory, spec.parts, spec.description, True)
-
-
-def known(names: Collection[str]) -> dict[str, ProviderInfo]:
-    """What is known of ``names``: built-ins without scanning the installed plugins (they
-    cannot shadow one), the rest from the scan. Missing: not installed."""
-    if all(name in BUILTINS for name in names):
-        return {name: _builtin(name) for name in names}
-    return available()
 
 
 class Providers(Mapping[str, ProviderInfo]):
