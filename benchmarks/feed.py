@@ -21,7 +21,6 @@ Run from the project root: .venv/bin/python benchmarks/feed.py [--window 10] [--
 from __future__ import annotations
 
 import argparse
-import os
 import socket
 import statistics
 import subprocess
@@ -32,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from monitor import BARE, BARE_READY, MONITOR_READY, ROOT
-from pty_session import PtySession, compile_project, pump_all, tree_usage
+from pty_session import PtySession, compile_project, home_env, pump_all, tree_usage
 
 from tui.source.bus import start_server
 
@@ -210,18 +209,9 @@ def main() -> None:
     counts = [int(n) for n in options.counts.split(",") if n]
     with tempfile.TemporaryDirectory(prefix="capwatch-bench-") as tmp:
         home = Path(tmp)
-        env = dict(
-            os.environ,
-            TERM="xterm-256color",
-            COLORTERM="truecolor",
-            COLUMNS=str(COLS),
-            LINES=str(ROWS),
-            HOME=str(home),
-            XDG_CONFIG_HOME=str(home / "config"),
-            XDG_DATA_HOME=str(home / "data"),
-            XDG_STATE_HOME=str(home / "state"),
+        env = home_env(
+            home, TERM="xterm-256color", COLORTERM="truecolor", COLUMNS=str(COLS), LINES=str(ROWS)
         )
-        env.pop("CAPWATCH_CONFIG", None)
         bare, bare_ticking = bare_app(env, options.bare_runs, options.window)
         rows = []
         for count in counts:

@@ -18,7 +18,6 @@ e.g. ``git worktree add /tmp/main-tree main`` then ``... first_screen.py /tmp/ma
 from __future__ import annotations
 
 import argparse
-import compileall
 import os
 import signal
 import statistics
@@ -29,7 +28,7 @@ from pathlib import Path
 
 from feed import CAPWATCH, DEMO, Feed
 from monitor import BARE, BARE_READY, MONITOR_READY, ROOT
-from pty_session import PtySession
+from pty_session import PtySession, compile_project, home_env
 
 COLLECTOR_WARM_S = 4.0  # the collector has published before the first viewer is timed
 
@@ -58,19 +57,11 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     options = parser.parse_args()
     trees = [tree.resolve() for tree in options.trees]
-    for tree in trees:  # as installed: bytecode written (see pty_session.compile_project)
-        for package in ("providers", "tui", "widgets"):
-            compileall.compile_dir(tree / package, quiet=1)
+    for tree in trees:
+        compile_project(tree)
     with tempfile.TemporaryDirectory(prefix="capwatch-first-") as tmp:
         home = Path(tmp)
-        env = dict(
-            os.environ,
-            HOME=str(home),
-            XDG_CONFIG_HOME=str(home / "config"),
-            XDG_DATA_HOME=str(home / "data"),
-            XDG_STATE_HOME=str(home / "state"),
-        )
-        env.pop("CAPWATCH_CONFIG", None)
+        env = home_env(home)
         feed = Feed(env, home, DEMO)
         try:
             time.sleep(COLLECTOR_WARM_S)
