@@ -413,18 +413,13 @@ class Pane(Widget, can_focus=True):
     def sort_key(self) -> str:
         return self.SORTS[self.sort_index] if self.SORTS else ""
 
-    def matches(self, *fields: str | None) -> bool:
-        """Whether a row with these fields passes the ``/`` filter (substring, any field)."""
-        return not self.filter_text or any(
-            field and self.filter_text in field.lower() for field in fields
-        )
-
     def matching(self, rows: Iterable[R], fields: Callable[[R], tuple[str | None, ...]]) -> list[R]:
-        """The ``rows`` whose ``fields`` pass the ``/`` filter: all of them, without looking,
-        when there is none (a feed of 400 rows is listed at every refresh)."""
-        if not self.filter_text:
+        """The ``rows`` with a ``fields`` value holding the ``/`` filter text (any case): all of
+        them, without looking, when there is none (a feed of 400 rows is listed each refresh)."""
+        wanted = self.filter_text
+        if not wanted:
             return list(rows)
-        return [row for row in rows if self.matches(*fields(row))]
+        return [row for row in rows if any(f and wanted in f.lower() for f in fields(row))]
 
     @property
     def chosen_key(self) -> str | None:
