@@ -55,6 +55,37 @@ _RETRY = (errno.EINTR, errno.EAGAIN)
 QUIT_GRACE_S = 5.0
 
 
+#: Seconds after the last input during which the key parser is ticked (its timeouts, such as
+#: a lone Esc, are a fraction of this); after that the input thread sleeps until input comes.
+PARSER_TICK_WINDOW_S = 1.0
+_TICK_S = 0.1
+
+
+class WakingEvent(Event):
+    """A ``threading.Event`` that also makes a pipe readable while set, so a thread blocked
+    in ``select`` on ``fileno()`` wakes as soon as it is set. Textual's driver sets and
+    clears its ``exit_event`` (which this replaces) to stop and restart its input thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._read_end, self._write_end = os.pipe()
+        os.set_blocking(self._read_end, False)
+
+    def fileno(self) -> int:
+        return self._read_end
+
+    def set(self) -> None:
+        super().set()
+        with contextlib.suppress(OSError):
+            os.write(self._write_end, b"x")
+
+    def clear(self) -> None:
+        super().clear()
+        with contextlib.suppress(OSError):
+            while os.read(self._read_end, 64):
+                pass
+
+
 def read_terminal(
     fd: int,
     feed: Callable[[str], None],
@@ -64,12 +95,21 @@ def read_terminal(
 ) -> bool:
     """Read ``fd`` and pass the decoded text to ``feed`` until ``stop`` is set (returns
     False) or the input ends — end-of-file or a read error such as EIO (returns True).
-    ``tick`` runs at least every 0.1 s (the key parser's timeouts, e.g. a lone Esc)."""
+    ``tick`` runs every 0.1 s for ``PARSER_TICK_WINDOW_S`` after input (the key parser's
+    timeouts, e.g. a lone Esc). Otherwise the thread sleeps until input comes or ``stop``
+    is set: a monitor left open all day is not woken ten times a second for nothing (a
+    ``WakingEvent`` wakes it; a plain ``Event`` is polled every 0.1 s)."""
     decode = getincrementaldecoder(encoding)(errors="replace").decode
+    waking = isinstance(stop, WakingEvent)
+    last_input = -PARSER_TICK_WINDOW_S
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
+        if waking:
+            selector.register(stop.fileno(), selectors.EVENT_READ)
         while not stop.is_set():
-            if selector.select(0.1):
+            recent = time.monotonic() - last_input < PARSER_TICK_WINDOW_S
+            ready = selector.select(_TICK_S if recent or not waking else None)
+            if any(key.fd == fd for key, _ in ready):
                 try:
                     data = os.read(fd, 4096)
                 except OSError as exc:
@@ -78,6 +118,7 @@ def read_terminal(
                     return True
                 if not data:
                     return True
+                last_input = time.monotonic()
                 if text := decode(data):
                     feed(text)
             tick()
@@ -131,6 +172,7 @@ class CapwatchDriver(LinuxDriver):
         self._quitting = False
         self._watchdog_pipe: int | None = None  # a byte here (the exit code) starts the watchdog
         self._signals: list[int] = []
+        self.exit_event = WakingEvent()  # the input thread sleeps until input or this
 
     @classmethod
     def for_charset(cls, charset: Charset) -> type[CapwatchDriver]:

@@ -6,8 +6,9 @@ import io
 import os
 import threading
 import time
+import tty
 
-from tui.ui.driver import TerminalOutput, read_terminal
+from tui.ui.driver import PARSER_TICK_WINDOW_S, TerminalOutput, WakingEvent, read_terminal
 from tui.ui.terminal import Charset
 
 
@@ -52,6 +53,74 @@ def test_stop_ends_the_loop_without_calling_the_terminal_gone() -> None:
     os.close(master)
     os.close(slave)
     assert result == {"gone": False}
+
+
+def test_an_idle_input_loop_sleeps_until_stopped() -> None:
+    """No input, no wake-ups (Textual's loop woke ten times a second, all day); the
+    ``WakingEvent`` that stops it wakes it at once."""
+    master, slave = os.openpty()
+    stop = WakingEvent()
+    ticks: list[float] = []
+    result: dict[str, bool] = {}
+    thread = threading.Thread(
+        target=lambda: result.setdefault(
+            "gone", read_terminal(slave, lambda text: None, lambda: ticks.append(0), stop)
+        )
+    )
+    thread.start()
+    time.sleep(0.6)
+    assert ticks == []
+    stopped_at = time.monotonic()
+    stop.set()
+    thread.join(timeout=5)
+    assert not thread.is_alive() and result == {"gone": False}
+    assert time.monotonic() - stopped_at < 0.5
+    os.close(master)
+    os.close(slave)
+
+
+def test_the_key_parser_is_ticked_after_input_then_the_loop_sleeps() -> None:
+    """A lone Esc becomes a key only when the parser's timeout is ticked: input starts the
+    ticks, and they stop ``PARSER_TICK_WINDOW_S`` later."""
+    master, slave = os.openpty()
+    tty.setraw(slave)  # as the app's terminal: no line buffering
+    stop = WakingEvent()
+    ticks: list[float] = []
+    fed: list[str] = []
+    thread = threading.Thread(
+        target=read_terminal, args=(slave, fed.append, lambda: ticks.append(time.monotonic()), stop)
+    )
+    thread.start()
+    typed_at = time.monotonic()
+    os.write(master, b"\x1b")
+    time.sleep(PARSER_TICK_WINDOW_S + 0.6)
+    stop.set()
+    thread.join(timeout=5)
+    os.close(master)
+    os.close(slave)
+    assert fed == ["\x1b"]
+    assert len(ticks) >= 5  # every 0.1 s within the window
+    assert ticks[0] - typed_at < 0.3
+    assert max(ticks[:-1]) - typed_at < PARSER_TICK_WINDOW_S + 0.3  # the last: on stop
+
+
+def test_a_waking_event_restarts_cleared() -> None:
+    """Textual clears its exit event to start input again (after ctrl+z): the pipe empties."""
+    stop = WakingEvent()
+    stop.set()
+    stop.clear()
+    master, slave = os.openpty()
+    ticks: list[int] = []
+    thread = threading.Thread(
+        target=read_terminal, args=(slave, print, lambda: ticks.append(0), stop)
+    )
+    thread.start()
+    time.sleep(0.4)
+    assert thread.is_alive() and ticks == []
+    stop.set()
+    thread.join(timeout=5)
+    os.close(master)
+    os.close(slave)
 
 
 def test_latin1_input_is_decoded_as_latin1() -> None:
