@@ -17,9 +17,9 @@ import asyncio
 import logging
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 import httpx
+from msgspec import Struct
 
 from providers.base import ProviderUnavailable
 
@@ -29,8 +29,7 @@ log = logging.getLogger(__name__)
 PRIME_WINDOW_S = 60.0
 
 
-@dataclass(frozen=True, slots=True)
-class CookiePolicy:
+class CookiePolicy(Struct, frozen=True):
     """How a source renews its jar. The defaults keep a jar until it is refused (Yahoo);
     NSE's provider passes the renewal timers of the public clients."""
 

@@ -17,12 +17,12 @@ import json
 import os
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from msgspec import Struct
 
 from providers.contract import (
     ANALYST_SCALE,
@@ -309,8 +309,7 @@ def _items_one_by_one(text: str, key: str) -> list[object]:
     return items
 
 
-@dataclass(frozen=True, slots=True)
-class FeedResult:
+class FeedResult(Struct, frozen=True):
     """What one read of a feed produced: the good items and one message per bad row."""
 
     items: tuple[Any, ...]

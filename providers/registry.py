@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from providers.base import Provider
 from providers.contract import Part
@@ -37,8 +38,7 @@ def builtin_spec(name: str) -> ProviderSpec:
     return importlib.import_module(SPEC_MODULES[name]).SPEC
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderInfo:
+class ProviderInfo(Struct, frozen=True):
     name: str
     target: str  # "module:attribute"
     parts: frozenset[Part]

@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from providers.contract import Breadth, IndexQuote, Part, Snapshot, StockQuote
 
@@ -37,8 +39,7 @@ INDEX_MOVE_PCT = (-50.0, 100.0)
 STOCK_MOVE_PCT = (-100.0, 10_000.0)
 
 
-@dataclass(frozen=True, slots=True)
-class Rejected:
+class Rejected(Struct, frozen=True):
     """One dropped row and why."""
 
     provider: str
@@ -51,8 +52,7 @@ class Rejected:
         return f"{self.provider}: {self.part.value} {self.row!r}: {self.field} {self.problem}"
 
 
-@dataclass(frozen=True, slots=True)
-class Checked:
+class Checked(Struct, frozen=True):
     snapshot: Snapshot
     rejected: tuple[Rejected, ...]
 

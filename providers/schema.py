@@ -14,10 +14,11 @@ import math
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 from types import MappingProxyType
+
+from msgspec import Struct
 
 from providers.contract import Part
 
@@ -88,8 +89,7 @@ class _Problem(Exception):
         self.problem = problem
 
 
-@dataclass(frozen=True, slots=True)
-class Setting:
+class Setting(Struct, frozen=True):
     """One ``[providers.NAME]`` key.
 
     ``low``/``high`` bound numbers (``low`` is exclusive unless ``low_inclusive``);
@@ -233,8 +233,7 @@ class Setting:
         return value
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderSpec:
+class ProviderSpec(Struct, frozen=True):
     """Everything known about a provider before it is imported."""
 
     name: str

@@ -6,8 +6,8 @@ Enter opens the index (chart, breadth, members, sector mix)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
+from msgspec.structs import replace
 from rich.text import Text
 from textual.message import Message
 

@@ -14,12 +14,12 @@ Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_row
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
 from typing import ClassVar, TypeVar
 
+from msgspec import Struct
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -40,8 +40,7 @@ R = TypeVar("R")
 _MERGE_GAP = 2
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(Struct, frozen=True):
     """A table column. Narrow panes drop columns with the highest ``priority`` first."""
 
     title: str
@@ -56,8 +55,7 @@ class Column:
 Line = tuple[Segment, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Lines:
+class Lines(Struct, frozen=True):
     """What a pane shows: an optional fixed header and ``count`` scrolling rows, each drawn by
     ``line(i)`` only when it is on screen (a feed may hold hundreds of rows)."""
 

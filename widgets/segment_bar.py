@@ -4,8 +4,8 @@ starred."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 
+from msgspec import Struct
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -29,8 +29,7 @@ KEY_HINT = "  ←/→ or 1-6"
 _SHORT = {"Large": "Lrg", "Small": "Sml", "Micro": "Mic", "Watch": "Wch"}
 
 
-@dataclass(frozen=True, slots=True)
-class _Form:
+class _Form(Struct, frozen=True):
     """How much the bar says: per-segment figures (``"all"``, ``"chosen"``, ``"none"``)."""
 
     decimals: int = 1

@@ -6,9 +6,9 @@ It draws only from a :class:`Status` value the app builds; every time is absolut
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from msgspec import Struct
 from rich.style import Style
 from rich.text import Text
 
@@ -21,8 +21,7 @@ SEPARATOR = " │ "
 _PHASE_MARK = {MarketPhase.OPEN: "●", MarketPhase.PRE_OPEN: "◐", MarketPhase.CLOSED: "○"}
 
 
-@dataclass(frozen=True, slots=True)
-class Status:
+class Status(Struct, frozen=True):
     provider: str = ""
     simulated: bool = False
     phase: MarketPhase | None = None

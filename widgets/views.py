@@ -1,15 +1,16 @@
 """View data: what analytics produces and widgets draw.
 
-Plain frozen dataclasses with no pandas or textual in them, so widgets stay presentation-only
-and can be tested with hand-made values. ``None`` always means "not known" (never zero).
+Plain frozen structs (``msgspec.Struct``) with no pandas or textual in them, so widgets stay
+presentation-only and can be tested with hand-made values. ``None`` always means "not known" (never zero).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+
+from msgspec import Struct
 
 from providers.contract import EarningsStatus, RatingKind, Segment
 
@@ -30,8 +31,7 @@ SIGNALS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Relative:
+class Relative(Struct, frozen=True):
     """An index's change minus the benchmark's over the same horizon, in percentage points."""
 
     benchmark: str
@@ -58,8 +58,7 @@ def scope_of(value: str) -> Scope:
     return WATCH if value == WATCH.value else Segment(value)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexRow:
+class IndexRow(Struct, frozen=True):
     name: str
     exchange: str
     last: float
@@ -78,8 +77,7 @@ class IndexRow:
     relative: Relative | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class BreadthPoint:
+class BreadthPoint(Struct, frozen=True):
     """One intraday breadth reading (analytics keeps one per minute)."""
 
     time: datetime
@@ -88,8 +86,7 @@ class BreadthPoint:
     unchanged: int
 
 
-@dataclass(frozen=True, slots=True)
-class BreadthView:
+class BreadthView(Struct, frozen=True):
     advances: int
     declines: int
     unchanged: int
@@ -99,8 +96,7 @@ class BreadthView:
     series: tuple[BreadthPoint, ...] = ()  # the day's readings behind ratio_series
 
 
-@dataclass(frozen=True, slots=True)
-class MoverRow:
+class MoverRow(Struct, frozen=True):
     symbol: str
     name: str
     sector: str
@@ -111,8 +107,7 @@ class MoverRow:
     band: str | None  # "upper" / "lower" when at the price band, else None
 
 
-@dataclass(frozen=True, slots=True)
-class SectorRow:
+class SectorRow(Struct, frozen=True):
     """A sector over one horizon: ``change_pct`` is over that horizon (index methodology),
     ``advances``/``declines``, median, leader and laggard count the same horizon's moves."""
 
@@ -129,8 +124,7 @@ class SectorRow:
     change_1m_pct: float | None = None  # and over one month (day rows only)
 
 
-@dataclass(frozen=True, slots=True)
-class HorizonView:
+class HorizonView(Struct, frozen=True):
     """Sectors and movers of a segment over a longer horizon than the day."""
 
     horizon: str  # one of HORIZONS other than "Day"
@@ -140,8 +134,7 @@ class HorizonView:
     losers: tuple[MoverRow, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SignalRow:
+class SignalRow(Struct, frozen=True):
     """A stock in a signal list: a breakout, a 52-week extreme, oversold or overbought."""
 
     symbol: str
@@ -153,8 +146,7 @@ class SignalRow:
     volume_ratio: float | None  # today's volume / 20-day average volume
 
 
-@dataclass(frozen=True, slots=True)
-class Breakouts:
+class Breakouts(Struct, frozen=True):
     """Per signal (``SIGNALS``), the segment's stocks showing it today, best move first."""
 
     lists: tuple[tuple[str, tuple[SignalRow, ...]], ...] = ()
@@ -166,8 +158,7 @@ class Breakouts:
         return len(self.rows(signal))
 
 
-@dataclass(frozen=True, slots=True)
-class FlowsView:
+class FlowsView(Struct, frozen=True):
     """FII/DII net cash flows (rupees crore): the latest day and the month so far."""
 
     day: date
@@ -178,8 +169,7 @@ class FlowsView:
     month_days: int  # trading days the month's sums cover (what the source has given)
 
 
-@dataclass(frozen=True, slots=True)
-class AnnouncementRow:
+class AnnouncementRow(Struct, frozen=True):
     at: datetime
     symbol: str
     name: str
@@ -187,8 +177,7 @@ class AnnouncementRow:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
-class EventRow:
+class EventRow(Struct, frozen=True):
     """One line of the ratings feed: analyst or technical change."""
 
     at: datetime
@@ -201,8 +190,7 @@ class EventRow:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class EarningsRow:
+class EarningsRow(Struct, frozen=True):
     symbol: str
     name: str
     date: date
@@ -211,8 +199,7 @@ class EarningsRow:
     days_to_go: int  # 0 today; negative for declared in the past
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentView:
+class SegmentView(Struct, frozen=True):
     """Everything the six panes show for one segment (or the watchlist) at one refresh."""
 
     segment: Scope
@@ -251,8 +238,7 @@ class SegmentView:
         return found[0] if found else None
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentSummary:
+class SegmentSummary(Struct, frozen=True):
     """What the segment bar shows of a segment: its rank among the cap segments and its change
     today. A feed viewer gets these for every segment and decodes only the view it shows."""
 
@@ -307,8 +293,7 @@ class SegmentViews(Mapping[Scope, SegmentView]):
         return len(self.summaries)
 
 
-@dataclass(frozen=True, slots=True)
-class StockDetail:
+class StockDetail(Struct, frozen=True):
     """The drill-down screen for one stock."""
 
     symbol: str
@@ -331,15 +316,13 @@ class StockDetail:
     avg_volume: float | None = None  # 20-day average daily volume
 
 
-@dataclass(frozen=True, slots=True)
-class SectorShare:
+class SectorShare(Struct, frozen=True):
     sector: str
     weight_pct: float  # share of the index's free-float cap
     change_pct: float | None  # the sector's members in the index, today
 
 
-@dataclass(frozen=True, slots=True)
-class IndexDetail:
+class IndexDetail(Struct, frozen=True):
     """The drill-down screen for one index: its chart, breadth, members and sector mix."""
 
     row: IndexRow
@@ -354,8 +337,7 @@ class IndexDetail:
     sectors: tuple[SectorShare, ...]  # largest weight first
 
 
-@dataclass(frozen=True, slots=True)
-class AlertRow:
+class AlertRow(Struct, frozen=True):
     """One fired alert, as the Alerts log lists it and a notification says it."""
 
     at: datetime  # the time of the data that fired it

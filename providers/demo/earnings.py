@@ -11,10 +11,10 @@ calendar is reproducible on its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from msgspec import Struct
 
 from providers.demo import days
 from providers.demo.universe import Universe
@@ -30,8 +30,7 @@ _EARLY_SHARE = np.array([0.08, 0.02, 0.0, 0.0])
 _NO_DATE = -1
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Quarter:
+class _Quarter(Struct, frozen=True, eq=False):
     results: np.ndarray  # date ordinal of each company's results
     with_dividend: np.ndarray  # bool: results meeting also considers a dividend
     other: np.ndarray  # date ordinal of an extra board meeting, or _NO_DATE

@@ -25,10 +25,10 @@ from __future__ import annotations
 import bisect
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from msgspec import Struct
 
 from providers.demo import days
 from providers.demo.universe import SECTORS, Universe
@@ -46,8 +46,7 @@ TRANSITIONS = np.array(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class RegimeParams:
+class RegimeParams(Struct, frozen=True):
     drift: float  # mean market factor per day
     vol_scale: float  # multiplies the clustered market volatility
     tilt: float  # added to the mid/small/micro segment factors (times their loading)

@@ -7,9 +7,8 @@ straight from the generated closes, without a session or a provider in the way.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 
 from providers.contract import CAP_SEGMENTS, Segment
 from providers.demo import days
@@ -21,8 +20,7 @@ from providers.demo.universe import INDICES, Universe, build
 RALLY_SESSIONS = 28
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class PathStats:
+class PathStats(Struct, frozen=True, eq=False):
     """Per measured day (rows) and cap segment (columns, CAP_SEGMENTS order)."""
 
     advances: np.ndarray  # (days, 4)

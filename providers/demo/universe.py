@@ -11,16 +11,14 @@ reviewed rarely would be), so index levels never jump.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
+from msgspec import Struct
 
 from providers.contract import CAP_SEGMENTS, Segment
 from providers.demo import names
 
 
-@dataclass(frozen=True, slots=True)
-class SectorDef:
+class SectorDef(Struct, frozen=True):
     name: str
     weight: float  # share of listed companies
     large_tilt: float  # > 1: over-represented among large caps (banks), < 1: among small
@@ -62,8 +60,7 @@ SECTORS: tuple[SectorDef, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class IndexDef:
+class IndexDef(Struct, frozen=True):
     """An index: members are ranks ``first``..``last`` (1-based, inclusive) by free-float cap."""
 
     name: str
@@ -114,8 +111,7 @@ _BAND_VOL = np.array([1.0, 1.0, 0.8, 0.5])
 _IDLE_CHANCE = np.array([0.0, 0.002, 0.015, 0.035])
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Universe:
+class Universe(Struct, frozen=True, eq=False):
     """Column arrays, one entry per company, ordered by rank (index 0 = largest)."""
 
     symbols: tuple[str, ...]

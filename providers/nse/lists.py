@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
 from typing import Protocol
+
+from msgspec import Struct
 
 from providers.base import BadPayload
 from providers.parse import clean_text
@@ -38,8 +39,7 @@ DEFAULT_LIST_FILES: Mapping[str, str] = MappingProxyType(
 LIST_PATH = "/content/indices/"
 
 
-@dataclass(frozen=True, slots=True)
-class Company:
+class Company(Struct, frozen=True):
     name: str
     industry: str
 

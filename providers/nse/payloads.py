@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from providers.base import BadPayload
 from providers.contract import (
@@ -47,8 +49,7 @@ RUPEES_PER_CRORE = 1e7
 CASH_MARKET_NAMES = frozenset({"capital market", "cm"})
 
 
-@dataclass(frozen=True, slots=True)
-class PastLevel:
+class PastLevel(Struct, frozen=True):
     """An index level NSE quotes for a past day (``label`` is the allIndices key)."""
 
     label: str
@@ -56,15 +57,13 @@ class PastLevel:
     level: float
 
 
-@dataclass(frozen=True, slots=True)
-class AllIndices:
+class AllIndices(Struct, frozen=True):
     quotes: tuple[IndexQuote, ...]
     breadth: tuple[Breadth, ...]
     past_levels: Mapping[str, tuple[PastLevel, ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class Constituents:
+class Constituents(Struct, frozen=True):
     """One index's members. ``stocks`` omits members without a price; ``symbols`` keeps them.
     ``status`` is the new shape's ``marketStatus`` block, when it parses."""
 

@@ -18,10 +18,12 @@ import asyncio
 import logging
 import math
 from collections.abc import Awaitable, Callable, Collection, Mapping
-from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from providers.base import ProviderError, ProviderUnavailable
 from providers.cadence import Every
@@ -85,8 +87,7 @@ async def _attempt(job: Awaitable[T]) -> Outcome[T]:
         return None, exc
 
 
-@dataclass(frozen=True, slots=True)
-class EndpointUse:
+class EndpointUse(Struct, frozen=True):
     """An endpoint's last call: the index name sent ("" if none), the rows it gave, and the
     cookie jar's age then (seconds)."""
 

@@ -8,9 +8,10 @@ in segments) and the per-endpoint index spellings.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct, field
 
 from providers.contract import Segment
 from providers.nse.spec import DEFAULTS, ENDPOINTS, SPEC
@@ -64,8 +65,7 @@ def _default(key: str) -> Any:
     return field(default_factory=lambda: _DEFAULTS[key])
 
 
-@dataclass(frozen=True, slots=True)
-class NseSettings:
+class NseSettings(Struct, frozen=True):
     """What the NSE provider can be told (see ``providers.nse.spec`` for each key). Index
     names are allIndices names; ``index_names`` maps them per endpoint where NSE spells them
     differently (e.g. "NIFTY SMLCAP 100")."""

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime
+
+from msgspec.structs import replace
 
 from providers.contract import IST, EarningsStatus, RatingKind, Segment
 from widgets.views import (

@@ -7,11 +7,11 @@ from __future__ import annotations
 import asyncio
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 from fakes.ports import free_port
+from msgspec.structs import replace
 from test_feed import COLLECTOR, ROOT
 
 from tui.market.clock import now_ist

@@ -2,11 +2,11 @@
 (sources: tests/fixtures/README.md)."""
 
 import json
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from providers.base import BadPayload
 from providers.contract import IST

@@ -3,11 +3,11 @@ rest kept; a part that loses every row is reported (issue 12, item 9)."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Collection
 
 import pytest
 from factories.snapshot import make_snapshot
+from msgspec.structs import replace
 
 from providers import sanity
 from providers.contract import Breadth, Part, Snapshot
@@ -16,14 +16,14 @@ from tui.commands.doctor import diagnose, render
 
 def _with_index(**changes: object) -> Snapshot:
     snapshot = make_snapshot()
-    first = dataclasses.replace(snapshot.indices[0], **changes)
-    return dataclasses.replace(snapshot, indices=(first, *snapshot.indices[1:]))
+    first = replace(snapshot.indices[0], **changes)
+    return replace(snapshot, indices=(first, *snapshot.indices[1:]))
 
 
 def _with_stock(**changes: object) -> Snapshot:
     snapshot = make_snapshot()
-    first = dataclasses.replace(snapshot.stocks[0], **changes)
-    return dataclasses.replace(snapshot, stocks=(first, *snapshot.stocks[1:]))
+    first = replace(snapshot.stocks[0], **changes)
+    return replace(snapshot, stocks=(first, *snapshot.stocks[1:]))
 
 
 def test_a_sound_snapshot_passes_untouched() -> None:
@@ -48,8 +48,8 @@ def test_a_refresh_judges_its_new_rows_while_reusing_the_verdict_on_unchanged_on
     sanity.check(first)
     assert len(judged) == len(first.stocks)
     judged.clear()
-    rebuilt = dataclasses.replace(first.stocks[1], last=-5.0)
-    second = dataclasses.replace(first, stocks=(first.stocks[0], rebuilt, *first.stocks[2:]))
+    rebuilt = replace(first.stocks[1], last=-5.0)
+    second = replace(first, stocks=(first.stocks[0], rebuilt, *first.stocks[2:]))
     checked = sanity.check(second)
     assert judged == [rebuilt.symbol]
     assert [r.row for r in checked.rejected] == [rebuilt.symbol]
@@ -103,8 +103,8 @@ def test_an_insane_stock_row_is_dropped_and_the_rest_kept(changes: dict[str, obj
 
 def test_a_repeated_index_row_keeps_the_first() -> None:
     snapshot = make_snapshot()
-    repeat = dataclasses.replace(snapshot.indices[0], last=24_050.0)
-    checked = sanity.check(dataclasses.replace(snapshot, indices=(*snapshot.indices, repeat)))
+    repeat = replace(snapshot.indices[0], last=24_050.0)
+    checked = sanity.check(replace(snapshot, indices=(*snapshot.indices, repeat)))
     assert [q.last for q in checked.snapshot.indices if q.name == "NIFTY 50"] == [24_100.55]
     assert checked.rejected[0].problem == "repeated; the first is kept"
 
@@ -112,15 +112,15 @@ def test_a_repeated_index_row_keeps_the_first() -> None:
 def test_breadth_of_1e20_is_dropped() -> None:
     snapshot = make_snapshot()
     huge = Breadth("NIFTY 50", 10**20, 5, 1, snapshot.as_of)
-    checked = sanity.check(dataclasses.replace(snapshot, breadth=(huge,)))
+    checked = sanity.check(replace(snapshot, breadth=(huge,)))
     assert checked.snapshot.breadth == ()
     assert "every row rejected (1)" in checked.snapshot.errors[Part.BREADTH]
 
 
 def test_a_part_that_loses_every_row_is_reported_as_failed() -> None:
     snapshot = make_snapshot()
-    nonsense = tuple(dataclasses.replace(q, last=-1.0) for q in snapshot.stocks)
-    checked = sanity.check(dataclasses.replace(snapshot, stocks=nonsense))
+    nonsense = tuple(replace(q, last=-1.0) for q in snapshot.stocks)
+    checked = sanity.check(replace(snapshot, stocks=nonsense))
     assert checked.snapshot.stocks == ()
     assert checked.snapshot.errors[Part.STOCKS].startswith("every row rejected (3), e.g. nse:")
 

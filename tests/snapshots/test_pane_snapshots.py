@@ -4,10 +4,9 @@ Sizes are pinned per test; the views carry a fixed time. Update with ``--snapsho
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from factories.views import mover, segment_view
+from msgspec.structs import replace
 from textual.app import App, ComposeResult
 
 from providers.contract import Segment

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from factories.views import event, mover, sector, segment_view
+from msgspec.structs import replace
 from rich.segment import Segment as Seg
 from rich.style import Style
 from rich.text import Text

@@ -16,16 +16,17 @@ replays nothing. Stale data (a stored snapshot, a failing provider) fires and cl
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from providers.contract import IST, RatingKind, Segment
 from tui.alerts.rules import STOCK_KINDS, Kind, Rule
 from widgets.views import WATCH, AlertRow, MoverRow, Scope, SegmentView
 
 
-@dataclass(frozen=True, slots=True)
-class Market:
+class Market(Struct, frozen=True):
     """What the rules look at, from one refresh."""
 
     as_of: datetime
@@ -39,8 +40,7 @@ class Market:
         return self.as_of.astimezone(IST).date()
 
 
-@dataclass(frozen=True, slots=True)
-class AlertState:
+class AlertState(Struct, frozen=True):
     """The rules' memory for one trading day: which subjects are active, and what fired."""
 
     day: date | None = None
@@ -48,8 +48,7 @@ class AlertState:
     log: tuple[AlertRow, ...] = field(default=())  # oldest first
 
 
-@dataclass(frozen=True, slots=True)
-class _Reading:
+class _Reading(Struct, frozen=True):
     key: str  # rule id + subject: what ``active`` remembers
     subject: str
     holds: bool | None  # None: not known this time

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from providers.contract import Segment
 from widgets.views import Scope, scope_of
@@ -70,8 +71,7 @@ def keys_for(kind: Kind) -> tuple[str, ...]:
     return (*_COMMON, *_KEYS[kind])
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(Struct, frozen=True):
     """One alert rule; see the module docstring for what each kind watches."""
 
     id: str

@@ -10,8 +10,9 @@ Pure strings: the monitor writes them to its terminal; tests capture them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from widgets.views import AlertRow
 
@@ -26,8 +27,7 @@ class Desktop(StrEnum):
     OSC777 = "osc777"
 
 
-@dataclass(frozen=True, slots=True)
-class Delivery:
+class Delivery(Struct, frozen=True):
     """The config's ``[notifications]``: ring the bell, send a desktop notification."""
 
     bell: bool = True

@@ -22,11 +22,11 @@ one segment builds one view a tick (a collector or ``capwatch snapshot`` reads t
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
+from msgspec import Struct
 
 from providers.contract import (
     CAP_SEGMENTS,
@@ -67,8 +67,7 @@ if TYPE_CHECKING:
 DEFAULT_SETTINGS = AnalyticsSettings()
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Prepared:
+class _Prepared(Struct, frozen=True, eq=False):
     """A loaded history, cleaned, with every technical call; ``key`` identifies it."""
 
     key: tuple | None
@@ -76,8 +75,7 @@ class _Prepared:
     calls: Calls
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Daily:
+class _Daily(Struct, frozen=True, eq=False):
     """Everything that changes at most once a trading day."""
 
     key: tuple
@@ -91,8 +89,7 @@ class _Daily:
     technical_rows: dict[Segment, list[EventRow]]  # events.newest_first order
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Tick:
+class _Tick(Struct, frozen=True, eq=False):
     """What ``detail``, ``watch_view`` and ``quotes`` need from the last refresh."""
 
     snapshot: Snapshot
@@ -107,8 +104,7 @@ class _Tick:
     signals: LiveSignals
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _Horizon:
+class _Horizon(Struct, frozen=True, eq=False):
     """One longer horizon of a tick: per stock its reference price, change and start weight."""
 
     name: str
@@ -119,8 +115,7 @@ class _Horizon:
     order: np.ndarray  # sectors.sector_order by ``change``
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class _HorizonCache:
+class _HorizonCache(Struct, frozen=True, eq=False):
     """A minute's horizons, and each segment's views of them once asked for."""
 
     key: tuple

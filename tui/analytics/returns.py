@@ -36,10 +36,10 @@ from __future__ import annotations
 import calendar
 import itertools
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 import numpy as np
+from msgspec import Struct
 
 from tui.analytics.frames import DailyCloses
 
@@ -79,8 +79,7 @@ def pct_array(last: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return out
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class References:
+class References(Struct, frozen=True, eq=False):
     """Per history column, the closes today's live price is compared with (NaN = unknown)."""
 
     columns: Mapping[str, int]
@@ -144,8 +143,7 @@ class References:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Horizons:
+class Horizons(Struct, frozen=True):
     """One name's figures against its references at a live price."""
 
     change_5d_pct: float | None

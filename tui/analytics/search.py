@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from providers.contract import StockQuote
 
 _FUZZY = 5
 
 
-@dataclass(frozen=True, slots=True)
-class _Last:
+class _Last(Struct, frozen=True):
     query: str
     matches: tuple[int, ...]  # positions matching ``query`` at any tier, in position order
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class AnalyticsSettings:
+
+class AnalyticsSettings(Struct, frozen=True):
     """Tunable knobs; defaults are what the monitor starts with.
 
     ``anchors`` are the "since" dates: a % since column compares with the last close on or

@@ -19,9 +19,8 @@ vectorised comparisons over all stocks. Definitions:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
+from msgspec import Struct, field
 
 from tui.analytics.frames import DailyCloses, LiveColumns, Universe, nan_to_none
 from tui.analytics.returns import MA_LENGTHS, References
@@ -31,8 +30,7 @@ from widgets.views import OVERBOUGHT, OVERSOLD, SIGNALS, Breakouts, SignalRow
 MIN_CLOSES_FOR_EXTREMES = 20
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class StockDaily:
+class StockDaily(Struct, frozen=True, eq=False):
     """Per universe position, what today's price is compared with (NaN = unknown)."""
 
     prev_close: np.ndarray  # the last close in the history
@@ -86,8 +84,7 @@ class StockDaily:
         )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class LiveSignals:
+class LiveSignals(Struct, frozen=True, eq=False):
     """One tick's signals for every stock of the universe."""
 
     flags: dict[str, np.ndarray]  # signal (SIGNALS) -> bool per stock

@@ -35,10 +35,10 @@ score across a step boundary, stamped at that day's 15:30 IST close.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 import numpy as np
+from msgspec import Struct
 
 from providers.contract import IST, TECHNICAL_SCALE, RatingChange, RatingKind
 from tui.analytics.frames import DailyCloses
@@ -226,8 +226,7 @@ def calls_with_hysteresis(score: np.ndarray) -> np.ndarray:
     return _CALL_OF_STATE[states]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
-class Calls:
+class Calls(Struct, frozen=True, eq=False):
     """The call of every history column on every session (``NO_CALL`` = none yet)."""
 
     dates: np.ndarray  # datetime64[D]

@@ -19,8 +19,9 @@ import re
 import sys
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import TypeVar
+
+from msgspec import Struct
 
 from providers import sanity
 from providers.base import BadPayload, Provider, ProviderError, RateLimited
@@ -68,8 +69,7 @@ def classify(message: str, error: BaseException | None = None) -> str:
     return "error"
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(Struct, frozen=True):
     """How one provider did for one data kind."""
 
     part: Part

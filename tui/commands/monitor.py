@@ -16,8 +16,9 @@ import argparse
 import os
 import sys
 from collections.abc import Collection
-from dataclasses import replace
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 if TYPE_CHECKING:
     from datetime import datetime

@@ -18,9 +18,10 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
 
 from providers.base import Provider, ProviderError
 from providers.contract import IST, Segment, Snapshot

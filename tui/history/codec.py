@@ -14,11 +14,13 @@ import json
 import types
 import typing
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime
 from enum import Enum
 from functools import cache
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct, field
+from msgspec.structs import fields
 
 from providers.contract import Snapshot
 
@@ -58,13 +60,12 @@ def _optional_inner(kind: object) -> object | None:
     return options[0]
 
 
-#: A dataclass's JSON layout: (key, attribute) pairs in output order.
+#: A struct's JSON layout: (key, attribute) pairs in output order.
 Layout = tuple[tuple[str, str], ...]
 
 
-@dataclass(frozen=True, eq=False)
-class Style:
-    """How the walker writes leaves and lays out dataclasses. The default is exact (the
+class Style(Struct, frozen=True, eq=False):
+    """How the walker writes leaves and lays out structs. The default is exact (the
     store's); ``layouts`` may rename, reorder or leave out fields of a contract type."""
 
     number: Convert = _identity  # a float field's value (None never reaches it)
@@ -99,7 +100,7 @@ def encoder(kind: object, style: Style = EXACT) -> Convert:
             order = tuple(args[0])
             return lambda v: {str(key(k)): item(v[k]) for k in order if k in v}
         return lambda v: {str(key(k)): item(x) for k, x in v.items()}
-    if isinstance(kind, type) and is_dataclass(kind):
+    if isinstance(kind, type) and issubclass(kind, Struct):
         hints = typing.get_type_hints(kind)
         plan = [(name, attr, encoder(hints[attr], style)) for name, attr in _layout(kind, style)]
         return lambda v: {name: encode(getattr(v, attr)) for name, attr, encode in plan}
@@ -144,8 +145,8 @@ def _decoder(kind: object) -> Convert:
     if origin is Mapping:
         key, item = _decoder(args[0]), _decoder(args[1])
         return lambda v: {key(k): item(x) for k, x in _expect_dict(v).items()}
-    if isinstance(kind, type) and is_dataclass(kind):
-        return _dataclass_decoder(kind)
+    if isinstance(kind, type) and issubclass(kind, Struct):
+        return _struct_decoder(kind)
     if kind is datetime:
         return _parse_datetime
     if kind is date:
@@ -157,7 +158,7 @@ def _decoder(kind: object) -> Convert:
     raise TypeError(f"unsupported type {kind}")
 
 
-def _dataclass_decoder(kind: type) -> Convert:
+def _struct_decoder(kind: type) -> Convert:
     hints = typing.get_type_hints(kind)
     plan = {f.name: _decoder(hints[f.name]) for f in fields(kind)}
 

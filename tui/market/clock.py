@@ -18,8 +18,9 @@ holiday or weekend notwithstanding, with a 15-minute pre-open before their start
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+
+from msgspec import Struct
 
 from providers.contract import IST, MarketPhase
 from providers.holidays import BUNDLED_HOLIDAYS
@@ -39,8 +40,7 @@ _WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")  # strftime("%a") 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
-@dataclass(frozen=True, slots=True)
-class SpecialSession:
+class SpecialSession(Struct, frozen=True):
     """An extra session from config, e.g. Muhurat trading: IST wall-clock times on ``day``."""
 
     day: date
@@ -53,8 +53,7 @@ class SpecialSession:
             raise ValueError(f"special session {self.day}: start {self.start} is not before end")
 
 
-@dataclass(frozen=True, slots=True)
-class Session:
+class Session(Struct, frozen=True):
     """One trading session in IST: pre-open from ``pre_open``, trading ``open``..``close``.
     ``name`` is empty for the normal session."""
 

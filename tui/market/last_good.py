@@ -10,10 +10,12 @@ why; the monitor marks their panes and does not record them as today's data.
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from providers.contract import PART_FIELDS, Part, Snapshot
 
@@ -21,22 +23,19 @@ from providers.contract import PART_FIELDS, Part, Snapshot
 MAY_BE_EMPTY = frozenset({Part.RATINGS, Part.EARNINGS})
 
 
-@dataclass(frozen=True, slots=True)
-class StalePart:
+class StalePart(Struct, frozen=True):
     """A part shown from an earlier refresh: ``since`` is when that data was fetched."""
 
     reason: str
     since: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Merged:
+class Merged(Struct, frozen=True):
     snapshot: Snapshot
     stale: Mapping[Part, StalePart]
 
 
-@dataclass(frozen=True, slots=True)
-class _Good:
+class _Good(Struct, frozen=True):
     value: Any
     at: datetime
     members: Mapping[str, tuple[str, ...]]

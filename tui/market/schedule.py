@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import logging
 import math
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from providers.base import Provider, ProviderError
 from tui.market.clock import MarketClock
@@ -36,8 +37,7 @@ def bounded_delay(delay: float, fallback: float) -> float:
     return min(max(delay, 0.0), MAX_INTERVAL_S)
 
 
-@dataclass(frozen=True, slots=True)
-class Refresh:
+class Refresh(Struct, frozen=True):
     """Seconds between refreshes: market open (and pre-open), closed but opening soon, and
     the slow heartbeat used on long closures (nights, weekends, holidays)."""
 

@@ -16,13 +16,15 @@ import math
 import re
 import tomllib
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from providers import registry
 from providers.contract import Part
@@ -40,8 +42,7 @@ if TYPE_CHECKING:
 #: per second). ``Range(low, high)`` is inclusive.
 
 
-@dataclass(frozen=True, slots=True)
-class Range:
+class Range(Struct, frozen=True):
     low: float
     high: float
 
@@ -67,8 +68,7 @@ def _deep_freeze(value: object) -> object:
     return value
 
 
-@dataclass(frozen=True, slots=True)
-class Sources:
+class Sources(Struct, frozen=True):
     """Which providers supply each data kind, first choice first, then fallbacks."""
 
     indices: tuple[str, ...] = ("demo",)
@@ -95,8 +95,7 @@ class Sources:
         return tuple(dict.fromkeys(names))
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderSettings:
+class ProviderSettings(Struct, frozen=True):
     """A ``[providers.NAME]`` table: the common knobs plus provider-specific ``extra`` keys."""
 
     base_url: str | None = None
@@ -114,8 +113,7 @@ class ProviderSettings:
         return _frozen({**{k: v for k, v in common.items() if v is not None}, **self.extra})
 
 
-@dataclass(frozen=True, slots=True)
-class Display:
+class Display(Struct, frozen=True):
     movers: int = 10
     #: Anchor dates for the "since" column; the first is shown. None set: the start of the
     #: Indian financial year (1 April), which moves with the calendar.
@@ -126,8 +124,7 @@ class Display:
     theme: str = "textual-dark"
 
 
-@dataclass(frozen=True, slots=True)
-class Retention:
+class Retention(Struct, frozen=True):
     """How long the history store keeps daily closes (years)."""
 
     daily_years: int = 3
@@ -137,8 +134,7 @@ class Retention:
 DEFAULT_FEED_URL = "nats://127.0.0.1:4222"
 
 
-@dataclass(frozen=True, slots=True)
-class FeedSettings:
+class FeedSettings(Struct, frozen=True):
     """``[feed]``: the NATS server a collector publishes to and viewers read from.
 
     ``url`` set makes bare ``capwatch`` a viewer; ``market`` names the subjects, so one server
@@ -156,15 +152,13 @@ class FeedSettings:
     tls_key: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ServeSettings:
+class ServeSettings(Struct, frozen=True):
     """``[serve]``: ``password`` is required to bind ``capwatch serve`` beyond localhost."""
 
     password: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Config:
+class Config(Struct, frozen=True):
     """Everything configurable. ``path`` is the file it came from (None: built-in defaults)."""
 
     path: Path | None = None

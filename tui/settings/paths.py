@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
+from msgspec import Struct
 
 APP_NAME = "capwatch"
 CONFIG_ENV = "CAPWATCH_CONFIG"
@@ -26,8 +26,7 @@ ALERTS_FILENAME = "alerts.json"
 DEMO_PREFIX = "demo-"
 
 
-@dataclass(frozen=True, slots=True)
-class Paths:
+class Paths(Struct, frozen=True):
     """The files in use. ``config_source`` says why that config path was chosen:
     ``"--config"``, ``CONFIG_ENV`` or ``"default"``."""
 

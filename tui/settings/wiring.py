@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from providers.base import Provider
 from providers.contract import IST
@@ -23,8 +24,7 @@ from tui.settings.paths import Paths, resolve_paths
 REPRODUCIBLE_START = datetime(2026, 2, 11, 11, 30, tzinfo=IST)
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(Struct, frozen=True):
     """The config in force (flags applied) and where it came from."""
 
     config: Config

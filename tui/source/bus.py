@@ -28,12 +28,13 @@ import subprocess
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from providers.contract import MarketStatus, Part
 from tui.market.last_good import StalePart
@@ -58,8 +59,7 @@ RESET_RETRIES = 2
 MAX_BEAT_S = 5.0
 
 
-@dataclass(frozen=True, slots=True)
-class FeedStatus:
+class FeedStatus(Struct, frozen=True):
     """What a collector says besides the views: the status bar's data, its health, its pace.
 
     ``seq`` numbers refreshes (views published with the same ``seq`` belong together);
@@ -88,8 +88,7 @@ class FeedStatus:
     summaries: tuple[tuple[Scope, SegmentSummary], ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Subjects:
+class Subjects(Struct, frozen=True):
     market: str
 
     @property

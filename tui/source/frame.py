@@ -10,10 +10,11 @@ publishes them); a viewer cannot recompute a Watch view of its own.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Collection, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec import Struct, field
 
 from providers.contract import MarketStatus, Part, StockQuote
 from tui.market.last_good import StalePart
@@ -35,8 +36,7 @@ def _empty() -> Mapping:
     return MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
-class Frame:
+class Frame(Struct, frozen=True):
     """Everything the screens show after one refresh.
 
     ``errors`` maps a stage or data kind to a message (the rest is still good);

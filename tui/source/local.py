@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
-from dataclasses import replace
 from datetime import date, datetime
 from functools import partial
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Protocol
+
+from msgspec.structs import replace
 
 from providers import sanity
 from providers.base import MAX_SERVER_DELAY_S, Provider, RateLimited

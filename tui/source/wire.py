@@ -1,4 +1,4 @@
-"""Views on the wire: the frozen view dataclasses to JSON and back, driven by their type hints.
+"""Views on the wire: the frozen view structs to JSON and back, driven by their type hints.
 
 The collector publishes exactly what the panes draw (``widgets.views``), so a viewer needs
 neither pandas nor the analytics to rebuild them. Views go out ``pack``ed (deflated: a
@@ -10,7 +10,6 @@ and viewer of different versions fail loudly.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import types
 import zlib
@@ -20,9 +19,11 @@ from enum import Enum
 from functools import cache, partial
 from typing import Any, Union, get_args, get_origin, get_type_hints
 
+from msgspec import Struct
+
 
 def to_plain(value: object) -> Any:
-    """A view (or any nesting of dataclasses, tuples, enums, dates) as JSON-ready values.
+    """A view (or any nesting of structs, tuples, enums, dates) as JSON-ready values.
     Numbers and strings first, and each class's fields looked up once: a collector encodes
     some ten thousand rows a refresh."""
     kind = type(value)
@@ -47,10 +48,10 @@ _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 @cache
 def _field_names(kind: type) -> tuple[str, ...] | None:
-    """The field names of dataclass ``kind``, in order; None for any other type."""
-    if not dataclasses.is_dataclass(kind):
+    """The field names of struct ``kind``, in order; None for any other type."""
+    if not (isinstance(kind, type) and issubclass(kind, Struct)):
         return None
-    return tuple(field.name for field in dataclasses.fields(kind))
+    return kind.__struct_fields__
 
 
 def dumps(value: object) -> bytes:
@@ -102,9 +103,9 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
             return lambda value: tuple(map(item, value))
         parts = [_decoder(arg) for arg in args]
         return lambda value: tuple(p(v) for p, v in zip(parts, value, strict=True))
-    if dataclasses.is_dataclass(kind):
+    if isinstance(kind, type) and issubclass(kind, Struct):
         hints = get_type_hints(kind)
-        fields = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(kind)]
+        fields = [(name, _decoder(hints[name])) for name in kind.__struct_fields__]
         build = lambda value: kind(*[decode(value[name]) for name, decode in fields])  # noqa: E731
         return _remembered(build)
     if isinstance(kind, type):

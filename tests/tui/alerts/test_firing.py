@@ -3,10 +3,10 @@ a fresh state each trading day; every rule kind on hand-made views."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 from factories.views import AS_OF, event, mover, results, segment_view
+from msgspec.structs import replace
 
 from providers.contract import RatingKind, Segment
 from tui.alerts import AlertState, Kind, Market, Rule, evaluate

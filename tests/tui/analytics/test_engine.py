@@ -312,7 +312,7 @@ def test_the_segment_bar_figures_known_at_once_match_the_views(engine):
 def test_the_same_quotes_again_add_no_breadth_reading(engine):
     """A failed fetch's kept quotes come back as the same objects with a later time: the
     day's A/D chart must not grow a reading for them."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     first = snapshot(_stocks(), _indices())
     engine.refresh(first)

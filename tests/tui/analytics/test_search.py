@@ -4,11 +4,11 @@ without changing the answer."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
 from factories.snapshot import make_snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from providers.demo import create
 from tui.analytics.search import StockSearch

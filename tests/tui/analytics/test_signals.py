@@ -1,11 +1,10 @@
 """Breakouts, 52-week extremes, RSI(14) and volume ratios with today's price, through the
 engine on hand-made histories (every expected figure worked out by hand)."""
 
-from dataclasses import replace
-
 import numpy as np
 import pytest
 from factories.analytics import history, snapshot, stock
+from msgspec.structs import replace
 
 from providers.contract import Segment
 from tui.analytics import AnalyticsSettings, MarketAnalytics

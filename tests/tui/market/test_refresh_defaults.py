@@ -4,8 +4,9 @@ quote them and must not drift."""
 from __future__ import annotations
 
 import re
-from dataclasses import fields
 from pathlib import Path
+
+from msgspec.structs import fields
 
 from tui.market.schedule import Refresh
 from tui.settings.config import default_config_text, parse_config

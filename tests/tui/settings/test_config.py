@@ -3,7 +3,6 @@ the ``capwatch config`` command on a fresh machine."""
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date, time
 from pathlib import Path
 
@@ -146,7 +145,7 @@ def test_provider_settings_leave_out_what_is_not_set() -> None:
 
 def test_config_values_cannot_be_changed_in_place() -> None:
     config = Config()
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):
         config.display.movers = 3  # type: ignore[misc]
     with pytest.raises(TypeError):
         config.providers["nse"] = ProviderSettings()  # type: ignore[index]

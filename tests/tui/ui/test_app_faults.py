@@ -7,7 +7,6 @@ interval is an hour and the clock is a hand-moved ``Clock``, so nothing depends 
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import logging
 from collections.abc import Callable, Collection
 from datetime import datetime, timedelta
@@ -15,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from factories.demo import demo_market
+from msgspec.structs import replace
 
 from providers.base import ProviderUnavailable, RateLimited
 from providers.contract import IST, Breadth, Part, Snapshot
@@ -100,7 +100,7 @@ async def test_a_failure_in_the_scheduling_itself_still_arms_a_refresh() -> None
         def next_open(self, now: datetime) -> datetime:
             return now
 
-    provider = Scripted({1: lambda s: dataclasses.replace(s, status=None)})  # ask the schedule
+    provider = Scripted({1: lambda s: replace(s, status=None)})  # ask the schedule
     app = make_app(provider, Clock(START), schedule=BrokenSchedule())
     async with app.run_test(size=SIZE) as pilot:
         await refreshed(pilot, app, 1)
@@ -120,16 +120,14 @@ async def test_a_rate_limit_past_midnight_shows_the_resume_date() -> None:
 def _failed(part: Part, field: str, message: str) -> Callable[[Snapshot], Snapshot]:
     def change(snapshot: Snapshot) -> Snapshot:
         errors = {**snapshot.errors, part: message}
-        return dataclasses.replace(snapshot, errors=errors, **{field: ()})
+        return replace(snapshot, errors=errors, **{field: ()})
 
     return change
 
 
 def _nan_indices(snapshot: Snapshot) -> Snapshot:
     nan = float("nan")
-    return dataclasses.replace(
-        snapshot, indices=tuple(dataclasses.replace(q, last=nan) for q in snapshot.indices)
-    )
+    return replace(snapshot, indices=tuple(replace(q, last=nan) for q in snapshot.indices))
 
 
 @pytest.mark.parametrize(
@@ -141,7 +139,7 @@ def _nan_indices(snapshot: Snapshot) -> Snapshot:
             ("gainers", "losers", "sectors"),
             "HTTP 503",
         ),
-        (lambda s: dataclasses.replace(s, indices=()), Part.INDICES, ("indices",), "no data"),
+        (lambda s: replace(s, indices=()), Part.INDICES, ("indices",), "no data"),
         (_nan_indices, Part.INDICES, ("indices",), "every row rejected"),
     ],
 )
@@ -178,9 +176,7 @@ async def test_a_failed_empty_or_insane_part_keeps_its_last_good_data_marked_sta
 
 async def test_insane_breadth_never_reaches_the_store(tmp_path: Path) -> None:
     def huge(snapshot: Snapshot) -> Snapshot:
-        return dataclasses.replace(
-            snapshot, breadth=(Breadth("NIFTY 50", 10**20, 1, 1, snapshot.as_of),)
-        )
+        return replace(snapshot, breadth=(Breadth("NIFTY 50", 10**20, 1, 1, snapshot.as_of),))
 
     provider = Scripted({1: huge})
     with HistoryStore.open(tmp_path / "demo.db", simulated=True) as store:

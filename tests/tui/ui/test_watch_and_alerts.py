@@ -4,12 +4,12 @@ hour, so only the refreshes a test asks for happen)."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 from factories.app import drawn
 from factories.demo import demo_market
+from msgspec.structs import replace
 from test_app import SIZE, START, FlakyProvider, lines, make_app, pane, started, until
 from textual.pilot import Pilot
 from textual.widgets._toast import Toast
