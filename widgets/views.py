@@ -1,7 +1,8 @@
 """View data: what analytics produces and widgets draw.
 
 Plain frozen structs (``msgspec.Struct``) with no pandas or textual in them, so widgets stay
-presentation-only and can be tested with hand-made values. ``None`` always means "not known" (never zero).
+presentation-only and can be tested with hand-made values. ``None`` always means "not known"
+(never zero).
 """
 
 from __future__ import annotations

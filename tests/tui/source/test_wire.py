@@ -7,6 +7,8 @@ import asyncio
 from collections.abc import Mapping
 from datetime import datetime
 
+import msgspec
+import numpy as np
 import pytest
 
 from providers.contract import IST, MarketPhase, MarketStatus, Part, Segment
@@ -14,7 +16,7 @@ from providers.demo import create
 from tui.analytics import AnalyticsSettings, MarketAnalytics
 from tui.source import wire
 from tui.source.bus import FeedStatus
-from widgets.views import WATCH, AlertRow, SegmentView, StockDetail
+from widgets.views import WATCH, AlertRow, SegmentSummary, SegmentView, StockDetail
 
 START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
 
@@ -79,9 +81,29 @@ def test_status_round_trips() -> None:
         beat=5.0,
         alerts=(AlertRow(START, "small-breadth", "small", "2.60", "Small A/D above 2.5"),),
         fetched=((Part.EARNINGS, START),),
+        summaries=((Segment.SMALL, SegmentSummary(2, -0.4)), (WATCH, SegmentSummary(None, 1.2))),
     )
     back = wire.loads(FeedStatus, wire.dumps(status))
     assert back == status and back.fetched[0][0] is Part.EARNINGS
+    # a scope is a union of two string enums, which msgspec cannot read by itself
+    assert [scope for scope, _ in back.summaries] == [Segment.SMALL, WATCH]
+    assert back.summaries[1][0] is WATCH
+
+
+def test_a_scope_that_is_neither_a_segment_nor_watch_is_an_error() -> None:
+    status = FeedStatus(3, "demo", True, None, None, (), None, None, START, 5.0)
+    data = wire.dumps(
+        msgspec.structs.replace(status, summaries=((Segment.MID, SegmentSummary(1, 0.1)),))
+    )
+    assert b'"mid"' in data
+    with pytest.raises(ValueError, match="none of"):
+        wire.loads(FeedStatus, data.replace(b'"mid"', b'"mega"'))
+
+
+def test_numpy_numbers_left_in_a_view_travel_as_numbers() -> None:
+    summary = SegmentSummary(np.int64(3), np.float64(0.25))
+    assert wire.dumps(summary) == b'{"rank_today":3,"change_pct":0.25}'
+    assert wire.loads(SegmentSummary, wire.dumps(summary)) == SegmentSummary(3, 0.25)
 
 
 @pytest.mark.parametrize(
