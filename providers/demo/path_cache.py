@@ -5,6 +5,7 @@ three years of closes: ~0.15 s of a 2,400-stock demo's start-up, before its firs
 depends only on the seed, the number of stocks, the code that draws it and numpy's
 generators, so it is saved once (``capwatch`` and ``capwatch snapshot`` alike) under a name
 that carries all of those: new code or a new numpy makes a new file, never a stale market.
+The companies' names and symbols, a function of the same things, are kept with it.
 A missing, unreadable or foreign file is ignored (the path is generated as before), and a
 file that cannot be written costs nothing but the saving.
 """
@@ -15,17 +16,28 @@ import contextlib
 import hashlib
 import logging
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
+from msgspec import Struct
 
 from providers import contract, holidays
-from providers.demo import days, earnings, market, universe
+from providers.demo import days, earnings, market, names, universe
 
 log = logging.getLogger(__name__)
 
-#: The modules whose code decides the path (its calendar, universe, results and draws).
-_SHAPERS = (market, universe, earnings, days, holidays, contract)
+#: The modules whose code decides the path (its calendar, universe, results and draws) and
+#: the companies' names.
+_SHAPERS = (market, universe, names, earnings, days, holidays, contract)
+
+
+class Saved(Struct, frozen=True):
+    """What a cache file holds: the companies' labels and ``MarketPath.saved``'s arrays."""
+
+    file: Path
+    labels: universe.Labels
+    path: Mapping[str, np.ndarray]
 
 
 def _code_digest() -> str:
@@ -39,26 +51,42 @@ def cache_file(folder: Path, seed: int, stocks: int) -> Path:
     return folder / f"path-{seed}-{stocks}-{_code_digest()}.npz"
 
 
-def load(path: market.MarketPath, file: Path) -> bool:
-    """Resume ``path`` from ``file``; False (nothing changed) if there is none usable."""
+def load(file: Path, stocks: int) -> Saved | None:
+    """What ``file`` holds for a universe of ``stocks``, or None if there is none usable."""
     try:
         with np.load(file, allow_pickle=False) as saved:
-            path.resume(saved)
+            arrays = dict(saved)
+        columns = arrays.pop("names"), arrays.pop("symbols")
+        labels = (tuple(columns[0].tolist()), tuple(columns[1].tolist()))
+        if not all(
+            column.dtype.kind == "U" and len(set(listed)) == len(listed) == stocks
+            for column, listed in zip(columns, labels, strict=True)
+        ):
+            raise ValueError("saved names do not fit")
     except FileNotFoundError:
-        return False
+        return None
     except Exception as exc:  # any damage (a cut file, another program's): generate instead
         log.info("demo path cache %s not used: %r", file, exc)
-        return False
-    return True
+        return None
+    return Saved(file, labels, arrays)
 
 
-def save(path: market.MarketPath, file: Path) -> None:
-    """Write the whole of ``path`` to ``file`` (atomically: a reader never sees half)."""
+def resume(path: market.MarketPath, saved: Saved) -> None:
+    """Resume ``path`` from ``saved``; if it does not fit, ``path`` stays as it was."""
+    try:
+        path.resume(saved.path)
+    except Exception as exc:  # a foreign file's arrays: generate instead
+        log.info("demo path cache %s not used: %r", saved.file, exc)
+
+
+def save(path: market.MarketPath, labels: universe.Labels, file: Path) -> None:
+    """Write the whole of ``path`` and the ``labels`` to ``file`` (atomically: a reader
+    never sees half)."""
     partial = file.with_name(f"{file.name}.{os.getpid()}.part")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
         with partial.open("wb") as out:
-            np.savez(out, **path.saved())
+            np.savez(out, **path.saved(), names=np.array(labels[0]), symbols=np.array(labels[1]))
         os.replace(partial, file)
     except OSError as exc:
         log.info("demo path cache %s not written: %s", file, exc)

@@ -1,16 +1,19 @@
-"""The demo's path kept between runs (issue 13: ~0.15 s of a 2,400-stock start-up): a market
-from the cache is the market generated afresh, and a bad cache file is never trusted."""
+"""The demo's path kept between runs (issue 13: ~0.15 s of a 2,400-stock start-up), with its
+companies' names: a market from the cache is the market generated afresh, and a bad cache
+file is never trusted."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from providers.demo import names
 from providers.demo.market import MarketPath
 from providers.demo.provider import DemoProvider, _parse_start
 from tui.output.export import stocks_csv, to_json
@@ -53,9 +56,18 @@ def _saved_in(folder: Path, saved: Path) -> Path:
 
 def _no_generating(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*_: object) -> None:
-        raise AssertionError("generated a block the cache holds")
+        raise AssertionError("generated what the cache holds")
 
     monkeypatch.setattr(MarketPath, "_block", refuse)
+    monkeypatch.setattr(names, "generate", refuse)
+
+
+def _rewrite(saved: Path, **changes: np.ndarray | None) -> None:
+    """Rewrite ``saved`` with some arrays changed (None: left out)."""
+    with np.load(saved) as whole:
+        arrays = {**dict(whole), **changes}
+    with saved.open("wb") as out:
+        np.savez(out, **{key: value for key, value in arrays.items() if value is not None})
 
 
 def test_a_cached_path_gives_the_market_generated_afresh(
@@ -102,10 +114,46 @@ def test_a_saved_state_that_fails_half_way_leaves_the_path_untouched(
     path behind (a different market from the same seed)."""
     saved = _saved_in(tmp_path, saved_late)
     with np.load(saved) as whole:
-        arrays = dict(whole)
-    state = json.loads(str(arrays["state"]))
+        state = json.loads(str(whole["state"]))
     del state["variance"]  # read after the generator's state
-    arrays["state"] = np.array(json.dumps(state))
-    with saved.open("wb") as out:
-        np.savez(out, **arrays)
+    _rewrite(saved, state=np.array(json.dumps(state)))
     assert _market(LATE, tmp_path) == afresh[LATE]
+
+
+def _without_names(_: Path) -> dict[str, np.ndarray | None]:
+    return {"names": None, "symbols": None}  # as a file from before names were kept
+
+
+def _one_name_short(saved: Path) -> dict[str, np.ndarray | None]:
+    with np.load(saved) as whole:
+        return {"names": whole["names"][:-1]}
+
+
+def _a_symbol_twice(saved: Path) -> dict[str, np.ndarray | None]:
+    with np.load(saved) as whole:
+        symbols = whole["symbols"].copy()
+    symbols[1] = symbols[0]
+    return {"symbols": symbols}
+
+
+def _numbers_for_names(saved: Path) -> dict[str, np.ndarray | None]:
+    with np.load(saved) as whole:
+        return {"names": np.arange(len(whole["names"]))}
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [_without_names, _one_name_short, _a_symbol_twice, _numbers_for_names],
+    ids=["without names", "a name short", "a symbol twice", "numbers"],
+)
+def test_saved_names_that_do_not_fit_are_drawn_again(
+    tmp_path: Path,
+    afresh: dict[str, str],
+    saved_late: Path,
+    damage: Callable[[Path], dict[str, np.ndarray | None]],
+) -> None:
+    saved = _saved_in(tmp_path, saved_late)
+    _rewrite(saved, **damage(saved))
+    assert _market(LATE, tmp_path) == afresh[LATE]
+    with np.load(saved) as whole:  # and the file is whole again
+        assert len(set(whole["names"].tolist())) == len(set(whole["symbols"].tolist())) == 2400
