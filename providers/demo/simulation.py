@@ -66,6 +66,7 @@ class Simulation:
         self.path = MarketPath(self.universe, seed, self.earnings.declared_on)
         if saved is not None:
             path_cache.resume(self.path, saved)
+            del saved  # its mapping of the file lives on only in the path's arrays
         cached_rows = len(self.path.days)
 
         self.day: date = days.on_or_after(start.date())

@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from providers.demo import names
+from providers.demo import names, path_cache
 from providers.demo.market import MarketPath
 from providers.demo.provider import DemoProvider, _parse_start
 from tui.output.export import stocks_csv, to_json
@@ -157,3 +158,68 @@ def test_saved_names_that_do_not_fit_are_drawn_again(
     assert _market(LATE, tmp_path) == afresh[LATE]
     with np.load(saved) as whole:  # and the file is whole again
         assert len(set(whole["names"].tolist())) == len(set(whole["symbols"].tolist())) == 2400
+
+
+def test_the_closes_are_mapped_from_the_file_not_read_whole(saved_late: Path) -> None:
+    """A start reads the pages of its history's rows only (the path since the epoch is
+    ~16 MB, more every year): the closes and idle flags come mapped, read-only."""
+    loaded = path_cache.load(saved_late, 2400)
+    assert loaded is not None
+    with np.load(saved_late) as whole:
+        for key, array in loaded.path.items():
+            assert np.array_equal(array, whole[key])
+            assert isinstance(array, np.memmap) == (key in ("closes", "idle"))
+    assert not loaded.path["closes"].flags.writeable
+
+
+def _cut_in_the_closes(saved: Path) -> None:
+    with saved.open("r+b") as out:
+        out.truncate(saved.stat().st_size // 2)
+
+
+def _compressed(saved: Path) -> None:
+    with np.load(saved) as whole:
+        arrays = dict(whole)
+    with saved.open("wb") as out:
+        np.savez_compressed(out, **arrays)
+
+
+def _closes_as_float32(saved: Path) -> None:
+    with np.load(saved) as whole:
+        closes = whole["closes"].astype(np.float32)
+    _rewrite(saved, closes=closes)
+
+
+def _closes_entry_too_short(saved: Path) -> None:
+    """A zip entry holding less than the array its header promises (the rest would be read
+    from the next entry)."""
+    with np.load(saved) as whole:
+        arrays = dict(whole)
+    with zipfile.ZipFile(saved, "w") as archive:
+        for key, array in arrays.items():
+            with archive.open(f"{key}.npy", "w", force_zip64=True) as member:
+                if key == "closes":
+                    header = np.lib.format.header_data_from_array_1_0(array)
+                    np.lib.format.write_array_header_1_0(member, header)
+                    member.write(array[:-1].tobytes())
+                else:
+                    np.lib.format.write_array(member, array)
+
+
+_UNMAPPABLE = [_cut_in_the_closes, _compressed, _closes_as_float32, _closes_entry_too_short]
+
+
+@pytest.mark.parametrize("damage", _UNMAPPABLE)
+def test_a_file_whose_closes_cannot_be_mapped_as_saved_is_ignored_and_replaced(
+    tmp_path: Path, afresh: dict[str, str], saved_late: Path, damage: Callable[[Path], None]
+) -> None:
+    saved = _saved_in(tmp_path, saved_late)
+    damage(saved)
+    assert _market(LATE, tmp_path) == afresh[LATE]
+    assert _arrays(saved) == _arrays(saved_late)  # written again, whole
+
+
+def _arrays(saved: Path) -> dict[str, bytes]:
+    loaded = path_cache.load(saved, 2400)
+    assert loaded is not None
+    return {key: array.dtype.str.encode() + array.tobytes() for key, array in loaded.path.items()}
