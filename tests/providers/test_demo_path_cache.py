@@ -223,3 +223,17 @@ def _arrays(saved: Path) -> dict[str, bytes]:
     loaded = path_cache.load(saved, 2400)
     assert loaded is not None
     return {key: array.dtype.str.encode() + array.tobytes() for key, array in loaded.path.items()}
+
+
+def test_the_file_is_named_for_the_code_that_runs_not_the_files_on_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read on import: an upgrade under a running demo must not have it save the path its
+    old code draws under the new code's name (nor read the sources on every start)."""
+    before = path_cache.cache_file(tmp_path, 5, 2400)
+
+    def upgraded(_: Path) -> bytes:
+        return b"other code"
+
+    monkeypatch.setattr(Path, "read_bytes", upgraded)
+    assert path_cache.cache_file(tmp_path, 5, 2400) == before
