@@ -128,65 +128,74 @@ _CHECKS: dict[Part, tuple[str, Callable[[Any], str], Callable[[Any], None]]] = {
 }
 
 
-#: The rows of the last snapshot checked that passed, by identity. Rows are frozen, and a
-#: provider hands back the same row object for a stock that has not traded since (the demo
-#: rebuilds a few hundred of 2,400 a refresh), so only new rows are judged again (~9 ms of a
-#: refresh). Holding the rows keeps their ids from being reused by other objects.
-_passed: dict[int, Any] = {}
+class SanityCheck:
+    """``check`` for a source's successive snapshots. It remembers the rows of the last one
+    that passed, by identity: rows are frozen, and a provider hands back the same row object
+    for a stock that has not traded since (the demo rebuilds a few hundred of 2,400 a
+    refresh), so only new rows are judged again (~9 ms of a refresh). Holding the rows keeps
+    their ids from being reused by other objects. One per source: two sources in a process
+    judge apart."""
 
+    def __init__(self) -> None:
+        self._passed: dict[int, Any] = {}
 
-def _rows(
-    rows: Iterable[Any],
-    key_of: Callable[[Any], str],
-    check: Callable[[Any], None],
-    provider: str,
-    part: Part,
-    passed: dict[int, Any],
-) -> tuple[list[Any], list[Rejected]]:
-    kept: list[Any] = []
-    rejected: list[Rejected] = []
-    seen: set[str] = set()
-    for row in rows:
-        key = key_of(row)
-        if _passed.get(id(row)) is not row:
-            try:
-                check(row)
-            except _Bad as bad:
-                rejected.append(Rejected(provider, part, key, bad.field, bad.problem))
+    def __call__(self, snapshot: Snapshot) -> Checked:
+        """``snapshot`` without its insane rows, and the rows dropped (logged as warnings)."""
+        passed: dict[int, Any] = {}
+        changes: dict[str, tuple[Any, ...]] = {}
+        errors = dict(snapshot.errors)
+        rejected: list[Rejected] = []
+        for part, (field, key_of, check_row) in _CHECKS.items():
+            rows = getattr(snapshot, field)
+            if not rows:
                 continue
-        passed[id(row)] = row
-        if key in seen:
-            rejected.append(Rejected(provider, part, key, "row", "repeated; the first is kept"))
-            continue
-        seen.add(key)
-        kept.append(row)
-    return kept, rejected
+            provider = snapshot.sources.get(part) or snapshot.provider
+            kept, dropped = self._rows(rows, key_of, check_row, provider, part, passed)
+            if not dropped:
+                continue
+            rejected += dropped
+            changes[field] = tuple(kept)
+            if not kept and part not in errors:
+                errors[part] = f"every row rejected ({len(dropped)}), e.g. {dropped[0]}"
+        self._passed = passed
+        if not rejected:
+            return Checked(snapshot, ())
+        for item in rejected[:5]:
+            log.warning("dropped a row: %s", item)
+        if len(rejected) > 5:
+            log.warning("dropped %d more rows", len(rejected) - 5)
+        return Checked(replace(snapshot, errors=errors, **changes), tuple(rejected))
+
+    def _rows(
+        self,
+        rows: Iterable[Any],
+        key_of: Callable[[Any], str],
+        check: Callable[[Any], None],
+        provider: str,
+        part: Part,
+        passed: dict[int, Any],
+    ) -> tuple[list[Any], list[Rejected]]:
+        kept: list[Any] = []
+        rejected: list[Rejected] = []
+        seen: set[str] = set()
+        last_passed = self._passed
+        for row in rows:
+            key = key_of(row)
+            if last_passed.get(id(row)) is not row:
+                try:
+                    check(row)
+                except _Bad as bad:
+                    rejected.append(Rejected(provider, part, key, bad.field, bad.problem))
+                    continue
+            passed[id(row)] = row
+            if key in seen:
+                rejected.append(Rejected(provider, part, key, "row", "repeated; the first is kept"))
+                continue
+            seen.add(key)
+            kept.append(row)
+        return kept, rejected
 
 
 def check(snapshot: Snapshot) -> Checked:
-    """``snapshot`` without its insane rows, and the rows dropped (logged as warnings)."""
-    global _passed
-    passed: dict[int, Any] = {}
-    changes: dict[str, tuple[Any, ...]] = {}
-    errors = dict(snapshot.errors)
-    rejected: list[Rejected] = []
-    for part, (field, key_of, check_row) in _CHECKS.items():
-        rows = getattr(snapshot, field)
-        if not rows:
-            continue
-        provider = snapshot.sources.get(part) or snapshot.provider
-        kept, dropped = _rows(rows, key_of, check_row, provider, part, passed)
-        if not dropped:
-            continue
-        rejected += dropped
-        changes[field] = tuple(kept)
-        if not kept and part not in errors:
-            errors[part] = f"every row rejected ({len(dropped)}), e.g. {dropped[0]}"
-    _passed = passed
-    if not rejected:
-        return Checked(snapshot, ())
-    for item in rejected[:5]:
-        log.warning("dropped a row: %s", item)
-    if len(rejected) > 5:
-        log.warning("dropped %d more rows", len(rejected) - 5)
-    return Checked(replace(snapshot, errors=errors, **changes), tuple(rejected))
+    """One snapshot judged whole (``capwatch doctor``): no memory of any other."""
+    return SanityCheck()(snapshot)

@@ -45,15 +45,19 @@ def test_a_refresh_judges_its_new_rows_while_reusing_the_verdict_on_unchanged_on
         (*sanity._CHECKS[Part.STOCKS][:2], lambda q: (judged.append(q.symbol), judge(q))),
     )
     first = make_snapshot()
-    sanity.check(first)
+    check = sanity.SanityCheck()
+    check(first)
     assert len(judged) == len(first.stocks)
     judged.clear()
     rebuilt = replace(first.stocks[1], last=-5.0)
     second = replace(first, stocks=(first.stocks[0], rebuilt, *first.stocks[2:]))
-    checked = sanity.check(second)
+    checked = check(second)
     assert judged == [rebuilt.symbol]
     assert [r.row for r in checked.rejected] == [rebuilt.symbol]
     assert checked.snapshot.stocks == (first.stocks[0], *first.stocks[2:])
+    judged.clear()
+    sanity.SanityCheck()(second)  # another source's check remembers nothing of this one's
+    assert len(judged) == len(second.stocks)
 
 
 @pytest.mark.parametrize(

@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from msgspec.structs import replace
 
-from providers import sanity
 from providers.base import MAX_SERVER_DELAY_S, Provider, RateLimited
 from providers.contract import IST, ClosesTable, MarketPhase, Part, Segment, Snapshot
+from providers.sanity import SanityCheck
 from tui.alerts import AlertWatcher, views_and_alerts
 from tui.market.last_good import LastGood, StalePart
 from tui.market.schedule import CLOSED_INTERVAL_S, MAX_RETRY_S, bounded_delay
@@ -128,6 +128,7 @@ class LocalSource:
         self.alerts = alerts
         self.clock = clock or (lambda: datetime.now(IST))
         self._last_good = LastGood(provider.parts)
+        self._sanity = SanityCheck()  # remembers the rows that passed: judges only new ones
         self._snapshot: Snapshot | None = None
         self._history_day: date | None = None  # trading day the loaded closes lead up to
         self._tried_store = store is None
@@ -189,7 +190,7 @@ class LocalSource:
     ) -> tuple[Snapshot, Mapping[Part, StalePart], Mapping[Scope, SegmentView], list[AlertRow]]:
         """In a thread: drop insane rows, put back the last good data of parts that failed,
         came back empty or lost every row, and build the views (and alerts) of the result."""
-        merged = self._last_good.merge(sanity.check(fetched).snapshot, received)
+        merged = self._last_good.merge(self._sanity(fetched).snapshot, received)
         views, fired = self._compute(analytics, merged.snapshot, _old_prices(merged.stale))
         return merged.snapshot, merged.stale, views, fired
 
