@@ -74,11 +74,11 @@ def cache_file(folder: Path, seed: int, stocks: int) -> Path:
 def load(file: Path, stocks: int) -> Saved | None:
     """What ``file`` holds for a universe of ``stocks``, or None if there is none usable."""
     try:
-        with np.load(file, allow_pickle=False) as saved, file.open("rb") as raw:
+        # One open file for all: a run saving a longer path meanwhile replaces the name, not
+        # what this one reads.
+        with file.open("rb") as raw, np.load(raw, allow_pickle=False) as saved:
             arrays = {
-                key: _mapped(file, raw, saved.zip.getinfo(f"{key}.npy"))
-                if key in _MAPPED
-                else saved[key]
+                key: _mapped(raw, saved.zip.getinfo(f"{key}.npy")) if key in _MAPPED else saved[key]
                 for key in saved.files
             }
         columns = arrays.pop("names"), arrays.pop("symbols")
@@ -96,9 +96,9 @@ def load(file: Path, stocks: int) -> Saved | None:
     return Saved(file, labels, arrays)
 
 
-def _mapped(file: Path, raw: BinaryIO, member: zipfile.ZipInfo) -> np.ndarray:
-    """The array of the ``.npy`` ``member``, mapped from ``file`` where ``np.savez`` stored
-    it (uncompressed, after its local header): read-only, its pages read when used."""
+def _mapped(raw: BinaryIO, member: zipfile.ZipInfo) -> np.ndarray:
+    """The array of the ``.npy`` ``member``, mapped from the file ``raw`` where ``np.savez``
+    stored it (uncompressed, after its local header): read-only, its pages read when used."""
     if member.compress_type != zipfile.ZIP_STORED:
         raise ValueError(f"{member.filename} is compressed")
     raw.seek(member.header_offset)
@@ -117,7 +117,7 @@ def _mapped(file: Path, raw: BinaryIO, member: zipfile.ZipInfo) -> np.ndarray:
     offset = raw.tell()
     if offset - start + dtype.itemsize * math.prod(shape) != member.file_size:
         raise ValueError(f"{member.filename} does not fit its zip entry")
-    return np.memmap(file, dtype, "r", offset, shape, "F" if fortran else "C")
+    return np.memmap(raw, dtype, "r", offset, shape, "F" if fortran else "C")
 
 
 def resume(path: market.MarketPath, saved: Saved) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import shutil
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pytest
@@ -222,6 +224,10 @@ def test_a_file_whose_closes_cannot_be_mapped_as_saved_is_ignored_and_replaced(
 def _arrays(saved: Path) -> dict[str, bytes]:
     loaded = path_cache.load(saved, 2400)
     assert loaded is not None
+    return _contents(loaded)
+
+
+def _contents(loaded: path_cache.Saved) -> dict[str, bytes]:
     return {key: array.dtype.str.encode() + array.tobytes() for key, array in loaded.path.items()}
 
 
@@ -237,3 +243,29 @@ def test_the_file_is_named_for_the_code_that_runs_not_the_files_on_disk(
 
     monkeypatch.setattr(Path, "read_bytes", upgraded)
     assert path_cache.cache_file(tmp_path, 5, 2400) == before
+
+
+def test_a_file_replaced_while_it_is_read_is_read_as_it_was(
+    tmp_path: Path, saved_late: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another run saving a longer path renames its file over this one's mid-read: every
+    array still comes from the file as opened (a mix would misplace the idle flags)."""
+    _market(EARLY, tmp_path)
+    (saved,) = tmp_path.glob("*.npz")
+    shorter = _arrays(saved)
+    other = tmp_path / "other"
+    other.mkdir()
+    longer = _saved_in(other, saved_late)
+    original = path_cache._mapped
+
+    def replaced_meanwhile(raw: BinaryIO, member: zipfile.ZipInfo) -> np.ndarray:
+        if longer.exists():
+            os.replace(longer, saved)
+        return original(raw, member)
+
+    monkeypatch.setattr(path_cache, "_mapped", replaced_meanwhile)
+    loaded = path_cache.load(saved, 2400)
+    monkeypatch.undo()
+    assert loaded is not None
+    assert not longer.exists()  # the name now holds the longer path
+    assert _contents(loaded) == shorter
