@@ -11,8 +11,8 @@ file that cannot be written costs nothing but the saving.
 
 The file is an ordinary ``.npz``, written whole and renamed into place. Its closes and idle
 flags (~16 MB, a year's more every year) are mapped rather than read: a start reads only the
-pages of its history's rows and makes no CRC pass over the whole (the build a start waits
-for: ~12 -> ~6 ms). A cut file fails on its zip directory or its size, a foreign one on its
+pages of its history's rows and makes no CRC pass over the whole (``create`` with the file
+cached: ~12 -> ~6 ms). A cut file fails on its zip directory or its size, a foreign one on its
 layout, and the small members (names, days, generator state) keep the zip's CRC check; bytes
 changed inside the mapped members, the layout intact, would go unnoticed.
 """
@@ -63,7 +63,7 @@ def _code_digest() -> str:
 
 
 #: Read once, on import: the digest of the code this process runs. A start builds the demo in
-#: a thread, where each file read waited for the busy main thread (~5 ms of its build).
+#: a thread, where each file read can wait for the busy main thread (1-4 ms of its build).
 _CODE_DIGEST = _code_digest()
 
 
