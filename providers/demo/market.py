@@ -178,6 +178,8 @@ class MarketPath:
             not self.days
             and rows % _BLOCK == 0
             and closes.shape == idle.shape == (rows, size)
+            and closes.dtype == np.float64
+            and idle.dtype == np.bool_
             and len(saved["regimes"]) == rows
             and saved["trend"].shape == (len(SECTORS),)
         )

@@ -163,16 +163,30 @@ class DemoProvider:
     # -- parts ------------------------------------------------------------------------------
 
     def _refresh_quotes(self, changed: np.ndarray) -> None:
+        """Rebuild the quotes of the ``changed`` stocks. Their columns are taken as lists:
+        reading numpy scalars one by one was most of a first fetch's ~3 ms."""
         sim, u = self._sim, self._sim.universe
         session = sim.session
         if not self._quotes:  # the first fetch: every quote is "changed"
             self._quotes = [None] * u.size  # type: ignore[list-item]
-        shares = u.free_float_shares
-        now, opened = sim.now, session.opened
-        typical = u.free_float_shares * u.turnover * _AVERAGE_VOLUME_FACTOR  # as intraday draws
-        for pos in np.flatnonzero(changed).tolist():
-            last = float(session.last[pos])
-            prev = float(session.prev_close[pos])
+        now = sim.now
+        positions = np.flatnonzero(changed)
+        shares = u.free_float_shares[positions]
+        typical = shares * u.turnover[positions] * _AVERAGE_VOLUME_FACTOR  # as intraday draws
+        unopened = [None] * len(positions)
+        columns = zip(
+            positions.tolist(),
+            session.last[positions].tolist(),
+            session.prev_close[positions].tolist(),
+            session.volume[positions].tolist(),
+            shares.tolist(),
+            u.band[positions].tolist(),
+            session.high[positions].tolist() if session.opened else unopened,
+            session.low[positions].tolist() if session.opened else unopened,
+            typical.tolist(),
+            strict=True,
+        )
+        for pos, last, prev, volume, held, band, high, low, average in columns:
             self._quotes[pos] = StockQuote(
                 symbol=u.symbols[pos],
                 name=u.names[pos],
@@ -181,13 +195,13 @@ class DemoProvider:
                 last=last,
                 prev_close=prev,
                 change_pct=(last / prev - 1) * 100,
-                volume=int(session.volume[pos]),
+                volume=volume,
                 time=now,
-                ffmc=float(shares[pos] * last / 1e7),
-                band_pct=float(u.band[pos]),
-                day_high=float(session.high[pos]) if opened else None,
-                day_low=float(session.low[pos]) if opened else None,
-                avg_volume=float(typical[pos]),
+                ffmc=held * last / 1e7,
+                band_pct=band,
+                day_high=high,
+                day_low=low,
+                avg_volume=average,
             )
 
     def _indices(self) -> tuple[IndexQuote, ...]:

@@ -52,7 +52,10 @@ class Simulation:
         """``cache_folder``: where the path is kept between runs (``path_cache``)."""
         self.seed = seed
         self.step = timedelta(seconds=step_seconds)
-        self.universe: Universe = universe.build(seed, stocks)
+        cache = None if cache_folder is None else path_cache.cache_file(cache_folder, seed, stocks)
+        saved = None if cache is None else path_cache.load(cache, stocks)
+        labels = None if saved is None else saved.labels
+        self.universe: Universe = universe.build(seed, stocks, labels)
         self.earnings = EarningsCalendar(seed, self.universe)
         self.ratings = RatingBook(seed, self.universe)
         self._weights = self._index_weights()
@@ -61,9 +64,9 @@ class Simulation:
         )
         self.members = tuple(self.universe.members(index) for index in INDICES)
         self.path = MarketPath(self.universe, seed, self.earnings.declared_on)
-        cache = None if cache_folder is None else path_cache.cache_file(cache_folder, seed, stocks)
-        if cache is not None:
-            path_cache.load(self.path, cache)
+        if saved is not None:
+            path_cache.resume(self.path, saved)
+            del saved  # its mapping of the file lives on only in the path's arrays
         cached_rows = len(self.path.days)
 
         self.day: date = days.on_or_after(start.date())
@@ -78,7 +81,7 @@ class Simulation:
                 f"{history_days} the earliest start is {self.path.days[history_days]:%Y-%m-%d}"
             )
         if cache is not None and len(self.path.days) > cached_rows:
-            path_cache.save(self.path, cache)
+            path_cache.save(self.path, (self.universe.names, self.universe.symbols), cache)
         self._first = self._row - history_days
         self.path.forget_before(self._first)  # older closes are never read again
         self._index_rows: tuple[int, np.ndarray] | None = None

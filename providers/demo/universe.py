@@ -159,8 +159,16 @@ def _sectors(rng: np.random.Generator, segment: np.ndarray) -> np.ndarray:
     return np.minimum((draws > cumulative).sum(axis=1), len(SECTORS) - 1)
 
 
-def build(seed: int, count: int) -> Universe:
-    """The universe for ``seed``: ``count`` companies, ranked by free-float market cap."""
+#: (names, symbols) of a universe's companies, in rank order.
+Labels = tuple[tuple[str, ...], tuple[str, ...]]
+
+
+def build(seed: int, count: int, labels: Labels | None = None) -> Universe:
+    """The universe for ``seed``: ``count`` companies, ranked by free-float market cap.
+
+    ``labels``: the names and symbols an earlier build of this seed and count drew (the path
+    cache keeps them): drawing them is the last use of the generator and ~10 ms of thousands
+    of scalar draws, so taking them as given changes nothing else."""
     if count < MIN_STOCKS:
         raise ValueError(f"the demo market needs at least {MIN_STOCKS} stocks, got {count}")
     rng = np.random.default_rng([seed, 0])
@@ -177,10 +185,12 @@ def build(seed: int, count: int) -> Universe:
     beta = _BETA[segment] + rng.normal(0.0, 0.15, count)
     idio_vol = _IDIO_VOL[segment] * _BAND_VOL[band_code] * np.exp(rng.normal(0.0, 0.25, count))
     turnover = np.exp(rng.normal(np.log(0.004), 0.6, count))
-    company_names, symbols = names.generate(rng, [SECTORS[code].suffixes for code in sector])
+    if labels is None:
+        drawn = names.generate(rng, [SECTORS[code].suffixes for code in sector])
+        labels = (tuple(drawn[0]), tuple(drawn[1]))
     return Universe(
-        symbols=tuple(symbols),
-        names=tuple(company_names),
+        symbols=labels[1],
+        names=labels[0],
         sector=sector,
         segment=segment,
         ffmc=ffmc,

@@ -328,6 +328,27 @@ async def test_a_start_before_the_history_fits_is_refused_with_the_earliest_date
         demo(start=datetime(2024, 6, 3, 11, 0, tzinfo=IST))
 
 
+async def test_each_quote_is_its_own_stocks_session() -> None:
+    """Quotes are built from the session's columns: each field from its own stock's row."""
+    provider = demo()
+    for _ in range(3):
+        snapshot = await provider.fetch([Part.STOCKS])
+        session, u = provider.simulation.session, provider.simulation.universe
+        for pos, q in enumerate(snapshot.stocks):
+            assert (q.symbol, q.name) == (u.symbols[pos], u.names[pos])
+            assert (q.last, q.prev_close, q.volume) == (
+                session.last[pos],
+                session.prev_close[pos],
+                session.volume[pos],
+            )
+            assert (q.day_high, q.day_low, q.band_pct) == (
+                session.high[pos],
+                session.low[pos],
+                u.band[pos],
+            )
+            assert q.ffmc == pytest.approx(u.free_float_shares[pos] * q.last / 1e7)
+
+
 async def test_pre_open_shows_the_previous_close() -> None:
     provider = demo(start=datetime(2026, 2, 11, 9, 5, tzinfo=IST))
     snapshot = await provider.fetch()
