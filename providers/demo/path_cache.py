@@ -130,7 +130,7 @@ def resume(path: market.MarketPath, saved: Saved) -> None:
 
 def save(path: market.MarketPath, labels: universe.Labels, file: Path) -> None:
     """Write the whole of ``path`` and the ``labels`` to ``file`` (atomically: a reader
-    never sees half)."""
+    never sees half), and remove what other code left for the same market."""
     partial = file.with_name(f"{file.name}.{os.getpid()}.part")
     try:
         file.parent.mkdir(parents=True, exist_ok=True)
@@ -141,3 +141,16 @@ def save(path: market.MarketPath, labels: universe.Labels, file: Path) -> None:
         log.info("demo path cache %s not written: %s", file, exc)
         with contextlib.suppress(OSError):
             partial.unlink(missing_ok=True)
+        return
+    _remove_older_versions(file)
+
+
+def _remove_older_versions(file: Path) -> None:
+    """Delete the files of the same seed and size made by other code (an upgrade's leftovers:
+    ~16 MB each, never read again by this code). Another version still in use on the machine
+    just writes its own again."""
+    seed_and_size = file.name.rsplit("-", 1)[0]
+    for other in file.parent.glob(f"{seed_and_size}-*.npz"):
+        if other != file:
+            with contextlib.suppress(OSError):
+                other.unlink()

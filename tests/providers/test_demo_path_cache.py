@@ -102,6 +102,18 @@ def test_a_broken_cache_file_is_ignored_and_replaced(
     assert saved.stat().st_size > 1_000_000  # written again, whole
 
 
+def test_saving_removes_the_files_older_code_left_for_the_same_market(
+    tmp_path: Path, saved_late: Path
+) -> None:
+    """Each code or numpy change names a new file (~16 MB): the old ones would pile up."""
+    stale = _saved_in(tmp_path, saved_late).rename(tmp_path / "path-5-2400-0123456789abcdef.npz")
+    other_seed = tmp_path / "path-6-2400-0123456789abcdef.npz"
+    other_seed.write_bytes(b"another market")
+    _market(LATE, tmp_path)
+    assert not stale.exists() and other_seed.exists()
+    assert (tmp_path / saved_late.name).exists()
+
+
 def test_an_unwritable_cache_folder_costs_only_the_saving(
     tmp_path: Path, afresh: dict[str, str]
 ) -> None:
