@@ -55,7 +55,8 @@ FIRST_CONNECT_S = 5.0
 #: password sends its reason and closes at once, and the close can overtake the reason (the
 #: client then sees only "connection reset by peer", not "authorization violation").
 RESET_RETRIES = 2
-#: Longest gap between status messages: a viewer that hears nothing for two calls the feed down.
+#: Longest beat: a collector sends a status at least every 1.5 beats, and a viewer that hears
+#: nothing for two calls the feed down.
 MAX_BEAT_S = 5.0
 
 
@@ -64,9 +65,10 @@ class FeedStatus(Struct, frozen=True):
 
     ``seq`` numbers refreshes (views published with the same ``seq`` belong together);
     ``as_of`` is None until the first good refresh; ``stale_since`` is set while the
-    collector's provider fails (when its data was current); ``beat`` is the most seconds
-    until the next status message. ``alerts`` are those the refresh ``seq`` fired (repeated
-    by its heartbeats: a viewer delivers them once per ``seq``); ``fetched`` is when slower
+    collector's provider fails (when its data was current); ``beat`` paces the heartbeat (the
+    next status comes within 1.5 beats; a viewer waits two). ``alerts`` are those the
+    refresh ``seq`` fired (repeated by its heartbeats: a viewer delivers them once per
+    ``seq``); ``fetched`` is when slower
     parts were fetched (the panes' ages); ``stale_parts`` are the parts shown from an earlier
     refresh, with why (the panes' STALE notes); ``summaries`` are the segment bar's figures
     for every segment (a viewer decodes only the view it shows).

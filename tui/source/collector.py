@@ -2,15 +2,17 @@
 
 It runs a ``LocalSource`` (the same provider, schedule, store and analytics a standalone
 monitor runs, the watchlist and alert rules too) and publishes each frame's views per segment,
-then a ``FeedStatus`` with the alerts the frame fired. Between
-refreshes it repeats the status every ``beat`` seconds, so viewers can tell a quiet market
-from a dead collector. It answers detail requests from the analytics it holds. On stop it
-says so, so viewers turn STALE at once instead of after two missed beats.
+then a ``FeedStatus`` with the alerts the frame fired. Whenever ``HEARTBEAT_AFTER_BEATS``
+beats pass without a status (a long wait between refreshes, or a refresh slower than a beat)
+it repeats the last one, so viewers can tell a quiet market or a slow exchange from a dead
+collector. It answers detail requests from the analytics it holds.
+On stop it says so, so viewers turn STALE at once instead of after two missed beats.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -27,6 +29,11 @@ if TYPE_CHECKING:
     from nats.aio.msg import Msg
 
 log = logging.getLogger(__name__)
+
+#: A heartbeat goes out when this many beats pass without a status. A viewer calls the feed
+#: down after two; refreshes about a beat apart (the demo's every 2 s) need no heartbeat
+#: between them, which at one beat each refresh's status would have followed by milliseconds.
+HEARTBEAT_AFTER_BEATS = 1.5
 
 
 class Collector:
@@ -50,12 +57,16 @@ class Collector:
         self._error: str | None = None
         self._next_at: datetime | None = None
         self._beat = MAX_BEAT_S
+        self._sent_at = 0.0  # loop time of the last status sent
+        self._beat_changed = asyncio.Event()
 
     async def run(self, stop: asyncio.Event) -> None:
         """Refresh, publish and beat until ``stop`` is set; then say goodbye."""
         await ensure_stream(self.client, self.subjects)
         requests = await self.client.subscribe(self.subjects.detail, cb=self._answer_detail)
         index_requests = await self.client.subscribe(self.subjects.index, cb=self._answer_index)
+        self._sent_at = asyncio.get_running_loop().time()
+        heartbeat = asyncio.create_task(self._keep_beating())
         failures = 0
         try:
             while not stop.is_set():
@@ -73,6 +84,7 @@ class Collector:
                     await self._send_status()
                 await self._wait(delay, stop)
         finally:
+            heartbeat.cancel()
             self._error = "collector stopped"
             self._next_at = None
             await self._send_status(stale=True)
@@ -99,17 +111,28 @@ class Collector:
             self._next_at = self.next_data_time()
         else:
             self._next_at = self.clock() + timedelta(seconds=delay)
-        self._beat = max(0.5, min(MAX_BEAT_S, delay))
+        beat = max(0.5, min(MAX_BEAT_S, delay))
+        if beat != self._beat:
+            self._beat = beat
+            self._beat_changed.set()
 
     async def _wait(self, delay: float, stop: asyncio.Event) -> None:
-        """Sleep ``delay`` seconds, repeating the status every beat, or until ``stop``."""
-        end = asyncio.get_running_loop().time() + delay
-        while (left := end - asyncio.get_running_loop().time()) > 0:
-            try:
-                await asyncio.wait_for(stop.wait(), timeout=min(left, self._beat))
-                return
-            except TimeoutError:
+        """Sleep ``delay`` seconds, or until ``stop``."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=delay)
+
+    async def _keep_beating(self) -> None:
+        """Repeat the status when ``HEARTBEAT_AFTER_BEATS`` beats pass without one, through
+        waits and slow refreshes alike."""
+        loop = asyncio.get_running_loop()
+        while True:
+            left = self._sent_at + HEARTBEAT_AFTER_BEATS * self._beat - loop.time()
+            if left <= 0:
                 await self._send_status()
+                continue
+            self._beat_changed.clear()
+            with contextlib.suppress(TimeoutError):  # a new beat is planned: work it out again
+                await asyncio.wait_for(self._beat_changed.wait(), left)
 
     async def _send_status(self, stale: bool = False) -> None:
         frame = self._frame
@@ -134,6 +157,7 @@ class Collector:
             stale_parts=tuple(frame.stale_parts.items()) if frame else (),
             summaries=tuple(frame.summaries.items()) if frame else (),
         )
+        self._sent_at = asyncio.get_running_loop().time()
         try:
             await self.client.publish(self.subjects.status, wire.dumps(status))
         except Exception as exc:  # the server is away: nats-py reconnects, the next beat tells
