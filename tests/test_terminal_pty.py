@@ -12,8 +12,10 @@ passing test takes about as long as the demo needs to start.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import fcntl
 import os
+import platform
 import re
 import select
 import shutil
@@ -232,14 +234,33 @@ def test_hangup_ignored_then_terminal_closed_exits() -> None:
         assert term.process.returncode == 0
 
 
+#: The ``write`` system call's number, as ``/proc/PID/task/TID/syscall`` shows it.
+_WRITE_SYSCALL = {"x86_64": 1, "aarch64": 64}
+
+
+def _blocked_writing(pid: int) -> bool:
+    """Whether a thread of ``pid`` is waiting inside ``write`` (the screen writer, stalled)."""
+    number = _WRITE_SYSCALL[platform.machine()]
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(OSError):
+            if (task / "syscall").read_text().split()[0] == str(number):
+                return True
+    return False
+
+
+@pytest.mark.skipif(platform.machine() not in _WRITE_SYSCALL, reason="write's number unknown")
 def test_quit_signal_on_a_stalled_link_still_exits() -> None:
-    """The link stalls (nobody reads the terminal): full redraws fill the pty and the screen
-    writer blocks, so the ordinary exit cannot finish; it must exit anyway."""
-    with Terminal() as term:
+    """The link stalls (nobody reads the terminal): redraws at new sizes fill the pty and the
+    screen writer blocks in ``write``, so the ordinary exit cannot finish; it must exit anyway."""
+    with Terminal("--interval", "0.2", cols=200, rows=60) as term:
         term.wait_for("DEMO", "? help")
-        for size in [(100, 30), (120, 40)] * 10:  # full redraws, never read
+        sizes = [(160, 50), (220, 70), (180, 55), (200, 60)] * 10
+        for size in sizes:  # redraws, never read
             term.resize(*size)
-            time.sleep(0.1)
+            time.sleep(0.25)
+            if _blocked_writing(term.process.pid):
+                break
+        assert _blocked_writing(term.process.pid), "the writer never blocked"
         term.process.send_signal(signal.SIGTERM)
         deadline = time.monotonic() + EXIT_TIMEOUT
         while term.process.poll() is None and time.monotonic() < deadline:
