@@ -291,6 +291,7 @@ class Pane(Widget, can_focus=True):
         self._lines = Lines.of(())
         self._shown: list[Strip] = []
         self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
+        self._base: Style | None = None  # rich_style, worked out again on a restyle only
         #: table rows formatted at the last two builds, by ``row_cache_key``, for one layout
         self._row_layout: tuple[tuple[Column, ...], list[int]] | None = None
         self._row_lines: tuple[dict[Hashable, Line], dict[Hashable, Line]] = ({}, {})
@@ -449,7 +450,7 @@ class Pane(Widget, can_focus=True):
             self.top = max(self.top, self.cursor - page + 1)
         self.top = max(0, min(self.top, count - page))
 
-        base = self.rich_style
+        base = self.base_style
         show_cursor = self.SELECTABLE and self.shows_cursor() and self.has_content()
         shown: list[Strip] = []
         visible: list[Text | Line] = []
@@ -524,7 +525,7 @@ class Pane(Widget, can_focus=True):
     def render_line(self, y: int) -> Strip:
         if y < len(self._shown):
             return self._shown[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        return Strip.blank(self.size.width, self.base_style)
 
     # --- events and keys ---------------------------------------------------------------------
 
@@ -556,7 +557,17 @@ class Pane(Widget, can_focus=True):
         # Called on any restyle (focus, theme, breakpoints), often with nothing changed:
         # the diff in ``sync`` repaints only what the new base style really altered.
         super().notify_style_update()
+        self._base = None
         self.sync_soon()
+
+    @property
+    def base_style(self) -> Style:
+        """The pane's ``rich_style`` (its colours over its ancestors' backgrounds): Textual
+        walks every ancestor's styles for it, so it is kept until Textual restyles the pane
+        (``notify_style_update``, which a restyle of any ancestor reaches too)."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
 
     def _page_size(self) -> int:
         return max(1, self.size.height - (1 if self._lines.header is not None else 0))

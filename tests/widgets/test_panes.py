@@ -432,3 +432,20 @@ async def test_a_tick_reuses_the_lines_it_did_not_change() -> None:
         after = list(pane._shown)
     assert after[1] is before[1] and after[3] is before[3]  # untouched rows: the same strips
     assert after[2] is not before[2] and "101.50" in after[2].text
+
+
+async def test_a_restyle_reaches_the_lines_of_a_pane_that_keeps_its_base_style() -> None:
+    """The pane keeps its base style between refreshes (Textual works it out from every
+    ancestor): a new theme must still repaint its lines in the new colours."""
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(80, 12)) as pilot:
+        pane.show(segment_view())
+        await pilot.pause()
+        before = next(iter(pane.render_line(1))).style
+        pane.app.theme = "textual-light" if pane.app.theme != "textual-light" else "nord"
+        await pilot.pause()
+        await pilot.pause()
+        after = next(iter(pane.render_line(1))).style
+        assert after is not None and before is not None
+        assert after.bgcolor != before.bgcolor
+        assert after.bgcolor == pane.rich_style.bgcolor
