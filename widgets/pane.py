@@ -59,14 +59,16 @@ class Lines(Struct, frozen=True):
     """What a pane shows: an optional fixed header and ``count`` scrolling rows, each drawn by
     ``line(i)`` only when it is on screen (a feed may hold hundreds of rows)."""
 
-    header: Text | Line | None
+    header: Line | None
     count: int
-    line: Callable[[int], Text | Line]
+    line: Callable[[int], Line]
     key: Callable[[int], str | None] = lambda i: None  # the stock row ``i`` stands for
 
     @classmethod
-    def of(cls, rows: Sequence[Text], header: Text | None = None) -> Lines:
-        return cls(header, len(rows), rows.__getitem__)
+    def of(cls, rows: Sequence[Text]) -> Lines:
+        """A few lines of text, no header (a status, a chart, "waiting…")."""
+        lines = [tuple(text_segments(row)) for row in rows]
+        return cls(None, len(lines), lines.__getitem__)
 
 
 def text_segments(text: Text) -> list[Segment]:
@@ -453,16 +455,15 @@ class Pane(Widget, can_focus=True):
         base = self.base_style
         show_cursor = self.SELECTABLE and self.shows_cursor() and self.has_content()
         shown: list[Strip] = []
-        visible: list[Text | Line] = []
+        visible: list[Line] = []
         if self._lines.header is not None:
             visible.append(self._lines.header)
         visible.extend(map(self._lines.line, range(self.top, min(count, self.top + page))))
         cache, self._strips = self._strips, {}
-        for offset, item in enumerate(visible):
+        for offset, segments in enumerate(visible):
             style = base
             if show_cursor and offset - header_height + self.top == self.cursor:
                 style = base + CURSOR
-            segments = item if isinstance(item, tuple) else tuple(text_segments(item))
             key = (segments, style, width)
             line = cache.get(key) or self._strips.get(key)
             if line is None:  # most lines are as they were: a tick changes a few numbers
