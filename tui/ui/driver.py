@@ -90,25 +90,22 @@ def read_terminal(
     fd: int,
     feed: Callable[[str], None],
     tick: Callable[[], None],
-    stop: Event,
+    stop: WakingEvent,
     encoding: str = "utf-8",
 ) -> bool:
     """Read ``fd`` and pass the decoded text to ``feed`` until ``stop`` is set (returns
     False) or the input ends — end-of-file or a read error such as EIO (returns True).
     ``tick`` runs every 0.1 s for ``PARSER_TICK_WINDOW_S`` after input (the key parser's
     timeouts, e.g. a lone Esc). Otherwise the thread sleeps until input comes or ``stop``
-    is set: a monitor left open all day is not woken ten times a second for nothing (a
-    ``WakingEvent`` wakes it; a plain ``Event`` is polled every 0.1 s)."""
+    is set: a monitor left open all day is not woken ten times a second for nothing."""
     decode = getincrementaldecoder(encoding)(errors="replace").decode
-    waking = isinstance(stop, WakingEvent)
     last_input = -PARSER_TICK_WINDOW_S
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
-        if waking:
-            selector.register(stop.fileno(), selectors.EVENT_READ)
+        selector.register(stop.fileno(), selectors.EVENT_READ)
         while not stop.is_set():
             recent = time.monotonic() - last_input < PARSER_TICK_WINDOW_S
-            ready = selector.select(_TICK_S if recent or not waking else None)
+            ready = selector.select(_TICK_S if recent else None)
             if any(key.fd == fd for key, _ in ready):
                 try:
                     data = os.read(fd, 4096)

@@ -12,7 +12,7 @@ from tui.ui.driver import PARSER_TICK_WINDOW_S, TerminalOutput, WakingEvent, rea
 from tui.ui.terminal import Charset
 
 
-def _read_in_thread(fd: int, stop: threading.Event) -> tuple[list[str], dict[str, bool]]:
+def _read_in_thread(fd: int, stop: WakingEvent) -> tuple[list[str], dict[str, bool]]:
     fed: list[str] = []
     result: dict[str, bool] = {}
     thread = threading.Thread(
@@ -30,7 +30,7 @@ def test_input_at_end_of_file_ends_the_loop_instead_of_spinning() -> None:
     os.write(write, "q€".encode())
     os.close(write)
     started = time.process_time()
-    fed, result = _read_in_thread(read, threading.Event())
+    fed, result = _read_in_thread(read, WakingEvent())
     os.close(read)
     assert result == {"gone": True}
     assert "".join(fed) == "q€"
@@ -40,14 +40,14 @@ def test_input_at_end_of_file_ends_the_loop_instead_of_spinning() -> None:
 def test_closed_terminal_eio_ends_the_loop() -> None:
     master, slave = os.openpty()
     os.close(master)  # the SSH client died: reads on the slave now fail with EIO
-    fed, result = _read_in_thread(slave, threading.Event())
+    fed, result = _read_in_thread(slave, WakingEvent())
     os.close(slave)
     assert result == {"gone": True} and fed == []
 
 
 def test_stop_ends_the_loop_without_calling_the_terminal_gone() -> None:
     master, slave = os.openpty()
-    stop = threading.Event()
+    stop = WakingEvent()
     stop.set()
     _, result = _read_in_thread(slave, stop)
     os.close(master)
@@ -128,7 +128,7 @@ def test_latin1_input_is_decoded_as_latin1() -> None:
     os.write(write, "é".encode("latin-1"))
     os.close(write)
     fed: list[str] = []
-    read_terminal(read, fed.append, lambda: None, threading.Event(), encoding="iso8859-1")
+    read_terminal(read, fed.append, lambda: None, WakingEvent(), encoding="iso8859-1")
     os.close(read)
     assert fed == ["é"]
 
