@@ -66,12 +66,11 @@ class FeedStatus(Struct, frozen=True):
     ``seq`` numbers refreshes (views published with the same ``seq`` belong together);
     ``as_of`` is None until the first good refresh; ``stale_since`` is set while the
     collector's provider fails (when its data was current); ``beat`` paces the heartbeat (the
-    next status comes within 1.5 beats; a viewer waits two). ``alerts`` are those the
-    refresh ``seq`` fired (repeated by its heartbeats: a viewer delivers them once per
-    ``seq``); ``fetched`` is when slower
-    parts were fetched (the panes' ages); ``stale_parts`` are the parts shown from an earlier
-    refresh, with why (the panes' STALE notes); ``summaries`` are the segment bar's figures
-    for every segment (a viewer decodes only the view it shows).
+    next status comes within 1.5 beats; a viewer waits two). ``alerts`` are those the refresh
+    ``seq`` fired (repeated by its heartbeats: a viewer delivers them once per ``seq``);
+    ``fetched`` is when slower parts were fetched (the panes' ages); ``stale_parts`` are the
+    parts shown from an earlier refresh, with why (the panes' STALE notes); ``summaries`` are
+    the segment bar's figures for every segment (a viewer decodes only the view it shows).
     """
 
     seq: int

@@ -5,8 +5,8 @@ monitor runs, the watchlist and alert rules too) and publishes each frame's view
 then a ``FeedStatus`` with the alerts the frame fired. Whenever ``HEARTBEAT_AFTER_BEATS``
 beats pass without a status (a long wait between refreshes, or a refresh slower than a beat)
 it repeats the last one, so viewers can tell a quiet market or a slow exchange from a dead
-collector. It answers detail requests from the analytics it holds.
-On stop it says so, so viewers turn STALE at once instead of after two missed beats.
+collector. It answers detail requests from the analytics it holds. On stop it says so, so
+viewers turn STALE at once instead of after two missed beats.
 """
 
 from __future__ import annotations
