@@ -83,11 +83,16 @@ def braille_lines(
 
     lines = []
     for cell_y in range(height):
+        # one span per run of cells in the same style, not one per cell: a pane turns the
+        # spans into segments at every refresh, and a span per cell made that the dearest line
         line = Text()
-        for cell_x in range(width):
-            who = owner[cell_y][cell_x]
-            style = series[who][1] if who is not None else DIM
-            line.append(chr(_BRAILLE + bits[cell_y][cell_x]), style=style)
+        styles = [DIM if who is None else series[who][1] for who in owner[cell_y]]
+        start = 0
+        for end in range(1, width + 1):
+            if end == width or styles[end] is not styles[start]:
+                cells = bits[cell_y][start:end]
+                line.append("".join(chr(_BRAILLE + cell) for cell in cells), style=styles[start])
+                start = end
         lines.append(line)
     return lines
 
