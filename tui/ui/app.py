@@ -24,7 +24,7 @@ import os
 from collections import ChainMap
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from functools import partial
+from functools import cached_property, partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -281,9 +281,19 @@ class CapwatchApp(FramedApp):
     def alerts(self, value: AlertWatcher | None) -> None:
         self.source.alerts = value
 
-    @property
-    def panes(self) -> list[Pane]:
-        return list(self.query_one("#panes", Grid).query_children(Pane))
+    @cached_property
+    def panes(self) -> tuple[Pane, ...]:
+        """The grid's panes, looked up once: they are composed once and never replaced (a
+        DOM query at each of a tick's several uses cost more than drawing a quiet pane)."""
+        return tuple(self.query_one("#panes", Grid).query_children(Pane))
+
+    @cached_property
+    def _segment_bar(self) -> SegmentBar:
+        return self.query_one(SegmentBar)
+
+    @cached_property
+    def _status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
 
     def on_mount(self) -> None:
         self.source.follow(self.segment)
@@ -459,7 +469,7 @@ class CapwatchApp(FramedApp):
 
     def _show_segment(self) -> None:
         view = self.views.get(self.segment)
-        self.query_one(SegmentBar).show_segments(self.segment, self.summaries)
+        self._segment_bar.show_segments(self.segment, self.summaries)
         if view is not None:
             if self.anchor_index >= len(view.anchors):
                 self.anchor_index = 0
@@ -502,7 +512,7 @@ class CapwatchApp(FramedApp):
             resume_at=self._resume_at if self._failures else None,
             today=now.astimezone(IST).date(),
         )
-        self.query_one(StatusBar).show_status(status)
+        self._status_bar.show_status(status)
         notes = self._pane_notes(now)
         for pane in self.panes:
             note = notes.get(pane.id or "")
