@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.message import Message
 
 from widgets.format import BOLD, DIM, DOWN, MISSING, UP, clean, pct, price, since_label
-from widgets.pane import Column, Pane
+from widgets.pane import Cell, Column, Pane
 from widgets.views import IndexRow
 
 
@@ -105,26 +105,27 @@ class IndicesPane(Pane):
         if (name := self.chosen_key) is not None:
             self.post_message(self.IndexChosen(name))
 
-    def row_cells(self, row: object) -> Sequence[str | Text]:
+    def row_cells(self, row: object) -> Sequence[Cell]:
         assert isinstance(row, IndexRow)
         since = _at(row.since_pcts, self.anchor_index) if row.since_pcts else row.since_anchor_pct
         rel = row.relative
-        return (
+        anchor = self.anchor_index
+        return (  # the columns a narrow pane drops are made only when shown
             clean(row.name),
             price(row.last),
             pct(row.change_pct),
-            pct(row.change_5d_pct, arrowed=False),
-            pct(row.change_1m_pct, arrowed=False),
-            pct(since, arrowed=False),
-            points(rel.day if rel else row.relative_pct),
-            points(rel.five_day if rel else None),
-            points(rel.one_month if rel else None),
-            points(_at(rel.since, self.anchor_index) if rel else None),
-            pct(row.change_ytd_pct, arrowed=False),
-            ma_marks(row),
-            crossings(row),
-            pct(row.from_52w_high_pct, arrowed=False, decimals=1),
-            clean(row.call) if row.call else MISSING,
+            lambda: pct(row.change_5d_pct, arrowed=False),
+            lambda: pct(row.change_1m_pct, arrowed=False),
+            lambda: pct(since, arrowed=False),
+            lambda: points(rel.day if rel else row.relative_pct),
+            lambda: points(rel.five_day if rel else None),
+            lambda: points(rel.one_month if rel else None),
+            lambda: points(_at(rel.since, anchor) if rel else None),
+            lambda: pct(row.change_ytd_pct, arrowed=False),
+            lambda: ma_marks(row),
+            lambda: crossings(row),
+            lambda: pct(row.from_52w_high_pct, arrowed=False, decimals=1),
+            lambda: clean(row.call) if row.call else MISSING,
         )
 
     def subtitle(self) -> str:

@@ -53,6 +53,9 @@ class Column(Struct, frozen=True):
 
 #: A line as drawn: its segments, unstyled text merged (hashable, so a key of the strip cache).
 Line = tuple[Segment, ...]
+#: A table cell: its text, or a function making it, called only if its column is shown (a
+#: narrow pane drops columns, and a row is formatted at every tick it changes).
+Cell = str | Text | Callable[[], str | Text]
 
 
 class Lines(Struct, frozen=True):
@@ -126,10 +129,9 @@ def _fit_columns(columns: tuple[Column, ...], width: int) -> tuple[int, ...]:
     )
 
 
-def table_line(
-    cells: Sequence[str | Text], columns: Sequence[Column], widths: Sequence[int]
-) -> Line:
-    """One table line: each cell fitted to its column, columns separated by a space.
+def table_line(cells: Sequence[Cell], columns: Sequence[Column], widths: Sequence[int]) -> Line:
+    """One table line: each shown cell made and fitted to its column, columns separated by a
+    space.
 
     Built as segments, not a ``Text``: a tick redraws every price, and this is most of it."""
     segments: list[Segment] = []
@@ -151,6 +153,8 @@ def table_line(
     for cell, column, width in zip(cells, columns, widths, strict=True):
         if not width:
             continue
+        if callable(cell):
+            cell = cell()
         if not first:
             plain.append(" ")
         first = False
@@ -309,8 +313,9 @@ class Pane(Widget, can_focus=True):
         """The stock symbol a row stands for (Enter opens it), if any."""
         return None
 
-    def row_cells(self, row: object) -> Sequence[str | Text]:
-        """One cell per column of ``COLUMNS``."""
+    def row_cells(self, row: object) -> Sequence[Cell]:
+        """One cell per column of ``columns()``; a dear one in a column that narrow panes drop
+        as a function, so it is made only when shown."""
         return ()
 
     def columns(self) -> tuple[Column, ...]:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from rich.text import Text
 
 from widgets.format import DOWN, MISSING, UP, clean, pct
-from widgets.pane import Column, Pane
+from widgets.pane import Cell, Column, Pane
 from widgets.views import SectorRow
 
 
@@ -67,19 +67,22 @@ class SectorsPane(Pane):
         assert isinstance(row, SectorRow)
         return row.leader
 
-    def row_cells(self, row: object) -> Sequence[str | Text]:
+    def row_cells(self, row: object) -> Sequence[Cell]:
         assert isinstance(row, SectorRow)
-        longer = (
-            (pct(row.change_5d_pct, arrowed=False), pct(row.change_1m_pct, arrowed=False))
+        longer: tuple[Cell, ...] = (
+            (
+                lambda: pct(row.change_5d_pct, arrowed=False),
+                lambda: pct(row.change_1m_pct, arrowed=False),
+            )
             if self.horizon == "Day"
             else ()
         )
-        return (
+        return (  # the columns a narrow pane drops are made only when shown
             clean(row.sector),
             pct(row.change_pct),
             advance_decline(row.advances, row.declines),
             *longer,
-            pct(row.median_pct, arrowed=False),
-            named_move(row.leader, row.leader_pct),
-            named_move(row.laggard, row.laggard_pct),
+            lambda: pct(row.median_pct, arrowed=False),
+            lambda: named_move(row.leader, row.leader_pct),
+            lambda: named_move(row.laggard, row.laggard_pct),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import pytest
@@ -320,6 +321,23 @@ def test_table_line_pads_text_cells_and_merges_plain_ones() -> None:
     exact = table_line(["", Text("+10.0%", style=red), ""], columns, [3, 6, 2])
     assert all(segment.text for segment in exact)  # no empty segment draws a 0-wide cell
     assert "".join(segment.text for segment in exact) == "    +10.0%   "
+
+
+def test_table_line_makes_a_deferred_cell_only_when_its_column_is_shown() -> None:
+    columns = (Column("A", 3, align="left"), Column("B", 6), Column("C", 2, align="left"))
+    made: list[str] = []
+
+    def cell(name: str, text: str | Text) -> Callable[[], str | Text]:
+        return lambda: made.append(name) or text
+
+    red = Style(color="red")
+    line = table_line(
+        ["x", cell("b", Text("+1.0%", style=red)), cell("c", "yy")], columns, [3, 0, 2]
+    )
+    assert made == ["c"]  # B is dropped: its cell is never made
+    assert line == (Seg("x   yy"),)
+    shown = table_line(["x", cell("b", Text("+1.0%", style=red)), "yy"], columns, [3, 6, 2])
+    assert shown == table_line(["x", Text("+1.0%", style=red), "yy"], columns, [3, 6, 2])
 
 
 def _bar_line(width: int, chosen: Segment = Segment.ALL) -> str:
