@@ -11,7 +11,7 @@ from providers.contract import EarningsStatus, Part
 from widgets.format import BOLD, clean
 from widgets.pane import Column, Pane
 from widgets.ratings import when
-from widgets.views import AnnouncementRow, EarningsRow
+from widgets.views import AnnouncementRow, EarningsRow, SegmentView
 
 
 def days_to_go(row: EarningsRow) -> Text:
@@ -73,6 +73,10 @@ class EarningsPane(Pane):
     def row_key(self, row: object) -> str | None:
         assert isinstance(row, EarningsRow | AnnouncementRow)
         return row.symbol
+
+    def reads(self, view: SegmentView) -> object:
+        """Both lists and the day (announcements before it show their date)."""
+        return view.declared, view.upcoming, view.announcements, view.as_of.date()
 
     def row_cache_key(self, row: object) -> Hashable:
         if isinstance(row, AnnouncementRow):  # its time shows as a date before today

@@ -58,6 +58,10 @@ class MoversPane(Pane):
     def row_key(self, row: object) -> str | None:
         return row[1].symbol  # type: ignore[index]
 
+    def reads(self, view: SegmentView) -> object:
+        """The rows listed (as the sort and horizon pick them) and the count at the band."""
+        return self.rows_of(view), self._band_count(view)
+
     def row_cache_key(self, row: object) -> Hashable:
         return row  # (rank, MoverRow): the cells are made of these alone
 
@@ -78,12 +82,12 @@ class MoversPane(Pane):
         """How many of the segment's stocks sit at the price band (all of them, not only
         those listed: ``s`` to "by at band" lists every one)."""
         words = [super().subtitle()]
-        if self.view is not None:
-            view = self.view
-            count = view.upper_band_count if self.side == "gainers" else view.lower_band_count
-            if count:
-                words.insert(0, f"{count} at {'UC' if self.side == 'gainers' else 'LC'}")
+        if self.view is not None and (count := self._band_count(self.view)):
+            words.insert(0, f"{count} at {'UC' if self.side == 'gainers' else 'LC'}")
         return " ".join(w for w in words if w)
+
+    def _band_count(self, view: SegmentView) -> int:
+        return view.upper_band_count if self.side == "gainers" else view.lower_band_count
 
 
 class GainersPane(MoversPane):

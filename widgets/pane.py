@@ -302,6 +302,9 @@ class Pane(Widget, can_focus=True):
         self._row_layout: tuple[tuple[Column, ...], list[int]] | None = None
         self._row_lines: tuple[dict[Hashable, Line], dict[Hashable, Line]] = ({}, {})
         self._sync_pending = False
+        #: the view on screen, with the pane's state as it is now (None: nothing drawn yet,
+        #: or not from a view)
+        self._drawn: SegmentView | None = None
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -379,10 +382,26 @@ class Pane(Widget, can_focus=True):
 
     # --- state changes -----------------------------------------------------------------------
 
+    def reads(self, view: SegmentView) -> object:
+        """Everything the pane draws from ``view`` (lines, title, subtitle), as one value to
+        compare: ``show`` does not redraw a view that reads the same as the one on screen.
+        The whole view by default; a pane whose part often stays the same while the rest
+        moves (the views are new at every refresh) returns just that part."""
+        return view
+
+    def _reading(self, view: SegmentView) -> tuple[object, ...]:
+        # with what every pane draws from a view: the Watch view's "no watched stocks"
+        # lines and, for the horizon in a title, the since-dates
+        return self.reads(view), _empty_watchlist(view), view.anchors
+
     def show(self, view: SegmentView) -> None:
-        """Draw ``view`` (the current segment at the latest refresh)."""
-        self.view = view
-        self.sync()
+        """Draw ``view`` (the current segment at the latest refresh), unless it reads the same
+        as the view on screen (then the lines, title and subtitle would be too)."""
+        drawn, self.view = self._drawn, view
+        if drawn is not None and self._reading(view) == self._reading(drawn):
+            self._drawn = view
+        else:
+            self.sync()
 
     def set_reading(self, horizon: str, anchor_index: int) -> None:
         """Read the view over ``horizon`` (``views.HORIZONS``) and the ``anchor_index``-th
@@ -440,6 +459,7 @@ class Pane(Widget, can_focus=True):
         """Rebuild the visible strips and refresh just the cells that differ from the screen."""
         self._sync_pending = False
         width, height = self.size
+        self._drawn = None
         if not self.is_mounted or width <= 0 or height <= 0:
             return
         if self.has_content() and self.NO_WATCHED and _empty_watchlist(self.view):
@@ -492,6 +512,7 @@ class Pane(Widget, can_focus=True):
             if changed:
                 self.refresh(*changed)
         self._update_subtitle()
+        self._drawn = self.view if self.has_content() else None
 
     def set_stale(self, stale: bool, note: str = "") -> None:
         """Mark the data as old (a stored snapshot, the provider failing, or only this pane's

@@ -13,7 +13,7 @@ from rich.text import Text
 from providers.contract import RatingKind
 from widgets.format import BOLD, DIM, DOWN, UP, clean
 from widgets.pane import Column, Lines, Pane, fit_columns
-from widgets.views import EventRow
+from widgets.views import EventRow, SegmentView
 
 #: An event this much older than the data (``view.as_of``) or less is marked new (●).
 NEW_WITHIN = timedelta(minutes=15)
@@ -114,6 +114,11 @@ class RatingsPane(Pane):
     def row_key(self, row: object) -> str | None:
         assert isinstance(row, EventRow)
         return row.symbol
+
+    def reads(self, view: SegmentView) -> object:
+        """The events, which of them are new (●) and the day (times before it show a date)."""
+        now = view.as_of
+        return view.events, now.date(), [now - event.at <= NEW_WITHIN for event in view.events]
 
     def row_cache_key(self, row: object) -> Hashable:
         assert isinstance(row, EventRow) and self.view is not None

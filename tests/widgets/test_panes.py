@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from factories.views import event, mover, sector, segment_view
@@ -26,7 +26,7 @@ from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SegmentBar
 from widgets.status_bar import Status, StatusBar, status_line
-from widgets.views import summaries
+from widgets.views import WATCH, BreadthView, summaries
 
 
 class Host(App[None]):
@@ -147,6 +147,58 @@ async def test_unchanged_data_repaints_nothing() -> None:
         pane.refresh = lambda *a, **k: calls.append(a)  # type: ignore[method-assign]
         pane.show(segment_view())
         assert calls == []
+
+
+@pytest.mark.parametrize("kind", [RatingsPane, EarningsPane, GainersPane, LosersPane])
+async def test_a_view_that_reads_the_same_is_not_drawn_again(kind: type[Pane]) -> None:
+    """The views are new at every refresh; a pane whose part of one is as it was keeps its
+    lines without building them again (most refreshes, for ratings and results)."""
+    pane = kind()
+    view = segment_view()
+    async with Host(pane).run_test(size=(80, 8)) as pilot:
+        pane.show(view)
+        await pilot.pause()
+        built: list[int] = []
+        build = pane.build_lines
+        pane.build_lines = lambda width: built.append(width) or build(width)  # type: ignore
+        later = replace(
+            view,
+            as_of=view.as_of + timedelta(seconds=2),
+            indices=view.indices[1:],
+            breadth=replace(view.breadth, advances=view.breadth.advances + 1),
+        )
+        pane.show(later)
+        assert built == [] and pane.view is later
+        pane.cycle_sort()  # the pane's own state still redraws it
+        assert built == [78]
+        pane.show(replace(later, as_of=later.as_of + timedelta(seconds=2)))
+        assert built == [78]  # and it reads the same after that redraw too
+
+
+async def test_each_part_a_pane_reads_redraws_it() -> None:
+    view = segment_view()
+    gainers, earnings = GainersPane(), EarningsPane()
+    async with Host(gainers).run_test(size=(80, 8)) as pilot:
+        gainers.show(view)
+        await pilot.pause()
+        banded = replace(view, upper_band_count=41)
+        gainers.show(banded)  # the subtitle counts the band
+        assert str(gainers.border_subtitle).startswith("41 at UC")
+        gainers.set_reading("Since", 0)
+        assert str(gainers.border_title) == "Gainers · Since 07 Apr"
+        dated = replace(banded, anchors=(date(2026, 3, 2), *view.anchors[1:]))
+        gainers.show(dated)
+        assert str(gainers.border_title) == "Gainers · Since 02 Mar"  # same rows, new date
+        nothing = BreadthView(0, 0, 0, None, None, ())  # the Watch view, nothing watched
+        gainers.show(replace(dated, segment=WATCH, breadth=nothing))
+        assert screen_lines(gainers)[0] == "No watched stocks yet."
+    async with Host(earnings).run_test(size=(80, 8)) as pilot:
+        earnings.toggle_news()
+        earnings.show(view)
+        await pilot.pause()
+        today = screen_lines(earnings)[1]
+        earnings.show(replace(view, as_of=view.as_of + timedelta(days=1)))  # times become dates
+        assert screen_lines(earnings)[1] != today
 
 
 async def test_ratings_mark_new_items_and_direction() -> None:
