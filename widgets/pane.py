@@ -13,7 +13,7 @@ Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_row
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
@@ -22,7 +22,7 @@ from typing import ClassVar, TypeVar
 from msgspec import Struct
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region
@@ -75,15 +75,34 @@ class Lines(Struct, frozen=True):
 
 
 def text_segments(text: Text) -> list[Segment]:
-    """``text`` as styled segments, its own style under each span's.
+    """``text`` as styled segments, its own style under each span's (later spans over
+    earlier ones where they overlap).
 
     ``Text.render`` wants a console, is slow for a few spans, and (rich 15) drops the style of
     a text without spans, which left "waiting…" lines undimmed."""
     plain = text.plain
     base = _style_of(text.style)
-    spans = text.spans
-    if not spans:
-        return [Segment(plain, base)] if plain else []
+    segments: list[Segment] = []
+    at = 0  # spans one after another (text built by appending): one pass
+    for span in text.spans:
+        start, end = span.start, min(span.end, len(plain))
+        if start >= end:
+            continue
+        if start < at:
+            return _overlapping_segments(plain, base, text.spans)
+        if start > at:
+            segments.append(Segment(plain[at:start], base))
+        own = _style_of(span.style)
+        segments.append(Segment(plain[start:end], own if base is None else base + own))
+        at = end
+    if at < len(plain):
+        segments.append(Segment(plain[at:], base))
+    return segments
+
+
+def _overlapping_segments(plain: str, base: Style | None, spans: list[Span]) -> list[Segment]:
+    """``text_segments`` where spans overlap: a segment between every two span edges, in the
+    styles of the spans over it, in order."""
     cuts = sorted({0, len(plain), *(span.start for span in spans), *(span.end for span in spans)})
     segments = []
     for start, end in pairwise(cuts):
@@ -136,19 +155,6 @@ def table_line(cells: Sequence[Cell], columns: Sequence[Column], widths: Sequenc
     Built as segments, not a ``Text``: a tick redraws every price, and this is most of it."""
     segments: list[Segment] = []
     plain: list[str] = []  # unstyled text waiting to become one segment
-
-    def flush() -> None:
-        if text := "".join(plain):
-            segments.append(Segment(text))
-        plain.clear()
-
-    def add(segment: Segment) -> None:
-        if segment.style is None:
-            plain.append(segment.text)
-        else:
-            flush()
-            segments.append(segment)
-
     first = True
     for cell, column, width in zip(cells, columns, widths, strict=True):
         if not width:
@@ -161,17 +167,43 @@ def table_line(cells: Sequence[Cell], columns: Sequence[Column], widths: Sequenc
         if isinstance(cell, str):
             plain.append(fit(cell, width, align=column.align))
             continue
-        if cell.cell_len > width:
-            cell = Text.assemble(fit(cell, width))  # cut, with …
-        pad = " " * (width - cell.cell_len)  # padded here: fit would copy and re-span it
+        length = cell.cell_len
+        if length > width:
+            cell, length = Text.assemble(fit(cell, width)), width  # cut, with …
+        pad = " " * (width - length)  # padded here: fit would copy and re-span it
         if column.align == "right":
             plain.append(pad)
         for segment in text_segments(cell):
-            add(segment)
+            if segment.style is None:
+                plain.append(segment.text)
+                continue
+            if plain:
+                if text := "".join(plain):
+                    segments.append(Segment(text))
+                plain.clear()
+            segments.append(segment)
         if column.align != "right":
             plain.append(pad)
-    flush()
+    if text := "".join(plain):
+        segments.append(Segment(text))
     return tuple(segments)
+
+
+def styled_strip(segments: Line, style: Style, width: int) -> Strip:
+    """``segments`` cut or padded to ``width`` cells, ``style`` under each, and neighbours in
+    the same style merged: ``Segment.simplify(Segment.apply_style(...))`` in one pass, which
+    tells most equal styles by identity (``style + x`` is remembered) before hashing them."""
+    texts: list[str] = []
+    styles: list[Style] = []
+    add = style.__add__
+    for text, own, _ in Segment.adjust_line_length(list(segments), width):
+        combined = add(own)
+        if styles and (combined is styles[-1] or combined == styles[-1]):
+            texts[-1] += text
+        else:
+            texts.append(text)
+            styles.append(combined)
+    return Strip(list(map(Segment, texts, styles)), width)
 
 
 def changed_runs(
@@ -180,7 +212,7 @@ def changed_runs(
     """Cell ranges ``[start, end)`` where ``new`` differs from ``old`` (whole line if unsure)."""
     if old is None or old.cell_length != new.cell_length:
         return [(0, new.cell_length)] if new.cell_length else []
-    if old is new or old == new:
+    if old is new:
         return []
     runs: list[tuple[int, int]] = []
     for x in _changed_cells(list(old), list(new), new.cell_length):
@@ -193,28 +225,25 @@ def changed_runs(
     return runs
 
 
-def _changed_cells(old: list[Segment], new: list[Segment], cells: int) -> Iterator[int]:
-    """The cells that differ, in order; -1 when cells can't be told from characters (wide
-    characters). Lines cut the same way (a table row) are compared segment by segment."""
-    if sum(len(segment.text) for segment in new) != cells:
-        yield -1
-        return
-    if len(old) == len(new) and all(
-        a.style == b.style and len(a.text) == len(b.text) for a, b in zip(old, new, strict=True)
-    ):
+def _changed_cells(old: list[Segment], new: list[Segment], cells: int) -> list[int]:
+    """The cells that differ, in order; ``[-1]`` when cells can't be told from characters
+    (wide characters). Lines cut the same way (a table row) are compared segment by segment."""
+    if len(old) == len(new):
+        changed: list[int] = []
         x = 0
-        for a, b in zip(old, new, strict=True):
-            if a.text != b.text:
-                pairs = enumerate(zip(a.text, b.text, strict=True))
-                yield from (x + i for i, (c, d) in pairs if c != d)
-            x += len(b.text)
-        return
+        for (a, a_style, _), (b, b_style, _) in zip(old, new, strict=True):
+            if len(a) != len(b) or not (a_style is b_style or a_style == b_style):
+                break  # cut another way: cell by cell
+            if a != b:
+                changed.extend(x + i for i, (c, d) in enumerate(zip(a, b, strict=True)) if c != d)
+            x += len(b)
+        else:
+            return changed if x == cells else [-1]
     before = [(char, segment.style) for segment in old for char in segment.text]
-    if len(before) != cells:
-        yield -1
-        return
-    after = ((char, segment.style) for segment in new for char in segment.text)
-    yield from (x for x, (a, b) in enumerate(zip(before, after, strict=True)) if a != b)
+    after = [(char, segment.style) for segment in new for char in segment.text]
+    if len(before) != cells or len(after) != cells:
+        return [-1]
+    return [x for x, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
 
 
 def _empty_watchlist(view: SegmentView | None) -> bool:
@@ -492,8 +521,7 @@ class Pane(Widget, can_focus=True):
             key = (segments, style, width)
             line = cache.get(key) or self._strips.get(key)
             if line is None:  # most lines are as they were: a tick changes a few numbers
-                fitted = Segment.adjust_line_length(list(segments), width)
-                line = Strip(Segment.simplify(Segment.apply_style(fitted, style)), width)
+                line = styled_strip(segments, style, width)
             self._strips[key] = line
             shown.append(line)
         blank = Strip.blank(width, base)

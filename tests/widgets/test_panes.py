@@ -21,7 +21,15 @@ from widgets.breadth import BreadthPane
 from widgets.earnings import EarningsPane
 from widgets.indices import IndicesPane
 from widgets.movers import GainersPane, LosersPane
-from widgets.pane import Column, Pane, changed_runs, fit_columns, table_line, text_segments
+from widgets.pane import (
+    Column,
+    Pane,
+    changed_runs,
+    fit_columns,
+    styled_strip,
+    table_line,
+    text_segments,
+)
 from widgets.ratings import RatingsPane
 from widgets.sectors import SectorsPane
 from widgets.segment_bar import SegmentBar
@@ -390,6 +398,18 @@ def test_table_line_makes_a_deferred_cell_only_when_its_column_is_shown() -> Non
     assert line == (Seg("x   yy"),)
     shown = table_line(["x", cell("b", Text("+1.0%", style=red)), "yy"], columns, [3, 6, 2])
     assert shown == table_line(["x", Text("+1.0%", style=red), "yy"], columns, [3, 6, 2])
+
+
+@pytest.mark.parametrize("width", [4, 9, 14])
+def test_styled_strip_is_rich_simplify_of_the_styled_fitted_line(width: int) -> None:
+    red, base = Style(color="red"), Style(bgcolor="blue")
+    line = (Seg("ab "), Seg("+1", red), Seg("-2", red), Seg(" c"), Seg("é", Style(bold=True)))
+    fitted = Seg.adjust_line_length(list(line), width)
+    expected = list(Seg.simplify(Seg.apply_style(fitted, base)))
+    strip = styled_strip(line, base, width)
+    assert list(strip) == expected and strip.cell_length == width
+    if width >= 7:
+        assert list(strip)[1].text == "+1-2"  # neighbours in one style merged
 
 
 def _bar_line(width: int, chosen: Segment = Segment.ALL) -> str:
