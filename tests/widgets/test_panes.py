@@ -7,10 +7,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 from factories.views import event, mover, sector, segment_view
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from msgspec.structs import replace
 from rich.segment import Segment as Seg
 from rich.style import Style
-from rich.text import Text
+from rich.text import Span, Text
 from textual import events
 from textual.app import App, ComposeResult
 from textual.geometry import Region
@@ -24,6 +26,8 @@ from widgets.movers import GainersPane, LosersPane
 from widgets.pane import (
     Column,
     Pane,
+    _overlapping_segments,
+    _style_of,
     changed_runs,
     fit_columns,
     styled_strip,
@@ -371,6 +375,33 @@ def test_text_segments_keep_the_text_style_under_its_spans() -> None:
     text = Text("a ", style=dim).append("b", style=red)
     assert text_segments(text) == [Seg("a ", dim), Seg("b", dim + red)]
     assert text_segments(Text("")) == []
+
+
+_STYLES = st.sampled_from([Style(color="red"), Style(bold=True), Style(), "", "green", None])
+
+
+@st.composite
+def _spanned_texts(draw: st.DrawFn) -> Text:
+    """Texts with spans in any order, overlapping or not, some past the end."""
+    text = Text(draw(st.text(alphabet="ab▲ ", max_size=12)), style=draw(_STYLES) or "")
+    for _ in range(draw(st.integers(0, 5))):
+        start = draw(st.integers(0, 14))
+        text.spans.append(Span(start, draw(st.integers(start, 16)), draw(_STYLES) or ""))
+    if draw(st.booleans()):
+        text.spans.sort(key=lambda span: span.start)  # as appending makes them
+    return text
+
+
+@settings(max_examples=500, deadline=None)
+@given(_spanned_texts())
+def test_text_segments_one_pass_agrees_with_the_scan_of_every_span(text: Text) -> None:
+    def cells(segments: list[Seg]) -> list[tuple[str, Style | None]]:
+        return [(char, segment.style) for segment in segments for char in segment.text]
+
+    segments = text_segments(text)
+    scanned = _overlapping_segments(text.plain, _style_of(text.style), text.spans)
+    assert cells(segments) == cells(scanned)
+    assert all(segment.text for segment in segments)
 
 
 def test_table_line_pads_text_cells_and_merges_plain_ones() -> None:
