@@ -11,7 +11,7 @@ from textual.message import Message
 from widgets.chart import AD_SCALE, braille_lines, ratio_rows
 from widgets.format import BOLD, DIM, DOWN, UP, crore, ratio, split_bar
 from widgets.pane import Lines, Pane
-from widgets.views import BreadthView, Breakouts, FlowsView, SegmentView
+from widgets.views import BreadthView, FlowsView, SegmentView
 
 CHART_HEIGHT = 2
 _TOP, _BOTTOM = f"{AD_SCALE:g}x", "¼x"
@@ -35,7 +35,7 @@ def ad_chart(b: BreadthView, width: int) -> list[Text]:
     ]
 
 
-def signal_counts(breakouts: Breakouts, signals: tuple[str, ...], short: bool = False) -> Text:
+def signal_counts(view: SegmentView, signals: tuple[str, ...], short: bool = False) -> Text:
     """``↑50DMA 41 ↓50DMA 12 52wH 9``: rises green, falls red (``short``: ``↑100 5``)."""
     text = Text()
     for signal in signals:
@@ -43,7 +43,7 @@ def signal_counts(breakouts: Breakouts, signals: tuple[str, ...], short: bool = 
             text.append(" ")
         rising = signal.startswith("↑") or signal == "52wH"
         text.append(signal.removesuffix("DMA") if short else signal, style=UP if rising else DOWN)
-        text.append(f" {breakouts.count(signal)}", style=BOLD)
+        text.append(f" {view.signal_count(signal)}", style=BOLD)
     return text
 
 
@@ -95,16 +95,14 @@ class BreadthPane(Pane):
             summary.append(f"  day {low:.2f}–{high:.2f}x", style=DIM)
         legend = Text("    A/D today, log scale · ⠁⠁⠁ 1.0", style=DIM)
         lines = [counts, summary, *ad_chart(b, width), legend]
-        lines.append(signal_counts(view.breakouts, ("↑50DMA", "↓50DMA", "52wH", "52wL")))
-        lines.append(
-            signal_counts(view.breakouts, ("↑100DMA", "↓100DMA", "↑200DMA", "↓200DMA"), short=True)
-        )
+        lines.append(signal_counts(view, ("↑50DMA", "↓50DMA", "52wH", "52wL")))
+        lines.append(signal_counts(view, ("↑100DMA", "↓100DMA", "↑200DMA", "↓200DMA"), short=True))
         lines.append(
             Text("RSI14 ")
             .append("≤30 ", style=DOWN)
-            .append(str(len(view.oversold)), style=BOLD)
+            .append(str(view.signal_count("Oversold")), style=BOLD)
             .append("  ≥70 ", style=UP)
-            .append(str(len(view.overbought)), style=BOLD)
+            .append(str(view.signal_count("Overbought")), style=BOLD)
             .append("  Enter: lists", style=DIM)
         )
         if view.flows is not None:

@@ -9,10 +9,8 @@ from rich.text import Text
 
 from widgets.format import DIM, MISSING, clean, pct, price
 from widgets.pane import Column, Pane
-from widgets.views import SIGNALS, SignalRow
+from widgets.views import SIGNAL_LISTS, SignalRow
 
-#: Every list the pane can show, in the order ←/→ cycles them.
-LISTS: tuple[str, ...] = (*SIGNALS, "Oversold", "Overbought")
 EXPLAINED = {
     "Oversold": "RSI(14) at or below 30",
     "Overbought": "RSI(14) at or above 70",
@@ -51,41 +49,30 @@ class SignalsPane(Pane):
 
     @property
     def list_name(self) -> str:
-        return LISTS[self.list_index]
+        return SIGNAL_LISTS[self.list_index]
 
     def step_list(self, step: int) -> None:
-        self.list_index = (self.list_index + step) % len(LISTS)
+        self.list_index = (self.list_index + step) % len(SIGNAL_LISTS)
         self.cursor = self.top = 0
         self.sync()
 
-    def count(self, name: str) -> int:
-        assert self.view is not None
-        if name == "Oversold":
-            return len(self.view.oversold)
-        if name == "Overbought":
-            return len(self.view.overbought)
-        return self.view.breakouts.count(name)
+    def has_content(self) -> bool:
+        """A view with its lists (a feed viewer asks for them as the screen opens)."""
+        return self.view is not None and self.view.signal_lists
 
     def title(self) -> str:
         if self.view is None:
             return self.TITLE
         segment = self.view.segment.value.title()
         name = self.list_name
-        return f"{segment} · {name} {self.count(name)} · {explain(name)}"
+        return f"{segment} · {name} {self.view.signal_count(name)} · {explain(name)}"
 
     def subtitle(self) -> str:
         return f"{super().subtitle()} · ←/→ list · s sort · Enter stock · Esc back"
 
     def table_rows(self) -> Sequence[SignalRow]:
         assert self.view is not None
-        name = self.list_name
-        if name == "Oversold":
-            rows = list(self.view.oversold)
-        elif name == "Overbought":
-            rows = list(self.view.overbought)
-        else:
-            rows = list(self.view.breakouts.rows(name))
-        rows = self.matching(rows, lambda r: (r.symbol, r.name))
+        rows = self.matching(self.view.signal_rows(self.list_name), lambda r: (r.symbol, r.name))
         if self.sort_key == "RSI":
             rows.sort(key=lambda r: r.rsi if r.rsi is not None else 1e9)
         elif self.sort_key == "volume":

@@ -7,7 +7,7 @@ presentation-only and can be tested with hand-made values. ``None`` always means
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
@@ -30,6 +30,8 @@ SIGNALS: tuple[str, ...] = (
     "52wH",
     "52wL",
 )
+#: Every signal list, in the order the list view cycles them: the breakouts, then RSI's.
+SIGNAL_LISTS: tuple[str, ...] = (*SIGNALS, "Oversold", "Overbought")
 
 
 class Relative(Struct, frozen=True):
@@ -159,6 +161,14 @@ class Breakouts(Struct, frozen=True):
         return len(self.rows(signal))
 
 
+def count_signals(
+    breakouts: Breakouts, oversold: Sequence[SignalRow], overbought: Sequence[SignalRow]
+) -> tuple[tuple[str, int], ...]:
+    """``SegmentView.signal_counts`` for these lists."""
+    rsi = (("Oversold", len(oversold)), ("Overbought", len(overbought)))
+    return (*((signal, breakouts.count(signal)) for signal in SIGNALS), *rsi)
+
+
 class FlowsView(Struct, frozen=True):
     """FII/DII net cash flows (rupees crore): the latest day and the month so far."""
 
@@ -230,6 +240,23 @@ class SegmentView(Struct, frozen=True):
     overbought: tuple[SignalRow, ...] = ()  # RSI(14) >= 70, highest first
     flows: FlowsView | None = None  # market-wide: the same in every segment
     announcements: tuple[AnnouncementRow, ...] = ()  # newest first
+    #: Per ``SIGNAL_LISTS`` name, how many stocks the list holds (what the Breadth pane shows).
+    signal_counts: tuple[tuple[str, int], ...] = ()
+    #: False when the lists themselves were left out and only their counts stand: a feed
+    #: viewer receives them only while its signals screen is open (they are half the bytes).
+    signal_lists: bool = True
+
+    def signal_count(self, name: str) -> int:
+        """How many stocks the ``SIGNAL_LISTS`` list ``name`` holds."""
+        return next((count for key, count in self.signal_counts if key == name), 0)
+
+    def signal_rows(self, name: str) -> tuple[SignalRow, ...]:
+        """The stocks of the ``SIGNAL_LISTS`` list ``name`` (empty when left out)."""
+        if name == "Oversold":
+            return self.oversold
+        if name == "Overbought":
+            return self.overbought
+        return self.breakouts.rows(name)
 
     def horizon(self, name: str, anchor_index: int = 0) -> HorizonView | None:
         """The 5D/1M view, or Since at the ``anchor_index``-th anchor; None for Day/unknown."""

@@ -23,6 +23,7 @@ from widgets.views import (
     SectorShare,
     SegmentView,
     SignalRow,
+    count_signals,
 )
 
 AS_OF = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
@@ -233,4 +234,9 @@ def segment_view(segment: Segment = Segment.ALL, **changes: object) -> SegmentVi
         flows=FLOWS,
         announcements=NEWS,
     )
-    return replace(view, **changes)
+    view = replace(view, **changes)
+    if "signal_counts" in changes:
+        return view
+    return replace(
+        view, signal_counts=count_signals(view.breakouts, view.oversold, view.overbought)
+    )

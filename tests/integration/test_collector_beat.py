@@ -5,53 +5,15 @@ viewers (who call the feed down after two silent beats) without word."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from datetime import datetime
 from itertools import pairwise
 
-from msgspec.structs import replace
+from factories.collector import START, PacedSource, demo_frame
 
-from providers.contract import IST
-from providers.demo import create
 from tui.settings.config import FeedSettings
 from tui.source.bus import Subjects, connect
 from tui.source.collector import Collector
-from tui.source.frame import Frame
-from tui.source.local import LocalSource
 
-START = datetime(2026, 11, 20, 11, 30, tzinfo=IST)
 SUBJECTS = Subjects("beat-test")
-
-
-class PacedSource:
-    """A source whose refresh takes ``refresh_s`` and repeats every ``interval_s`` (the
-    demo's first frame, numbered afresh)."""
-
-    name = "paced"
-    simulated = True
-
-    def __init__(self, frame: Frame, interval_s: float, refresh_s: float) -> None:
-        self.frame, self.interval_s, self.refresh_s = frame, interval_s, refresh_s
-        self.refreshes = 0
-
-    async def refresh(self) -> AsyncIterator[Frame]:
-        await asyncio.sleep(self.refresh_s)
-        self.refreshes += 1
-        yield replace(self.frame, seq=self.refreshes)
-
-    def pace(self, now: datetime) -> float:
-        return self.interval_s
-
-    def retry_after(self, exc: Exception, failures: int) -> float:
-        return self.interval_s
-
-
-async def _demo_frame() -> Frame:
-    provider = create({"seed": 7, "start": START})
-    source = LocalSource(provider, history=provider.closes_table)
-    async for frame in source.refresh():
-        return frame
-    raise AssertionError("the demo gave no frame")
 
 
 async def _status_times(url: str, source: PacedSource, seconds: float) -> list[float]:
@@ -80,7 +42,7 @@ async def _status_times(url: str, source: PacedSource, seconds: float) -> list[f
 
 def test_refreshes_a_beat_apart_send_one_status_each(nats_url: str) -> None:
     async def run() -> tuple[int, int]:
-        source = PacedSource(await _demo_frame(), interval_s=0.5, refresh_s=0.05)
+        source = PacedSource(await demo_frame(), interval_s=0.5, refresh_s=0.05)
         heard = await _status_times(nats_url, source, seconds=3.0)
         return len(heard), source.refreshes
 
@@ -94,7 +56,7 @@ def test_a_refresh_slower_than_a_beat_still_sends_word_in_time(nats_url: str) ->
     least every 2 beats (1 s), or it would call a working collector down."""
 
     async def run() -> list[float]:
-        source = PacedSource(await _demo_frame(), interval_s=0.5, refresh_s=2.0)
+        source = PacedSource(await demo_frame(), interval_s=0.5, refresh_s=2.0)
         return await _status_times(nats_url, source, seconds=5.5)
 
     heard = asyncio.run(run())

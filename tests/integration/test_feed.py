@@ -26,8 +26,9 @@ from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.index import IndexScreen
 from widgets.pane import Pane
 from widgets.segment_bar import SegmentBar
+from widgets.signals import SignalsPane
 from widgets.status_bar import StatusBar, status_line
-from widgets.views import WATCH
+from widgets.views import SIGNAL_LISTS, WATCH
 
 SIZE = (120, 40)
 #: The collector's refresh interval: its beat too, so a viewer calls it silent after 2 s.
@@ -152,6 +153,33 @@ async def test_a_viewer_receives_only_the_segment_it_shows_and_switches_at_once(
             await pilot.press("1")
             await until([pilot], lambda: shows(app, Segment.ALL), timeout=5)
             assert app.views[Segment.ALL] == whole_market  # the same refresh, read again
+
+
+async def test_a_viewer_gets_the_signal_lists_only_while_it_shows_them(nats_url: str) -> None:
+    # one refresh an hour: the lists can only come from what JetStream kept, at once
+    with collector(nats_url, interval=3600):
+        app = viewer(nats_url)
+        async with app.run_test(size=SIZE) as pilot:
+            await until([pilot], lambda: drawn(app) >= 2 and pane_has_rows(app), timeout=30)
+            main = app.views[Segment.ALL]
+            assert not main.signal_lists and main.oversold == ()  # left out of the main screen
+            oversold = main.signal_count("Oversold")
+            assert oversold > 0
+            assert f"≤30 {oversold}" in "".join(screen_text(app)["breadth"])
+
+            await pilot.press("b")
+            lists = lambda: app.screen.query_one(SignalsPane)  # noqa: E731
+            await until([pilot], lambda: app.views[Segment.ALL].signal_lists, timeout=5)
+            await until([pilot], lambda: lists().view is not None and lists().has_content(), 5)
+            shown = app.views[Segment.ALL]
+            assert sum(len(shown.signal_rows(name)) for name in SIGNAL_LISTS) > 0
+            for name in SIGNAL_LISTS:
+                assert len(shown.signal_rows(name)) == shown.signal_count(name)
+
+            await pilot.press("escape")
+            await pilot.press("4")  # a new frame: the lists are not followed any more
+            await until([pilot], lambda: shows(app, Segment.SMALL), timeout=5)
+            assert not app.views[Segment.SMALL].signal_lists
 
 
 def shows(app: CapwatchApp, segment: Segment) -> bool:

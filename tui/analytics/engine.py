@@ -59,6 +59,7 @@ from widgets.views import (
     SegmentView,
     SegmentViews,
     StockDetail,
+    count_signals,
 )
 
 if TYPE_CHECKING:
@@ -289,6 +290,7 @@ class MarketAnalytics:
             _, at_lower = movers.ranked(members[lower[members]], columns.change_pct, None)
             upcoming, declared = earnings[segment]
             oversold, overbought = live.extremes(members)
+            breakouts = live.breakouts(members, columns)
             horizon_views, longer = horizon_parts(segment)
             counts, points = breadth_now[segment]
             return SegmentView(
@@ -316,9 +318,10 @@ class MarketAnalytics:
                 lower_band_count=len(at_lower),
                 anchors=anchors,
                 horizons=horizon_views,
-                breakouts=live.breakouts(members, columns),
+                breakouts=breakouts,
                 oversold=oversold,
                 overbought=overbought,
+                signal_counts=count_signals(breakouts, oversold, overbought),
                 flows=flows_view,
                 announcements=news[segment],
             )

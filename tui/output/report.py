@@ -95,7 +95,7 @@ def segments_json(
                     for row in view.sectors
                 ],
                 "breakouts": {
-                    "counts": {signal: view.breakouts.count(signal) for signal in SIGNALS},
+                    "counts": {signal: view.signal_count(signal) for signal in SIGNALS},
                     "lists": {
                         signal: _signals_json(view.breakouts.rows(signal)) for signal in SIGNALS
                     },

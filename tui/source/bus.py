@@ -39,6 +39,7 @@ from msgspec import Struct
 from providers.contract import MarketStatus, Part
 from tui.market.last_good import StalePart
 from tui.settings.config import FeedSettings
+from tui.source.view_parts import PARTS
 from widgets.views import AlertRow, Scope, SegmentSummary
 
 if TYPE_CHECKING:
@@ -109,11 +110,22 @@ class Subjects(Struct, frozen=True):
         return f"{self.prefix}.index"
 
     def segment(self, segment: Scope) -> str:
-        return f"{self.prefix}.segment.{segment.value}"
+        """The main part of ``segment``'s view (``view_parts``)."""
+        return self.part("segment", segment)
+
+    def part(self, part: str, segment: Scope) -> str:
+        """One part (``view_parts.PARTS``) of ``segment``'s view."""
+        return f"{self.prefix}.{part}.{segment.value}"
+
+    def of_part(self, subject: str) -> tuple[str, str]:
+        """The part and the scope's value a ``part`` subject names."""
+        part, _, scope = subject.removeprefix(f"{self.prefix}.").partition(".")
+        return part, scope
 
     @property
-    def segments(self) -> str:
-        return f"{self.prefix}.segment.*"
+    def views(self) -> list[str]:
+        """Every part of every segment's view."""
+        return [f"{self.prefix}.{part}.*" for part in PARTS]
 
     @property
     def stream(self) -> str:
@@ -289,7 +301,7 @@ async def ensure_stream(client: Client, subjects: Subjects) -> None:
 
     config = StreamConfig(
         name=subjects.stream,
-        subjects=[subjects.status, subjects.segments],
+        subjects=[subjects.status, *subjects.views],
         max_msgs_per_subject=1,
         storage=StorageType.MEMORY,
         allow_direct=True,

@@ -2,7 +2,8 @@
 
 It runs a ``LocalSource`` (the same provider, schedule, store and analytics a standalone
 monitor runs, the watchlist and alert rules too) and publishes each frame's views per segment,
-then a ``FeedStatus`` with the alerts the frame fired. Whenever ``HEARTBEAT_AFTER_BEATS``
+in parts (``view_parts``: the news part only when it changed), then a ``FeedStatus`` with the
+alerts the frame fired. Whenever ``HEARTBEAT_AFTER_BEATS``
 beats pass without a status (a long wait between refreshes, or a refresh slower than a beat)
 it repeats the last one, so viewers can tell a quiet market or a slow exchange from a dead
 collector. It answers detail requests from the analytics it holds. On stop it says so, so
@@ -14,14 +15,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from tui.source import wire
+from tui.source import view_parts, wire
 from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, ensure_stream
 from tui.source.frame import Frame
 from tui.source.local import LocalSource
+from tui.source.view_parts import NEWS
 from widgets.views import Scope
 
 if TYPE_CHECKING:
@@ -59,6 +61,8 @@ class Collector:
         self._beat = MAX_BEAT_S
         self._sent_at = 0.0  # loop time of the last status sent
         self._beat_changed = asyncio.Event()
+        self._news_sent: dict[Scope, bytes] = {}  # each scope's news part as last published
+        self._reconnects = 0  # the client's count when the stream was last ensured
 
     async def run(self, stop: asyncio.Event) -> None:
         """Refresh, publish and beat until ``stop`` is set; then say goodbye."""
@@ -96,9 +100,16 @@ class Collector:
                 log.info("goodbye not flushed: %s", exc)
 
     async def _publish(self, frame: Frame) -> None:
-        packed = await asyncio.to_thread(_packed, frame)  # tens of ms: not on the loop
-        for segment, data in packed.items():
-            await self.client.publish(self.subjects.segment(segment), data)
+        reconnects = self.client.stats["reconnects"]
+        if reconnects != self._reconnects:  # the server may have restarted, its memory empty
+            self._reconnects, self._news_sent = reconnects, {}
+            await ensure_stream(self.client, self.subjects)
+        news_sent = self._news_sent
+        packed = await asyncio.to_thread(_packed, frame, news_sent)  # ms: not on the loop
+        for (part, scope), (json, data) in packed.items():
+            await self.client.publish(self.subjects.part(part, scope), data)
+            if part == NEWS:
+                news_sent[scope] = json
         self._frame = frame
         if frame.stale_since is None:
             self._good_at = self.clock()
@@ -179,6 +190,15 @@ class Collector:
             log.warning("index detail for %r failed: %s", name, exc)
 
 
-def _packed(frame: Frame) -> dict[Scope, bytes]:
-    """Every view of ``frame`` as published (building those not read yet)."""
-    return {scope: wire.pack(view) for scope, view in frame.views.items()}
+def _packed(
+    frame: Frame, news_sent: Mapping[Scope, bytes]
+) -> dict[tuple[str, Scope], tuple[bytes, bytes]]:
+    """(part, scope) -> the JSON and the packed bytes to publish, for every view of ``frame``
+    (building those not read yet); a ``news`` part only when its JSON is not the one sent
+    last (``news_sent``), as JetStream keeps that for joiners."""
+    packed = {}
+    for scope, view in frame.views.items():
+        for part, json in view_parts.split(view).items():
+            if part != NEWS or news_sent.get(scope) != json:
+                packed[part, scope] = json, wire.deflate(json)
+    return packed

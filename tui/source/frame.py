@@ -130,9 +130,10 @@ class ViewSource(Protocol):
         """The Watch view of ``symbols`` now, after ``w`` (None: cannot be made here)."""
         ...
 
-    def follow(self, scope: Scope) -> None:
+    def follow(self, scope: Scope, signal_lists: bool = False) -> None:
         """``scope`` is the segment on screen now: a source that sends views over a link may
-        send only that one's (the others' summaries travel with every frame)."""
+        send only that one's (the others' summaries travel with every frame), and leave out
+        its signal lists (``SegmentView.signal_lists``) unless ``signal_lists``."""
         ...
 
     async def aclose(self) -> None: ...

@@ -292,7 +292,7 @@ class LocalSource:
     def watch_view(self, symbols: Collection[str]) -> SegmentView | None:
         return self.analytics.watch_view(symbols) if self.analytics is not None else None
 
-    def follow(self, scope: Scope) -> None:
+    def follow(self, scope: Scope, signal_lists: bool = False) -> None:
         pass  # every view is at hand: built when read
 
     async def aclose(self) -> None:

@@ -24,9 +24,10 @@ from typing import TYPE_CHECKING, Any
 from providers.contract import Segment
 from tui.settings.config import FeedSettings
 from tui.settings.watchlist import Watchlist
-from tui.source import wire
+from tui.source import view_parts, wire
 from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect
 from tui.source.frame import Frame
+from tui.source.view_parts import NEWS, SEGMENT, SIGNALS
 from widgets.views import AlertRow, IndexDetail, Scope, SegmentView, StockDetail, scope_of
 
 if TYPE_CHECKING:
@@ -48,27 +49,46 @@ class FeedDown(Exception):
     """The collector or the server is not heard from; the message says which and since when."""
 
 
-class KeptViews(Mapping[Scope, SegmentView]):
-    """The views a frame shows, as received, each decoded on first use. ``decoded`` is shared
-    across frames (scope -> the bytes and the view made from them), so a segment whose
-    bytes did not change is never decoded twice. A view that fails to decode is missing."""
+class Decoded:
+    """What a viewer has read of the views it received: each part as last read, and each view
+    as last joined, with the bytes they came from. Shared across frames, so a part whose bytes
+    did not change (the news, most refreshes) is not read again, nor a view joined twice."""
 
-    def __init__(self, raw: Mapping[Scope, bytes], decoded: dict[Scope, tuple[bytes, SegmentView]]):
-        self._raw = dict(raw)
+    def __init__(self) -> None:
+        self.parts: dict[tuple[Scope, str], tuple[bytes, Any]] = {}
+        self.views: dict[Scope, tuple[tuple[bytes, ...], SegmentView]] = {}
+
+
+class KeptViews(Mapping[Scope, SegmentView]):
+    """The views a frame shows, as received (scope -> part name -> bytes), each read and
+    joined on first use (``view_parts``). A view without its ``segment`` part, or with a part
+    that fails to decode, is missing."""
+
+    def __init__(self, raw: Mapping[Scope, Mapping[str, bytes]], decoded: Decoded):
+        self._raw = {scope: dict(parts) for scope, parts in raw.items() if SEGMENT in parts}
         self._decoded = decoded
 
     def __getitem__(self, scope: Scope) -> SegmentView:
-        data = self._raw[scope]
-        kept = self._decoded.get(scope)
-        if kept is not None and kept[0] is data:
-            return kept[1]
+        parts = self._raw[scope]
+        received = tuple(parts.values())
+        joined = self._decoded.views.get(scope)
+        if joined is not None and joined[0] == received:
+            return joined[1]
         try:
-            view = wire.loads(SegmentView, data)
+            view = view_parts.join({part: self._read(scope, part, parts[part]) for part in parts})
         except ValueError as exc:
             log.warning("bad view for %s: %s", scope, exc)
             raise KeyError(scope) from exc
-        self._decoded[scope] = (data, view)
+        self._decoded.views[scope] = (received, view)
         return view
+
+    def _read(self, scope: Scope, part: str, data: bytes) -> Any:
+        kept = self._decoded.parts.get((scope, part))
+        if kept is not None and kept[0] == data:
+            return kept[1]
+        value = view_parts.read(part, data)
+        self._decoded.parts[scope, part] = (data, value)
+        return value
 
     def __iter__(self) -> Iterator[Scope]:
         return iter(self._raw)
@@ -88,12 +108,13 @@ class FeedSource:
         self._status: FeedStatus | None = None
         self.watchlist = Watchlist()  # the Watch view is the collector's watchlist
         self.alerts: AlertWatcher | None = None  # the collector evaluates the rules
-        self._views: dict[Scope, bytes] = {}  # as received: decoded when drawn
+        self._parts: dict[str, bytes] = {}  # the followed view's parts as received
         self._following: Scope = Segment.ALL  # the segment on screen: the one subscribed to
-        self._view_subscription: Subscription | None = None
+        self._signal_lists = False  # whether its signals part is subscribed to as well
+        self._view_subscriptions: list[Subscription] = []
         self._switches = asyncio.Lock()  # one resubscription at a time
         self._switching: asyncio.Task[None] | None = None  # held: asyncio keeps weak refs
-        self._decoded: dict[Scope, tuple[bytes, SegmentView]] = {}
+        self._decoded = Decoded()
         self._shown: FeedStatus | None = None  # the status of the last frame handed out
         self._fresh_alerts: tuple[AlertRow, ...] = ()  # fired by a refresh heard live
         self._changed = asyncio.Event()
@@ -138,7 +159,7 @@ class FeedSource:
             simulated=status.simulated,
             as_of=status.as_of,
             market=status.market,
-            views=KeptViews(self._views, self._decoded),
+            views=KeptViews({self._following: self._parts}, self._decoded),
             errors=MappingProxyType(dict(status.errors)),
             stale_since=status.stale_since,
             next_at=status.next_at,
@@ -163,13 +184,16 @@ class FeedSource:
         await self._subscribe_followed()
         await self._rejoin()
 
-    def follow(self, scope: Scope) -> None:
-        """Receive ``scope``'s views from now on, not the one shown before; a frame with its
-        kept view follows as soon as it is read."""
-        if scope == self._following:
+    def follow(self, scope: Scope, signal_lists: bool = False) -> None:
+        """Receive ``scope``'s views from now on (with the signals part if ``signal_lists``),
+        not what was followed before; a frame with the kept parts follows once they are read."""
+        if (scope, signal_lists) == (self._following, self._signal_lists):
             return
-        self._following = scope
-        self._views.clear()  # what was kept of any other segment is old by now
+        if scope != self._following:
+            self._parts = {}  # what was kept of any other segment is old by now
+        else:
+            self._parts.pop(SIGNALS, None)
+        self._following, self._signal_lists = scope, signal_lists
         if self._client is not None:
             self._switching = asyncio.ensure_future(self._switch())
 
@@ -183,14 +207,18 @@ class FeedSource:
                 return
         self._changed.set()
 
+    def _followed_subjects(self) -> list[str]:
+        parts = (SEGMENT, NEWS, SIGNALS) if self._signal_lists else (SEGMENT, NEWS)
+        return [self.subjects.part(part, self._following) for part in parts]
+
     async def _subscribe_followed(self) -> None:
-        client, scope = self._client, self._following
+        client = self._client
         assert client is not None
-        if self._view_subscription is not None:
-            await self._view_subscription.unsubscribe()
-        self._view_subscription = await client.subscribe(
-            self.subjects.segment(scope), cb=self._on_view
-        )
+        old, self._view_subscriptions = self._view_subscriptions, []
+        for subscription in old:
+            await subscription.unsubscribe()
+        for subject in self._followed_subjects():
+            self._view_subscriptions.append(await client.subscribe(subject, cb=self._on_view))
 
     async def _rejoin(self, status: bool = True) -> None:
         """Read what JetStream kept of the followed segment (and the status): a late joiner
@@ -199,28 +227,33 @@ class FeedSource:
         if client is None:
             return
         manager = client.jsm()
-        scope = self._following
-        subjects = [self.subjects.segment(scope)]
+        followed = (self._following, self._signal_lists)
+        subjects = self._followed_subjects()
         if status:
             subjects.append(self.subjects.status)
-        view, *kept_status = await asyncio.gather(
+        kept = await asyncio.gather(
             *(manager.get_last_msg(self.subjects.stream, s, direct=True) for s in subjects),
             return_exceptions=True,  # a subject with nothing kept yet: no collector published
         )
-        if not isinstance(view, BaseException) and scope == self._following:
-            self._views.setdefault(scope, view.data or b"")
-        for kept in kept_status:
-            if not isinstance(kept, BaseException) and self._status is None:
-                self._take_status(wire.loads(FeedStatus, kept.data or b""), kept_copy=True)
+        for subject, message in zip(subjects, kept, strict=True):
+            if isinstance(message, BaseException):
+                continue
+            if subject == self.subjects.status:
+                if self._status is None:
+                    self._take_status(wire.loads(FeedStatus, message.data or b""), kept_copy=True)
+            elif followed == (self._following, self._signal_lists):  # no switch meanwhile
+                part, _ = self.subjects.of_part(subject)
+                self._parts.setdefault(part, message.data or b"")  # not over a newer one
 
     async def _on_view(self, message: Msg) -> None:
+        part, scope = self.subjects.of_part(message.subject)
         try:
-            segment = scope_of(message.subject.rsplit(".", 1)[1])
+            segment = scope_of(scope)
         except ValueError:
             log.warning("view on an unknown subject %s", message.subject)
         else:
-            if segment == self._following:  # not one sent before a switch
-                self._views[segment] = message.data
+            if segment == self._following and (part != SIGNALS or self._signal_lists):
+                self._parts[part] = message.data  # not one sent before a switch
         self._heard()
 
     async def _on_status(self, message: Msg) -> None:

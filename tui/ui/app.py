@@ -205,6 +205,7 @@ class CapwatchApp(FramedApp):
         self.hint = hint
         self.clock = clock
         self.segment: Scope = Segment.ALL
+        self._lists_shown = False  # the signals screen is open
         self.views: Mapping[Scope, SegmentView] = {}
         self.summaries: Mapping[Scope, SegmentSummary] = {}  # the segment bar's figures
         self.viewer_log: list[AlertRow] = []  # a viewer's alerts: its collector keeps the journal
@@ -296,7 +297,7 @@ class CapwatchApp(FramedApp):
         return self.query_one(StatusBar)
 
     def on_mount(self) -> None:
-        self.source.follow(self.segment)
+        self._follow()
         self.query_one("#gainers", Pane).focus()
         self._show_status()
         self._refresh()
@@ -541,8 +542,17 @@ class CapwatchApp(FramedApp):
 
     def action_segment(self, value: str) -> None:
         self.segment = scope_of(value)
-        self.source.follow(self.segment)
+        self._follow()
         self._show_segment()
+
+    def _follow(self) -> None:
+        """Tell the source what is on screen: the segment, and whether its signal lists are."""
+        self.source.follow(self.segment, signal_lists=self._lists_shown)
+
+    def _show_lists(self, shown: bool) -> None:
+        """The signals screen opened or closed: a feed sends the lists only while it is open."""
+        self._lists_shown = shown
+        self._follow()
 
     def action_segment_step(self, step: int) -> None:
         index = (SEGMENTS.index(self.segment) + step) % len(SEGMENTS)
@@ -599,7 +609,7 @@ class CapwatchApp(FramedApp):
         from tui.ui.screens.signals import SignalsScreen
 
         if not isinstance(self.screen, SignalsScreen):
-            self.push_screen(SignalsScreen(self.views.get(self.segment)))
+            self.push_screen(SignalsScreen(self.views.get(self.segment), self._show_lists))
 
     @on(BreadthPane.ListsWanted)
     def _lists_wanted(self) -> None:

@@ -175,7 +175,8 @@ class FrameBuffer:
             code = self._sgr_cache[style] = self._sgr(style)
         return code
 
-    def _cells(self, segments: Iterable[Segment]) -> list[Cell]:
+    def cells(self, segments: Iterable[Segment]) -> list[Cell]:
+        """``segments`` as cells (a wide character is two: its text, then "")."""
         cells: list[Cell] = []
         for text, style, control in segments:
             if control or not text:
@@ -197,12 +198,19 @@ class FrameBuffer:
 
     def paint(self, x: int, y: int, segments: Iterable[Segment]) -> None:
         """Put ``segments`` on row ``y`` from column ``x`` (clipped to the screen)."""
+        self.paint_cells(x, y, self.cells(segments))
+
+    def paint_cells(self, x: int, y: int, cells: list[Cell]) -> None:
+        """Put ``cells`` (from ``cells``, or a slice of them) on row ``y`` from column ``x``
+        (clipped to the screen); a wide character cut at either end becomes a space."""
         if not 0 <= y < self.height or x >= self.width:
             return
-        cells = self._cells(segments)[: self.width - x]
+        cells = cells[: self.width - x]
         if not cells:
             return
-        if cell_len(cells[-1][0]) == 2:  # a wide character cut by the right edge
+        if cells[0][0] == "":  # the right half of a wide character cut off at the left
+            cells[0] = (" ", cells[0][1])
+        if cell_len(cells[-1][0]) == 2:  # a wide character cut at the right
             cells[-1] = (" ", cells[-1][1])
         with self._lock:
             row = self._wanted[y]

@@ -30,7 +30,7 @@ from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui.ui.framebuffer import RESET, FrameBuffer
+from tui.ui.framebuffer import RESET, Cell, FrameBuffer
 
 log = logging.getLogger(__name__)
 
@@ -254,13 +254,16 @@ class FramedApp(App[None]):
         frames.resize(*self.size)
         if isinstance(renderable, ChopsUpdate):
             chops, chop_ends = renderable.chops, renderable.chop_ends
+            cells: dict[int, list[Cell]] = {}  # id(strip) -> its cells: a row has many spans
             for y, x1, x2 in renderable.spans:
                 for end, (x, strip) in zip(chop_ends[y], chops[y].items(), strict=False):
                     if strip is None or x >= x2 or end <= x1:
                         continue
                     start, stop = max(x, x1), min(end, x2)
-                    piece = strip if (start, stop) == (x, end) else strip.crop(start - x, stop - x)
-                    frames.paint(start, y, piece)
+                    if (strip_cells := cells.get(id(strip))) is None:
+                        strip_cells = cells[id(strip)] = frames.cells(strip)
+                    # sliced, not Strip.crop: a tick paints ~100 spans, and crop is dear
+                    frames.paint_cells(start, y, strip_cells[start - x : stop - x])
             return True
         if isinstance(renderable, LayoutUpdate):
             region = renderable.region

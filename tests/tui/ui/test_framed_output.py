@@ -167,6 +167,16 @@ def test_wide_characters_are_never_split() -> None:
     assert _screen(*out)[0] == "ab Z界cd"
 
 
+def test_a_slice_of_cells_that_cuts_a_wide_character_paints_a_space_for_its_half() -> None:
+    frames = _frames()
+    cells = frames.cells([Segment("ab世界cd")])  # 世 is cells 2-3, 界 4-5
+    assert [text for text, _ in cells] == ["a", "b", "世", "", "界", "", "c", "d"]
+    frames.paint_cells(10, 0, cells[3:5])  # the right half of 世, the left half of 界
+    frames.paint_cells(0, 1, cells[2:4])  # 世 whole
+    assert frames.row_text(0)[10:12] == "  "
+    assert _screen(frames.diff())[1].startswith("世")
+
+
 def test_framed_driver_wraps_terminal_drivers_only() -> None:
     framed = framed_driver(LinuxDriver)
     assert framed is not None and issubclass(framed, LinuxDriver)

@@ -3,6 +3,7 @@ the segment on screen; ←/→ change the list, Enter opens a stock, Esc goes ba
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -23,9 +24,17 @@ class SignalsScreen(Screen[None]):
         Binding("right", "step(1)", "Next list", id="signals.next"),
     ]
 
-    def __init__(self, view: SegmentView | None, list_index: int = 0) -> None:
+    def __init__(
+        self,
+        view: SegmentView | None,
+        shown: Callable[[bool], None] = lambda shown: None,
+        list_index: int = 0,
+    ) -> None:
+        """``shown`` is told when the screen opens and closes (a feed viewer then asks for
+        the lists, and stops)."""
         super().__init__()
         self.first_view = view
+        self.shown = shown
         self.list_index = list_index
 
     def compose(self) -> ComposeResult:
@@ -37,6 +46,10 @@ class SignalsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(SignalsPane).focus()
+        self.shown(True)
+
+    def on_unmount(self) -> None:
+        self.shown(False)
 
     @property
     def pane(self) -> SignalsPane:
