@@ -1,9 +1,16 @@
-"""A compositor that writes only the changed cells, behind a guard on Textual's private API.
+"""A compositor that renders and writes only the changed cells, behind a guard on Textual's
+private API.
 
 Textual's partial update (``ChopsUpdate.render_segments``) writes every dirty span from the
 left edge of the widget it falls in: a price changing at column 60 of a pane re-sends the
 whole row up to column 60. The panes already refresh just the cells that changed, so here the
 write starts at the span instead (same output on screen, a fraction of the bytes over SSH).
+
+Before writing, Textual's partial update renders every widget under the box around all the
+dirty regions — at each tick, with the segment bar at the top and the status bar at the
+bottom, every line of every widget on screen — to keep the lines that changed. Here only the
+widgets under a dirty span render, and only the rows from their first dirty line to their last
+(what is written is the same: the rest was never sent).
 
 ``textual._compositor`` is private. pyproject pins textual to the minor series this is tested
 with, and :func:`make_compositor` checks the pieces are still shaped as expected: if not, the
@@ -27,11 +34,19 @@ def _build_span_compositor() -> type[Any]:
     from rich.console import Console
     from rich.control import Control
     from textual._compositor import ChopsUpdate, Compositor
+    from textual.geometry import Region
+    from textual.strip import Strip
 
     if list(inspect.signature(ChopsUpdate.__init__).parameters) != _EXPECTED_UPDATE_ARGS:
         raise TypeError("ChopsUpdate(chops, spans, chop_ends) has changed")
-    if not callable(getattr(Compositor, "render_partial_update", None)):
-        raise TypeError("Compositor.render_partial_update is gone")
+    for name in ("render_partial_update", "_regions_to_spans"):
+        if not callable(getattr(Compositor, name, None)):
+            raise TypeError(f"Compositor.{name} is gone")
+    for name in ("visible_widgets", "cuts"):
+        if not isinstance(getattr(Compositor, name, None), property):
+            raise TypeError(f"Compositor.{name} is no longer a property")
+    if not isinstance(getattr(Compositor(), "_dirty_regions", None), set):
+        raise TypeError("Compositor._dirty_regions is no longer a set")
 
     class SpanUpdate(ChopsUpdate):
         """A partial update that writes each dirty span from its own first cell."""
@@ -56,10 +71,43 @@ def _build_span_compositor() -> type[Any]:
         update_type = SpanUpdate
 
         def render_partial_update(self) -> ChopsUpdate | None:
-            update = super().render_partial_update()
-            if update is None:
+            regions = self._dirty_regions.copy()
+            self._dirty_regions.clear()
+            if not regions:
                 return None
-            return SpanUpdate(update.chops, update.spans, update.chop_ends)
+            spans = list(self._regions_to_spans(regions))
+            chop_ends = [cut_set[1:] for cut_set in self.cuts]
+            return SpanUpdate(self._render_spans(spans), spans, chop_ends)
+
+        def _render_spans(self, spans: list[tuple[int, int, int]]) -> list[dict[int, Strip | None]]:
+            """The chops of ``_render_chops``, filled on the spans' lines only, by the widgets
+            under a span only (front first: the first to fill a cut wins, as there)."""
+            cuts = self.cuts
+            chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut[:-1]) for cut in cuts]
+            on_line: dict[int, list[tuple[int, int]]] = {}
+            for y, x1, x2 in spans:
+                on_line.setdefault(y, []).append((x1, x2))
+            for widget, (region, clip) in self.visible_widgets.items():
+                x, top, width, height = region.intersection(clip)
+                right = x + width
+                rows = [
+                    y
+                    for y in range(top, top + height)
+                    if any(x1 < right and x < x2 for x1, x2 in on_line.get(y, ()))
+                ]
+                if not rows:
+                    continue
+                first = rows[0]
+                crop = Region(x - region.x, first - region.y, width, rows[-1] - first + 1)
+                strips = widget.render_lines(crop)
+                for y in rows:
+                    line_cuts = [cut for cut in cuts[y] if right >= cut >= x]
+                    pieces = strips[y - first].divide([cut - x for cut in line_cuts[1:]])
+                    line = chops[y]
+                    for cut, piece in zip(line_cuts, pieces, strict=False):
+                        if line.get(cut) is None:
+                            line[cut] = piece
+            return chops
 
     return SpanCompositor
 
