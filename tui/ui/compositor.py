@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+from bisect import bisect_left
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -84,16 +85,18 @@ def _build_span_compositor() -> type[Any]:
             under a span only (front first: the first to fill a cut wins, as there)."""
             cuts = self.cuts
             chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut[:-1]) for cut in cuts]
-            on_line: dict[int, list[tuple[int, int]]] = {}
+            reach: dict[int, tuple[int, int]] = {}  # line -> first and end cell of its spans
             for y, x1, x2 in spans:
-                on_line.setdefault(y, []).append((x1, x2))
+                first_x, end_x = reach.get(y, (x1, x2))
+                reach[y] = (min(first_x, x1), max(end_x, x2))
+            lines = sorted(reach)
             for widget, (region, clip) in self.visible_widgets.items():
                 x, top, width, height = region.intersection(clip)
                 right = x + width
                 rows = [
                     y
-                    for y in range(top, top + height)
-                    if any(x1 < right and x < x2 for x1, x2 in on_line.get(y, ()))
+                    for y in lines[bisect_left(lines, top) : bisect_left(lines, top + height)]
+                    if reach[y][0] < right and x < reach[y][1]
                 ]
                 if not rows:
                     continue
