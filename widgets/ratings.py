@@ -117,8 +117,8 @@ class RatingsPane(Pane):
 
     def reads(self, view: SegmentView) -> object:
         """The events, which of them are new (●) and the day (times before it show a date)."""
-        now = view.as_of
-        return view.events, now.date(), [now - event.at <= NEW_WITHIN for event in view.events]
+        since = view.as_of - NEW_WITHIN  # as row_cells tells new ones, one subtraction in all
+        return view.events, view.as_of.date(), [event.at >= since for event in view.events]
 
     def row_cache_key(self, row: object) -> Hashable:
         assert isinstance(row, EventRow) and self.view is not None
