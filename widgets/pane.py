@@ -17,7 +17,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Self, TypeVar
 
 from msgspec import Struct
 from rich.segment import Segment
@@ -298,6 +298,9 @@ class Pane(Widget, can_focus=True):
         "w on a stock row adds it;",
         "g finds any stock by name.",
     )
+    #: Set while a border label is set (``_set_border_label``): Textual's whole-pane repaint
+    #: for it is skipped (a class default: Textual sets the title before ``__init__`` is done).
+    _border_row_only: bool = False
     #: The data kind the pane shows, when the source may fetch it less often than every
     #: refresh (then the border says how old it is).
     PART: ClassVar[Part | None] = None
@@ -573,9 +576,29 @@ class Pane(Widget, can_focus=True):
                 words.append(f"↓{count - self.top - page} more")
         subtitle = " ".join(w for w in words if w)
         if subtitle != (self.border_subtitle or ""):
-            self.border_subtitle = subtitle
+            self._set_border_label("border_subtitle", subtitle)
         if (title := self.title()) != self.border_title:
-            self.border_title = title
+            self._set_border_label("border_title", title)
+
+    def _set_border_label(self, name: str, text: str) -> None:
+        """Set the border's title or subtitle, repainting its row only: Textual repaints the
+        whole pane for it (every line rendered again), and a count in a subtitle changes often."""
+        self._border_row_only = True
+        try:
+            setattr(self, name, text)
+        finally:
+            self._border_row_only = False
+        left, top = self.content_offset
+        width, height = self.outer_size
+        row = 0 if name == "border_title" else height - 1
+        self.refresh(Region(-left, row - top, width, 1))
+
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Self:
+        if self._border_row_only and not regions and repaint and not (layout or recompose):
+            return self  # a border label's whole-pane repaint: _set_border_label repaints its row
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._shown):

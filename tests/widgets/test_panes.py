@@ -213,6 +213,37 @@ async def test_each_part_a_pane_reads_redraws_it() -> None:
         assert screen_lines(earnings)[1] != today
 
 
+async def test_a_new_subtitle_repaints_the_border_row_only() -> None:
+    """Textual repaints a whole widget when its border title changes: a pane repaints just
+    that row (a count or badge in a subtitle changes often; the lines under it do not)."""
+    pane = GainersPane()
+    async with Host(pane).run_test(size=(80, 12)) as pilot:
+        pane.show(segment_view())
+        await pilot.pause()
+        compositor = pane.screen._compositor
+        render = compositor.render_partial_update
+        spans: list[tuple[int, int, int]] = []
+
+        def recorded() -> object:
+            update = render()
+            spans.extend(update.spans if update is not None else ())
+            return update
+
+        compositor.render_partial_update = recorded
+        pane.set_stale(True, "3m: provider down")
+        await pilot.pause()
+        bottom = pane.region.bottom - 1
+        assert "STALE 3m: provider down" in str(pane.border_subtitle)
+        assert spans and {y for y, _, _ in spans} == {bottom}
+        assert "STALE" in pane.screen._compositor.render_strips()[bottom].text
+        spans.clear()
+        pane.set_reading("5D", 0)  # a new title, and the rows that changed with it
+        await pilot.pause()
+        top = pane.region.y
+        assert top in {y for y, _, _ in spans} and bottom not in {y for y, _, _ in spans}
+        assert "Gainers · 5D" in pane.screen._compositor.render_strips()[top].text
+
+
 async def test_ratings_mark_new_items_and_direction() -> None:
     pane = RatingsPane()
     async with Host(pane).run_test(size=(80, 8)):
