@@ -8,8 +8,9 @@ pane STALE with its age. nats-py reconnects by itself; the next status makes it 
 A screen shows one segment, and the status carries the segment bar's figures for the rest, so
 a viewer subscribes to the segment on screen only (``follow``; a switch fetches the new one's
 kept view, one round trip): over a remote link it receives a fraction of the collector's
-output. Views are kept as received and decoded when drawn (``KeptViews``). Imports neither
-pandas nor numpy (a test asserts it).
+output. Views come in parts (``view_parts``), kept as received and decoded when drawn, a
+part only when its bytes changed (``KeptViews``); the signal lists come only while they are
+shown. Imports neither pandas nor numpy (a test asserts it).
 """
 
 from __future__ import annotations
