@@ -14,7 +14,7 @@ from nats.aio.msg import Msg
 
 from providers.contract import Segment
 from tui.settings.config import FeedSettings
-from tui.source.bus import Subjects, connect, start_server
+from tui.source.bus import Subjects, connect, ensure_stream, kept_messages, start_server
 from tui.source.collector import Collector
 from tui.source.view_parts import NEWS, SEGMENT, SIGNALS
 
@@ -73,3 +73,26 @@ def test_news_goes_out_once_while_unchanged_and_again_to_a_restarted_server(
     assert heard[SUBJECTS.part(SIGNALS, Segment.ALL)] == segments
     assert heard[SUBJECTS.part(NEWS, Segment.ALL)] == 1  # the same news every refresh
     assert kept_news  # sent again after the restart, into a stream made again
+
+
+def test_kept_messages_are_each_subjects_last_or_none(nats_url: str) -> None:
+    async def run() -> list[bytes | None]:
+        client = await connect(FeedSettings(url=nats_url, market=SUBJECTS.market), name="t")
+        await ensure_stream(client, SUBJECTS)
+        for n in range(3):
+            await client.publish(SUBJECTS.part(SEGMENT, Segment.SMALL), f"small {n}".encode())
+        await client.publish(SUBJECTS.status, b"status")
+        await client.flush()
+        kept = await kept_messages(
+            client,
+            SUBJECTS,
+            [
+                SUBJECTS.part(SEGMENT, Segment.SMALL),
+                SUBJECTS.part(NEWS, Segment.SMALL),
+                SUBJECTS.status,
+            ],
+        )
+        await client.close()
+        return kept
+
+    assert asyncio.run(run()) == [b"small 2", None, b"status"]

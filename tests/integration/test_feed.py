@@ -249,7 +249,8 @@ async def test_viewer_detail_screen_shows_history_and_calls(nats_url: str) -> No
 
 
 def test_a_viewer_never_imports_pandas_numpy_or_aiohttp(nats_url: str, tmp_path: Path) -> None:
-    """No analytics in a viewer, and nats-py without aiohttp (~0.2 s of its first screen)."""
+    """No analytics in a viewer, and nats-py without aiohttp (~0.2 s of its first screen) or
+    its JetStream client (~20 ms)."""
     script = tmp_path / "viewer.py"
     script.write_text(
         textwrap.dedent(
@@ -273,6 +274,7 @@ def test_a_viewer_never_imports_pandas_numpy_or_aiohttp(nats_url: str, tmp_path:
                     await pilot.pause(1)
                     assert type(app.screen).__name__ == "DetailScreen", app.screen
                 heavy = sorted(m for m in sys.modules if m.split(".")[0] in HEAVY)
+                heavy += [m for m in sys.modules if m.startswith("nats.js.")]  # JetStream's
                 print("heavy:", heavy)
 
             asyncio.run(main())

@@ -3,8 +3,9 @@ that keeps the last value of each subject for late joiners, and a local nats-ser
 
 Subjects, per market (``[feed] market``, default ``india``), so one server carries several:
 
-- ``capwatch.<market>.segment.<segment>``: one ``SegmentView`` per segment (and ``watch``,
-  the collector's watchlist), every refresh;
+- ``capwatch.<market>.<part>.<segment>``: each segment's ``SegmentView`` (and ``watch``, the
+  collector's watchlist) in the parts of ``view_parts``: ``segment`` and ``signals`` every
+  refresh, ``news`` when it changed;
 - ``capwatch.<market>.status``: a ``FeedStatus``: after each refresh (with the alerts it
   fired), and as a heartbeat;
 - ``capwatch.<market>.detail``: request/reply, a symbol in, a ``StockDetail`` (or null) out;
@@ -12,14 +13,15 @@ Subjects, per market (``[feed] market``, default ``india``), so one server carri
   out.
 
 The first two are kept in a memory stream with one message per subject, so a viewer that
-joins draws at once. ``nats`` (nats-py) is imported only here and in the modules that use a
-connection, never by a standalone monitor.
+joins draws at once (``kept_messages``). ``nats`` (nats-py) is imported only here and in the
+modules that use a connection, never by a standalone monitor.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import shutil
 import socket
@@ -27,7 +29,7 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import ModuleType
@@ -44,6 +46,7 @@ from widgets.views import AlertRow, Scope, SegmentSummary
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
+    from nats.aio.msg import Msg
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +62,8 @@ RESET_RETRIES = 2
 #: Longest beat: a collector sends a status at least every 1.5 beats, and a viewer that hears
 #: nothing for two calls the feed down.
 MAX_BEAT_S = 5.0
+#: Seconds a viewer waits for what the stream keeps (then draws what came, or waits for news).
+KEPT_TIMEOUT_S = 5.0
 
 
 class FeedStatus(Struct, frozen=True):
@@ -219,16 +224,62 @@ async def _first_connection(options: dict[str, object]) -> Client:
 def import_nats() -> ModuleType:
     """``nats``, loaded without aiohttp: nats-py imports it when installed (textual-serve
     brings it) only for ``ws://`` URLs, which capwatch does not take, and it costs a viewer
-    half a second of its first screen."""
+    half a second of its first screen. Its JetStream client (``nats.js``, about 20 ms of
+    imports) loads on first use: a viewer reads what JetStream keeps with plain requests
+    (``kept_messages``) and never uses it."""
     if "nats" not in sys.modules and "aiohttp" not in sys.modules:
         sys.modules["aiohttp"] = None  # type: ignore[assignment]  # import fails: no ws
+        sys.modules["nats.js"] = _OnFirstUse("nats.js")
         try:
             import nats
         finally:
             del sys.modules["aiohttp"]
+        nats.js = sys.modules["nats.js"]  # type: ignore[attr-defined]  # as an import would
     import nats
 
     return nats
+
+
+class _OnFirstUse(ModuleType):
+    """A stand-in for a module that imports it on the first read of an attribute it lacks
+    (nats-py's client module does ``import nats.js`` but reads from it only when used)."""
+
+    def __getattr__(self, attr: str) -> object:
+        del sys.modules[self.__name__]
+        module = importlib.import_module(self.__name__)  # the package's attribute, too
+        return getattr(module, attr)
+
+
+async def kept_messages(
+    client: Client, subjects: Subjects, wanted: Sequence[str], timeout: float = KEPT_TIMEOUT_S
+) -> list[bytes | None]:
+    """The last message the stream keeps of each ``wanted`` subject (None: nothing kept, or
+    no answer in time), asked all at once with JetStream's direct get: a plain request to
+    ``$JS.API.DIRECT.GET.<stream>.<subject>``, answered with the message itself, or with a
+    status header and no data (404: nothing kept)."""
+    inbox = client.new_inbox()
+    found: list[bytes | None] = [None] * len(wanted)
+    answered: set[int] = set()
+    all_in = asyncio.Event()
+
+    async def on_answer(message: Msg) -> None:
+        index = int(message.subject.rsplit(".", 1)[1])
+        if message.data and "Status" not in (message.headers or {}):
+            found[index] = message.data
+        answered.add(index)
+        if len(answered) == len(wanted):
+            all_in.set()
+
+    subscription = await client.subscribe(f"{inbox}.*", cb=on_answer)
+    try:
+        for index, subject in enumerate(wanted):
+            direct = f"$JS.API.DIRECT.GET.{subjects.stream}.{subject}"
+            await client.publish(direct, b"", reply=f"{inbox}.{index}")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_in.wait(), timeout)
+    finally:
+        await subscription.unsubscribe()
+    return found
 
 
 def check_url(url: str) -> str:

@@ -8,8 +8,9 @@ pane STALE with its age. nats-py reconnects by itself; the next status makes it 
 A screen shows one segment, and the status carries the segment bar's figures for the rest, so
 a viewer subscribes to the segment on screen only (``follow``; a switch fetches the new one's
 kept view, one round trip): over a remote link it receives a fraction of the collector's
-output. Views are kept as received and decoded when drawn (``KeptViews``). Imports neither
-pandas nor numpy (a test asserts it).
+output. Views come in parts (``view_parts``), kept as received and decoded when drawn, a
+part only when its bytes changed (``KeptViews``); the signal lists come only while they are
+shown. Imports neither pandas nor numpy (a test asserts it).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from providers.contract import Segment
 from tui.settings.config import FeedSettings
 from tui.settings.watchlist import Watchlist
 from tui.source import view_parts, wire
-from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect
+from tui.source.bus import MAX_BEAT_S, FeedStatus, Subjects, connect, kept_messages
 from tui.source.frame import Frame
 from tui.source.view_parts import NEWS, SEGMENT, SIGNALS
 from widgets.views import AlertRow, IndexDetail, Scope, SegmentView, StockDetail, scope_of
@@ -226,24 +227,20 @@ class FeedSource:
         client = self._client
         if client is None:
             return
-        manager = client.jsm()
         followed = (self._following, self._signal_lists)
         subjects = self._followed_subjects()
         if status:
             subjects.append(self.subjects.status)
-        kept = await asyncio.gather(
-            *(manager.get_last_msg(self.subjects.stream, s, direct=True) for s in subjects),
-            return_exceptions=True,  # a subject with nothing kept yet: no collector published
-        )
-        for subject, message in zip(subjects, kept, strict=True):
-            if isinstance(message, BaseException):
+        kept = await kept_messages(client, self.subjects, subjects)
+        for subject, data in zip(subjects, kept, strict=True):
+            if data is None:  # nothing kept yet: no collector has published
                 continue
             if subject == self.subjects.status:
                 if self._status is None:
-                    self._take_status(wire.loads(FeedStatus, message.data or b""), kept_copy=True)
+                    self._take_status(wire.loads(FeedStatus, data), kept_copy=True)
             elif followed == (self._following, self._signal_lists):  # no switch meanwhile
                 part, _ = self.subjects.of_part(subject)
-                self._parts.setdefault(part, message.data or b"")  # not over a newer one
+                self._parts.setdefault(part, data)  # not over a newer one
 
     async def _on_view(self, message: Msg) -> None:
         part, scope = self.subjects.of_part(message.subject)

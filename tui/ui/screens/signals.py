@@ -19,7 +19,7 @@ class SignalsScreen(Screen[None]):
     SignalsScreen > SignalsPane { height: 1fr; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "app.pop_screen", "Back", id="signals.back"),
+        Binding("escape", "back", "Back", id="signals.back"),
         Binding("left", "step(-1)", "Previous list", id="signals.previous"),
         Binding("right", "step(1)", "Next list", id="signals.next"),
     ]
@@ -48,8 +48,9 @@ class SignalsScreen(Screen[None]):
         self.query_one(SignalsPane).focus()
         self.shown(True)
 
-    def on_unmount(self) -> None:
-        self.shown(False)
+    def action_back(self) -> None:
+        self.shown(False)  # not on unmount: quitting from here must not start a new follow
+        self.app.pop_screen()
 
     @property
     def pane(self) -> SignalsPane:
