@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -96,7 +96,7 @@ def _build_span_compositor() -> type[Any]:
                 rows = [
                     y
                     for y in lines[bisect_left(lines, top) : bisect_left(lines, top + height)]
-                    if reach[y][0] < right and x < reach[y][1]
+                    if _unfilled(chops[y], cuts[y], max(x, reach[y][0]), min(right, reach[y][1]))
                 ]
                 if not rows:
                     continue
@@ -113,6 +113,17 @@ def _build_span_compositor() -> type[Any]:
             return chops
 
     return SpanCompositor
+
+
+def _unfilled(line: dict[int, Any], line_cuts: list[int], start: int, end: int) -> bool:
+    """Whether a chop of ``line`` over cells ``start``-``end`` is still to fill (a container
+    behind its children has none: it is not rendered)."""
+    index = bisect_right(line_cuts, start) - 1
+    while 0 <= index < len(line_cuts) - 1 and line_cuts[index] < end:
+        if line[line_cuts[index]] is None:
+            return True
+        index += 1
+    return False
 
 
 _span_compositor: type[Any] | None = None

@@ -112,11 +112,12 @@ class Boxed(Widget):
 
 
 class BoxesApp(App[None]):
-    """Two boxes side by side, and a label over the right one (a layer above, as a toast)."""
+    """Two boxes side by side with the screen between them, and a label over the right one
+    (a layer above, as a toast)."""
 
     CSS = """
     Screen { layout: horizontal; layers: base above; }
-    Boxed { width: 1fr; }
+    Boxed { width: 1fr; margin: 0 1; }
     #over { layer: above; width: 12; height: 3; offset: 60 1; background: red; }
     """
 
@@ -175,6 +176,8 @@ async def test_a_partial_update_writes_the_cells_textuals_own_would() -> None:
             left.change(2, 5, "XYZ")
             right.change(1, 8, "123456")  # half under the label: the label's cells win
             right.change(9, 3, "Q")
+            await pilot.pause()
+            app.screen.refresh()  # the screen shows between the boxes: its cells come from it
             await pilot.pause()
             await pilot.pause()
         finally:
