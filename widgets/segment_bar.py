@@ -72,9 +72,11 @@ class SegmentBar(Pane, can_focus=False):
         self._spans: list[tuple[int, int, Scope]] = []
 
     def show_segments(self, chosen: Scope, summaries: Mapping[Scope, SegmentSummary]) -> None:
-        self.chosen = chosen
-        self.summaries = summaries
-        self.sync()
+        """Draw the bar for ``chosen`` with ``summaries``, unless it shows them already (a
+        closed market's refreshes; a resize or restyle redraws it by itself)."""
+        if (chosen, summaries) != (self.chosen, self.summaries):
+            self.chosen, self.summaries = chosen, summaries
+            self.sync()
 
     def has_content(self) -> bool:
         return True

@@ -361,6 +361,21 @@ async def test_segment_bar_marks_chosen_and_best() -> None:
     assert "3 Mid ★" in line and "1 All ▲" in line
 
 
+async def test_segment_bar_redraws_only_new_figures() -> None:
+    bar = SegmentBar()
+    views = {seg: segment_view(seg) for seg in Segment}
+    async with Host(bar).run_test(size=(120, 3)):
+        bar.show_segments(Segment.MID, summaries(views))
+        built: list[int] = []
+        build = bar.build_lines
+        bar.build_lines = lambda width: built.append(width) or build(width)  # type: ignore
+        bar.show_segments(Segment.MID, summaries(dict(views)))  # equal, not the same
+        assert built == []
+        moved = {**views, Segment.MID: replace(views[Segment.MID], change_pct=-2.5)}
+        bar.show_segments(Segment.MID, summaries(moved))
+        assert built == [120] and "▼-2.5" in screen_lines(bar)[0]
+
+
 def test_fit_columns_drops_highest_priority_first_and_gives_spare_to_flex() -> None:
     columns = (Column("a", 4), Column("b", 4, priority=2), Column("c", 4, flex=True))
     assert fit_columns(columns, 14) == [4, 4, 4]
