@@ -5,10 +5,12 @@ changes. A pane here keeps the strips it last put on screen (one per visible lin
 base style already applied); after any change — new data, scroll, cursor, focus, filter, sort,
 resize — it builds the new strips, compares them cell by cell with the old ones and refreshes
 only the changed runs of cells (the span compositor then has Textual write just those cells).
-Rendering is a list lookup.
+Rendering is a list lookup. A new view that reads the same as the one on screen (``reads``)
+is not drawn at all, and a new border title or subtitle repaints its border row only.
 
 Subclasses supply ``build_lines(width)``, or for tables ``COLUMNS``, ``table_rows()``,
-``row_cells(row)`` and ``row_key(row)``; only the rows on screen are ever formatted.
+``row_cells(row)`` and ``row_key(row)``; only the rows on screen are ever formatted, and of
+those only the cells of the columns shown when a cell is given as a function.
 """
 
 from __future__ import annotations
