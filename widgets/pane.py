@@ -333,7 +333,8 @@ class Pane(Widget, can_focus=True):
         self._strips: dict[tuple, Strip] = {}  # the lines last drawn, by text and style
         self._base: Style | None = None  # rich_style, worked out again on a restyle only
         #: table rows formatted at the last two builds, by ``row_cache_key``, for one layout
-        self._row_layout: tuple[tuple[Column, ...], list[int]] | None = None
+        #: (columns and widths, with the header line drawn for them)
+        self._row_layout: tuple[tuple[Column, ...], list[int], Line] | None = None
         self._row_lines: tuple[dict[Hashable, Line], dict[Hashable, Line]] = ({}, {})
         self._sync_pending = False
         #: the view on screen, with the pane's state as it is now (None: nothing drawn yet,
@@ -371,11 +372,13 @@ class Pane(Widget, can_focus=True):
         columns = self.columns()
         widths = fit_columns(columns, width)
         rows = self.table_rows()
-        header = table_line([c.title for c in columns], columns, widths)
-        if (columns, widths) != self._row_layout:
-            self._row_layout, self._row_lines = (columns, widths), ({}, {})
+        if self._row_layout is None or (columns, widths) != self._row_layout[:2]:
+            header = table_line([c.title for c in columns], columns, widths)
+            dim_header = tuple(Segment.apply_style(header, DIM))
+            self._row_layout, self._row_lines = (columns, widths, dim_header), ({}, {})
         else:  # keep the lines drawn at the last build, forget older ones
             self._row_lines = (self._row_lines[1], {})
+        header = self._row_layout[2]
         last, now = self._row_lines
 
         def line(i: int) -> Line:
@@ -389,7 +392,7 @@ class Pane(Widget, can_focus=True):
             return drawn
 
         return Lines(
-            tuple(Segment.apply_style(header, DIM)),
+            header,
             len(rows),
             line,
             lambda i: self.row_key(rows[i]),
