@@ -19,7 +19,7 @@ from collections.abc import Callable, Hashable, Iterable, Sequence
 from datetime import date, datetime
 from functools import lru_cache
 from itertools import pairwise
-from typing import ClassVar, Self, TypeVar
+from typing import Any, ClassVar, Self, TypeVar
 
 from msgspec import Struct
 from rich.segment import Segment
@@ -598,12 +598,10 @@ class Pane(Widget, can_focus=True):
         row = 0 if name == "border_title" else height - 1
         self.refresh(Region(-left, row - top, width, 1))
 
-    def refresh(
-        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
-    ) -> Self:
-        if self._border_row_only and not regions and repaint and not (layout or recompose):
+    def refresh(self, *regions: Region, **options: Any) -> Self:
+        if self._border_row_only and not regions and not options:
             return self  # a border label's whole-pane repaint: _set_border_label repaints its row
-        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
+        return super().refresh(*regions, **options)
 
     def render_line(self, y: int) -> Strip:
         if y < len(self._shown):
