@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -20,7 +21,9 @@ from textual.pilot import Pilot
 from providers.contract import Segment
 from tui.cli import build_parser
 from tui.commands.monitor import build_app
-from tui.source.bus import MAX_BEAT_S
+from tui.settings.config import FeedSettings
+from tui.source.bus import MAX_BEAT_S, Subjects, connect, kept_messages
+from tui.source.view_parts import PARTS
 from tui.ui.app import NEEDS_STANDALONE, CapwatchApp
 from tui.ui.screens.detail import DetailScreen
 from tui.ui.screens.index import IndexScreen
@@ -282,11 +285,29 @@ def test_a_viewer_never_imports_pandas_numpy_or_aiohttp(nats_url: str, tmp_path:
         )
     )
     with collector(nats_url):
+        # a viewer joining a running feed: one that asks before anything is kept is answered
+        # "404, nothing kept", and nats-py reads that status with its JetStream client
+        asyncio.run(wait_published(nats_url))
         done = subprocess.run(
             [sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=60
         )
     assert done.returncode == 0, done.stderr[-2000:]
     assert "heavy: []" in done.stdout
+
+
+async def wait_published(url: str, timeout: float = 30) -> None:
+    """Returns once the collector's status and All view are kept for joiners."""
+    subjects = Subjects(FeedSettings().market)
+    client = await connect(FeedSettings(url=url), name="test")
+    wanted = [subjects.status, *(subjects.part(p, Segment.ALL) for p in PARTS)]
+    try:
+        for _ in range(int(timeout / 0.1)):
+            if None not in await kept_messages(client, subjects, wanted, timeout=1):
+                return
+            await asyncio.sleep(0.1)
+        raise AssertionError("the collector published nothing in time")
+    finally:
+        await client.close()
 
 
 @pytest.mark.parametrize("argv", [["--demo"], ["--provider", "demo"]])
