@@ -16,6 +16,7 @@ shown. Imports neither pandas nor numpy (a test asserts it).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
 from datetime import datetime, timedelta
@@ -138,15 +139,17 @@ class FeedSource:
         if self._client is None:
             await self._connect()
         loop = asyncio.get_running_loop()
+        called = loop.time()
         while not self._changed.is_set():
-            heard = self._heard_at if self._heard_at is not None else loop.time()
-            timeout = heard + 2 * self._beat - loop.time()
-            if timeout <= 0:  # already down: say so again after two more beats
-                timeout = 2 * self._beat
-            try:
+            # two beats of silence from the last word (a heartbeat counts), or from now if the
+            # feed was already silent: then it is said again two beats later
+            heard = self._heard_at
+            since = heard if heard is not None and heard + 2 * self._beat > called else called
+            timeout = since + 2 * self._beat - loop.time()
+            if timeout <= 0:
+                raise FeedDown(self._silence())
+            with contextlib.suppress(TimeoutError):  # a heartbeat may have come: look again
                 await asyncio.wait_for(self._changed.wait(), timeout)
-            except TimeoutError:
-                raise FeedDown(self._silence()) from None
         self._changed.clear()
         status = self._status
         assert status is not None
