@@ -310,15 +310,23 @@ class CapwatchApp(FramedApp):
 
     @work(exclusive=True, exit_on_error=False, group="refresh")
     async def _refresh(self, asked: bool = False) -> None:
-        """One refresh; ``asked`` (the ``r`` key) draws even while paused."""
-        try:
-            delay = await self._refresh_once(asked)
-        except Exception as exc:  # a bug in the refresh itself must not stop the refreshes
-            log.exception("refresh failed")
-            delay = self._failed(exc, stage="refresh")
-        # Not on cancellation: the app is closing (its widgets may be gone), or a newer
-        # refresh (``r``) took over and arms the next one itself.
-        resume_gc()  # a first refresh that drew nothing ends the start too
+        """A refresh, and the next ones at once while the source says they are due at once (a
+        feed waits for its collector inside ``refresh``): one worker for them, not a timer and
+        a worker each. ``asked`` (the ``r`` key) draws even while paused."""
+        while True:
+            try:
+                delay = await self._refresh_once(asked)
+            except Exception as exc:  # a bug in the refresh itself must not stop the refreshes
+                log.exception("refresh failed")
+                delay = self._failed(exc, stage="refresh")
+            # Not on cancellation: the app is closing (its widgets may be gone), or a newer
+            # refresh (``r``) took over and arms the next one itself.
+            resume_gc()  # a first refresh that drew nothing ends the start too
+            if bounded_delay(delay, MAX_RETRY_S) > 0 or self.paused:
+                break
+            asked = False
+            self._plan_next(0.0)
+            self._try_show_status()
         self._arm(delay)
 
     def _arm(self, delay: float) -> None:
@@ -331,6 +339,10 @@ class CapwatchApp(FramedApp):
             self._error = f"scheduling: {exc}"
             self._next_at = self._late_at = None
             self._timer = self.set_timer(MAX_RETRY_S, self._refresh)
+        self._try_show_status()
+
+    def _try_show_status(self) -> None:
+        """``_show_status`` where a failure must not stop the refreshes."""
         try:
             self._show_status()
         except Exception:
@@ -345,6 +357,10 @@ class CapwatchApp(FramedApp):
             return
         # a feed's refresh waits for the collector itself (delay 0): Textual timers need > 0
         self._timer = self.set_timer(max(delay, 0.01), self._refresh)
+        self._plan_next(delay)
+
+    def _plan_next(self, delay: float) -> None:
+        """The next refresh is due ``delay`` seconds from now, and late after ``patience``."""
         self._next_at = self.clock() + timedelta(seconds=delay)
         patience = self.source.patience
         self._late_at = (

@@ -97,6 +97,27 @@ async def test_first_refresh_fills_every_pane_and_labels_demo() -> None:
     assert titles == ["Indices", "Breadth", "Gainers", "Losers", "Sectors", "Ratings", "Earnings"]
 
 
+async def test_refreshes_due_at_once_run_in_one_worker_not_a_timer_each() -> None:
+    """A source whose next refresh is always due (a feed: it waits inside ``refresh``) is
+    refreshed in a loop: no timer and worker per refresh."""
+    app = CapwatchApp(demo_market(7, START), interval=0, clock=clock)
+    armed: list[object] = []
+    set_timer = app.set_timer
+
+    def counting(delay: float, callback: object, *args: object, **kwargs: object) -> object:
+        if callback == app._refresh:
+            armed.append(callback)
+        return set_timer(delay, callback, *args, **kwargs)  # type: ignore[arg-type]
+
+    app.set_timer = counting  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await until(pilot, lambda: drawn(app) >= 6)
+        assert armed == []
+        await pilot.press("p")  # paused: the loop ends, and no refresh is armed
+        await pilot.pause(0.2)
+        assert not any(w.group == "refresh" and w.is_running for w in app.workers)
+
+
 @pytest.fixture
 def start_without_collector():
     """The monitor's start as ``capwatch`` runs it: the cyclic collector paused."""
