@@ -133,7 +133,9 @@ class CapwatchApp(FramedApp):
         Binding("w", "toggle_watch", "Add to / remove from the watchlist", id="watch.toggle"),
         Binding("g,ctrl+f", "find", "Go to any stock (search by symbol or name)", id="find"),
         Binding("exclamation_mark", "alerts", "Alerts log: today's alerts", id="alerts"),
-        Binding("slash", "filter", "Filter by symbol or name", id="filter"),
+        # priority: handled as it is read, so the keys typed after it (one read over SSH holds
+        # them all) are routed to the filter box, not to the pane that had the focus
+        Binding("slash", "filter", "Filter by symbol or name", id="filter", priority=True),
         Binding("escape", "clear_filter", "Clear the filter", id="filter.clear"),
         Binding("s", "sort", "Change sort of the pane", id="sort"),
         Binding("a", "anchor", "Next since-date (display.anchors)", id="anchor.next"),
@@ -654,12 +656,21 @@ class CapwatchApp(FramedApp):
         elif isinstance(focused := self.screen.focused, Pane):
             self.screen.maximize(focused)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "filter":  # elsewhere "/" is a character: in the box, in another screen
+            screen = self.screen
+            return isinstance(screen, MainScreen) and screen.focused is not self._filter_box
+        return True
+
+    @cached_property
+    def _filter_box(self) -> Input:
+        return self.query_one("#filter", Input)
+
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        if self.screen.focused is not box:
-            self._before_filter = self.screen.focused
+        box = self._filter_box
+        self._before_filter = self.screen.focused
         box.add_class("-shown")
-        box.focus()
+        self.screen.set_focus(box)  # now: ``focus()`` waits for the keys already queued
 
     def action_clear_filter(self) -> None:
         """Esc: clear the filter if there is one, else restore a zoomed pane."""

@@ -11,7 +11,7 @@ import pytest
 from factories.app import drawn
 from factories.demo import demo_market
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from providers.base import ProviderUnavailable
 from providers.contract import IST, Part, Segment, Snapshot
@@ -270,6 +270,25 @@ async def test_filter_shows_matching_rows_and_escape_clears() -> None:
         assert app.focused is gainers and gainers.filter_text == symbol.lower()
         await pilot.press("escape")
         assert gainers.filter_text == "" and len([x for x in lines(gainers)[1:] if x]) > 1
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter() -> None:
+    """Over SSH a fast typist's "/ban" arrives in one read: the keys after "/" are the filter's,
+    not the app's ("b" would open the lists, "n" toggle the news)."""
+    from textual import events
+
+    async with make_app().run_test(size=SIZE) as pilot:
+        app = await started(pilot)
+        for key, char in (("slash", "/"), ("b", "b"), ("a", "a"), ("n", "n")):
+            app.post_message(events.Key(key, char))  # queued together, as one read parses
+        await pilot.pause(0.3)
+        assert app.screen is not None and type(app.screen).__name__ == "MainScreen"
+        box = app.query_one("#filter", Input)
+        assert box.value == "ban" and pane(app, "gainers").filter_text == "ban"
+        await pilot.press("slash")  # in the box, "/" is a character
+        assert box.value == "ban/"
+        await pilot.press("escape", "question_mark", "slash")  # elsewhere, not the filter's
+        assert isinstance(app.screen, HelpScreen) and app.focused is not box
 
 
 async def test_sort_cycles_in_the_focused_pane() -> None:
