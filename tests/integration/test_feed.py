@@ -185,6 +185,31 @@ async def test_a_viewer_gets_the_signal_lists_only_while_it_shows_them(nats_url:
             assert not app.views[Segment.SMALL].signal_lists
 
 
+async def test_a_live_viewer_has_no_once_a_second_wakeup_and_a_stale_one_counts_its_age(
+    nats_url: str,
+) -> None:
+    app = viewer(nats_url)
+    watched: list[float] = []
+    watch = app._watch
+
+    def counting() -> None:
+        watched.append(time.monotonic())
+        watch()
+
+    app._watch = counting  # type: ignore[method-assign]  # before mount: the timer calls it
+    with collector(nats_url) as process:
+        async with app.run_test(size=SIZE) as pilot:
+            await until([pilot], lambda: drawn(app) >= 2 and pane_has_rows(app), timeout=30)
+            settled = len(watched)
+            await until([pilot], lambda: drawn(app) >= 4, timeout=10)  # two refreshes on
+            assert len(watched) - settled <= 1  # a paused timer may wake once more
+            process.kill()
+            await until([pilot], lambda: all_stale(app), timeout=15)
+            stale = len(watched)
+            await until([pilot], lambda: len(watched) >= stale + 2, timeout=5)  # 1 s apart
+            assert "STALE" in status(app)
+
+
 def shows(app: CapwatchApp, segment: Segment) -> bool:
     view = app.query_one("#gainers", Pane).view
     return view is not None and view.segment == segment

@@ -225,6 +225,7 @@ class CapwatchApp(FramedApp):
         self._resume_at: datetime | None = None  # a rate limit lifts (RateLimited)
         self._stale_parts: Mapping[Part, StalePart] = {}
         self._timer: Timer | None = None
+        self._watch_timer: Timer  # set on mount
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
 
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -301,9 +302,9 @@ class CapwatchApp(FramedApp):
     def on_mount(self) -> None:
         self._follow()
         self.query_one("#gainers", Pane).focus()
+        self._watch_timer = self.set_interval(WATCH_S, self._watch)
         self._show_status()
         self._refresh()
-        self.set_interval(WATCH_S, self._watch)
 
     async def on_unmount(self) -> None:
         await self.source.aclose()
@@ -371,7 +372,8 @@ class CapwatchApp(FramedApp):
 
     def _watch(self) -> None:
         """Once a second: redraw the status and badges if the data has gone stale (a hung
-        refresh, an old stored snapshot); a no-op otherwise, as nothing else changes."""
+        refresh, an old stored snapshot); a no-op otherwise, as nothing else changes. It ticks
+        only while the screen shows an age or a refresh can turn late (``_rewatch``)."""
         try:
             if self._stale_for() is not None or self._stale_parts:
                 self._show_status()
@@ -536,6 +538,15 @@ class CapwatchApp(FramedApp):
         for pane in self.panes:
             note = notes.get(pane.id or "")
             pane.set_stale(stale_for is not None or note is not None, note or "")
+        self._rewatch(ages_shown=stale_for is not None or bool(notes))
+
+    def _rewatch(self, ages_shown: bool) -> None:
+        """Let ``_watch`` tick while ages are shown or a refresh can turn late (a local
+        source); a fresh feed viewer, whose source says when it is down, is not woken."""
+        if ages_shown or self._late_at is not None:
+            self._watch_timer.resume()
+        else:
+            self._watch_timer.pause()
 
     def _pane_notes(self, now: datetime) -> dict[str, str]:
         """Pane id -> "3m: why" for the panes showing a stale part (the oldest part wins)."""
