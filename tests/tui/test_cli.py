@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import gc
 import importlib
+import subprocess
+import sys
 
 import pytest
 
-from tui.cli import build_parser, main
+from tui.cli import build_parser, main, set_paint_rate
 
 SUBCOMMANDS_WITH_CONFIG = ("snapshot", "history", "feed", "serve", "doctor")
 
@@ -71,3 +73,19 @@ def test_only_the_monitor_starts_without_the_cyclic_collector(
     assert main(argv) == 0
     assert seen == [not paused]
     assert gc.isenabled()
+
+
+def test_long_running_commands_paint_at_120_a_second_unless_told_otherwise() -> None:
+    environ: dict[str, str] = {}
+    set_paint_rate(environ)
+    assert environ == {"TEXTUAL_FPS": "120"}
+    environ = {"TEXTUAL_FPS": "30"}
+    set_paint_rate(environ)
+    assert environ == {"TEXTUAL_FPS": "30"}  # the user's wins
+
+
+def test_the_cli_module_loads_no_textual_before_the_paint_rate_is_set() -> None:
+    """Textual reads TEXTUAL_FPS once, when imported: ``main`` must set it first."""
+    probe = "import sys, tui.cli; print('textual' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
