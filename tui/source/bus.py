@@ -114,10 +114,6 @@ class Subjects(Struct, frozen=True):
     def index(self) -> str:
         return f"{self.prefix}.index"
 
-    def segment(self, segment: Scope) -> str:
-        """The main part of ``segment``'s view (``view_parts``)."""
-        return self.part("segment", segment)
-
     def part(self, part: str, segment: Scope) -> str:
         """One part (``view_parts.PARTS``) of ``segment``'s view."""
         return f"{self.prefix}.{part}.{segment.value}"

@@ -11,8 +11,8 @@ inflating and decoding it than drawing it. Most of those bytes are not on the ma
   view), new every refresh but shown only on the signals screen: a viewer subscribes to them
   only while that screen is open. Their counts travel with ``segment``.
 
-Each part is a struct of some of ``SegmentView``'s fields, packed with ``wire``; ``join`` makes
-the view again from the parts a viewer holds.
+Each part is a struct of some of ``SegmentView``'s fields, sent as deflated JSON (``wire``);
+``join`` makes the view again from the parts a viewer holds.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ PARTS: dict[str, type[msgspec.Struct]] = {
 
 
 def split(view: SegmentView) -> dict[str, bytes]:
-    """``view`` as its parts' JSON, by part name (``wire.pack`` them to send)."""
+    """``view`` as its parts' JSON, by part name (``wire.deflate`` them to send)."""
     return {
         part: wire.dumps({name: getattr(view, name) for name in kind.__struct_fields__})
         for part, kind in PARTS.items()

@@ -52,11 +52,6 @@ def dumps(value: object) -> bytes:
 _DEFLATED = b"x"
 
 
-def pack(value: object) -> bytes:
-    """``dumps``, deflated."""
-    return deflate(dumps(value))
-
-
 def deflate(data: bytes) -> bytes:
     """JSON from ``dumps`` deflated at the fastest level (about 1 ms for a segment's view)."""
     return zlib.compress(data, 1)
@@ -64,7 +59,7 @@ def deflate(data: bytes) -> bytes:
 
 def loads(kind: Any, data: bytes | str) -> Any:
     """Rebuild a ``kind`` (a view class, or ``View | None``) published by ``dumps`` or
-    ``pack``. Raises ``ValueError`` on a wrong shape."""
+    ``deflate``. Raises ``ValueError`` on a wrong shape."""
     try:
         if isinstance(data, bytes) and data[:1] == _DEFLATED:
             data = zlib.decompress(data)

@@ -685,7 +685,7 @@ class CapwatchApp(FramedApp):
 
     def action_clear_filter(self) -> None:
         """Esc: clear the filter if there is one, else restore a zoomed pane."""
-        box = self.query_one("#filter", Input)
+        box = self._filter_box
         if box.has_class("-shown") or box.value:
             box.value = ""
             self._close_filter()
@@ -693,7 +693,7 @@ class CapwatchApp(FramedApp):
             self.screen.minimize()
 
     def _close_filter(self) -> None:
-        box = self.query_one("#filter", Input)
+        box = self._filter_box
         if not box.value:
             box.remove_class("-shown")
         target = self._before_filter
