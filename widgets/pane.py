@@ -337,9 +337,9 @@ class Pane(Widget, can_focus=True):
         self._row_layout: tuple[tuple[Column, ...], list[int], Line] | None = None
         self._row_lines: tuple[dict[Hashable, Line], dict[Hashable, Line]] = ({}, {})
         self._sync_pending = False
-        #: the view on screen, with the pane's state as it is now (None: nothing drawn yet,
-        #: or not from a view)
-        self._drawn: SegmentView | None = None
+        #: what the pane drew from the view on screen (``_reading``; None: nothing drawn yet,
+        #: or not from a view), kept so a new view is read once, not the old one again
+        self._drawn: tuple[object, ...] | None = None
 
     # --- what subclasses provide -------------------------------------------------------------
 
@@ -434,10 +434,8 @@ class Pane(Widget, can_focus=True):
     def show(self, view: SegmentView) -> None:
         """Draw ``view`` (the current segment at the latest refresh), unless it reads the same
         as the view on screen (then the lines, title and subtitle would be too)."""
-        drawn, self.view = self._drawn, view
-        if drawn is not None and self._reading(view) == self._reading(drawn):
-            self._drawn = view
-        else:
+        self.view = view
+        if self._drawn is None or self._reading(view) != self._drawn:
             self.sync()
 
     def set_reading(self, horizon: str, anchor_index: int) -> None:
@@ -548,7 +546,8 @@ class Pane(Widget, can_focus=True):
             if changed:
                 self.refresh(*changed)
         self._update_subtitle()
-        self._drawn = self.view if self.has_content() else None
+        view = self.view
+        self._drawn = self._reading(view) if view is not None and self.has_content() else None
 
     def set_stale(self, stale: bool, note: str = "") -> None:
         """Mark the data as old (a stored snapshot, the provider failing, or only this pane's
