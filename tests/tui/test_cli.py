@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import subprocess
 import sys
 
 import pytest
 
-from tui.cli import build_parser, main, set_paint_rate
+from tui.cli import build_parser, main, set_paint_rate, use_one_blas_thread
 
 SUBCOMMANDS_WITH_CONFIG = ("snapshot", "history", "feed", "serve", "doctor")
 
@@ -82,6 +83,29 @@ def test_long_running_commands_paint_at_120_a_second_unless_told_otherwise() -> 
     environ = {"TEXTUAL_FPS": "30"}
     set_paint_rate(environ)
     assert environ == {"TEXTUAL_FPS": "30"}  # the user's wins
+
+
+def test_numpy_gets_one_blas_thread_unless_told_otherwise() -> None:
+    environ: dict[str, str] = {}
+    use_one_blas_thread(environ)
+    assert environ == {"OPENBLAS_NUM_THREADS": "1"}
+    environ = {"OPENBLAS_NUM_THREADS": "4"}
+    use_one_blas_thread(environ)
+    assert environ == {"OPENBLAS_NUM_THREADS": "4"}  # the user's wins
+
+
+def test_every_command_sets_the_blas_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.setattr("tui.commands.config.run", lambda args: 0)
+    assert main(["config", "--path"]) == 0
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+
+
+def test_the_cli_module_loads_no_numpy_before_its_blas_threads_are_set() -> None:
+    """OpenBLAS reads OPENBLAS_NUM_THREADS once, when numpy loads it."""
+    probe = "import sys, tui.cli; print('numpy' in sys.modules)"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 def test_the_cli_module_loads_no_textual_before_the_paint_rate_is_set() -> None:
