@@ -301,7 +301,6 @@ class CapwatchApp(FramedApp):
 
     def on_mount(self) -> None:
         self._follow()
-        self.query_one("#gainers", Pane).focus()
         self._watch_timer = self.set_interval(WATCH_S, self._watch)
         self._show_status()
         self._refresh()

@@ -145,6 +145,8 @@ def _check_textual() -> None:
         raise TypeError("LayoutUpdate(strips, region) has changed")
     if not issubclass(ChopsUpdate, CompositorUpdate):
         raise TypeError("ChopsUpdate is no CompositorUpdate")
+    if list(inspect.signature(Screen._compositor_refresh).parameters) != ["self"]:
+        raise TypeError("Screen._compositor_refresh() has changed")
 
 
 def framed_driver(base: type[Driver]) -> type[Driver] | None:
@@ -244,7 +246,19 @@ class FramedApp(App[None]):
             self._hold_timer.stop()
         driver = self._driver
         if getattr(driver, "frames", None) is not None:
+            if isinstance(self.screen, FramedScreen):
+                self.screen.refresh()  # it rendered nothing while held: all of it now
             self.call_after_refresh(driver.frame_ready, self._sync_available)  # type: ignore
+
+    def renders_held(self) -> bool:
+        """True while the first frames are held on their way to a frame buffer: a render now
+        would be painted over by the content's before anyone saw it (:class:`FramedScreen`).
+        Starts the hold's time limit, as a held frame does."""
+        if not self._frames_held or getattr(self._driver, "frames", None) is None:
+            return False
+        if self._hold_timer is None:
+            self._hold_timer = self.set_timer(FIRST_FRAME_WAIT_S, self.release_frames)
+        return True
 
     def _paint(self, frames: FrameBuffer, renderable: RenderableType) -> bool:
         """Paint a compositor update into ``frames``; False for anything else (which then
@@ -275,3 +289,18 @@ class FramedApp(App[None]):
             return True
         frames.forget_sent()
         return False
+
+
+class FramedScreen(Screen[None]):
+    """A screen that renders nothing while its :class:`FramedApp` holds the first frames.
+
+    The layout is still done; only the render, which the content's draw would replace before
+    it went out, waits: for the monitor's screen of empty panes, ~9 ms of the start.
+    ``release_frames`` then has the whole screen rendered once."""
+
+    def _compositor_refresh(self) -> None:  # Textual's, private: ``_check_textual`` pins it
+        app = self.app
+        if isinstance(app, FramedApp) and app.renders_held():
+            self._dirty_widgets.clear()  # their regions wait in the compositor
+            return
+        super()._compositor_refresh()

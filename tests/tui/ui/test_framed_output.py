@@ -10,10 +10,13 @@ import threading
 import time
 
 import pyte
+import pytest
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
+from textual._compositor import Compositor
 from textual.app import ComposeResult
+from textual.drivers import headless_driver
 from textual.drivers.headless_driver import HeadlessDriver
 from textual.drivers.linux_driver import LinuxDriver
 from textual.widgets import Static
@@ -239,6 +242,65 @@ async def test_first_frames_wait_for_the_content_then_go_out_once() -> None:
     assert held == []
     assert len(ready) >= 1
     assert driver.frames.row_text(0).rstrip() == "count 2"  # type: ignore[union-attr]
+
+
+class FramesDriver(HeadlessDriver):
+    """A headless driver with a frame buffer, as ``framed_driver`` gives a terminal's; each
+    frame it is told of is kept as the bytes it would send."""
+
+    def __init__(self, app: terminal.FramedApp, **options: object) -> None:
+        super().__init__(app, **options)  # type: ignore[arg-type]
+        self.frames = FrameBuffer(sgr_maker(app.console))
+        self.sent: list[str] = []
+
+    def frame_ready(self, sync: bool) -> None:
+        self.sent.append(self.frames.diff())
+
+
+class HeldScreenApp(Framed):
+    def get_default_screen(self) -> terminal.FramedScreen:
+        return terminal.FramedScreen(id="_default")
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Framed apps run on ``FramesDriver``; each compositor render is counted."""
+    monkeypatch.setattr(headless_driver, "HeadlessDriver", FramesDriver)
+    counted: list[bool] = []
+    render_update = Compositor.render_update
+
+    def counting(self: Compositor, *args: object, **kwargs: object) -> object:
+        counted.append(True)
+        return render_update(self, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_update", counting)
+    return counted
+
+
+async def test_a_framed_screen_renders_nothing_while_held_then_all_of_it(renders) -> None:
+    app = HeldScreenApp()
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        app.query_one("#counter", Counter).update("count 1")  # a "waiting" repaint
+        await pilot.pause()
+        held = len(renders), list(app._driver.sent)  # type: ignore[union-attr]
+        app.query_one("#counter", Counter).update("count 2")  # the content
+        app.release_frames()
+        await pilot.pause()
+        await pilot.pause()
+        sent = app._driver.sent  # type: ignore[union-attr]
+    assert held == (0, [])
+    assert renders and sent
+    # never dirty after the hold, the second line is there: the whole screen was rendered
+    assert _screen(*sent)[:2] == ["count 2", "a line that stays put"]
+
+
+async def test_a_framed_screen_with_no_content_shows_after_the_wait(renders, monkeypatch) -> None:
+    monkeypatch.setattr(terminal, "FIRST_FRAME_WAIT_S", 0.05)
+    app = HeldScreenApp()
+    async with app.run_test(size=(WIDTH, HEIGHT)) as pilot:
+        await pilot.pause(0.3)
+        sent = app._driver.sent  # type: ignore[union-attr]
+    assert _screen(*sent)[:2] == ["count 0", "a line that stays put"]
 
 
 class GoneTerminal:

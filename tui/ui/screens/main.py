@@ -1,20 +1,24 @@
 """The monitor's main screen: Textual's ``Screen`` with the span compositor when it can be wired
-(see ``tui.ui.compositor``), and a plain "needs at least WxH" in place of the panes when the
+(see ``tui.ui.compositor``), no render before the first data (``FramedScreen``), the Gainers
+pane focused from the start, and a plain "needs at least WxH" in place of the panes when the
 terminal is smaller than that."""
 
 from __future__ import annotations
 
 from textual import events
 from textual.geometry import Size
-from textual.screen import Screen
 from textual.widgets import Static
 
 from tui.ui.compositor import make_compositor
+from tui.ui.framed_output import FramedScreen
 
 _ANY_SIZE = Size(0, 0)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FramedScreen):
+    #: Focused as the screen is composed: focusing it on mount instead moved the focus away from
+    #: Textual's first pick, restyling both panes before the first screen.
+    AUTO_FOCUS = "#gainers"
     DEFAULT_CSS = """
     MainScreen #too-small { display: none; height: 1fr; content-align: center middle; }
     MainScreen.-too-small > * { display: none; }
