@@ -5,6 +5,7 @@ comes from ``tui.settings.wiring`` (flags > config > the demo market). A live so
 history store (offline start, recorded closes, history top-ups) and the IST market clock
 (refresh slows when closed); the demo runs its own simulated session and keeps no history. Both
 keep the watchlist and the day's alerts in the user data dir, the demo's in files of its own.
+On a terminal, the demo's first frame may come from a forked child (``tui.source.head_start``).
 With ``--feed URL`` (or ``[feed] url`` and no ``--demo``/``--provider``) the monitor is a
 viewer: frames come from a collector over NATS, and neither analytics nor pandas load; the
 collector's Watch view and alerts reach it, delivered per its own ``[notifications]``.
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from tui.analytics.settings import AnalyticsSettings
     from tui.history.store import HistoryStore
     from tui.settings.wiring import Plan
+    from tui.source.head_start import HeadStartSource
     from tui.source.local import LocalSource
     from tui.ui.app import CapwatchApp
     from tui.ui.terminal import Charset
@@ -88,7 +90,7 @@ def build_local(
     return source, store, notices, the_plan
 
 
-def _watch_and_alert(source: LocalSource, the_plan: Plan, *, demo: bool) -> None:
+def _watch_and_alert(source: LocalSource | HeadStartSource, the_plan: Plan, *, demo: bool) -> None:
     """The user's watchlist (the config's ``display.watchlist`` until edited) and the alert
     rules with the day's journal, both in the user data dir."""
     from tui.alerts import AlertWatcher
@@ -145,9 +147,13 @@ def feed_url(args: argparse.Namespace, the_plan: Plan) -> str | None:
     return the_plan.config.feed.url
 
 
-def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | None]:
+def build_app(
+    args: argparse.Namespace, head_start: bool = False
+) -> tuple[CapwatchApp, HistoryStore | None]:
     """The app for ``args`` and the history store it writes to (None for the demo and for a
-    viewer). Raises ``ConfigError``/``ValueError``/``StoreError`` with a message for the user."""
+    viewer). ``head_start``: the demo's first frame may come from a forked child
+    (``tui.source.head_start``). Raises ``ConfigError``/``ValueError``/``StoreError`` with a
+    message for the user."""
     from tui.settings import wiring
 
     the_plan = wiring.plan(args)
@@ -160,6 +166,8 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
         settings = replace(the_plan.config.feed, url=check_url(url))
         app = CapwatchApp(source=FeedSource(settings, clock=now_ist))
         store = None
+    elif head_start and _demo_only(the_plan) and _forking_helps():
+        app, store = _head_start_app(args, the_plan), None
     else:
         from providers.demo import DemoProvider
 
@@ -178,6 +186,50 @@ def build_app(args: argparse.Namespace) -> tuple[CapwatchApp, HistoryStore | Non
     app.delivery = the_plan.config.notifications
     _apply_theme(app, the_plan.config.display.theme, the_plan)
     return app, store
+
+
+def _demo_only(the_plan: Plan) -> bool:
+    return the_plan.config.sources.provider_names() == ("demo",)
+
+
+def _forking_helps() -> bool:
+    from tui.source.head_start import forking_helps
+
+    return forking_helps()
+
+
+def _head_start_app(args: argparse.Namespace, the_plan: Plan) -> CapwatchApp:
+    """The demo monitor, its first frame computed by a forked child while Textual loads
+    here; its own market is built after that frame, in a thread (``tui.source.head_start``)."""
+    from providers.demo.spec import SPEC
+    from tui.market.clock import now_ist
+    from tui.market.schedule import DEMO_INTERVAL_S
+    from tui.settings import wiring
+    from tui.source.head_start import FirstFrameChild, HeadStartSource
+
+    # checked here as the build would check them, so a bad setting still stops the start
+    if SPEC.resolve(wiring.provider_settings(the_plan, args)["demo"])["start"] is None:
+        args = argparse.Namespace(**{**vars(args), "start": now_ist()})  # one market for both
+
+    def build() -> LocalSource:
+        return build_local(args, the_plan)[0]
+
+    source = HeadStartSource(
+        FirstFrameChild.fork(build),
+        build,
+        name="demo",
+        simulated=True,
+        interval=args.interval or DEMO_INTERVAL_S,
+    )
+    _watch_and_alert(source, the_plan, demo=True)
+    notices = [source.watchlist.notice] if source.watchlist.notice else []
+    if not the_plan.config.path:
+        notices.insert(0, GO_LIVE_HINT)
+    from tui.ui.app import CapwatchApp
+
+    return CapwatchApp(
+        source=source, hint="; ".join(notices) or None, next_data_time=source.next_time
+    )
 
 
 def _open_history(path: Path, now: datetime) -> tuple[HistoryStore | None, str | None]:
@@ -213,8 +265,8 @@ def theme_problem(theme: str, known: Collection[str]) -> str | None:
 
 def run(args: argparse.Namespace) -> int:
     notice = start_logging(args)
-    try:  # the provider starts building before textual loads (build_app)
-        app, store = build_app(args)
+    try:  # the provider (or the demo's first-frame child) starts before textual loads
+        app, store = build_app(args, head_start=sys.stdout.isatty())
     except Exception as exc:
         if not for_the_user(exc):
             raise

@@ -29,10 +29,10 @@ import ssl
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
+from types import MappingProxyType, ModuleType
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -41,8 +41,9 @@ from msgspec import Struct
 from providers.contract import MarketStatus, Part
 from tui.market.last_good import StalePart
 from tui.settings.config import FeedSettings
+from tui.source.frame import Frame
 from tui.source.view_parts import PARTS
-from widgets.views import AlertRow, Scope, SegmentSummary
+from widgets.views import AlertRow, Scope, SegmentSummary, SegmentView
 
 if TYPE_CHECKING:
     from nats.aio.client import Client
@@ -93,6 +94,56 @@ class FeedStatus(Struct, frozen=True):
     fetched: tuple[tuple[Part, datetime], ...] = ()
     stale_parts: tuple[tuple[Part, StalePart], ...] = ()
     summaries: tuple[tuple[Scope, SegmentSummary], ...] = ()
+
+    @classmethod
+    def of(
+        cls,
+        frame: Frame | None,
+        *,
+        provider: str,
+        simulated: bool,
+        errors: Mapping[str, str],
+        stale_since: datetime | None,
+        next_at: datetime | None,
+        sent_at: datetime,
+        beat: float,
+    ) -> FeedStatus:
+        """The status of ``frame`` (None: no data yet), told by a producer named ``provider``."""
+        return cls(
+            seq=frame.seq if frame else 0,
+            provider=frame.provider if frame else provider,
+            simulated=frame.simulated if frame else simulated,
+            as_of=frame.as_of if frame else None,
+            market=frame.market if frame else None,
+            errors=tuple(errors.items()),
+            stale_since=stale_since,
+            next_at=next_at,
+            sent_at=sent_at,
+            beat=beat,
+            alerts=frame.alerts if frame else (),
+            fetched=tuple(frame.fetched.items()) if frame else (),
+            stale_parts=tuple(frame.stale_parts.items()) if frame else (),
+            summaries=tuple(frame.summaries.items()) if frame else (),
+        )
+
+    def frame(self, views: Mapping[Scope, SegmentView], alerts: tuple[AlertRow, ...]) -> Frame:
+        """The frame this status tells of, with ``views`` (its ``as_of`` must be set)."""
+        assert self.as_of is not None
+        return Frame(
+            seq=self.seq,
+            provider=self.provider,
+            simulated=self.simulated,
+            as_of=self.as_of,
+            market=self.market,
+            views=views,
+            errors=MappingProxyType(dict(self.errors)),
+            stale_since=self.stale_since,
+            next_at=self.next_at,
+            alerts=alerts,
+            fetched=MappingProxyType(dict(self.fetched)),
+            stale_parts=MappingProxyType(dict(self.stale_parts)),
+            summaries=MappingProxyType(dict(self.summaries)),
+        )
 
 
 class Subjects(Struct, frozen=True):

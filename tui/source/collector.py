@@ -152,21 +152,15 @@ class Collector:
         if self._error is not None:
             errors["collector" if stale else "refresh"] = self._error
             stale_since = stale_since or self._good_at or self.clock()
-        status = FeedStatus(
-            seq=frame.seq if frame else 0,
-            provider=frame.provider if frame else self.source.name,
-            simulated=frame.simulated if frame else self.source.simulated,
-            as_of=frame.as_of if frame else None,
-            market=frame.market if frame else None,
-            errors=tuple(errors.items()),
+        status = FeedStatus.of(
+            frame,
+            provider=self.source.name,
+            simulated=self.source.simulated,
+            errors=errors,
             stale_since=stale_since,
             next_at=self._next_at,
             sent_at=self.clock(),
             beat=self._beat,
-            alerts=frame.alerts if frame else (),
-            fetched=tuple(frame.fetched.items()) if frame else (),
-            stale_parts=tuple(frame.stale_parts.items()) if frame else (),
-            summaries=tuple(frame.summaries.items()) if frame else (),
         )
         self._sent_at = asyncio.get_running_loop().time()
         try:

@@ -20,7 +20,6 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable, Collection, Iterator, Mapping
 from datetime import datetime, timedelta
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from providers.contract import Segment
@@ -157,21 +156,7 @@ class FeedSource:
         alerts, self._fresh_alerts = self._fresh_alerts, ()
         if status.as_of is None:  # the collector has no data yet
             return
-        yield Frame(
-            seq=status.seq,
-            provider=status.provider,
-            simulated=status.simulated,
-            as_of=status.as_of,
-            market=status.market,
-            views=KeptViews({self._following: self._parts}, self._decoded),
-            errors=MappingProxyType(dict(status.errors)),
-            stale_since=status.stale_since,
-            next_at=status.next_at,
-            alerts=alerts,
-            fetched=MappingProxyType(dict(status.fetched)),
-            stale_parts=MappingProxyType(dict(status.stale_parts)),
-            summaries=MappingProxyType(dict(status.summaries)),
-        )
+        yield status.frame(KeptViews({self._following: self._parts}, self._decoded), alerts)
 
     def _silence(self) -> str:
         connected = self._client is not None and self._client.is_connected

@@ -170,7 +170,7 @@ class CapwatchApp(FramedApp):
         delivery: Delivery | None = None,
         terminal_write: Callable[[str], None] | None = None,
         in_tmux: bool | None = None,
-        next_data_time: Callable[[], datetime] | None = None,
+        next_data_time: Callable[[], datetime | None] | None = None,
     ) -> None:
         """Draw frames from ``source``, or from a ``tui.source.local.LocalSource`` built from
         ``provider`` and the keywords after ``interval`` (see there); ``hint`` is a standing
