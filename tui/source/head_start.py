@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import signal
 import sys
 import threading
 from collections.abc import AsyncIterator, Callable, Collection
@@ -40,6 +41,10 @@ if TYPE_CHECKING:
     from tui.source.local import LocalSource
 
 log = logging.getLogger(__name__)
+
+#: Longest the monitor waits for the child (~0.15 s; a first run generates the market's path
+#: too): past it, it builds its own.
+CHILD_TIMEOUT_S = 5.0
 
 
 class FirstFrameMessage(msgspec.Struct, frozen=True):
@@ -79,8 +84,17 @@ class FirstFrameChild:
         return cls(pid, read_end)
 
     async def frame(self) -> tuple[Frame, datetime] | None:
-        """The child's first frame and the demo clock's next refresh, or None (it failed)."""
-        data = await asyncio.to_thread(self.collect)
+        """The child's first frame and the demo clock's next refresh, or None (it failed, or
+        took longer than ``CHILD_TIMEOUT_S``: it is then killed)."""
+        reading = asyncio.ensure_future(asyncio.to_thread(self.collect))
+        try:
+            data = await asyncio.wait_for(asyncio.shield(reading), CHILD_TIMEOUT_S)
+        except TimeoutError:
+            log.warning("first-frame child silent for %.0f s: killed", CHILD_TIMEOUT_S)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            await reading  # the pipe closes with it: reaped
+            return None
         if not data:
             return None
         try:

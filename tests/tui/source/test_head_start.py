@@ -17,7 +17,7 @@ from tui.cli import build_parser
 from tui.commands import monitor
 from tui.settings.config import ConfigError
 from tui.settings.watchlist import Watchlist
-from tui.source import view_parts
+from tui.source import head_start, view_parts
 from tui.source.frame import Frame
 from tui.source.head_start import FirstFrameChild, HeadStartSource, forking_helps
 from tui.source.local import LocalSource
@@ -170,3 +170,22 @@ def test_a_bad_seed_stops_the_start_before_any_fork(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(FirstFrameChild, "fork", pytest.fail)  # not reached
     with pytest.raises(ValueError, match="seed"):
         monitor.build_app(build_parser().parse_args(["--demo", "--seed", "-1"]), head_start=True)
+
+
+async def test_a_silent_child_is_killed_and_the_monitor_builds_its_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(head_start, "CHILD_TIMEOUT_S", 0.5)
+    parent = os.getpid()
+
+    def build() -> LocalSource:
+        if os.getpid() != parent:
+            threading.Event().wait()  # a child that never answers
+        return _demo_source()
+
+    child = FirstFrameChild.fork(build)
+    source = _source(child, build)
+    frame = await asyncio.wait_for(_first(source), timeout=60)
+    assert source.built is not None and frame.seq == 1
+    with pytest.raises(ChildProcessError):  # killed and reaped
+        os.waitpid(child.pid, os.WNOHANG)
