@@ -84,6 +84,8 @@ _NO_COLOUR: Sequence[LineFilter] = (NoColour(),)
 MIN_SIZE = Size(60, 16)
 #: How often the app checks whether the data shown has gone stale (seconds).
 WATCH_S = 1.0
+#: The late check comes this long after a refresh turns late: past it, not on the edge.
+LATE_MARGIN_S = 0.05
 #: The panes that show each part: a stale part marks them.
 PANES_OF_PART: Mapping[Part, tuple[str, ...]] = {
     Part.INDICES: ("indices",),
@@ -226,6 +228,7 @@ class CapwatchApp(FramedApp):
         self._stale_parts: Mapping[Part, StalePart] = {}
         self._timer: Timer | None = None
         self._watch_timer: Timer  # set on mount
+        self._late_check: asyncio.TimerHandle | None = None  # one ``_watch`` at ``_late_at``
         self._before_filter: Widget | None = None  # focus to return to when the filter closes
 
     def get_line_filters(self) -> Sequence[LineFilter]:
@@ -306,6 +309,8 @@ class CapwatchApp(FramedApp):
         self._refresh()
 
     async def on_unmount(self) -> None:
+        if self._late_check is not None:
+            self._late_check.cancel()
         await self.source.aclose()
 
     # --- the refresh loop --------------------------------------------------------------------
@@ -370,9 +375,9 @@ class CapwatchApp(FramedApp):
         )
 
     def _watch(self) -> None:
-        """Once a second: redraw the status and badges if the data has gone stale (a hung
-        refresh, an old stored snapshot); a no-op otherwise, as nothing else changes. It ticks
-        only while the screen shows an age or a refresh can turn late (``_rewatch``)."""
+        """Redraw the status and badges if the data has gone stale (a hung refresh, an old
+        stored snapshot); a no-op otherwise, as nothing else changes. Called each second while
+        the screen shows an age, and once when a refresh would turn late (``_rewatch``)."""
         try:
             if self._stale_for() is not None or self._stale_parts:
                 self._show_status()
@@ -540,12 +545,20 @@ class CapwatchApp(FramedApp):
         self._rewatch(ages_shown=stale_for is not None or bool(notes))
 
     def _rewatch(self, ages_shown: bool) -> None:
-        """Let ``_watch`` tick while ages are shown or a refresh can turn late (a local
-        source); a fresh feed viewer, whose source says when it is down, is not woken."""
-        if ages_shown or self._late_at is not None:
+        """Let ``_watch`` tick each second while ages are shown; else, while a refresh can turn
+        late (a local source), call it once, when it would. Nothing wakes a fresh screen
+        between refreshes: a feed viewer's source says itself when the feed is down."""
+        if self._late_check is not None:
+            self._late_check.cancel()
+            self._late_check = None
+        if ages_shown:
             self._watch_timer.resume()
-        else:
-            self._watch_timer.pause()
+            return
+        self._watch_timer.pause()
+        if self._late_at is not None:
+            late_in = (self._late_at - self.clock()).total_seconds()
+            loop = asyncio.get_running_loop()
+            self._late_check = loop.call_later(max(late_in, 0.0) + LATE_MARGIN_S, self._watch)
 
     def _pane_notes(self, now: datetime) -> dict[str, str]:
         """Pane id -> "3m: why" for the panes showing a stale part (the oldest part wins)."""

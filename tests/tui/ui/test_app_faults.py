@@ -235,3 +235,28 @@ async def test_quitting_during_a_hung_refresh_logs_no_error(
         await until(pilot, lambda: provider.calls >= 2)
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert not errors, [r.getMessage() for r in errors]
+
+
+async def test_a_fresh_monitor_checks_once_when_a_refresh_would_turn_late() -> None:
+    """No wake-up each second between refreshes: one check at the late moment, planned again
+    at each refresh, then each second once an age is shown."""
+    clock = Clock(START)
+    provider = Scripted({3: "HANG"})
+    async with make_app(provider, clock).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        await refreshed(pilot, app, 1)
+        first = app._late_check
+        assert first is not None and not app._watch_timer._active.is_set()
+        due_in = first.when() - asyncio.get_running_loop().time()
+        assert 7199 < due_in < 7201  # due in an hour, late an hour after that
+        clock.now += timedelta(hours=1)
+        app.action_refresh()
+        await refreshed(pilot, app, 2)
+        assert first.cancelled() and app._late_check is not None  # planned again
+        clock.now += timedelta(hours=1)
+        app.action_refresh()  # the third refresh is due and hangs
+        await until(pilot, lambda: provider.calls >= 3)
+        clock.now += timedelta(hours=1, minutes=1)
+        app._watch()  # what the check calls at the late moment
+        assert "STALE" in status(app)
+        assert app._watch_timer._active.is_set() and app._late_check is None  # each second
