@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING
 
 from msgspec.structs import replace
@@ -167,22 +167,16 @@ def build_app(
         app = CapwatchApp(source=FeedSource(settings, clock=now_ist))
         store = None
     elif head_start and _demo_only(the_plan) and _forking_helps():
-        app, store = _head_start_app(args, the_plan), None
+        head = _head_start(args, the_plan)
+        notices = [head.watchlist.notice] if head.watchlist.notice else []
+        app, store = _local_app(head, notices, the_plan, head.next_time), None
     else:
         from providers.demo import DemoProvider
 
         # the provider starts building before textual loads
         source, store, notices, the_plan = build_local(args, the_plan)
-        from tui.ui.app import CapwatchApp
-
         demo = source.provider if isinstance(source.provider, DemoProvider) else None
-        if source.simulated and not the_plan.config.path:
-            notices.insert(0, GO_LIVE_HINT)
-        app = CapwatchApp(
-            source=source,
-            hint="; ".join(notices) or None,
-            next_data_time=demo.next_time if demo is not None else None,
-        )
+        app = _local_app(source, notices, the_plan, demo.next_time if demo is not None else None)
     app.delivery = the_plan.config.notifications
     _apply_theme(app, the_plan.config.display.theme, the_plan)
     return app, store
@@ -198,8 +192,8 @@ def _forking_helps() -> bool:
     return forking_helps()
 
 
-def _head_start_app(args: argparse.Namespace, the_plan: Plan) -> CapwatchApp:
-    """The demo monitor, its first frame computed by a forked child while Textual loads
+def _head_start(args: argparse.Namespace, the_plan: Plan) -> HeadStartSource:
+    """The demo's source, its first frame computed by a forked child while Textual loads
     here; its own market is built after that frame, in a thread (``tui.source.head_start``)."""
     from providers.demo.spec import SPEC
     from tui.market.clock import now_ist
@@ -222,13 +216,23 @@ def _head_start_app(args: argparse.Namespace, the_plan: Plan) -> CapwatchApp:
         interval=args.interval or DEMO_INTERVAL_S,
     )
     _watch_and_alert(source, the_plan, demo=True)
-    notices = [source.watchlist.notice] if source.watchlist.notice else []
-    if not the_plan.config.path:
-        notices.insert(0, GO_LIVE_HINT)
+    return source
+
+
+def _local_app(
+    source: LocalSource | HeadStartSource,
+    notices: list[str],
+    the_plan: Plan,
+    next_data_time: Callable[[], datetime | None] | None,
+) -> CapwatchApp:
+    """The standalone monitor of ``source``, with the notices for the user in its status bar
+    (and how to go live, for the demo without a config file)."""
     from tui.ui.app import CapwatchApp
 
+    if source.simulated and not the_plan.config.path:
+        notices.insert(0, GO_LIVE_HINT)
     return CapwatchApp(
-        source=source, hint="; ".join(notices) or None, next_data_time=source.next_time
+        source=source, hint="; ".join(notices) or None, next_data_time=next_data_time
     )
 
 
