@@ -8,6 +8,7 @@ import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 
 import pytest
 
@@ -76,22 +77,20 @@ def test_only_the_monitor_starts_without_the_cyclic_collector(
     assert gc.isenabled()
 
 
-def test_long_running_commands_paint_at_120_a_second_unless_told_otherwise() -> None:
+@pytest.mark.parametrize(
+    ("setting", "name", "ours"),
+    [(set_paint_rate, "TEXTUAL_FPS", "120"), (use_one_blas_thread, "OPENBLAS_NUM_THREADS", "1")],
+)
+def test_paint_rate_and_blas_threads_are_set_unless_the_user_set_them(
+    setting: Callable[[dict[str, str]], None], name: str, ours: str
+) -> None:
+    """Textual paints at up to 120 frames a second; numpy gets one OpenBLAS thread."""
     environ: dict[str, str] = {}
-    set_paint_rate(environ)
-    assert environ == {"TEXTUAL_FPS": "120"}
-    environ = {"TEXTUAL_FPS": "30"}
-    set_paint_rate(environ)
-    assert environ == {"TEXTUAL_FPS": "30"}  # the user's wins
-
-
-def test_numpy_gets_one_blas_thread_unless_told_otherwise() -> None:
-    environ: dict[str, str] = {}
-    use_one_blas_thread(environ)
-    assert environ == {"OPENBLAS_NUM_THREADS": "1"}
-    environ = {"OPENBLAS_NUM_THREADS": "4"}
-    use_one_blas_thread(environ)
-    assert environ == {"OPENBLAS_NUM_THREADS": "4"}  # the user's wins
+    setting(environ)
+    assert environ == {name: ours}
+    environ = {name: "7"}
+    setting(environ)
+    assert environ == {name: "7"}  # the user's wins
 
 
 def test_every_command_sets_the_blas_threads(monkeypatch: pytest.MonkeyPatch) -> None:
