@@ -48,10 +48,10 @@ CHILD_TIMEOUT_S = 5.0
 
 
 class FirstFrameMessage(msgspec.Struct, frozen=True):
-    """What the child sends: the frame's status and every view's parts, as JSON."""
+    """What the child sends: the frame's status (its ``next_at`` in the demo's clock, as
+    the status bar shows it) and every view's parts, as JSON."""
 
     status: bytes
-    next_at: datetime  # the demo clock's next refresh (the status bar's "next")
     parts: tuple[tuple[str, str, bytes], ...]  # (scope, part, JSON)
 
 
@@ -83,9 +83,9 @@ class FirstFrameChild:
         os.close(write_end)
         return cls(pid, read_end)
 
-    async def frame(self) -> tuple[Frame, datetime] | None:
-        """The child's first frame and the demo clock's next refresh, or None (it failed, or
-        took longer than ``CHILD_TIMEOUT_S``: it is then killed)."""
+    async def frame(self) -> Frame | None:
+        """The child's first frame, or None (it failed, or took longer than
+        ``CHILD_TIMEOUT_S``: it is then killed)."""
         reading = asyncio.ensure_future(asyncio.to_thread(self.collect))
         try:
             data = await asyncio.wait_for(asyncio.shield(reading), CHILD_TIMEOUT_S)
@@ -103,7 +103,7 @@ class FirstFrameChild:
             raw: dict[Scope, dict[str, bytes]] = {}
             for scope, part, json in message.parts:
                 raw.setdefault(scope_of(scope), {})[part] = json
-            return status.frame(KeptViews(raw, Decoded()), alerts=()), message.next_at
+            return status.frame(KeptViews(raw, Decoded()), alerts=())
         except (msgspec.DecodeError, ValueError, AssertionError) as exc:
             log.warning("first frame from the child not used: %s", exc)
             return None
@@ -155,12 +155,11 @@ async def _first_frame_message(source: LocalSource) -> bytes:
         simulated=source.simulated,
         errors=frame.errors,
         stale_since=frame.stale_since,
-        next_at=None,
+        next_at=source.provider.next_time(),
         sent_at=source.clock(),
         beat=source.interval,
     )
-    message = FirstFrameMessage(wire.dumps(status), source.provider.next_time(), parts)
-    return msgspec.msgpack.encode(message)
+    return msgspec.msgpack.encode(FirstFrameMessage(wire.dumps(status), parts))
 
 
 class HeadStartSource:
@@ -185,7 +184,6 @@ class HeadStartSource:
         self._alerts: AlertWatcher | None = None
         self.built: LocalSource | None = None
         self._building: asyncio.Future[LocalSource] | None = None
-        self._next_at: datetime | None = None
 
     @property
     def watchlist(self) -> Watchlist:
@@ -212,8 +210,7 @@ class HeadStartSource:
             child, self._child = self._child, None
             first = await child.frame() if child is not None else None
             if first is not None:
-                frame, self._next_at = first
-                yield frame
+                yield first
             if self._building is None:  # numpy, the market: off the loop, once
                 self._building = asyncio.ensure_future(asyncio.to_thread(self._build))
             try:  # a refresh cancelled meanwhile (the ``r`` key) leaves the build running
@@ -227,10 +224,9 @@ class HeadStartSource:
             yield frame
 
     def next_time(self) -> datetime | None:
-        """The demo clock's next refresh (the status bar's "next")."""
-        if self.built is not None:
-            return self.built.provider.next_time()
-        return self._next_at
+        """The demo clock's next refresh (the status bar's "next"; the child's frame carries
+        its own)."""
+        return self.built.provider.next_time() if self.built is not None else None
 
     @property
     def patience(self) -> float:

@@ -53,10 +53,9 @@ def _source(child: FirstFrameChild | None, build) -> HeadStartSource:
 
 async def test_the_childs_first_frame_is_the_one_the_monitor_would_make() -> None:
     child = FirstFrameChild.fork(_demo_source)
-    sent = await asyncio.wait_for(child.frame(), timeout=60)
+    frame = await asyncio.wait_for(child.frame(), timeout=60)
     here = await _first(_demo_source())
-    assert sent is not None
-    frame, next_at = sent
+    assert frame is not None
     assert (frame.seq, frame.as_of, frame.market) == (here.seq, here.as_of, here.market)
     assert dict(frame.summaries) == dict(here.summaries)
     assert set(frame.views) == set(here.views)
@@ -68,7 +67,7 @@ async def test_the_childs_first_frame_is_the_one_the_monitor_would_make() -> Non
         for part in (view_parts.SEGMENT, view_parts.NEWS):  # the signal lists come later
             assert sent_parts[part] == own_parts[part], (scope, part)
         assert not frame.views[scope].signal_lists
-    assert next_at > frame.as_of  # the demo clock's next refresh
+    assert frame.next_at is not None and frame.next_at > frame.as_of  # the demo's clock
     with pytest.raises(ChildProcessError):  # reaped: no zombie left
         os.waitpid(child.pid, os.WNOHANG)
 
