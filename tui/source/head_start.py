@@ -91,10 +91,12 @@ class FirstFrameChild:
             data = await asyncio.wait_for(asyncio.shield(reading), CHILD_TIMEOUT_S)
         except TimeoutError:
             log.warning("first-frame child silent for %.0f s: killed", CHILD_TIMEOUT_S)
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+            self._kill()
             await reading  # the pipe closes with it: reaped
             return None
+        except asyncio.CancelledError:  # the app is closing: no one waits for the child
+            self._kill()
+            raise
         if not data:
             return None
         try:
@@ -107,6 +109,11 @@ class FirstFrameChild:
         except (msgspec.DecodeError, ValueError, AssertionError) as exc:
             log.warning("first frame from the child not used: %s", exc)
             return None
+
+    def _kill(self) -> None:
+        """Stop the child; ``collect`` (reading until its pipe closes) then reaps it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
 
     def collect(self) -> bytes:
         """Everything the child writes, then its exit (no zombie is left); blocks."""

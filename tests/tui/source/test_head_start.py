@@ -5,7 +5,9 @@ nothing but time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import threading
 from pathlib import Path
 
@@ -188,3 +190,32 @@ async def test_a_silent_child_is_killed_and_the_monitor_builds_its_own(
     assert source.built is not None and frame.seq == 1
     with pytest.raises(ChildProcessError):  # killed and reaped
         os.waitpid(child.pid, os.WNOHANG)
+
+
+async def test_a_child_no_one_waits_for_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Quitting during the start must not wait on a stuck child (the reading thread would
+    hold the exit)."""
+    parent = os.getpid()
+
+    def build() -> LocalSource:
+        if os.getpid() != parent:
+            threading.Event().wait()
+        return _demo_source()
+
+    child = FirstFrameChild.fork(build)
+    waiting = asyncio.ensure_future(child.frame())
+    await asyncio.sleep(0.2)
+    waiting.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await waiting
+    try:
+        for _ in range(100):  # killed, then reaped by the reading thread once its pipe closes
+            try:
+                os.kill(child.pid, 0)
+            except ProcessLookupError:
+                return
+            await asyncio.sleep(0.05)
+        pytest.fail("the child was not killed")
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child.pid, signal.SIGKILL)
