@@ -115,6 +115,11 @@ class FirstFrameChild:
         with contextlib.suppress(ProcessLookupError):
             os.kill(self.pid, signal.SIGKILL)
 
+    def close(self) -> None:
+        """Stop a child whose frame is not wanted any more, and reap it; blocks briefly."""
+        self._kill()
+        self.collect()
+
     def collect(self) -> bytes:
         """Everything the child writes, then its exit (no zombie is left); blocks."""
         chunks = []
@@ -260,8 +265,7 @@ class HeadStartSource:
         pass  # every view is at hand
 
     async def aclose(self) -> None:
-        if self._child is not None:  # never read: reap it
-            with contextlib.suppress(ChildProcessError):
-                await asyncio.to_thread(self._child.collect)
+        if self._child is not None:  # never read: the app closed before its first refresh
+            await asyncio.to_thread(self._child.close)
         if self.built is not None:
             await self.built.aclose()

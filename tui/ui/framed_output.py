@@ -232,8 +232,8 @@ class FramedApp(App[None]):
             frames.place_cursor(x, y)
             if not self._frames_held:
                 driver.frame_ready(self._sync_available)  # type: ignore[union-attr]
-            elif self._hold_timer is None:
-                self._hold_timer = self.set_timer(FIRST_FRAME_WAIT_S, self.release_frames)
+            else:
+                self._limit_hold()
         finally:
             self.post_display_hook()
 
@@ -256,9 +256,14 @@ class FramedApp(App[None]):
         Starts the hold's time limit, as a held frame does."""
         if not self._frames_held or getattr(self._driver, "frames", None) is None:
             return False
+        self._limit_hold()
+        return True
+
+    def _limit_hold(self) -> None:
+        """Release the first frames ``FIRST_FRAME_WAIT_S`` after the first one held, content
+        or not."""
         if self._hold_timer is None:
             self._hold_timer = self.set_timer(FIRST_FRAME_WAIT_S, self.release_frames)
-        return True
 
     def _paint(self, frames: FrameBuffer, renderable: RenderableType) -> bool:
         """Paint a compositor update into ``frames``; False for anything else (which then

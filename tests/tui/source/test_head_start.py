@@ -42,6 +42,28 @@ def _failing_in_a_child(parent: int):
     return build
 
 
+def _stuck_in_a_child(parent: int):
+    def build() -> LocalSource:
+        if os.getpid() != parent:
+            threading.Event().wait()  # a child that never answers
+        return _demo_source()
+
+    return build
+
+
+async def _gone(pid: int) -> bool:
+    """Whether ``pid`` ends and is reaped within 5 s (by the thread reading its pipe)."""
+    for _ in range(100):
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        await asyncio.sleep(0.05)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)  # not left running after the test
+    return False
+
+
 async def _first(source) -> Frame:
     frames = source.refresh()
     frame = await anext(frames)
@@ -177,13 +199,7 @@ async def test_a_silent_child_is_killed_and_the_monitor_builds_its_own(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(head_start, "CHILD_TIMEOUT_S", 0.5)
-    parent = os.getpid()
-
-    def build() -> LocalSource:
-        if os.getpid() != parent:
-            threading.Event().wait()  # a child that never answers
-        return _demo_source()
-
+    build = _stuck_in_a_child(os.getpid())
     child = FirstFrameChild.fork(build)
     source = _source(child, build)
     frame = await asyncio.wait_for(_first(source), timeout=60)
@@ -192,30 +208,20 @@ async def test_a_silent_child_is_killed_and_the_monitor_builds_its_own(
         os.waitpid(child.pid, os.WNOHANG)
 
 
-async def test_a_child_no_one_waits_for_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_child_no_one_waits_for_is_killed() -> None:
     """Quitting during the start must not wait on a stuck child (the reading thread would
     hold the exit)."""
-    parent = os.getpid()
-
-    def build() -> LocalSource:
-        if os.getpid() != parent:
-            threading.Event().wait()
-        return _demo_source()
-
-    child = FirstFrameChild.fork(build)
+    child = FirstFrameChild.fork(_stuck_in_a_child(os.getpid()))
     waiting = asyncio.ensure_future(child.frame())
     await asyncio.sleep(0.2)
     waiting.cancel()
     with pytest.raises(asyncio.CancelledError):
         await waiting
-    try:
-        for _ in range(100):  # killed, then reaped by the reading thread once its pipe closes
-            try:
-                os.kill(child.pid, 0)
-            except ProcessLookupError:
-                return
-            await asyncio.sleep(0.05)
-        pytest.fail("the child was not killed")
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(child.pid, signal.SIGKILL)
+    assert await _gone(child.pid)
+
+
+async def test_an_app_closed_before_its_first_refresh_stops_the_child() -> None:
+    build = _stuck_in_a_child(os.getpid())
+    child = FirstFrameChild.fork(build)
+    await asyncio.wait_for(_source(child, build).aclose(), timeout=5)
+    assert await _gone(child.pid)
