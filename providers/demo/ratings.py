@@ -7,6 +7,7 @@ are often said to). Technical calls are not made here: analytics computes those 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from datetime import date, datetime, time
 
@@ -36,7 +37,10 @@ class RatingBook:
         self._seed = seed
         self._universe = universe
         self._state = np.where(covered, initial, _UNRATED)
-        self._days: deque[tuple[RatingChange, ...]] = deque(maxlen=keep_days + 1)
+        #: Per kept day: its changes newest first, and their times oldest first (for bisect).
+        self._days: deque[tuple[tuple[RatingChange, ...], list[datetime]]] = deque(
+            maxlen=keep_days + 1
+        )
 
     def draw_day(
         self, day: date, performance: np.ndarray, after_results: np.ndarray
@@ -83,13 +87,15 @@ class RatingBook:
                 strict=True,
             )
         )
-        self._days.append(changes)
+        newest_first = tuple(sorted(changes, key=lambda change: change.at, reverse=True))
+        self._days.append((newest_first, [change.at for change in reversed(newest_first)]))
         return changes
 
     def recent(self, now: datetime) -> tuple[RatingChange, ...]:
-        """Changes published up to ``now``, newest first, over the kept days."""
-        found: list[RatingChange] = []
-        for changes in reversed(self._days):
-            found.extend(change for change in changes if change.at <= now)
-        found.sort(key=lambda change: change.at, reverse=True)
-        return tuple(found)
+        """Changes published up to ``now``, newest first, over the kept days. Asked at every
+        refresh: each day's published ones are a slice, found by bisection."""
+        found: tuple[RatingChange, ...] = ()
+        for newest_first, times in reversed(self._days):
+            published = bisect_right(times, now)
+            found += newest_first[len(newest_first) - published :]
+        return found

@@ -383,6 +383,26 @@ async def test_analyst_rating_changes_arrive_at_a_plausible_rate() -> None:
     assert [r.at for r in ratings] == sorted((r.at for r in ratings), reverse=True)
 
 
+def test_recent_rating_changes_are_those_published_by_then_newest_first() -> None:
+    universe = build(7, 2400)
+    book = RatingBook(7, universe)
+    rng = np.random.default_rng(1)
+    drawn: list = []
+    for day in range(5, 10):
+        performance = rng.normal(0.0, 0.05, universe.size)
+        after_results = rng.random(universe.size) < 0.1
+        drawn += book.draw_day(date(2026, 1, day), performance, after_results)
+    for now in (
+        datetime(2026, 1, 4, 12, tzinfo=IST),  # before any
+        datetime(2026, 1, 9, 7, tzinfo=IST),  # none of the last day's yet
+        datetime(2026, 1, 9, 12, 31, tzinfo=IST),  # some of them
+        datetime(2026, 1, 9, 23, tzinfo=IST),  # all
+    ):
+        expected = sorted((c for c in drawn if c.at <= now), key=lambda c: c.at, reverse=True)
+        assert book.recent(now) == tuple(expected)
+    assert 0 < len(book.recent(datetime(2026, 1, 9, 12, 31, tzinfo=IST))) < len(drawn)
+
+
 def _upgrade_share(month_return: float) -> float:
     universe = build(7, 2400)
     book = RatingBook(7, universe)
