@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from msgspec import Struct
 from msgspec.structs import replace
@@ -128,36 +128,47 @@ _CHECKS: dict[Part, tuple[str, Callable[[Any], str], Callable[[Any], None]]] = {
 }
 
 
+class _Judged(NamedTuple):
+    """A part's rows as last given, the rejected ones by position, and whether their keys
+    were all distinct (no row could then be a repeat)."""
+
+    rows: Sequence[Any]
+    rejected: dict[int, Rejected]
+    distinct: bool
+
+
 class SanityCheck:
-    """``check`` for a source's successive snapshots. It remembers the rows of the last one
-    that passed, by identity: rows are frozen, and a provider hands back the same row object
-    for a stock that has not traded since (the demo rebuilds a few hundred of 2,400 a
-    refresh), so only new rows are judged again (~9 ms of a refresh). Holding the rows keeps
-    their ids from being reused by other objects. One per source: two sources in a process
-    judge apart."""
+    """``check`` for a source's successive snapshots. Rows are frozen, and a provider hands
+    back the same row object, in the same place, for a stock that has not traded since (the
+    demo rebuilds a few hundred of 2,400 a refresh): so only the rows in new places are judged
+    again, and the others keep their verdict. One per source: two sources in a process judge
+    apart."""
 
     def __init__(self) -> None:
-        self._passed: dict[int, Any] = {}
+        self._last: dict[Part, _Judged] = {}
 
     def __call__(self, snapshot: Snapshot) -> Checked:
         """``snapshot`` without its insane rows, and the rows dropped (logged as warnings)."""
-        passed: dict[int, Any] = {}
         changes: dict[str, tuple[Any, ...]] = {}
         errors = dict(snapshot.errors)
         rejected: list[Rejected] = []
         for part, (field, key_of, check_row) in _CHECKS.items():
             rows = getattr(snapshot, field)
             if not rows:
+                self._last.pop(part, None)
                 continue
             provider = snapshot.sources.get(part) or snapshot.provider
-            kept, dropped = self._rows(rows, key_of, check_row, provider, part, passed)
-            if not dropped:
+            judged = self._judge(part, rows, key_of, check_row, provider)
+            self._last[part] = judged
+            if not judged.rejected:
                 continue
+            dropped = [judged.rejected[i] for i in sorted(judged.rejected)]
             rejected += dropped
-            changes[field] = tuple(kept)
+            changes[field] = kept = tuple(
+                row for i, row in enumerate(rows) if i not in judged.rejected
+            )
             if not kept and part not in errors:
                 errors[part] = f"every row rejected ({len(dropped)}), e.g. {dropped[0]}"
-        self._passed = passed
         if not rejected:
             return Checked(snapshot, ())
         for item in rejected[:5]:
@@ -166,34 +177,44 @@ class SanityCheck:
             log.warning("dropped %d more rows", len(rejected) - 5)
         return Checked(replace(snapshot, errors=errors, **changes), tuple(rejected))
 
-    def _rows(
+    def _judge(
         self,
-        rows: Iterable[Any],
-        key_of: Callable[[Any], str],
-        check: Callable[[Any], None],
-        provider: str,
         part: Part,
-        passed: dict[int, Any],
-    ) -> tuple[list[Any], list[Rejected]]:
-        kept: list[Any] = []
-        rejected: list[Rejected] = []
-        seen: set[str] = set()
-        last_passed = self._passed
-        for row in rows:
+        rows: Sequence[Any],
+        key_of: Callable[[Any], str],
+        check_row: Callable[[Any], None],
+        provider: str,
+    ) -> _Judged:
+        def verdict(row: Any, key: str) -> Rejected | None:
+            try:
+                check_row(row)
+            except _Bad as bad:
+                return Rejected(provider, part, key, bad.field, bad.problem)
+            return None
+
+        last = self._last.get(part)
+        if last is not None and last.distinct and len(last.rows) == len(rows):
+            old = last.rows
+            moved = [i for i, row in enumerate(rows) if row is not old[i]]
+            if all(key_of(rows[i]) == key_of(old[i]) for i in moved):
+                rejected = {i: bad for i, bad in last.rejected.items() if rows[i] is old[i]}
+                for i in moved:
+                    if (bad := verdict(rows[i], key_of(rows[i]))) is not None:
+                        rejected[i] = bad
+                return _Judged(rows, rejected, distinct=True)
+        rejected = {}
+        keys: set[str] = set()
+        kept_keys: set[str] = set()
+        for i, row in enumerate(rows):
             key = key_of(row)
-            if last_passed.get(id(row)) is not row:
-                try:
-                    check(row)
-                except _Bad as bad:
-                    rejected.append(Rejected(provider, part, key, bad.field, bad.problem))
-                    continue
-            passed[id(row)] = row
-            if key in seen:
-                rejected.append(Rejected(provider, part, key, "row", "repeated; the first is kept"))
-                continue
-            seen.add(key)
-            kept.append(row)
-        return kept, rejected
+            keys.add(key)
+            if (bad := verdict(row, key)) is not None:
+                rejected[i] = bad
+            elif key in kept_keys:
+                rejected[i] = Rejected(provider, part, key, "row", "repeated; the first is kept")
+            else:
+                kept_keys.add(key)
+        return _Judged(rows, rejected, distinct=len(keys) == len(rows))
 
 
 def check(snapshot: Snapshot) -> Checked:

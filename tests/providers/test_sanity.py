@@ -60,6 +60,30 @@ def test_a_refresh_judges_its_new_rows_while_reusing_the_verdict_on_unchanged_on
     assert len(judged) == len(second.stocks)
 
 
+def test_an_unchanged_insane_row_stays_dropped_until_its_quote_is_mended() -> None:
+    first = _with_stock(last=-5.0)
+    check = sanity.SanityCheck()
+    assert [r.row for r in check(first).rejected] == ["SYM0000"]
+    again = replace(first, stocks=tuple(first.stocks))  # the same rows, a new snapshot
+    assert [r.row for r in check(again).rejected] == ["SYM0000"]
+    assert [q.symbol for q in check(again).snapshot.stocks] == ["SYM0001", "SYM0002"]
+    mended = replace(first.stocks[0], last=101.0)
+    checked = check(replace(first, stocks=(mended, *first.stocks[1:])))
+    assert checked.rejected == () and checked.snapshot.stocks[0] is mended
+
+
+def test_a_rebuilt_row_that_takes_another_stocks_place_is_a_repeat() -> None:
+    first = make_snapshot()
+    check = sanity.SanityCheck()
+    check(first)
+    twin = replace(first.stocks[0], last=99.0)  # a new row, in SYM0001's place
+    checked = check(replace(first, stocks=(first.stocks[0], twin, *first.stocks[2:])))
+    assert [(r.row, r.problem) for r in checked.rejected] == [
+        ("SYM0000", "repeated; the first is kept")
+    ]
+    assert [q.symbol for q in checked.snapshot.stocks] == ["SYM0000", "SYM0002"]
+
+
 @pytest.mark.parametrize(
     ("changes", "field"),
     [
