@@ -46,6 +46,7 @@ from tui.market.schedule import MAX_RETRY_S, bounded_delay
 from tui.settings.memory import resume_gc
 from tui.settings.watchlist import Watchlist, WatchlistError
 from tui.source.frame import Frame, ViewSource
+from tui.ui import callback_counts
 from tui.ui.framed_output import FramedApp
 from tui.ui.no_colour import NoColour
 from tui.ui.screens.main import MainScreen
@@ -183,6 +184,7 @@ class CapwatchApp(FramedApp):
         next refresh will show, which the status bar shows as "next" instead of the wall clock,
         so only one clock is on screen."""
         super().__init__()
+        callback_counts.install()  # each tick's timers and callbacks: no signature recounted
         if source is None:
             if provider is None:
                 raise TypeError("CapwatchApp needs a provider or a source")
