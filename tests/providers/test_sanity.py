@@ -93,6 +93,8 @@ def test_a_rebuilt_row_that_takes_another_stocks_place_is_a_repeat() -> None:
         ({"prev_close": 0.0}, "prev_close"),
         ({"last": 1.0}, "last"),  # NIFTY 50 at 1.00 against 24,000: no index does that
         ({"change_pct": float("inf")}, "change_pct"),
+        ({"last": float("nan")}, "last"),
+        ({"year_high": float("inf")}, "year_high"),
         ({"advances": 10**20}, "advances"),
     ],
 )
@@ -120,6 +122,14 @@ def test_an_insane_index_row_is_dropped_naming_provider_and_field(
         {"change_pct": 2.7e306},
         {"volume": 10**20},
         {"ffmc": 1e300},
+        # not a number and the infinities: every range check fails them
+        {"last": float("nan")},
+        {"prev_close": float("inf")},
+        {"day_high": float("-inf")},
+        {"change_pct": float("nan")},
+        {"ffmc": float("nan")},
+        {"band_pct": float("inf")},
+        {"volume": float("nan")},
     ],
 )
 def test_an_insane_stock_row_is_dropped_and_the_rest_kept(changes: dict[str, object]) -> None:
