@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -78,7 +79,8 @@ def nan_to_none(values: np.ndarray) -> list[float | None]:
 
 
 def _floats(stocks: Sequence[StockQuote], field: str) -> np.ndarray:
-    return np.fromiter((getattr(s, field) for s in stocks), dtype=float, count=len(stocks))
+    """``field`` of every quote (None as NaN), read in C: no Python frame per quote."""
+    return np.fromiter(map(attrgetter(field), stocks), dtype=float, count=len(stocks))
 
 
 #: The numbers ``LiveColumns`` reads from each quote.
