@@ -15,10 +15,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Collection, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from functools import partial
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from msgspec.structs import replace
 
@@ -46,6 +47,8 @@ if TYPE_CHECKING:
     from tui.analytics import AnalyticsSettings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 class Analytics(Protocol):
@@ -133,6 +136,7 @@ class LocalSource:
         self._history_day: date | None = None  # trading day the loaded closes lead up to
         self._tried_store = store is None
         self._frames = 0  # frames made: each frame's seq
+        self._analytics_thread = ThreadPoolExecutor(1, thread_name_prefix="capwatch-analytics")
 
     @property
     def name(self) -> str:
@@ -155,7 +159,7 @@ class LocalSource:
         received = self.clock()
         try:
             analytics = await self._ensure_analytics()
-            snapshot, stale, views, fired = await asyncio.to_thread(
+            snapshot, stale, views, fired = await self._analyse(
                 self._judge, analytics, fetched, received
             )
         except Exception as exc:  # a bad snapshot must not take the monitor down
@@ -176,10 +180,8 @@ class LocalSource:
             old_prices = _old_prices(stale)
             try:
                 closes = await self.history()
-                await asyncio.to_thread(analytics.load_history, closes)
-                views, fired = await asyncio.to_thread(
-                    self._compute, analytics, snapshot, old_prices
-                )
+                await self._analyse(analytics.load_history, closes)
+                views, fired = await self._analyse(self._compute, analytics, snapshot, old_prices)
             except Exception as exc:  # live panes still work without history
                 errors["history"] = _logged(exc, "history")
                 fired = []
@@ -243,7 +245,7 @@ class LocalSource:
             if snapshot is None:
                 return None
             analytics = await self._ensure_analytics()
-            views, _ = await asyncio.to_thread(self._compute, analytics, snapshot, True)
+            views, _ = await self._analyse(self._compute, analytics, snapshot, True)
         except Exception as exc:  # a broken store must not stop the live start
             raise RefreshFailed(f"store: {exc}") from exc
         self._last_good.remember(snapshot, snapshot.as_of)
@@ -251,8 +253,15 @@ class LocalSource:
 
     async def _ensure_analytics(self) -> Analytics:
         if self.analytics is None:
-            self.analytics = await asyncio.to_thread(self._build_analytics)
+            self.analytics = await self._analyse(self._build_analytics)
         return self.analytics
+
+    async def _analyse(self, work: Callable[..., T], *args: object) -> T:
+        """``work(*args)`` on the source's one analytics thread: each tick wakes the same
+        thread, its stack and memory used two seconds ago, not whichever thread of the event
+        loop's pool waited longest (they took turns)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._analytics_thread, partial(work, *args))
 
     def _build_analytics(self) -> Analytics:
         """Imported on first use, in a thread: ``tui.analytics`` brings in pandas."""
@@ -296,4 +305,5 @@ class LocalSource:
         pass  # every view is at hand: built when read
 
     async def aclose(self) -> None:
+        self._analytics_thread.shutdown(wait=False, cancel_futures=True)
         await self.provider.aclose()
