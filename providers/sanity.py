@@ -140,7 +140,7 @@ class _Judged(NamedTuple):
 class SanityCheck:
     """``check`` for a source's successive snapshots. Rows are frozen, and a provider hands
     back the same row object, in the same place, for a stock that has not traded since (the
-    demo rebuilds a few hundred of 2,400 a refresh): so only the rows in new places are judged
+    demo rebuilds a few hundred of 2,400 a refresh): so only the rebuilt rows are judged
     again, and the others keep their verdict. One per source: two sources in a process judge
     apart."""
 
@@ -185,6 +185,9 @@ class SanityCheck:
         check_row: Callable[[Any], None],
         provider: str,
     ) -> _Judged:
+        """Judge the rows rebuilt since the last call when every other row kept its place
+        and every key did too (no repeat can appear then); otherwise every row."""
+
         def verdict(row: Any, key: str) -> Rejected | None:
             try:
                 check_row(row)
@@ -195,10 +198,10 @@ class SanityCheck:
         last = self._last.get(part)
         if last is not None and last.distinct and len(last.rows) == len(rows):
             old = last.rows
-            moved = [i for i, row in enumerate(rows) if row is not old[i]]
-            if all(key_of(rows[i]) == key_of(old[i]) for i in moved):
+            rebuilt = [i for i, row in enumerate(rows) if row is not old[i]]
+            if all(key_of(rows[i]) == key_of(old[i]) for i in rebuilt):
                 rejected = {i: bad for i, bad in last.rejected.items() if rows[i] is old[i]}
-                for i in moved:
+                for i in rebuilt:
                     if (bad := verdict(rows[i], key_of(rows[i]))) is not None:
                         rejected[i] = bad
                 return _Judged(rows, rejected, distinct=True)
